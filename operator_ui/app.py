@@ -1,0 +1,78 @@
+"""The application factory: ``create_app(settings)`` builds everything; nothing runs at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from tyndau.actions import registry
+from tyndau.live.clock_service import SystemTime
+from tyndau.operator_ui.api import setup_api
+from tyndau.operator_ui.auth import authenticate, login, logout
+from tyndau.operator_ui.errors import json_errors
+from tyndau.operator_ui.keys import SERVICES, SETTINGS
+from tyndau.operator_ui.pages import security_headers, setup_pages
+from tyndau.operator_ui.realtime import create_sio, setup_realtime
+from tyndau.operator_ui.services import Services
+from tyndau.settings import Settings
+from tyndau.store import clock_log
+from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
+from tyndau.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup."""
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[security_headers, json_errors, authenticate])
+    app[SETTINGS] = settings
+    sio = create_sio(settings)
+    app.cleanup_ctx.append(_store_ctx(sio))
+    app.router.add_post("/login", login)
+    app.router.add_post("/logout", logout)
+    setup_api(app)
+    setup_pages(app)
+    setup_realtime(app, sio)
+    return app
+
+
+def _store_ctx(sio):  # type: ignore[no-untyped-def]
+    async def store(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        engine = create_engine(settings)
+        try:
+            await check_connection(engine)
+            try:
+                await upgrade(engine)
+            except Exception as exc:  # noqa: BLE001 - any migration failure is a start-up error
+                raise StoreError(describe_error(exc, engine)) from None
+            time = SystemTime()
+            services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
+            app[SERVICES] = services
+            down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
+            marked = await services.clock.mark_restarts(down_from)
+            if marked:
+                log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
+            beat = asyncio.create_task(_heartbeat(services), name="tyndau-heartbeat")
+            yield
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+        finally:
+            await engine.dispose()
+
+    return store
+
+
+async def _heartbeat(services: Services) -> None:
+    """Record that this server is alive, so downtime after a crash is known."""
+    while True:
+        await asyncio.sleep(services.settings.heartbeat_seconds)
+        try:
+            await clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall)
+        except Exception:  # noqa: BLE001 - a missed heartbeat must never stop the server
+            log.warning("could not record the heartbeat", exc_info=True)

@@ -1,0 +1,14 @@
+"""Every ``web.AppKey`` of the application, in one place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from tyndau.operator_ui.services import Services
+    from tyndau.settings import Settings
+
+SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+SERVICES: web.AppKey["Services"] = web.AppKey("services")

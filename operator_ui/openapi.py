@@ -1,0 +1,107 @@
+"""The OpenAPI 3.1 description of ``/api/v1`` (kept beside the routes; a test checks they match)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tyndau.live.clock import ACTIONS
+from tyndau.live.meeting import AKIM_LEVELS, MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES
+
+_ERR = {"$ref": "#/components/responses/Error"}
+
+
+def _op(summary: str, ok: dict[str, Any], *, body: str | None = None, errors: tuple[int, ...] = (401, 403), tag: str = "meetings") -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": {**ok, **{str(c): _ERR for c in errors}}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    return op
+
+
+def _json(code: int, schema: str, description: str = "OK") -> dict[str, Any]:
+    return {str(code): {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
+
+
+def spec() -> dict[str, Any]:
+    """Build the document (small enough to build per request)."""
+    mid = {"name": "meeting_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+    iso_dt = {"type": "string", "format": "date-time"}
+    num = {"type": "number"}
+    paths: dict[str, Any] = {
+        "/healthz": {"get": {"summary": "Liveness and store check", "tags": ["ops"], "security": [], "responses": {"200": {"description": "alive"}}}},
+        "/api/v1/openapi.json": {"get": {"summary": "This document", "tags": ["ops"], "security": [], "responses": {"200": {"description": "OpenAPI"}}}},
+        "/api/v1/meta": {"get": _op("Akim levels, thresholds and the caller", {"200": {"description": "OK"}}, errors=(401,), tag="console")},
+        "/api/v1/me": {"get": _op("The caller", {"200": {"description": "OK"}}, errors=(401,), tag="console")},
+        "/api/v1/audit": {"get": _op("Audit log (admin)", {"200": {"description": "OK"}}, tag="ops")},
+        "/api/v1/meetings": {
+            "get": _op("List meetings", _json(200, "MeetingList")),
+            "post": _op("Create a meeting", _json(201, "Meeting", "Created"), body="MeetingInput", errors=(400, 401, 403, 413, 415, 422)),
+        },
+        "/api/v1/meetings/{meeting_id}": {
+            "parameters": [mid],
+            "get": _op("One meeting", _json(200, "Meeting"), errors=(401, 403, 404)),
+            "patch": _op("Edit a meeting", _json(200, "Meeting"), body="MeetingPatch", errors=(400, 401, 403, 404, 422)),
+        },
+        "/api/v1/meetings/{meeting_id}/clock": {
+            "parameters": [mid],
+            "get": _op("The clock now", _json(200, "Clock"), errors=(401, 403, 404), tag="clock"),
+            "post": _op("Switch phase or undo", _json(200, "Clock"), body="ClockCommand", errors=(400, 401, 403, 404, 409), tag="clock"),
+        },
+        "/api/v1/meetings/{meeting_id}/presenter-message": {
+            "parameters": [mid],
+            "post": _op("Message on the presenter screen", {"200": {"description": "OK"}}, body="PresenterMessage", errors=(400, 401, 403, 404, 422), tag="clock"),
+        },
+        "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},
+        "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 404), tag="clock")},
+        "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(401, 404), tag="clock")},
+    }
+    meeting_fields = {
+        "title": {"type": "string", "maxLength": 300},
+        "akim_level": {"type": "string", "enum": list(AKIM_LEVELS)},
+        "place": {"type": "string", "maxLength": 300},
+        "starts_at": iso_dt,
+        "planned_minutes": {"type": "integer", "minimum": MIN_PLANNED_MINUTES, "maximum": MAX_PLANNED_MINUTES},
+        "announced_at": {**iso_dt, "nullable": True},
+        "stream_links": {"type": "array", "items": {"type": "string", "format": "uri"}},
+    }
+    schemas = {
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+        "MeetingInput": {"type": "object", "required": ["title", "akim_level", "planned_minutes", "starts_at"], "properties": meeting_fields, "additionalProperties": False},
+        "MeetingPatch": {"type": "object", "properties": meeting_fields, "additionalProperties": False},
+        "Meeting": {"type": "object", "required": ["id", *meeting_fields], "properties": {
+            "id": {"type": "integer"}, **meeting_fields, "created_at": iso_dt, "presenter_message": {"type": "string"},
+            "announcement": {"type": "object", "properties": {"notice_days": {"type": "integer"}, "deadline": {"type": "string", "format": "date"},
+                                                             "days_ahead": {"type": "integer", "nullable": True}, "met": {"type": "boolean", "nullable": True}}}}},
+        "MeetingList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Meeting"}}}},
+        "ClockCommand": {"type": "object", "required": ["action"], "properties": {
+            "action": {"type": "string", "enum": list(ACTIONS)},
+            "version": {"type": "integer", "minimum": 0, "description": "the clock version the client saw; stale versions get 409"},
+            "command_id": {"type": "string", "maxLength": 64, "description": "idempotency key: a repeated command is applied once"}}},
+        "PresenterMessage": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 200}}},
+        "Clock": {"type": "object", "required": ["phase", "presentation_seconds", "qa_seconds", "pause_seconds", "cap_seconds", "over_cap_seconds", "planned_seconds", "version"],
+                  "properties": {
+                      "meeting_id": {"type": "integer"},
+                      "phase": {"type": "string", "enum": ["not_started", "presentation", "qa", "pause", "ended"]},
+                      "paused_phase": {"type": "string", "nullable": True}, "version": {"type": "integer"},
+                      "phase_started_at": {**iso_dt, "nullable": True}, "server_time": iso_dt,
+                      **{k: num for k in ("presentation_seconds", "qa_seconds", "pause_seconds", "cap_seconds", "warning_seconds", "over_cap_seconds", "planned_seconds")},
+                      "cap_state": {"type": "string", "enum": ["calm", "warning", "over"]},
+                      "started_at": {**iso_dt, "nullable": True}, "ended_at": {**iso_dt, "nullable": True}, "planned_end_at": iso_dt,
+                      "remaining_seconds": {"type": "number", "nullable": True}, "running_over": {"type": "boolean"},
+                      "qa_share": {"type": "number", "nullable": True}, "restarts": {"type": "array", "items": {"type": "object"}}}},
+        "Timing": {"type": "object", "required": ["segments", "totals", "rule_held"], "properties": {
+            "segments": {"type": "array", "items": {"type": "object", "properties": {"phase": {"type": "string"}, "started_at": iso_dt, "ended_at": {**iso_dt, "nullable": True}, "seconds": num, "restarted": {"type": "boolean"}}}},
+            "totals": {"type": "object"}, "presentation_share_of_planned": num, "rule_held": {"type": "boolean"}}},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Tyndau API", "version": "1", "description": "Meeting clock, meetings and (later) comments of akims' public meetings. Errors are JSON: {\"error\": {\"code\", \"message\", \"fields\"?}}."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"cookie": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
+            "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": schemas,
+        },
+    }

@@ -1,0 +1,75 @@
+"""The browser pages (static HTML + ES modules) and the UI catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from tyndau.config import path as config_path
+from tyndau.operator_ui.auth import principal
+
+HERE = Path(__file__).parent
+PAGES = HERE / "pages"
+STATIC = HERE / "static"
+LANGS = ("ru", "kk")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def _page(name: str) -> web.FileResponse:
+    return web.FileResponse(PAGES / f"{name}.html", headers={"Cache-Control": "no-store"})
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    """The root goes to the console."""
+    raise web.HTTPFound("/console")
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """The login form."""
+    return _page("login")
+
+
+async def console_page(request: web.Request) -> web.StreamResponse:
+    """The moderator console; anonymous visitors are sent to log in first."""
+    if principal(request) is None:
+        raise web.HTTPFound(f"/login?next={request.path_qs}")
+    return _page("console")
+
+
+async def presenter_page(request: web.Request) -> web.StreamResponse:
+    """The read-only presenter screen (authenticates over socket.io: cookie or #token)."""
+    return _page("presenter")
+
+
+async def catalogue(request: web.Request) -> web.StreamResponse:
+    """A UI string catalogue (``/i18n/ru.json``)."""
+    lang = request.match_info["lang"]
+    if lang not in LANGS:
+        raise web.HTTPNotFound()
+    text = config_path("i18n", f"{lang}.json").read_text("utf-8")
+    return web.Response(text=text, content_type="application/json", charset="utf-8", headers={"Cache-Control": "no-cache"})
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """A strict content security policy: only our own scripts ever run."""
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def setup_pages(app: web.Application) -> None:
+    """Mount the pages, the catalogues and the static files."""
+    r = app.router
+    r.add_get("/", index)
+    r.add_get("/login", login_page)
+    r.add_get("/console", console_page)
+    r.add_get("/presenter/{meeting_id:\\d+}", presenter_page)
+    r.add_get("/i18n/{lang}.json", catalogue)
+    r.add_static("/static/", STATIC, append_version=False)

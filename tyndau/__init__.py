@@ -1,0 +1,1 @@
+"""Tyndau: live operations for akims' public meetings with citizens."""

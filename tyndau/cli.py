@@ -1,0 +1,232 @@
+"""The ``tyndau`` command: serve, demo, users and tokens, and (later) ingestion and NLP.
+
+Every failure a user can cause (bad setting, unusable database, taken port, unknown role) ends
+with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tyndau.settings import Settings, SettingsError, load_settings, load_table
+from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
+from tyndau.store.people import PeopleError
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data directory (env TYNDAU_DATA_DIR)")
+    common.add_argument("--database-url", help="database URL, e.g. postgresql+asyncpg://... (env TYNDAU_DATABASE_URL)")
+    common.add_argument("--config", type=Path, help="a TOML file with settings (env TYNDAU_CONFIG)")
+    common.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="logging level")
+
+    parser = argparse.ArgumentParser(prog="tyndau", description="Live operations for akims' public meetings with citizens.", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", help="listen address (env TYNDAU_HOST)")
+    serve.add_argument("--port", type=int, help="listen port (env TYNDAU_PORT)")
+    serve.set_defaults(run=_serve)
+
+    demo = sub.add_parser("demo", parents=[common], help="run the server with a demo meeting and a demo login (SQLite in a temporary data dir)")
+    demo.add_argument("--host", help="listen address")
+    demo.add_argument("--port", type=int, help="listen port (default 8080)")
+    demo.set_defaults(run=_demo)
+
+    user = sub.add_parser("user", parents=[common], help="manage people who log in").add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user.add_parser("add", parents=[common], help="add a user (or --replace to reset one)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    add.add_argument("--password", help="the password (default: env TYNDAU_PASSWORD, else asked)")
+    add.add_argument("--replace", action="store_true", help="reset the password and role of an existing user")
+    add.set_defaults(run=_user_add)
+
+    token = sub.add_parser("token", parents=[common], help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token.add_parser("create", parents=[common], help="create an API token and print it")
+    create.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    create.add_argument("--name", required=True, help="what the token is for, e.g. 'vk-bridge'")
+    create.set_defaults(run=_token_create)
+    revoke = token.add_parser("revoke", parents=[common], help="revoke every token with a name")
+    revoke.add_argument("--name", required=True)
+    revoke.set_defaults(run=_token_revoke)
+
+    db = sub.add_parser("db", parents=[common], help="database maintenance").add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db.add_parser("upgrade", parents=[common], help="apply pending migrations").set_defaults(run=_db_upgrade)
+
+    sub.add_parser("settings", parents=[common], help="print every setting with its value and help").set_defaults(run=_settings)
+    return parser
+
+
+def resolve_settings(args: argparse.Namespace, env: dict[str, str] | None = None) -> Settings:
+    """Settings from the table, ``--config``, the environment and the flags."""
+    env = dict(os.environ if env is None else env)
+    config = args.config or (Path(env["TYNDAU_CONFIG"]) if env.get("TYNDAU_CONFIG") else None)
+    overrides: dict[str, Any] = {
+        "data_dir": args.data_dir,
+        "database_url": args.database_url,
+        "log_level": args.log_level,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+    return load_settings(config_file=config, env=env, overrides=overrides)
+
+
+@contextlib.asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated store, for commands that do not run the server."""
+    from tyndau.store.migrate import upgrade
+
+    engine = create_engine(settings)
+    try:
+        await check_connection(engine)
+        try:
+            await upgrade(engine)
+        except Exception as exc:  # noqa: BLE001 - reported as one line
+            raise StoreError(describe_error(exc, engine)) from None
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def run_server(settings: Settings, *, on_ready: Callable[[Any], Awaitable[None]] | None = None) -> int:
+    """Serve until SIGINT/SIGTERM; start-up failures become one-line errors."""
+    from aiohttp import web
+
+    from tyndau.operator_ui.app import create_app
+
+    app = create_app(settings)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    try:
+        await runner.setup()
+    except StoreError as exc:
+        await runner.cleanup()
+        raise CliError(str(exc)) from None
+    site = web.TCPSite(runner, settings.host, settings.port)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}; choose another --port") from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    print(f"Tyndau is listening on {settings.effective_public_url}", flush=True)
+    try:
+        if on_ready is not None:
+            await on_ready(app)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    return 0
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    return await run_server(settings)
+
+
+async def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.demo import demo_settings, seed_demo
+
+    settings = demo_settings(args, settings)
+
+    async def ready(app: Any) -> None:
+        await seed_demo(app, settings)
+
+    return await run_server(settings, on_ready=ready)
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password:
+        return str(args.password)
+    if os.environ.get("TYNDAU_PASSWORD"):
+        return os.environ["TYNDAU_PASSWORD"]
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat: "):
+            raise CliError("the passwords differ")
+        return first
+    line = sys.stdin.readline().rstrip("\n")
+    if not line:
+        raise CliError("no password: pass --password, set TYNDAU_PASSWORD or type it on stdin")
+    return line
+
+
+async def _user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.people import add_user, check_role
+
+    check_role(args.role)
+    password = _read_password(args)
+    async with open_store(settings) as engine:
+        await add_user(engine, args.name, args.role, password, replace=args.replace)
+    print(f"user {args.name!r} ({args.role}) {'updated' if args.replace else 'added'}")
+    return 0
+
+
+async def _token_create(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.people import create_token
+
+    async with open_store(settings) as engine:
+        token = await create_token(engine, args.name, args.role)
+    print(token)
+    return 0
+
+
+async def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.people import revoke_token
+
+    async with open_store(settings) as engine:
+        count = await revoke_token(engine, args.name)
+    print(f"revoked {count} token(s) named {args.name!r}")
+    return 0
+
+
+async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_store(settings) as engine:
+        print(f"database at {engine.url.render_as_string(hide_password=True)} is up to date")
+    return 0
+
+
+async def _settings(args: argparse.Namespace, settings: Settings) -> int:
+    for name, spec in load_table().items():
+        print(f"{name} = {getattr(settings, name)!s}\n    {spec.help} (env TYNDAU_{name.upper()})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``tyndau`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = resolve_settings(args)
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        return asyncio.run(args.run(args, settings))
+    except (CliError, SettingsError, StoreError, PeopleError) as exc:
+        print(f"tyndau: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""``tyndau demo``: an embedded server with a demo meeting and logins, ready to click through."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from tyndau.live.meeting import validate_meeting
+from tyndau.operator_ui.keys import SERVICES
+from tyndau.settings import Settings
+from tyndau.store.meetings import create_meeting, list_meetings
+from tyndau.store.people import add_user, create_token
+from tyndau.timeutil import utcnow
+
+DEMO_TITLE = "Встреча акима Карасайского района с населением"
+
+
+def demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """The demo's settings: a temporary data dir unless one was given, SQLite unless a URL was given."""
+    changes: dict[str, Any] = {}
+    if not args.data_dir and "TYNDAU_DATA_DIR" not in __import__("os").environ:
+        changes["data_dir"] = Path(tempfile.mkdtemp(prefix="tyndau-demo-"))
+    return settings.replace(**changes) if changes else settings
+
+
+async def seed_demo(app: web.Application, settings: Settings) -> None:
+    """Create the demo meeting (once) and fresh demo logins, and print where to go."""
+    services = app[SERVICES]
+    engine = services.engine
+    password = secrets.token_urlsafe(9)
+    await add_user(engine, "moderator", "moderator", password, replace=True)
+    await add_user(engine, "secretary", "secretary", password, replace=True)
+    existing = [m for m in await list_meetings(engine) if m.draft.title == DEMO_TITLE]
+    if existing:
+        meeting = existing[0]
+    else:
+        now = utcnow()
+        draft = validate_meeting({
+            "title": DEMO_TITLE,
+            "akim_level": "district",
+            "place": "Каскелен, районный Дом культуры",
+            "starts_at": (now + timedelta(minutes=5)).isoformat(),
+            "planned_minutes": 120,
+            "announced_at": (now - timedelta(days=15)).isoformat(),
+            "stream_links": ["https://www.youtube.com/@karasai_akimat/live"],
+        })
+        async with engine.begin() as conn:
+            meeting = await create_meeting(conn, draft)
+    viewer = await create_token(engine, "demo presenter screen", "viewer")
+    base = settings.effective_public_url
+    print(
+        "\n".join([
+            "",
+            "Tyndau demo is ready.",
+            f"  data directory : {settings.data_dir}",
+            f"  console        : {base}/console?meeting={meeting.id}",
+            f"  login          : moderator / {password}   (also: secretary / {password})",
+            f"  presenter      : {base}/presenter/{meeting.id}#token={viewer}",
+            "Press Ctrl+C to stop.",
+            "",
+        ]),
+        flush=True,
+    )

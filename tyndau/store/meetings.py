@@ -1,0 +1,132 @@
+"""Meetings: create, edit, list, and the message for the presenter screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from tyndau.live.meeting import MeetingDraft, check_announcement
+from tyndau.store.schema import meetings
+from tyndau.timeutil import as_utc, iso, utcnow
+
+MAX_PRESENTER_MESSAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A stored meeting."""
+
+    id: int
+    draft: MeetingDraft
+    presenter_message: str
+    presenter_message_at: datetime | None
+    created_at: datetime
+
+    @property
+    def planned_seconds(self) -> float:
+        """The planned duration in seconds."""
+        return self.draft.planned_minutes * 60.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's view of a meeting, with the decree's announcement check."""
+        d = self.draft
+        check = check_announcement(d.akim_level, d.starts_at, d.announced_at)
+        return {
+            "id": self.id,
+            "title": d.title,
+            "akim_level": d.akim_level,
+            "place": d.place,
+            "starts_at": iso(d.starts_at),
+            "planned_minutes": d.planned_minutes,
+            "announced_at": iso(d.announced_at),
+            "stream_links": list(d.stream_links),
+            "created_at": iso(self.created_at),
+            "presenter_message": self.presenter_message,
+            "presenter_message_at": iso(self.presenter_message_at),
+            "announcement": {
+                "notice_days": check.notice_days,
+                "deadline": check.deadline.isoformat(),
+                "announced_on": check.announced_on.isoformat() if check.announced_on else None,
+                "days_ahead": check.days_ahead,
+                "met": check.met,
+            },
+        }
+
+
+def _naive(dt: datetime | None) -> datetime | None:
+    return None if dt is None else as_utc(dt).replace(tzinfo=None)
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    return None if dt is None else as_utc(dt)
+
+
+def _row_to_meeting(row: Any) -> Meeting:
+    draft = MeetingDraft(
+        title=row.title, akim_level=row.akim_level, place=row.place, starts_at=as_utc(row.starts_at),
+        planned_minutes=row.planned_minutes, announced_at=_aware(row.announced_at),
+        stream_links=tuple(row.stream_links or ()),
+    )
+    return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at))
+
+
+def _values(draft: MeetingDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title, "akim_level": draft.akim_level, "place": draft.place,
+        "starts_at": _naive(draft.starts_at), "planned_minutes": draft.planned_minutes,
+        "announced_at": _naive(draft.announced_at), "stream_links": list(draft.stream_links),
+    }
+
+
+async def create_meeting(conn: AsyncConnection, draft: MeetingDraft) -> Meeting:
+    """Insert a meeting and return it with its id."""
+    now = _naive(utcnow())
+    result = await conn.execute(
+        meetings.insert().values(**_values(draft), presenter_message="", created_at=now, updated_at=now)
+    )
+    meeting_id = result.inserted_primary_key[0]
+    found = await get_meeting(conn, int(meeting_id))
+    assert found is not None
+    return found
+
+
+async def update_meeting(conn: AsyncConnection, meeting_id: int, draft: MeetingDraft) -> Meeting | None:
+    """Replace a meeting's fields."""
+    result = await conn.execute(
+        meetings.update().where(meetings.c.id == meeting_id).values(**_values(draft), updated_at=_naive(utcnow()))
+    )
+    if not result.rowcount:
+        return None
+    return await get_meeting(conn, meeting_id)
+
+
+async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> Meeting | None:
+    """One meeting by id."""
+    if isinstance(conn, AsyncEngine):
+        async with conn.connect() as c:
+            return await get_meeting(c, meeting_id)
+    row = (await conn.execute(sa.select(meetings).where(meetings.c.id == meeting_id))).first()
+    return None if row is None else _row_to_meeting(row)
+
+
+async def list_meetings(engine: AsyncEngine, limit: int = 200) -> list[Meeting]:
+    """Meetings, newest planned start first."""
+    async with engine.connect() as conn:
+        rows = (await conn.execute(sa.select(meetings).order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
+    return [_row_to_meeting(r) for r in rows]
+
+
+async def set_presenter_message(conn: AsyncConnection, meeting_id: int, text: str) -> Meeting | None:
+    """Store the short message shown on the presenter screen (empty clears it)."""
+    result = await conn.execute(
+        meetings.update().where(meetings.c.id == meeting_id).values(
+            presenter_message=text, presenter_message_at=_naive(utcnow()), updated_at=_naive(utcnow())
+        )
+    )
+    if not result.rowcount:
+        return None
+    return await get_meeting(conn, meeting_id)

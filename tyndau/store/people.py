@@ -1,0 +1,131 @@
+"""Users, browser sessions and API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tyndau.security import ROLES, hash_password, new_token, token_hash, verify_password
+from tyndau.store.schema import api_tokens, sessions, users
+from tyndau.timeutil import utcnow
+
+
+class PeopleError(ValueError):
+    """A user or token request that cannot be done (unknown role, duplicate name...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a logged-in user or an API token."""
+
+    name: str
+    role: str
+    kind: str  # "user" or "token"
+
+    def to_json(self) -> dict[str, str]:
+        """The public view of the principal."""
+        return {"name": self.name, "role": self.role, "kind": self.kind}
+
+
+def _naive(dt):  # type: ignore[no-untyped-def]
+    return dt.replace(tzinfo=None)
+
+
+def check_role(role: str) -> None:
+    """Refuse unknown roles with the list of known ones."""
+    if role not in ROLES:
+        raise PeopleError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+
+
+async def add_user(engine: AsyncEngine, name: str, role: str, password: str, *, replace: bool = False) -> None:
+    """Create a user (or reset its password and role with ``replace``)."""
+    check_role(role)
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise PeopleError("user name must be 1 to 100 characters")
+    if len(password) < 8:
+        raise PeopleError("password must be at least 8 characters")
+    values = {"role": role, "password_hash": hash_password(password)}
+    async with engine.begin() as conn:
+        existing = await conn.scalar(sa.select(users.c.id).where(users.c.name == name))
+        if existing is not None:
+            if not replace:
+                raise PeopleError(f"user {name!r} exists already")
+            await conn.execute(users.update().where(users.c.id == existing).values(**values, disabled=False))
+            return
+        await conn.execute(users.insert().values(name=name, created_at=_naive(utcnow()), disabled=False, **values))
+
+
+async def login(engine: AsyncEngine, name: str, password: str, days: int) -> tuple[str, Principal] | None:
+    """Check a password and open a session; returns the cookie value and the principal."""
+    async with engine.begin() as conn:
+        row = (await conn.execute(sa.select(users).where(users.c.name == name.strip()))).first()
+        if row is None or row.disabled or not verify_password(password, row.password_hash):
+            return None
+        token = new_token("tys_")
+        now = utcnow()
+        await conn.execute(
+            sessions.insert().values(
+                token_hash=token_hash(token), user_id=row.id, created_at=_naive(now),
+                expires_at=_naive(now + timedelta(days=days)),
+            )
+        )
+        return token, Principal(row.name, row.role, "user")
+
+
+async def logout(engine: AsyncEngine, session_token: str) -> None:
+    """End a browser session."""
+    async with engine.begin() as conn:
+        await conn.execute(sessions.delete().where(sessions.c.token_hash == token_hash(session_token)))
+
+
+async def principal_for_session(engine: AsyncEngine, session_token: str) -> Principal | None:
+    """The user behind a session cookie, if the session is live."""
+    query = (
+        sa.select(users.c.name, users.c.role, users.c.disabled, sessions.c.expires_at)
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(sessions.c.token_hash == token_hash(session_token))
+    )
+    async with engine.connect() as conn:
+        row = (await conn.execute(query)).first()
+    if row is None or row.disabled or row.expires_at < _naive(utcnow()):
+        return None
+    return Principal(row.name, row.role, "user")
+
+
+async def create_token(engine: AsyncEngine, name: str, role: str) -> str:
+    """Issue an API token; only its hash is stored, so this is the one time it is seen."""
+    check_role(role)
+    if not name.strip() or len(name) > 100:
+        raise PeopleError("token name must be 1 to 100 characters")
+    token = new_token("tyn_")
+    async with engine.begin() as conn:
+        try:
+            await conn.execute(
+                api_tokens.insert().values(name=name.strip(), role=role, token_hash=token_hash(token), created_at=_naive(utcnow()))
+            )
+        except IntegrityError:  # pragma: no cover - a 256-bit collision
+            raise PeopleError("token collision, try again") from None
+    return token
+
+
+async def principal_for_token(engine: AsyncEngine, token: str) -> Principal | None:
+    """The holder of a bearer token, unless it was revoked."""
+    async with engine.connect() as conn:
+        row = (await conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash(token)))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    return Principal(row.name, row.role, "token")
+
+
+async def revoke_token(engine: AsyncEngine, name: str) -> int:
+    """Revoke every live token with this name; returns how many."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            api_tokens.update().where(api_tokens.c.name == name, api_tokens.c.revoked_at.is_(None)).values(revoked_at=_naive(utcnow()))
+        )
+        return result.rowcount or 0

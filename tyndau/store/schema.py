@@ -1,0 +1,99 @@
+"""The store's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Datetimes are kept as naive UTC in both databases; :mod:`tyndau.timeutil` makes them aware on
+the way out. Alembic migrations in ``migrations/versions`` create exactly these tables.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("revoked_at", sa.DateTime, nullable=True),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+)
+
+meetings = sa.Table(
+    "meetings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("akim_level", sa.String(30), nullable=False),
+    sa.Column("place", sa.String(300), nullable=False, default=""),
+    sa.Column("starts_at", sa.DateTime, nullable=False),
+    sa.Column("planned_minutes", sa.Integer, nullable=False),
+    sa.Column("announced_at", sa.DateTime, nullable=True),
+    sa.Column("stream_links", sa.JSON, nullable=False, default=list),
+    sa.Column("presenter_message", sa.String(300), nullable=False, default=""),
+    sa.Column("presenter_message_at", sa.DateTime, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+clock_events = sa.Table(
+    "clock_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("mono", sa.Float, nullable=False),
+    sa.Column("boot_id", sa.String(40), nullable=False),
+    sa.Column("undoes", sa.Integer, nullable=True),
+    sa.Column("down_from", sa.DateTime, nullable=True),
+    sa.Column("actor", sa.String(100), nullable=False, default=""),
+    sa.Column("command_id", sa.String(64), nullable=True),
+    sa.UniqueConstraint("meeting_id", "seq", name="uq_clock_events_meeting_seq"),
+    sa.UniqueConstraint("meeting_id", "command_id", name="uq_clock_events_meeting_command"),
+)
+
+boots = sa.Table(
+    "boots", metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("meeting_id", sa.Integer, nullable=True, index=True),
+    sa.Column("detail", sa.JSON, nullable=False, default=dict),
+)

@@ -1,0 +1,33 @@
+"""Time helpers: the store keeps UTC, people see Asia/Almaty."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def utcnow() -> datetime:
+    """The current instant, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime; naive values are taken to be UTC already (as the store keeps them)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse ISO 8601 with an offset (``Z`` allowed); a naive value is refused as ambiguous."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-21T10:00:00+05:00")
+    return value.astimezone(timezone.utc)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with offset, or None."""
+    return None if value is None else as_utc(value).isoformat()

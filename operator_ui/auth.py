@@ -14,7 +14,7 @@ from tyndau.store import people
 from tyndau.store.people import Principal
 
 COOKIE = "tyndau_session"
-PRINCIPAL = "principal"
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal", Principal | None)  # type: ignore[arg-type]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

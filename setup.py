@@ -19,4 +19,11 @@ for name, folder in ROOTS.items():
     packages.append(name)
     packages.extend(f"{name}.{sub}" for sub in find_packages(folder))
 
-setup(packages=packages, package_dir=ROOTS)
+# Data folders without __init__.py (catalogues, demo chat, static files) ship as package data.
+PACKAGE_DATA = {
+    "tyndau.config": ["*.toml", "**/*.json", "**/*.toml", "**/*.txt", "**/*.md", "**/*.yaml", "**/*.csv"],
+    "tyndau.operator_ui": ["pages/*.html", "static/**/*"],
+    "tyndau.store": ["migrations/*.mako"],
+}
+
+setup(packages=packages, package_dir=ROOTS, package_data=PACKAGE_DATA, include_package_data=True)

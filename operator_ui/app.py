@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import AsyncIterator
 
@@ -11,7 +10,9 @@ from aiohttp import web
 
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
+from tyndau.live.intake import running
 from tyndau.operator_ui.api import setup_api
+from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.auth import authenticate, login, logout
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     setup_api(app)
+    setup_comment_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app
@@ -57,11 +59,8 @@ def _store_ctx(sio):  # type: ignore[no-untyped-def]
             marked = await services.clock.mark_restarts(down_from)
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
-            beat = asyncio.create_task(_heartbeat(services), name="tyndau-heartbeat")
-            yield
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+            async with running(lambda: _heartbeat(services), services.intake.run, services.feed.run):
+                yield
         finally:
             await engine.dispose()
 

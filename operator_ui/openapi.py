@@ -50,6 +50,28 @@ def spec() -> dict[str, Any]:
             "parameters": [mid],
             "post": _op("Message on the presenter screen", {"200": {"description": "OK"}}, body="PresenterMessage", errors=(400, 401, 403, 404, 422), tag="clock"),
         },
+        "/api/v1/meetings/{meeting_id}/comments": {
+            "parameters": [mid],
+            "post": {**_op("Submit a comment (generic webhook: bearer token or X-Tyndau-Signature HMAC)",
+                           {**_json(201, "CommentAccepted", "Stored"), **_json(200, "CommentAccepted", "Duplicate: stored before")},
+                           body="CommentInput", errors=(400, 401, 403, 404, 413, 422, 503), tag="comments"),
+                     "security": [{"bearer": []}, {"hmac": []}]},
+            "get": {**_op("Page through the comments", _json(200, "CommentPage"), errors=(400, 401, 404), tag="comments"),
+                    "parameters": [
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}},
+                        {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "the `next` cursor of the previous page"},
+                        *({"name": n, "in": "query", "schema": {"type": "string"}} for n in ("source", "lang", "q", "category", "cluster", "is_problem", "hidden", "throttled", "pinned", "order")),
+                    ]},
+        },
+        "/api/v1/meetings/{meeting_id}/comments/{comment_id}/{verb}": {
+            "parameters": [mid, {"name": "comment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                           {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["pin", "unpin", "answered", "unanswered", "hide", "unhide", "current"]}}],
+            "post": _op("Moderate a comment (hide needs {\"reason\"})", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="comments"),
+        },
+        "/api/v1/meetings/{meeting_id}/floor-questions": {
+            "parameters": [mid],
+            "post": _op("A question asked in the hall (author and contact kept private)", {"201": {"description": "Stored"}}, errors=(400, 401, 403, 404, 422), tag="comments"),
+        },
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(401, 404), tag="clock")},
@@ -89,6 +111,19 @@ def spec() -> dict[str, Any]:
                       "started_at": {**iso_dt, "nullable": True}, "ended_at": {**iso_dt, "nullable": True}, "planned_end_at": iso_dt,
                       "remaining_seconds": {"type": "number", "nullable": True}, "running_over": {"type": "boolean"},
                       "qa_share": {"type": "number", "nullable": True}, "restarts": {"type": "array", "items": {"type": "object"}}}},
+        "CommentInput": {"type": "object", "required": ["source", "text", "created_at"], "properties": {
+            "source": {"type": "string", "maxLength": 60}, "external_id": {"type": "string", "maxLength": 200},
+            "author": {"type": "string", "maxLength": 300}, "text": {"type": "string"}, "created_at": iso_dt,
+            "lang": {"type": "string"}}, "description": "or {\"items\": [CommentInput, ...]} (up to 1000)"},
+        "CommentAccepted": {"type": "object", "properties": {"id": {"type": "integer"}, "duplicate": {"type": "boolean"}}},
+        "Comment": {"type": "object", "required": ["id", "source", "external_id", "author", "text", "created_at", "received_at"], "properties": {
+            "id": {"type": "integer"}, "source": {"type": "string"}, "external_id": {"type": "string", "nullable": True},
+            "author": {"type": "string"}, "text": {"type": "string", "description": "as received"},
+            "display": {"type": "string", "description": "control, zero-width and bidi characters removed; clipped"},
+            "created_at": iso_dt, "received_at": iso_dt, "lang": {"type": "string", "nullable": True}, "kind": {"type": "string"},
+            "hidden": {"type": "boolean"}, "throttled": {"type": "boolean"}, "flags": {"type": "array", "items": {"type": "string"}}}},
+        "CommentPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}},
+                                                         "next": {"type": "string", "nullable": True}}},
         "Timing": {"type": "object", "required": ["segments", "totals", "rule_held"], "properties": {
             "segments": {"type": "array", "items": {"type": "object", "properties": {"phase": {"type": "string"}, "started_at": iso_dt, "ended_at": {**iso_dt, "nullable": True}, "seconds": num, "restarted": {"type": "boolean"}}}},
             "totals": {"type": "object"}, "presentation_share_of_planned": num, "rule_held": {"type": "boolean"}}},
@@ -100,7 +135,8 @@ def spec() -> dict[str, Any]:
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "hmac": {"type": "apiKey", "in": "header", "name": "X-Tyndau-Signature", "description": "sha256=<hex HMAC-SHA256 of the raw body with webhook_secret>"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
             "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "schemas": schemas,
         },

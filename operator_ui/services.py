@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Mapping
 
 import socketio
@@ -10,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.actions import Action
 from tyndau.live.clock_service import ClockService, SystemTime
+from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
+from tyndau.store.comments import comment_json
 
 CLOCK_NS = "/clock"
+FEED_NS = "/feed"
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -22,7 +26,7 @@ def meeting_room(meeting_id: int) -> str:
 
 @dataclass
 class Services:
-    """What a request or socket handler needs: the store, the clock, the socket server."""
+    """What a request or socket handler needs: the store, the clock, the intake, the socket server."""
 
     settings: Settings
     engine: AsyncEngine
@@ -30,9 +34,15 @@ class Services:
     time: SystemTime
     actions: Mapping[str, Action]
     clock: ClockService = field(init=False)
+    intake: Intake = field(init=False)
+    feed: FeedBroadcaster = field(init=False)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.clock = ClockService(self.engine, self.time, self.settings.warning_ratio, self._publish_clock_view)
+        self.feed = FeedBroadcaster(self._emit_comments)
+        flood = FloodGuard(self.settings.flood_messages, timedelta(seconds=self.settings.flood_window_seconds))
+        self.intake = Intake(self.engine, self._committed, flood=flood)
 
     async def _publish_clock_view(self, meeting_id: int, view: dict[str, Any]) -> None:
         await self.sio.emit("clock", view, room=meeting_room(meeting_id), namespace=CLOCK_NS)
@@ -43,5 +53,22 @@ class Services:
         await self._publish_clock_view(meeting_id, view)
 
     async def publish_clock_event(self, meeting_id: int, event: str, body: Any) -> None:
-        """Send a meeting-level event (meeting edited, presenter message) to its watchers."""
+        """Send a meeting-level event (meeting edited, presenter message, current question) to its watchers."""
         await self.sio.emit(event, body, room=meeting_room(meeting_id), namespace=CLOCK_NS)
+
+    async def publish_feed_event(self, meeting_id: int, event: str, body: Any) -> None:
+        """Send a feed event (a comment changed, source health) to the meeting's feed watchers."""
+        await self.sio.emit(event, body, room=meeting_room(meeting_id), namespace=FEED_NS)
+
+    async def _committed(self, rows: list[Any]) -> None:
+        by_meeting: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_meeting.setdefault(row.meeting_id, []).append(comment_json(row))
+        for meeting_id, items in by_meeting.items():
+            self.feed.push(meeting_id, items)
+        labeller = self.extra.get("labeller")
+        if labeller is not None:
+            labeller.enqueue([row.id for row in rows])
+
+    async def _emit_comments(self, meeting_id: int, items: list[dict[str, Any]]) -> None:
+        await self.sio.emit("comments", items, room=meeting_room(meeting_id), namespace=FEED_NS)

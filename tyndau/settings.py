@@ -53,6 +53,12 @@ class Settings:
     heartbeat_seconds: float
     log_level: str
     default_language: str
+    webhook_secret: str
+    flood_messages: int
+    flood_window_seconds: float
+    meta_verify_token: str
+    meta_app_secret: str
+    telegram_webhook_secret: str
 
     @property
     def effective_database_url(self) -> str:

@@ -59,6 +59,7 @@ meetings = sa.Table(
     sa.Column("stream_links", sa.JSON, nullable=False, default=list),
     sa.Column("presenter_message", sa.String(300), nullable=False, default=""),
     sa.Column("presenter_message_at", sa.DateTime, nullable=True),
+    sa.Column("current_comment_id", sa.Integer, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
@@ -96,4 +97,45 @@ audit_log = sa.Table(
     sa.Column("action", sa.String(60), nullable=False),
     sa.Column("meeting_id", sa.Integer, nullable=True, index=True),
     sa.Column("detail", sa.JSON, nullable=False, default=dict),
+)
+
+comments = sa.Table(
+    "comments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source", sa.String(60), nullable=False),
+    sa.Column("dedup_key", sa.String(200), nullable=False),
+    sa.Column("external_id", sa.String(200), nullable=True),
+    sa.Column("author", sa.String(300), nullable=False, default=""),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.Column("lang", sa.String(10), nullable=True),
+    sa.Column("kind", sa.String(20), nullable=False, default="text"),
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),
+    sa.Column("flags", sa.JSON, nullable=False, default=list),
+    sa.Column("throttled", sa.Boolean, nullable=False, default=False),
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False),
+    sa.Column("hidden_reason", sa.String(200), nullable=True),
+    sa.Column("pinned_at", sa.DateTime, nullable=True),
+    sa.Column("answered_at", sa.DateTime, nullable=True),
+    sa.Column("labels", sa.JSON, nullable=True),
+    sa.Column("is_problem", sa.Boolean, nullable=True),
+    sa.Column("category", sa.String(40), nullable=True),
+    sa.Column("cluster_id", sa.Integer, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.UniqueConstraint("meeting_id", "source", "dedup_key", name="uq_comments_meeting_source_key"),
+    sa.Index("ix_comments_meeting_id_id", "meeting_id", "id"),
+)
+
+sources = sa.Table(
+    "sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("config", sa.JSON, nullable=False, default=dict),
+    sa.Column("running", sa.Boolean, nullable=False, default=False),
+    sa.Column("checkpoint", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
 )

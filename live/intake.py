@@ -1,0 +1,170 @@
+"""Comment intake: group commits to the store, then batched pushes to the consoles.
+
+Every source and the webhook call :meth:`Intake.submit`, which returns only after the comments
+are committed (durable before acknowledged). Concurrent submissions are coalesced into one
+transaction, so a burst costs one commit per batch, not per comment; the consoles get the new
+comments in batches a few times a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.store.comments import PreparedComment, get_comments, insert_batch
+from tyndau.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+Committed = Callable[[list[Any]], Awaitable[None]]
+
+
+class IntakeUnavailable(RuntimeError):
+    """The store refused the batch; nothing was acknowledged, the sender should retry."""
+
+
+@dataclass
+class _Request:
+    meeting_id: int
+    batch: Sequence[IncomingComment]
+    done: asyncio.Future[list[IngestResult]]
+
+
+@dataclass
+class FloodGuard:
+    """Marks an author who posts more than ``limit`` comments in ``window`` (still stored)."""
+
+    limit: int = 5
+    window: timedelta = timedelta(seconds=30)
+    _seen: dict[tuple[int, str, str], collections.deque[datetime]] = field(default_factory=dict)
+
+    def throttled(self, meeting_id: int, comment: IncomingComment, now: datetime) -> bool:
+        """True when this comment pushes its author over the limit."""
+        if not comment.author:
+            return False
+        key = (meeting_id, comment.source, comment.author)
+        times = self._seen.setdefault(key, collections.deque())
+        while times and now - times[0] > self.window:
+            times.popleft()
+        times.append(now)
+        if len(self._seen) > 50_000:  # bound memory on a huge stream
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] <= self.window}
+        return len(times) > self.limit
+
+
+class Intake:
+    """The single writer of comments."""
+
+    def __init__(self, engine: AsyncEngine, on_committed: Committed, *, max_batch: int = 2000, flood: FloodGuard | None = None) -> None:
+        self._engine = engine
+        self._on_committed = on_committed
+        self._max_batch = max_batch
+        self._flood = flood or FloodGuard()
+        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self.committed_total = 0
+
+    async def submit(self, meeting_id: int, batch: Sequence[IncomingComment]) -> list[IngestResult]:
+        """Store a batch durably; returns one result per comment once committed."""
+        if not batch:
+            return []
+        done: asyncio.Future[list[IngestResult]] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Request(meeting_id, batch, done))
+        return await done
+
+    def sink_for(self, meeting_id: int) -> Callable[[Sequence[IncomingComment]], Awaitable[list[IngestResult]]]:
+        """A :data:`CommentSink` bound to one meeting, for sources."""
+
+        async def sink(batch: Sequence[IncomingComment]) -> list[IngestResult]:
+            return await self.submit(meeting_id, batch)
+
+        return sink
+
+    async def run(self) -> None:
+        """Write queued batches until cancelled (started by the app's cleanup context)."""
+        while True:
+            requests = [await self._queue.get()]
+            size = len(requests[0].batch)
+            while size < self._max_batch and not self._queue.empty():
+                request = self._queue.get_nowait()
+                requests.append(request)
+                size += len(request.batch)
+            await self._write(requests)
+
+    async def _write(self, requests: list[_Request]) -> None:
+        now = utcnow()
+        prepared = [
+            PreparedComment(r.meeting_id, c, now, self._flood.throttled(r.meeting_id, c, now))
+            for r in requests
+            for c in r.batch
+        ]
+        try:
+            async with self._engine.begin() as conn:
+                results = await insert_batch(conn, prepared)
+                new_ids = [res.id for res, _ in results if not res.duplicate]
+                rows = await get_comments(conn, new_ids)
+        except Exception as exc:  # noqa: BLE001 - every waiting sender must hear about it
+            log.error("could not store %d comments: %s", len(prepared), exc)
+            for r in requests:
+                if not r.done.done():
+                    r.done.set_exception(IntakeUnavailable(f"the store refused the comments: {exc}"))
+            return
+        position = 0
+        for r in requests:
+            part = [res for res, _ in results[position:position + len(r.batch)]]
+            position += len(r.batch)
+            if not r.done.done():
+                r.done.set_result(part)
+        self.committed_total += len(rows)
+        if rows:
+            try:
+                await self._on_committed(rows)
+            except Exception:  # noqa: BLE001 - a failed push must not stop the writer
+                log.exception("could not hand committed comments on")
+
+
+class FeedBroadcaster:
+    """Collects committed comments per meeting and pushes them in batches."""
+
+    def __init__(self, emit: Callable[[int, list[dict[str, Any]]], Awaitable[None]], *, interval: float = 0.1) -> None:
+        self._emit = emit
+        self._interval = interval
+        self._pending: dict[int, list[dict[str, Any]]] = {}
+        self._wake = asyncio.Event()
+
+    def push(self, meeting_id: int, items: list[dict[str, Any]]) -> None:
+        """Queue comments for the next batch (no awaiting: the writer never waits on browsers)."""
+        self._pending.setdefault(meeting_id, []).extend(items)
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Flush pending batches at most every ``interval`` seconds, until cancelled."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            pending, self._pending = self._pending, {}
+            sends = [self._emit(meeting_id, items) for meeting_id, items in pending.items()]
+            for outcome in await asyncio.gather(*sends, return_exceptions=True):
+                if isinstance(outcome, BaseException):
+                    log.warning("feed push failed: %s", outcome)
+            await asyncio.sleep(self._interval)
+
+
+@contextlib.asynccontextmanager
+async def running(*loops: Callable[[], Awaitable[None]]):  # type: ignore[no-untyped-def]
+    """Run background loops for the duration of a block, cancelling and awaiting them after."""
+    tasks = [asyncio.create_task(loop(), name=getattr(loop, "__qualname__", "loop")) for loop in loops]
+    try:
+        yield tasks
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

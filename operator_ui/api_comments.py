@@ -1,0 +1,208 @@
+"""Comments over HTTP: the generic signed webhook and the cursor-paged feed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any, Mapping
+
+from aiohttp import web
+
+from tyndau.actions import ActionError, perform, require_role
+from tyndau.live.comments import IncomingComment
+from tyndau.live.intake import IntakeUnavailable
+from tyndau.operator_ui.auth import principal
+from tyndau.operator_ui.errors import read_json
+from tyndau.operator_ui.keys import SERVICES
+from tyndau.security import ROLES
+from tyndau.store.comments import FeedQuery, comment_json, list_comments
+from tyndau.store.meetings import get_meeting
+from tyndau.timeutil import parse_iso
+
+log = logging.getLogger(__name__)
+WRITERS = frozenset({"admin", "moderator", "secretary"})
+MAX_ITEMS = 1000
+MAX_LIMIT = 10_000
+
+
+def _meeting_id(request: web.Request) -> int:
+    raw = request.match_info["meeting_id"]
+    if not raw.isdigit() or len(raw) > 12:
+        raise ActionError(404, "not_found", f"no meeting {raw!r}")
+    return int(raw)
+
+
+def parse_comment(item: Any, index: int | None = None) -> IncomingComment:
+    """Validate one webhook comment; errors name the field (and the item's index in a list)."""
+    where = "" if index is None else f"items[{index}]."
+    if not isinstance(item, Mapping):
+        raise ActionError(400, "bad_request", f"{where or 'the body'} must be a JSON object")
+    errors: dict[str, str] = {}
+
+    def string(name: str, *, required: bool, limit: int) -> str:
+        value = item.get(name)
+        if value is None or value == "":
+            if required:
+                errors[where + name] = "required"
+            return ""
+        if not isinstance(value, str):
+            errors[where + name] = "must be a string"
+            return ""
+        if len(value) > limit:
+            errors[where + name] = f"at most {limit} characters"
+        return value
+
+    source = string("source", required=True, limit=60)
+    external_id = string("external_id", required=False, limit=200)
+    author = string("author", required=False, limit=300)
+    text = string("text", required=True, limit=100_000)
+    lang = string("lang", required=False, limit=10)
+    if text and not text.strip():
+        errors[where + "text"] = "is empty"
+    created_raw = item.get("created_at")
+    created = None
+    if not isinstance(created_raw, str):
+        errors[where + "created_at"] = "required, ISO 8601 with offset"
+    else:
+        try:
+            created = parse_iso(created_raw)
+        except ValueError as exc:
+            errors[where + "created_at"] = f"ISO 8601 with offset ({exc})"
+    unknown = set(item) - {"source", "external_id", "author", "text", "created_at", "lang"}
+    for name in sorted(unknown):
+        errors[where + name] = "unknown field"
+    if errors:
+        raise ActionError(422, "invalid", "the comment has invalid fields", errors)
+    assert created is not None
+    return IncomingComment(source=source, external_id=external_id or None, author=author, text=text, created_at=created, lang=lang or None)
+
+
+def _signed(request: web.Request, raw: bytes) -> bool:
+    secret = request.app[SERVICES].settings.webhook_secret
+    header = request.headers.get("X-Tyndau-Signature", "")
+    if not secret or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[7:].strip().lower())
+
+
+async def post_comments(request: web.Request) -> web.Response:
+    """Accept one comment (or ``{"items": [...]}``); 201 when new, 200 when a duplicate."""
+    meeting_id = _meeting_id(request)
+    services = request.app[SERVICES]
+    if principal(request) is None:
+        raw = await request.read()
+        if not _signed(request, raw):
+            log.warning("refused a comment webhook for meeting %s from %s: no token and no valid signature", meeting_id, request.remote)
+            raise ActionError(401, "unauthorized", "send a bearer token or a valid X-Tyndau-Signature")
+    else:
+        require_role(principal(request), WRITERS)
+    body = await read_json(request) if request.content_type == "application/json" else _loads(await request.read())
+    if await get_meeting(services.engine, meeting_id) is None:
+        raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+    many = "items" in body and set(body) == {"items"}
+    if many:
+        items = body["items"]
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
+            raise ActionError(422, "invalid", f"items must be a list of 1 to {MAX_ITEMS} comments", {"items": "1 to 1000 comments"})
+        batch = [parse_comment(item, i) for i, item in enumerate(items)]
+    else:
+        batch = [parse_comment(body)]
+    try:
+        results = await services.intake.submit(meeting_id, batch)
+    except IntakeUnavailable as exc:
+        raise ActionError(503, "store_unavailable", f"{exc}; retry later") from None
+    if many:
+        payload = {"items": [{"id": r.id, "duplicate": r.duplicate} for r in results]}
+        return web.json_response(payload, status=201 if any(not r.duplicate for r in results) else 200)
+    result = results[0]
+    return web.json_response({"id": result.id, "duplicate": result.duplicate}, status=200 if result.duplicate else 201)
+
+
+def _loads(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ActionError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ActionError(400, "bad_json", "the body must be a JSON object")
+    return data
+
+
+def _flag(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ActionError(400, "bad_request", f"expected true or false, got {value!r}")
+
+
+def feed_query(query: Mapping[str, str]) -> FeedQuery:
+    """Parse the feed's query string (``limit``, ``after``, filters)."""
+    try:
+        limit = int(query.get("limit", "100"))
+        after = int(query.get("after") or 0)
+        cluster = int(query["cluster"]) if query.get("cluster") else None
+    except ValueError:
+        raise ActionError(400, "bad_request", "limit, after and cluster must be integers") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ActionError(400, "bad_request", f"limit must be between 1 and {MAX_LIMIT}")
+    if after < 0:
+        raise ActionError(400, "bad_request", "after must be a cursor returned by this API")
+    hidden = _flag(query.get("hidden"))
+    return FeedQuery(
+        after=after, limit=limit, source=query.get("source") or None, lang=query.get("lang") or None,
+        search=(query.get("q") or "").strip()[:200] or None, include_hidden=hidden is not False,
+        include_throttled=_flag(query.get("throttled")) is not False, only_pinned=bool(_flag(query.get("pinned"))),
+        is_problem=_flag(query.get("is_problem")), category=query.get("category") or None, cluster_id=cluster,
+        newest_first=query.get("order") == "newest",
+    )
+
+
+async def get_comments(request: web.Request) -> web.Response:
+    """A page of the meeting's comments: ``{"items": [...], "next": cursor | null}``."""
+    who = require_role(principal(request), frozenset(ROLES))
+    meeting_id = _meeting_id(request)
+    services = request.app[SERVICES]
+    q = feed_query(request.query)
+    async with services.engine.connect() as conn:
+        if await get_meeting(conn, meeting_id) is None:
+            raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+        rows, cursor = await list_comments(conn, meeting_id, q)
+    private = who.role in ("admin", "secretary")
+    return web.json_response({"items": [comment_json(r, private=private) for r in rows], "next": None if cursor is None else str(cursor)})
+
+
+async def comment_action(request: web.Request) -> web.Response:
+    """Moderate one comment: ``POST .../comments/{id}/{pin|unpin|answered|hide|unhide|current}``."""
+    payload = await read_json(request)
+    payload["meeting_id"] = _meeting_id(request)
+    raw_id = request.match_info["comment_id"]
+    if not raw_id.isdigit():
+        raise ActionError(404, "not_found", "no such comment")
+    payload["comment_id"] = int(raw_id)
+    services = request.app[SERVICES]
+    result = await perform(services.actions, services, principal(request), f"feed.{request.match_info['verb']}", payload)
+    return web.json_response(result)
+
+
+async def floor_question(request: web.Request) -> web.Response:
+    """A question asked in the hall, typed by a secretary (name and contact kept private)."""
+    payload = await read_json(request)
+    payload["meeting_id"] = _meeting_id(request)
+    services = request.app[SERVICES]
+    result = await perform(services.actions, services, principal(request), "feed.floor", payload)
+    return web.json_response(result, status=201)
+
+
+def setup_comment_api(app: web.Application) -> None:
+    """Mount the comment routes."""
+    r = app.router
+    r.add_post("/api/v1/meetings/{meeting_id}/comments", post_comments)
+    r.add_get("/api/v1/meetings/{meeting_id}/comments", get_comments)
+    r.add_post("/api/v1/meetings/{meeting_id}/comments/{comment_id}/{verb:pin|unpin|answered|unanswered|hide|unhide|current}", comment_action)
+    r.add_post("/api/v1/meetings/{meeting_id}/floor-questions", floor_question)

@@ -1,0 +1,146 @@
+"""Feed actions: pin to the Q&A queue, mark answered, hide (never delete), the current question, floor questions."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+
+from tyndau.actions import Action, ActionError, meeting_id_of
+from tyndau.live.comments import IncomingComment
+from tyndau.live.intake import IntakeUnavailable
+from tyndau.live.text_safety import display_author, display_text
+from tyndau.store.audit import record as audit
+from tyndau.store.comments import comment_json, get_comments, update_comment
+from tyndau.store.meetings import get_meeting
+from tyndau.store.people import Principal
+from tyndau.store.schema import meetings
+from tyndau.timeutil import utcnow
+
+FEED_ROLES = frozenset({"admin", "moderator", "secretary"})
+ON_AIR = frozenset({"admin", "moderator"})
+MAX_REASON = 200
+
+
+def _comment_id(payload: Mapping[str, Any]) -> int:
+    value = payload.get("comment_id")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ActionError(400, "bad_request", "comment_id must be a positive integer", {"comment_id": "a positive integer"})
+    return value
+
+
+def current_question_json(row: Any | None) -> dict[str, Any] | None:
+    """What the presenter screen and the stream overlay show of the current question."""
+    if row is None:
+        return None
+    return {
+        "comment_id": row.id, "author": display_author(row.author), "text": display_text(row.text, 400)[0],
+        "source": row.source, "lang": row.lang,
+    }
+
+
+async def _mark(services: Any, who: Principal, payload: Mapping[str, Any], verb: str, values: dict[str, Any]) -> dict[str, Any]:
+    meeting_id = meeting_id_of(payload)
+    comment_id = _comment_id(payload)
+    async with services.engine.begin() as conn:
+        row = await update_comment(conn, meeting_id, comment_id, **values)
+        if row is None:
+            raise ActionError(404, "not_found", f"no comment {comment_id} in meeting {meeting_id}")
+        await audit(conn, who, f"feed.{verb}", meeting_id, {"comment_id": comment_id, **{k: str(v) for k, v in values.items()}})
+    body = comment_json(row)
+    await services.publish_feed_event(meeting_id, "comment_update", body)
+    return {"comment": body}
+
+
+async def pin(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Put a comment in the Q&A queue."""
+    return await _mark(services, who, payload, "pin", {"pinned_at": utcnow().replace(tzinfo=None)})
+
+
+async def unpin(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Take a comment out of the Q&A queue."""
+    return await _mark(services, who, payload, "unpin", {"pinned_at": None})
+
+
+async def answered(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Mark a question answered on air."""
+    return await _mark(services, who, payload, "answered", {"answered_at": utcnow().replace(tzinfo=None)})
+
+
+async def unanswered(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Undo "answered on air"."""
+    return await _mark(services, who, payload, "unanswered", {"answered_at": None})
+
+
+async def hide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Hide spam or abuse from the feed, with a reason; the comment stays in the store."""
+    reason = payload.get("reason", "")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ActionError(422, "invalid", "say why the comment is hidden", {"reason": "required"})
+    return await _mark(services, who, payload, "hide", {"hidden": True, "hidden_reason": reason.strip()[:MAX_REASON]})
+
+
+async def unhide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Show a hidden comment again."""
+    return await _mark(services, who, payload, "unhide", {"hidden": False, "hidden_reason": None})
+
+
+async def current(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Put a question on the presenter screen and the stream overlay (``comment_id: null`` clears)."""
+    meeting_id = meeting_id_of(payload)
+    raw = payload.get("comment_id")
+    comment_id = None if raw is None else _comment_id(payload)
+    async with services.engine.begin() as conn:
+        if await get_meeting(conn, meeting_id) is None:
+            raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+        row = None
+        if comment_id is not None:
+            rows = await get_comments(conn, [comment_id])
+            row = rows[0] if rows and rows[0].meeting_id == meeting_id else None
+            if row is None:
+                raise ActionError(404, "not_found", f"no comment {comment_id} in meeting {meeting_id}")
+            if row.hidden:
+                raise ActionError(409, "hidden", "a hidden comment cannot go on screen")
+        await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
+        await audit(conn, who, "feed.current", meeting_id, {"comment_id": comment_id})
+    body = {"meeting_id": meeting_id, "question": current_question_json(row)}
+    await services.publish_clock_event(meeting_id, "current_question", body)
+    await services.publish_feed_event(meeting_id, "current_question", body)
+    return body
+
+
+async def floor(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A question asked in the hall, typed in the console; the asker's contact stays private."""
+    meeting_id = meeting_id_of(payload)
+    text = payload.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > 5000:
+        raise ActionError(422, "invalid", "the question needs a text of at most 5000 characters", {"text": "required"})
+    author = payload.get("author") or ""
+    contact = payload.get("contact") or ""
+    if not isinstance(author, str) or not isinstance(contact, str) or len(author) > 200 or len(contact) > 200:
+        raise ActionError(422, "invalid", "author and contact are strings of at most 200 characters")
+    if await get_meeting(services.engine, meeting_id) is None:
+        raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+    comment = IncomingComment(
+        source="floor", external_id=None, author=author.strip(), text=text.strip(), created_at=utcnow(), kind="floor",
+        extra={"contact": contact.strip(), "typed_by": who.name} if contact.strip() else {"typed_by": who.name},
+    )
+    try:
+        (result,) = await services.intake.submit(meeting_id, [comment])
+    except IntakeUnavailable as exc:
+        raise ActionError(503, "store_unavailable", str(exc)) from None
+    async with services.engine.begin() as conn:
+        await audit(conn, who, "feed.floor", meeting_id, {"comment_id": result.id})
+    return {"id": result.id, "duplicate": result.duplicate}
+
+
+ACTIONS = (
+    Action("feed.pin", FEED_ROLES, pin),
+    Action("feed.unpin", FEED_ROLES, unpin),
+    Action("feed.answered", ON_AIR, answered),
+    Action("feed.unanswered", ON_AIR, unanswered),
+    Action("feed.hide", FEED_ROLES, hide),
+    Action("feed.unhide", FEED_ROLES, unhide),
+    Action("feed.current", ON_AIR, current),
+    Action("feed.floor", FEED_ROLES, floor),
+)

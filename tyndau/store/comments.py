@@ -1,0 +1,180 @@
+"""Comments: idempotent batch inserts, the cursor-paged feed, and moderation marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.live.text_safety import display_author, display_text, text_flags
+from tyndau.store.schema import comments
+from tyndau.timeutil import as_utc, iso
+
+MAX_TEXT = 100_000
+PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedComment:
+    """An incoming comment turned into a row, plus the facts the writer decided."""
+
+    meeting_id: int
+    incoming: IncomingComment
+    received_at: datetime
+    throttled: bool
+
+
+def _naive(dt: datetime) -> datetime:
+    return as_utc(dt).replace(tzinfo=None)
+
+
+def _row(p: PreparedComment) -> dict[str, Any]:
+    c = p.incoming
+    text = c.text if len(c.text) <= MAX_TEXT else c.text[:MAX_TEXT]
+    flags = text_flags(c.text)
+    if len(c.text) > MAX_TEXT:
+        flags.append("truncated")
+    return {
+        "meeting_id": p.meeting_id, "source": c.source[:60], "dedup_key": c.dedup_key()[:200],
+        "external_id": c.external_id[:200] if c.external_id else None, "author": c.author[:300], "text": text,
+        "created_at": _naive(c.created_at), "received_at": _naive(p.received_at), "lang": (c.lang or None) and c.lang[:10],
+        "kind": c.kind, "extra": dict(c.extra), "flags": flags, "throttled": p.throttled, "hidden": False, "version": 1,
+    }
+
+
+async def insert_batch(conn: AsyncConnection, batch: Sequence[PreparedComment]) -> list[tuple[IngestResult, int]]:
+    """Insert what is new, skip what is known; returns (result, meeting_id) per input, in order."""
+    if not batch:
+        return []
+    rows = [_row(p) for p in batch]
+    dialect = conn.dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(comments)
+    stmt = insert.on_conflict_do_nothing(index_elements=["meeting_id", "source", "dedup_key"]).returning(
+        comments.c.id, comments.c.meeting_id, comments.c.source, comments.c.dedup_key
+    )
+    # SQLAlchemy renders this as multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING ("insertmanyvalues"):
+    # the returned rows are the new ones, matched back to the input by their key.
+    result = await conn.execute(stmt, rows)
+    inserted = {(r.meeting_id, r.source, r.dedup_key): r.id for r in result}
+    missing = [(r["meeting_id"], r["source"], r["dedup_key"]) for r in rows if (r["meeting_id"], r["source"], r["dedup_key"]) not in inserted]
+    existing: dict[tuple[int, str, str], int] = {}
+    if missing:
+        keys = sa.tuple_(comments.c.meeting_id, comments.c.source, comments.c.dedup_key)
+        found = await conn.execute(sa.select(comments.c.id, comments.c.meeting_id, comments.c.source, comments.c.dedup_key).where(keys.in_(missing)))
+        existing = {(r.meeting_id, r.source, r.dedup_key): r.id for r in found}
+    results: list[tuple[IngestResult, int]] = []
+    seen: set[tuple[int, str, str]] = set()
+    for row in rows:
+        key = (row["meeting_id"], row["source"], row["dedup_key"])
+        if key in inserted and key not in seen:
+            results.append((IngestResult(inserted[key], duplicate=False), row["meeting_id"]))
+        else:
+            results.append((IngestResult(inserted.get(key) or existing[key], duplicate=True), row["meeting_id"]))
+        seen.add(key)
+    return results
+
+
+def comment_json(row: Any, *, private: bool = False) -> dict[str, Any]:
+    """The feed's view of a comment: the raw text, a display text, and moderation state."""
+    display, clipped = display_text(row.text)
+    extra = dict(row.extra or {})
+    contact = extra.pop("contact", None)
+    body = {
+        "id": row.id, "meeting_id": row.meeting_id, "source": row.source, "external_id": row.external_id,
+        "author": row.author, "author_display": display_author(row.author), "text": row.text,
+        "display": display, "clipped": clipped, "created_at": iso(as_utc(row.created_at)),
+        "received_at": iso(as_utc(row.received_at)), "lang": row.lang, "kind": row.kind,
+        "flags": list(row.flags or []), "throttled": row.throttled, "hidden": row.hidden,
+        "hidden_reason": row.hidden_reason, "pinned_at": iso(as_utc(row.pinned_at)) if row.pinned_at else None,
+        "answered_at": iso(as_utc(row.answered_at)) if row.answered_at else None,
+        "labels": row.labels, "is_problem": row.is_problem, "category": row.category, "cluster_id": row.cluster_id,
+        "version": row.version, "extra": extra,
+    }
+    if private and contact:
+        body["contact"] = contact
+    return body
+
+
+@dataclass(frozen=True, slots=True)
+class FeedQuery:
+    """Filters of the feed."""
+
+    after: int = 0
+    limit: int = 200
+    source: str | None = None
+    lang: str | None = None
+    search: str | None = None
+    include_hidden: bool = True
+    include_throttled: bool = True
+    only_pinned: bool = False
+    is_problem: bool | None = None
+    category: str | None = None
+    cluster_id: int | None = None
+    newest_first: bool = False
+
+
+async def list_comments(conn: AsyncConnection, meeting_id: int, q: FeedQuery) -> tuple[list[Any], int | None]:
+    """A page of comments after a cursor; returns rows and the next cursor (None at the end)."""
+    query = sa.select(comments).where(comments.c.meeting_id == meeting_id)
+    if q.newest_first:
+        if q.after:
+            query = query.where(comments.c.id < q.after)
+        query = query.order_by(comments.c.id.desc())
+    else:
+        query = query.where(comments.c.id > q.after).order_by(comments.c.id)
+    if q.source:
+        query = query.where(comments.c.source == q.source)
+    if q.lang:
+        query = query.where(comments.c.lang == q.lang)
+    if q.search:
+        pattern = "%" + q.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(comments.c.text.ilike(pattern, escape="\\"), comments.c.author.ilike(pattern, escape="\\")))
+    if not q.include_hidden:
+        query = query.where(comments.c.hidden.is_(False))
+    if not q.include_throttled:
+        query = query.where(comments.c.throttled.is_(False))
+    if q.only_pinned:
+        query = query.where(comments.c.pinned_at.is_not(None))
+    if q.is_problem is not None:
+        query = query.where(comments.c.is_problem.is_(q.is_problem))
+    if q.category:
+        query = query.where(comments.c.category == q.category)
+    if q.cluster_id is not None:
+        query = query.where(comments.c.cluster_id == q.cluster_id)
+    rows = (await conn.execute(query.limit(q.limit + 1))).all()
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+async def get_comments(conn: AsyncConnection, ids: Iterable[int]) -> list[Any]:
+    """Rows by id, in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return list((await conn.execute(sa.select(comments).where(comments.c.id.in_(wanted)).order_by(comments.c.id))).all())
+
+
+async def update_comment(conn: AsyncConnection, meeting_id: int, comment_id: int, **values: Any) -> Any | None:
+    """Change moderation fields of one comment (bumping its version) and return the row."""
+    result = await conn.execute(
+        comments.update()
+        .where(comments.c.id == comment_id, comments.c.meeting_id == meeting_id)
+        .values(**values, version=comments.c.version + 1)
+    )
+    if not result.rowcount:
+        return None
+    return (await conn.execute(sa.select(comments).where(comments.c.id == comment_id))).first()
+
+
+async def counts_by_source(conn: AsyncConnection, meeting_id: int) -> dict[str, int]:
+    """How many comments each source brought."""
+    rows = await conn.execute(
+        sa.select(comments.c.source, sa.func.count()).where(comments.c.meeting_id == meeting_id).group_by(comments.c.source)
+    )
+    return {r[0]: r[1] for r in rows}

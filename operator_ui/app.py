@@ -11,8 +11,10 @@ from aiohttp import web
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
 from tyndau.live.intake import running
+from tyndau.live.source_manager import SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
+from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.auth import authenticate, login, logout
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
@@ -37,6 +39,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/logout", logout)
     setup_api(app)
     setup_comment_api(app)
+    setup_source_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app
@@ -59,12 +62,29 @@ def _store_ctx(sio):  # type: ignore[no-untyped-def]
             marked = await services.clock.mark_restarts(down_from)
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
-            async with running(lambda: _heartbeat(services), services.intake.run, services.feed.run):
+            sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health)
+            services.extra["sources"] = sources
+            async with running(lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers):
+                resumed = await sources.resume_all()
+                if resumed:
+                    log.warning("resumed %d comment source(s) that were running before the restart", resumed)
                 yield
+                await sources.close()
         finally:
             await engine.dispose()
 
     return store
+
+
+async def _health_loop(services: Services) -> None:
+    """Every two seconds, tell consoles how their meetings' sources are doing."""
+    while True:
+        await asyncio.sleep(2)
+        for meeting_id in services.extra["sources"].active_meetings():
+            try:
+                await services.publish_source_health(meeting_id)
+            except Exception:  # noqa: BLE001 - health is advisory
+                log.debug("could not publish source health", exc_info=True)
 
 
 async def _heartbeat(services: Services) -> None:

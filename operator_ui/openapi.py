@@ -72,6 +72,24 @@ def spec() -> dict[str, Any]:
             "parameters": [mid],
             "post": _op("A question asked in the hall (author and contact kept private)", {"201": {"description": "Stored"}}, errors=(400, 401, 403, 404, 422), tag="comments"),
         },
+        "/api/v1/meetings/{meeting_id}/sources": {
+            "parameters": [mid],
+            "get": _op("The meeting's comment sources and their health", {"200": {"description": "OK"}}, errors=(401, 404), tag="sources"),
+            "post": _op("Start a source: {kind: youtube|telegram|facebook|replay|instagram_webhook|facebook_webhook, config}",
+                        {"201": {"description": "Started"}}, body="SourceInput", errors=(400, 401, 403, 404, 422), tag="sources"),
+        },
+        "/api/v1/meetings/{meeting_id}/sources/{source_id}/{verb}": {
+            "parameters": [mid, {"name": "source_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                           {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["stop", "start"]}}],
+            "post": _op("Stop a source, or start it again from its checkpoint", {"200": {"description": "OK"}}, errors=(401, 403, 404), tag="sources"),
+        },
+        "/api/v1/meetings/{meeting_id}/imports": {
+            "parameters": [mid, {"name": "preview", "in": "query", "schema": {"type": "boolean"}}],
+            "post": {**_op("Import pooled requests (multipart: file=.csv|.xlsx|.live_chat.json, mapping=JSON, sheet)",
+                           {"201": {"description": "Imported"}, "200": {"description": "Preview"}}, errors=(401, 403, 404, 413, 415, 422), tag="sources"),
+                     "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                         "file": {"type": "string", "format": "binary"}, "mapping": {"type": "string"}, "sheet": {"type": "string"}}}}}}},
+        },
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(401, 404), tag="clock")},
@@ -124,6 +142,9 @@ def spec() -> dict[str, Any]:
             "hidden": {"type": "boolean"}, "throttled": {"type": "boolean"}, "flags": {"type": "array", "items": {"type": "string"}}}},
         "CommentPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Comment"}},
                                                          "next": {"type": "string", "nullable": True}}},
+        "SourceInput": {"type": "object", "required": ["kind", "config"], "properties": {
+            "kind": {"type": "string", "enum": ["youtube", "telegram", "facebook", "replay", "instagram_webhook", "facebook_webhook"]},
+            "config": {"type": "object", "description": "youtube: {url}; telegram: {token, chat_id, channel_post_id?}; facebook: {video_id, token}; replay: {path, speed}; *_webhook: {object_id}"}}},
         "Timing": {"type": "object", "required": ["segments", "totals", "rule_held"], "properties": {
             "segments": {"type": "array", "items": {"type": "object", "properties": {"phase": {"type": "string"}, "started_at": iso_dt, "ended_at": {**iso_dt, "nullable": True}, "seconds": num, "restarted": {"type": "boolean"}}}},
             "totals": {"type": "object"}, "presentation_share_of_planned": num, "rule_held": {"type": "boolean"}}},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Mapping
 
 import socketio
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.actions import Action
@@ -14,6 +16,7 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.store.comments import comment_json
+from tyndau.store.schema import comments
 
 CLOCK_NS = "/clock"
 FEED_NS = "/feed"
@@ -37,6 +40,7 @@ class Services:
     intake: Intake = field(init=False)
     feed: FeedBroadcaster = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
+    _pushed_here: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.clock = ClockService(self.engine, self.time, self.settings.warning_ratio, self._publish_clock_view)
@@ -60,7 +64,14 @@ class Services:
         """Send a feed event (a comment changed, source health) to the meeting's feed watchers."""
         await self.sio.emit(event, body, room=meeting_room(meeting_id), namespace=FEED_NS)
 
+    async def publish_source_health(self, meeting_id: int) -> None:
+        """Send the health of a meeting's sources to its feed watchers."""
+        manager = self.extra.get("sources")
+        if manager is not None:
+            await self.publish_feed_event(meeting_id, "source_health", {"meeting_id": meeting_id, "sources": manager.health(meeting_id)})
+
     async def _committed(self, rows: list[Any]) -> None:
+        self._pushed_here.update(row.id for row in rows)
         by_meeting: dict[int, list[dict[str, Any]]] = {}
         for row in rows:
             by_meeting.setdefault(row.meeting_id, []).append(comment_json(row))
@@ -69,6 +80,29 @@ class Services:
         labeller = self.extra.get("labeller")
         if labeller is not None:
             labeller.enqueue([row.id for row in rows])
+
+    async def tail_other_writers(self, interval: float = 1.0) -> None:
+        """Push comments that other processes (``tyndau ingest``, other workers) committed to the store."""
+        async with self.engine.connect() as conn:
+            watermark = await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0
+        while True:
+            await asyncio.sleep(interval)
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(sa.select(comments).where(comments.c.id > watermark).order_by(comments.c.id).limit(5000))).all()
+            if not rows:
+                continue
+            foreign = [r for r in rows if r.id not in self._pushed_here]
+            watermark = rows[-1].id
+            self._pushed_here = {i for i in self._pushed_here if i > watermark}
+            if foreign:
+                by_meeting: dict[int, list[dict[str, Any]]] = {}
+                for row in foreign:
+                    by_meeting.setdefault(row.meeting_id, []).append(comment_json(row))
+                for meeting_id, items in by_meeting.items():
+                    self.feed.push(meeting_id, items)
+                labeller = self.extra.get("labeller")
+                if labeller is not None:
+                    labeller.enqueue([row.id for row in foreign])
 
     async def _emit_comments(self, meeting_id: int, items: list[dict[str, Any]]) -> None:
         await self.sio.emit("comments", items, room=meeting_room(meeting_id), namespace=FEED_NS)

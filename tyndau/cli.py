@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", parents=[common], help="apply pending migrations").set_defaults(run=_db_upgrade)
 
     sub.add_parser("settings", parents=[common], help="print every setting with its value and help").set_defaults(run=_settings)
+
+    from tyndau.ingest_cli import add_parser as add_ingest
+
+    add_ingest(sub, common, _ingest)
     return parser
 
 
@@ -204,6 +208,19 @@ async def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     async with open_store(settings) as engine:
         print(f"database at {engine.url.render_as_string(hide_password=True)} is up to date")
     return 0
+
+
+def _ingest(kind: str) -> Command:
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        from tyndau.ingest_cli import IngestError, ingest
+
+        async with open_store(settings) as engine:
+            try:
+                return await ingest(kind, args, settings, engine)
+            except IngestError as exc:
+                raise CliError(str(exc)) from None
+
+    return run
 
 
 async def _settings(args: argparse.Namespace, settings: Settings) -> int:

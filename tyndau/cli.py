@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="run the server with a demo meeting and a demo login (SQLite in a temporary data dir)")
     demo.add_argument("--host", help="listen address")
     demo.add_argument("--port", type=int, help="listen port (default 8080)")
+    demo.add_argument("--speed", type=float, default=3.0, help="replay speed of the demo chat (1 = real time; default 3)")
     demo.set_defaults(run=_demo)
 
     user = sub.add_parser("user", parents=[common], help="manage people who log in").add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -154,7 +155,7 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
     settings = demo_settings(args, settings)
 
     async def ready(app: Any) -> None:
-        await seed_demo(app, settings)
+        await seed_demo(app, settings, speed=args.speed)
 
     return await run_server(settings, on_ready=ready)
 

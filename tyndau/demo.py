@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tyndau.config import path as config_path
 from tyndau.live.meeting import validate_meeting
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.settings import Settings
@@ -29,7 +30,7 @@ def demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     return settings.replace(**changes) if changes else settings
 
 
-async def seed_demo(app: web.Application, settings: Settings) -> None:
+async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0) -> None:
     """Create the demo meeting (once) and fresh demo logins, and print where to go."""
     services = app[SERVICES]
     engine = services.engine
@@ -52,6 +53,10 @@ async def seed_demo(app: web.Application, settings: Settings) -> None:
         })
         async with engine.begin() as conn:
             meeting = await create_meeting(conn, draft)
+    sources = services.extra["sources"]
+    if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
+        chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
+        await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})
     viewer = await create_token(engine, "demo presenter screen", "viewer")
     base = settings.effective_public_url
     print(
@@ -62,6 +67,8 @@ async def seed_demo(app: web.Application, settings: Settings) -> None:
             f"  console        : {base}/console?meeting={meeting.id}",
             f"  login          : moderator / {password}   (also: secretary / {password})",
             f"  presenter      : {base}/presenter/{meeting.id}#token={viewer}",
+            f"  stream overlay : {base}/overlay/{meeting.id}#token={viewer}",
+            f"  live chat      : a recorded Russian/Kazakh meeting chat is replaying at {speed:g}x into the feed",
             "Press Ctrl+C to stop.",
             "",
         ]),

@@ -132,7 +132,7 @@ class Intake:
 class FeedBroadcaster:
     """Collects committed comments per meeting and pushes them in batches."""
 
-    def __init__(self, emit: Callable[[int, list[dict[str, Any]]], Awaitable[None]], *, interval: float = 0.1) -> None:
+    def __init__(self, emit: Callable[[int, list[dict[str, Any]]], Awaitable[None]], *, interval: float = 0.05) -> None:
         self._emit = emit
         self._interval = interval
         self._pending: dict[int, list[dict[str, Any]]] = {}

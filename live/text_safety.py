@@ -7,7 +7,6 @@ tricks removed and is clipped. (HTML is never interpreted: pages set ``textConte
 from __future__ import annotations
 
 import re
-import unicodedata
 
 DISPLAY_LIMIT = 1000
 AUTHOR_LIMIT = 80
@@ -15,6 +14,7 @@ LONG_TEXT = 2000
 # Zero-width characters and bidi controls that can hide or reorder text on screen.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u180e]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _SPACES = re.compile(r"[ \t]+")
 _LINES = re.compile(r"\n{3,}")
 
@@ -26,7 +26,7 @@ def neutralise(text: str) -> str:
     text = _CONTROL.sub(" ", text)
     # Lone surrogates (from broken UTF-16 sources) would break JSON encoders downstream.
     text = text.encode("utf-8", "replace").decode("utf-8")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Co")
+    text = _PRIVATE_USE.sub("", text)
     return _LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
 
 

@@ -100,7 +100,7 @@ async def post_comments(request: web.Request) -> web.Response:
     else:
         require_role(principal(request), WRITERS)
     body = await read_json(request) if request.content_type == "application/json" else _loads(await request.read())
-    if await get_meeting(services.engine, meeting_id) is None:
+    if not await services.meeting_exists(meeting_id):
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     many = "items" in body and set(body) == {"items"}
     if many:

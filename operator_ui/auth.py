@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Awaitable, Callable, Mapping
 
 from aiohttp import web
@@ -19,17 +20,55 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+class PrincipalCache:
+    """Remembers who a token or session is for a few seconds, so a burst of webhook calls costs
+    one lookup, not one per request. Revocation takes effect within ``ttl``; logout at once."""
+
+    def __init__(self, ttl: float = 5.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[str, tuple[float, Principal | None]] = {}
+
+    def get(self, key: str) -> tuple[bool, Principal | None]:
+        """(hit, principal)."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: str, who: Principal | None) -> None:
+        """Remember an answer (unknown tokens too, so floods of bad ones stay cheap)."""
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, who)
+
+    def forget(self, key: str) -> None:
+        """Drop an entry (logout)."""
+        self._entries.pop(key, None)
+
+
 async def resolve(app: web.Application, authorization: str | None, cookie: str | None) -> Principal | None:
     """The principal behind an Authorization header or a session cookie (header wins)."""
-    engine = app[SERVICES].engine
+    services = app[SERVICES]
+    cache: PrincipalCache = services.extra.setdefault("principals", PrincipalCache())
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        return await people.principal_for_token(engine, token.strip())
-    if cookie:
-        return await people.principal_for_session(engine, cookie)
-    return None
+        key = "t:" + token.strip()
+    elif cookie:
+        key = "s:" + cookie
+    else:
+        return None
+    hit, who = cache.get(key)
+    if hit:
+        return who
+    if key.startswith("t:"):
+        who = await people.principal_for_token(services.engine, key[2:])
+    else:
+        who = await people.principal_for_session(services.engine, key[2:])
+    cache.put(key, who)
+    return who
 
 
 @web.middleware
@@ -82,6 +121,7 @@ async def logout(request: web.Request) -> web.Response:
     cookie = request.cookies.get(COOKIE)
     if cookie:
         await people.logout(request.app[SERVICES].engine, cookie)
+        request.app[SERVICES].extra.setdefault("principals", PrincipalCache()).forget("s:" + cookie)
     response = web.json_response({"ok": True})
     response.del_cookie(COOKIE, path="/")
     return response
@@ -91,7 +131,7 @@ async def socket_principal(app: web.Application, environ: Mapping[str, Any], aut
     """Authenticate a socket.io connection from its auth payload or the page's cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if isinstance(token, str) and token:
-        return await people.principal_for_token(app[SERVICES].engine, token)
+        return await resolve(app, f"Bearer {token}", None)
     request = environ.get("aiohttp.request")
     cookie = request.cookies.get(COOKIE) if request is not None else None
     return await resolve(app, None, cookie)

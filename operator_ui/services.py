@@ -16,7 +16,7 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.store.comments import comment_json
-from tyndau.store.schema import comments
+from tyndau.store.schema import comments, meetings
 
 CLOCK_NS = "/clock"
 FEED_NS = "/feed"
@@ -63,6 +63,17 @@ class Services:
     async def publish_feed_event(self, meeting_id: int, event: str, body: Any) -> None:
         """Send a feed event (a comment changed, source health) to the meeting's feed watchers."""
         await self.sio.emit(event, body, room=meeting_room(meeting_id), namespace=FEED_NS)
+
+    async def meeting_exists(self, meeting_id: int) -> bool:
+        """Whether a meeting exists (meetings are never deleted, so a positive answer is cached)."""
+        known: set[int] = self.extra.setdefault("known_meetings", set())
+        if meeting_id in known:
+            return True
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(sa.select(meetings.c.id).where(meetings.c.id == meeting_id))
+        if found is not None:
+            known.add(meeting_id)
+        return found is not None
 
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""

@@ -230,6 +230,15 @@ async def _settings(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _run(coro: Awaitable[int]) -> int:
+    """Run on uvloop where it is installed (a faster event loop for the server), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)  # type: ignore[arg-type]
+    return uvloop.run(coro)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tyndau`` command."""
     parser = build_parser()
@@ -238,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = resolve_settings(args)
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(logging.WARNING)
-        return asyncio.run(args.run(args, settings))
+        return _run(args.run(args, settings))
     except (CliError, SettingsError, StoreError, PeopleError) as exc:
         print(f"tyndau: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,18 @@
+"""Shared fixtures for the NLP stage tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+APPEALS = SHARED / "data" / "appeals"
+
+
+@pytest.fixture(scope="session")
+def appeals_dir() -> Path:
+    """The shared development data; tests that need it skip cleanly without it."""
+    if not APPEALS.is_dir():
+        pytest.skip("shared development data not present")
+    return APPEALS

@@ -1,0 +1,130 @@
+"""Places: streets, microdistricts, settlements, houses, gazetteer keys."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from tyndau.nlp.place import (
+    Gazetteer,
+    GazetteerEntry,
+    Place,
+    extract_places,
+    strip_case,
+)
+
+
+def keys(text: str, gazetteer: Gazetteer | None = None) -> list[str]:
+    return [p.normalised_key for p in extract_places(text, gazetteer)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ул. Абая 12", "Абай көшесі, 12", "улица Абая, дом 12", "по Абая 12", "Абая көшесінде 12 үй",
+     "Abai koshesi 12"],
+)
+def test_russian_and_kazakh_streets_meet(text: str) -> None:
+    from tyndau.nlp.normalise import normalise
+
+    found = keys(normalise(text).text)
+    assert found == ["street:абай", "house:абай/12"], found
+
+
+@pytest.mark.parametrize(
+    "text, kind, key",
+    [
+        ("пр. Назарбаева 50", "street", "street:назарбаев"),
+        ("проспект Достык", "street", "street:достык"),
+        ("переулок Гоголя", "street", "street:гоголь"),
+        ("улица Сатпаева", "street", "street:сатпаев"),
+        ("на улице Кабанбай батыра", "street", "street:кабанбай батыр"),
+        ("Төле би көшесі", "street", "street:толе би"),
+        ("мкр Айнабулак", "microdistrict", "microdistrict:айнабулак"),
+        ("мкр. 5", "microdistrict", "microdistrict:5"),
+        ("5 мкр", "microdistrict", "microdistrict:5"),
+        ("Айнабулақ ықшам ауданы", "microdistrict", "microdistrict:айнабулак"),
+        ("6 шағын аудан", "microdistrict", "microdistrict:6"),
+        ("с. Каскелен", "settlement", "settlement:каскелен"),
+        ("село Жанатурмыс", "settlement", "settlement:жанатурмыс"),
+        ("поселок Боралдай", "settlement", "settlement:боралдай"),
+        ("п. Иргели", "settlement", "settlement:иргели"),
+        ("Шамалған ауылы", "settlement", "settlement:шамалган"),
+        ("Жамбыл ауылдық округі", "rural_district", "rural_district:жамбыл"),
+        ("Ельтайский сельский округ", "rural_district", "rural_district:ельтай"),
+        ("дом 12", "house", "house:12"),
+        ("№50 үйдің ауласында", "house", "house:50"),
+    ],
+)
+def test_kinds(text: str, kind: str, key: str) -> None:
+    places = extract_places(text)
+    assert places and places[0].kind == kind and places[0].normalised_key == key, places
+
+
+def test_gazetteer_inflections_without_markers() -> None:
+    assert keys("в Каскелене нет света") == ["settlement:каскелен"]
+    assert keys("Қаскелеңде су жоқ") == ["settlement:каскелен"]
+    assert keys("из Талгара") == ["settlement:талгар"]
+    assert keys("живу по Абаю") == ["street:абай"]
+    assert keys("школа имени Абая") == []
+    assert keys("есікті ашпайды") == []  # "есік" (door) is not the town of Есік
+
+
+def test_parallel_sentence_pair() -> None:
+    ru = "Здравствуйте! В городе Алматы, во дворе дома №50 по улице Абая, дороги в ужасном состоянии."
+    kk = "Сәлеметсіз бе! Алматы қаласы, Абай көшесі, 50 үйдің ауласындағы жолдар өте нашар."
+    assert set(keys(ru)) == set(keys(kk)) == {"settlement:алматы", "street:абай", "house:абай/50"}
+
+
+def test_spans_point_into_the_text() -> None:
+    text = "Прошу починить свет на ул. Абая 12"
+    street, house = extract_places(text)
+    assert isinstance(street, Place)
+    assert text[street.span[0] : street.span[1]] == "ул. Абая"
+    assert text[house.span[0] : house.span[1]] == "12"
+    assert street.name == "Абай"
+
+
+def test_custom_gazetteer_overrides_keys(tmp_path: Path) -> None:
+    path = tmp_path / "g.toml"
+    path.write_text(
+        '[[place]]\nkind = "street"\nname = "Ленин"\nkey = "street:достык"\nvariants = ["Ленина"]\n',
+        encoding="utf-8",
+    )
+    gaz = Gazetteer.from_toml(path)
+    assert keys("улица Ленина 3", gaz) == ["street:достык", "house:достык/3"]
+    empty = Gazetteer([])
+    assert keys("в Каскелене", empty) == []
+    assert keys("ул. Абая", Gazetteer([GazetteerEntry("street", "Абай", "street:abay")])) == ["street:abay"]
+
+
+def test_strip_case() -> None:
+    assert strip_case("Абая") == "абай"
+    assert strip_case("Райымбека") == "райымбек"
+    assert strip_case("Маметовой") == "маметова"
+    assert strip_case("Айнабулақ") == "айнабулак"
+    assert strip_case("Орбита", russian=False) == "орбита"
+
+
+def test_edge_cases() -> None:
+    assert extract_places("") == []
+    assert extract_places("😍😍😍") == []
+    assert extract_places("по Казахстану цены выросли") == []
+    assert extract_places("\x00ул. Абая\u202e 5")[0].normalised_key == "street:абай"
+    long = "нет воды " * 1200 + "ул. Абая 7"
+    assert keys(long) == ["street:абай", "house:абай/7"]
+
+
+def test_sanity_on_dev_data(appeals_dir: Path) -> None:
+    """Kazakh/Russian pairs naming a place share a key; Russian appeals yield streets."""
+    rows = list(csv.DictReader((appeals_dir / "kzgov_parallel_dev.csv").open(encoding="utf-8")))
+    both = shared = 0
+    for kk, ru in zip(rows[0::2], rows[1::2]):
+        a, b = set(keys(kk["text"])), set(keys(ru["text"]))
+        if a and b:
+            both += 1
+            shared += bool(a & b)
+    assert both >= 5 and shared / both >= 0.6, (both, shared)
+    kursk = list(csv.DictReader((appeals_dir / "kursk_appeals_dev.csv").open(encoding="utf-8")))
+    found = sum(any(p.kind in ("street", "settlement") for p in extract_places(r["text"])) for r in kursk)
+    assert found / len(kursk) >= 0.3, found / len(kursk)

@@ -1,0 +1,179 @@
+"""The data the report builders read: frozen dataclasses the caller fills from the store.
+
+Texts are expected already redacted of personal data; the builders still strip control
+characters and clip overlong texts (see :mod:`tyndau.reports.text`). Instants are aware
+``datetime`` values (naive ones are read as UTC), calendar deadlines are ``date`` values.
+Sequences passed as lists are stored as tuples and mappings are copied, so a built object
+does not change under the caller's feet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+STATUSES: tuple[str, ...] = (
+    "resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported",
+)
+CLOSED_STATUSES = frozenset({"resolved", "not_supported"})
+COMPETENCES: tuple[str, ...] = ("local", "central", "national_company")
+FUNDING_SOURCES: tuple[str, ...] = ("local", "republican", "other")
+TIMING_KEYS: tuple[str, ...] = (
+    "presentation_seconds", "qa_seconds", "cap_seconds", "planned_seconds", "presentation_share_of_planned", "rule_held",
+)
+
+
+def _freeze(obj: object, **fields: object) -> None:
+    """Set converted field values on a frozen instance (used from ``__post_init__``)."""
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFacts:
+    """One meeting or personal reception of a round, as it went."""
+
+    id: int
+    title: str
+    akim_name: str
+    akim_level: str
+    place: str
+    starts_at: datetime
+    ended_at: datetime | None = None
+    attendance: int | None = None
+    online_reach: int | None = None
+    comments_by_source: Mapping[str, int] = field(default_factory=dict)
+    answered_on_spot: int = 0
+    timing: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(
+            self,
+            comments_by_source=dict(self.comments_by_source),
+            timing=None if self.timing is None else timing_from_record(self.timing),
+        )
+
+    @property
+    def comments_total(self) -> int:
+        """All comments received, over every source."""
+        return sum(self.comments_by_source.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A problem question taken under control, with its action-plan fields."""
+
+    number: int
+    title_ru: str
+    title_kk: str
+    place: str
+    category: str
+    category_ru: str
+    category_kk: str
+    mentions: int = 0
+    mentions_by_source: Mapping[str, int] = field(default_factory=dict)
+    measures: str = ""
+    deadline: date | None = None
+    executor: str | None = None
+    executor_kk: str | None = None
+    competence: str = "local"
+    funding_need_tenge: int | None = None
+    funding_allocated_tenge: int | None = None
+    funding_source: str | None = None
+    status: str = "in_progress"
+    status_note: str = ""
+    quotes: Sequence[str] = ()
+    central_list: bool = False
+    measures_kk: str = ""
+    region: str | None = None
+    meeting_id: int | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, mentions_by_source=dict(self.mentions_by_source), quotes=tuple(self.quotes))
+
+    def title(self, lang: str) -> str:
+        """The wording in a language, falling back to the other one when empty."""
+        return (self.title_kk or self.title_ru) if lang == "kk" else (self.title_ru or self.title_kk)
+
+    def category_name(self, lang: str) -> str:
+        """The category's name in a language (falls back to the other, then the id)."""
+        first, second = (self.category_kk, self.category_ru) if lang == "kk" else (self.category_ru, self.category_kk)
+        return first or second or self.category
+
+    def executor_name(self, lang: str) -> str:
+        """The responsible executor in a language ('' when none is assigned)."""
+        if lang == "kk":
+            return self.executor_kk or self.executor or ""
+        return self.executor or self.executor_kk or ""
+
+    def measures_text(self, lang: str) -> str:
+        """Planned measures in a language (Kazakh falls back to the Russian text)."""
+        return (self.measures_kk or self.measures) if lang == "kk" else (self.measures or self.measures_kk)
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """A round of meetings/receptions of one akim (or one meeting) whose results are published together."""
+
+    title: str
+    akim: str
+    meetings: Sequence[MeetingFacts]
+    problems: Sequence[Problem]
+    generated_at: datetime
+    final: bool = False
+    title_kk: str = ""
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems))
+
+    def heading(self, lang: str) -> str:
+        """The round's title in a language."""
+        return (self.title_kk or self.title) if lang == "kk" else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEntry:
+    """One problem in the quarterly report: where it stood last quarter and where it stands now."""
+
+    problem: Problem
+    previous_status: str | None  # None: the problem is new this quarter
+    current_status: str
+    note: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the status moved since last quarter (a new problem counts as changed)."""
+        return self.previous_status != self.current_status
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    """The quarterly progress report's input: the entries of one akim (or akimat) for a quarter."""
+
+    title: str
+    akim: str
+    year: int
+    quarter: int
+    entries: Sequence[ProgressEntry]
+    generated_at: datetime
+    final: bool = False
+    title_kk: str = ""
+
+    def __post_init__(self) -> None:
+        if self.quarter not in (1, 2, 3, 4):
+            raise ValueError(f"quarter must be 1..4, not {self.quarter!r}")
+        _freeze(self, entries=tuple(self.entries))
+
+    def heading(self, lang: str) -> str:
+        """The report's title in a language."""
+        return (self.title_kk or self.title) if lang == "kk" else self.title
+
+
+def timing_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat timing fields from either a flat dict or the clock's ``timing_record`` (totals nested)."""
+    totals = record.get("totals")
+    source: dict[str, Any] = {**totals, **record} if isinstance(totals, Mapping) else dict(record)
+    return {key: source.get(key) for key in TIMING_KEYS}

@@ -1,0 +1,163 @@
+// The presenter screen: a read-only projector view of the presentation time left and the
+// moderator's message. Works with the session cookie or with /presenter/{id}#token=XYZ.
+
+import { errorText } from "./alerts.js";
+import { measureOffset, project } from "./clock-model.js";
+import { duration } from "./format.js";
+import { initialLang, onLangChange, setLang, t } from "./i18n.js";
+import { connectClock } from "./live.js";
+
+const $ = (id) => document.getElementById(id);
+
+const ICON = { calm: "clock", warning: "warning", over: "over" };
+
+const state = { view: null, offsetMs: 0, meeting: null, message: "", conn: "connecting", problem: null };
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** The meeting id from /presenter/{id}. */
+export function meetingIdFromPath(pathname = location.pathname) {
+  const parts = pathname.split("/").filter(Boolean);
+  const raw = decodeURIComponent(parts[parts.length - 1] || "");
+  if (!raw || raw === "presenter") return null;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+/** The API token from #token=XYZ, if the link carries one. */
+export function tokenFromHash(hash = location.hash) {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("token");
+}
+
+function render() {
+  const root = $("presenter");
+  root.dataset.conn = state.conn;
+  if (state.problem) {
+    root.dataset.state = "problem";
+    setText($("presenter-phase"), "");
+    setText($("presenter-label-text"), state.problem);
+    setText($("presenter-countdown"), "--:--");
+    setText($("presenter-sub"), "");
+    return;
+  }
+  const p = state.view ? project(state.view, Date.now(), state.offsetMs) : null;
+  setText($("presenter-conn"), state.conn === "connected" ? "" : t(`conn.${state.conn}`));
+  if (!p) return;
+  root.dataset.state = p.cap_state;
+  root.dataset.phase = p.phase;
+  setText($("presenter-phase"), t(`phase.${p.phase}`));
+  $("presenter-icon").setAttribute("href", `/static/img/icons.svg#${ICON[p.cap_state]}`);
+  setText($("presenter-label-text"), t(`presenter.${p.cap_state}`));
+  const countdown = p.cap_state === "over"
+    ? `+${duration(p.over_cap_seconds)}`
+    : duration(p.presentation_left_seconds, "ceil");
+  setText($("presenter-countdown"), countdown);
+  $("presenter-countdown").dataset.seconds = String(Math.round(p.cap_state === "over" ? -p.over_cap_seconds : p.presentation_left_seconds));
+  setText($("presenter-sub"), t("presenter.used", { used: duration(p.presentation_seconds), cap: duration(p.cap_seconds) }));
+
+  let left = "";
+  if (["presentation", "qa", "pause"].includes(p.phase) && p.remaining_seconds !== null && p.remaining_seconds !== undefined) {
+    left = p.running_over
+      ? t("presenter.meeting_over", { time: duration(-p.remaining_seconds) })
+      : t("presenter.meeting_left", { time: duration(p.remaining_seconds, "ceil") });
+  }
+  setText($("presenter-meeting-left"), left);
+  $("presenter-meeting-left").dataset.over = String(Boolean(p.running_over && left));
+}
+
+function renderMeeting() {
+  setText($("presenter-title"), state.meeting ? state.meeting.title || "" : "");
+}
+
+function renderMessage() {
+  const box = $("presenter-message-box");
+  box.dataset.empty = state.message ? "false" : "true";
+  setText($("presenter-message"), state.message);
+}
+
+function applyMeeting(meeting) {
+  state.meeting = meeting;
+  const m = meeting.presenter_message;
+  if (m !== undefined) {
+    state.message = !m ? "" : typeof m === "string" ? m : m.text || "";
+    renderMessage();
+  }
+  renderMeeting();
+}
+
+function applyClock(view) {
+  if (!view) return;
+  if (state.view && view.meeting_id === state.view.meeting_id && Number(view.version) < Number(state.view.version)) return;
+  state.offsetMs = measureOffset(view, Date.now());
+  state.view = view;
+  render();
+}
+
+async function keepAwake() {
+  try {
+    if ("wakeLock" in navigator && document.visibilityState === "visible") await navigator.wakeLock.request("screen");
+  } catch {
+    /* not allowed here: the projector's own power settings apply */
+  }
+}
+
+function hideIdleCursor() {
+  let timer = null;
+  const show = () => {
+    document.body.classList.remove("idle");
+    clearTimeout(timer);
+    timer = setTimeout(() => document.body.classList.add("idle"), 3000);
+  };
+  document.addEventListener("mousemove", show);
+  show();
+}
+
+async function main() {
+  await setLang(initialLang(), { remember: false });
+  onLangChange(() => {
+    render();
+    renderMeeting();
+  });
+  const meetingId = meetingIdFromPath();
+  if (meetingId === null) {
+    state.problem = t("presenter.no_meeting");
+    render();
+    return;
+  }
+  connectClock({
+    meetingId,
+    token: tokenFromHash(),
+    onState: (conn) => {
+      state.conn = conn;
+      if (conn === "unauthorized") state.problem = t("presenter.unauthorized");
+      render();
+    },
+    onJoin: (ack) => {
+      state.problem = null;
+      if (ack.meeting) applyMeeting(ack.meeting);
+      state.view = null;
+      applyClock(ack.clock);
+    },
+    onJoinError: (error) => {
+      state.problem = error && error.code === "not_found" ? t("presenter.not_found") : errorText(error);
+      render();
+    },
+    onClock: applyClock,
+    onMeeting: applyMeeting,
+    onMessage: (msg) => {
+      state.message = msg && msg.text ? msg.text : "";
+      renderMessage();
+    },
+  });
+  document.addEventListener("dblclick", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else document.documentElement.requestFullscreen().catch(() => {});
+  });
+  document.addEventListener("visibilitychange", keepAwake);
+  keepAwake();
+  hideIdleCursor();
+  setInterval(render, 250);
+}
+
+main();

@@ -1,0 +1,99 @@
+// The timing record: every phase segment, totals, the presentation share and the ¼ rule, exports.
+
+import { api } from "./api.js";
+import { errorText } from "./alerts.js";
+import { clockTime, dateTime, duration, percent } from "./format.js";
+import { lang, t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+
+function cell(tag, text, cls) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  if (cls) el.className = cls;
+  return el;
+}
+
+function sameDay(a, b) {
+  return dateTime(a).slice(0, 10) === dateTime(b).slice(0, 10);
+}
+
+/** Fill #timing-table and the summary from a timing record. */
+export function renderTiming(record) {
+  const code = lang();
+  const body = $("timing-body");
+  const foot = $("timing-foot");
+  body.replaceChildren();
+  foot.replaceChildren();
+  const segments = (record && record.segments) || [];
+  $("timing-empty").hidden = segments.length > 0;
+  $("timing-table").hidden = segments.length === 0;
+  let first = null;
+  segments.forEach((seg, i) => {
+    const tr = document.createElement("tr");
+    tr.dataset.phase = seg.phase;
+    first = first || seg.started_at;
+    const startText = first && sameDay(first, seg.started_at) ? clockTime(seg.started_at, code, true) : dateTime(seg.started_at, code);
+    tr.append(
+      cell("td", String(i + 1), "num"),
+      cell("th", t(`phase.${seg.phase}`)),
+      cell("td", startText),
+      cell("td", seg.ended_at ? clockTime(seg.ended_at, code, true) : t("timing.running")),
+      cell("td", duration(seg.seconds), "num"),
+      cell("td", seg.restarted ? t("timing.restarted") : ""),
+    );
+    tr.lastChild.className = seg.restarted ? "seg-note restarted" : "seg-note";
+    tr.children[1].setAttribute("scope", "row");
+    body.append(tr);
+  });
+
+  const totals = (record && record.totals) || {};
+  const rows = [
+    ["timing.total_presentation", totals.presentation_seconds],
+    ["timing.total_qa", totals.qa_seconds],
+    ["timing.total_pause", totals.pause_seconds],
+    ["timing.total_cap", totals.cap_seconds],
+    ["timing.total_planned", totals.planned_seconds],
+  ];
+  for (const [key, seconds] of rows) {
+    const tr = document.createElement("tr");
+    const th = cell("th", t(key));
+    th.setAttribute("scope", "row");
+    th.colSpan = 4;
+    tr.append(th, cell("td", duration(seconds), "num"), cell("td", ""));
+    foot.append(tr);
+  }
+
+  const share = record ? record.presentation_share_of_planned : null;
+  setSummary("timing-share", t("timing.share", { pct: percent(share, code) }));
+  const rule = $("timing-rule");
+  const held = record ? record.rule_held : null;
+  rule.dataset.held = held === true ? "true" : held === false ? "false" : "unknown";
+  rule.querySelector("use").setAttribute("href", `/static/img/icons.svg#${held === true ? "check" : held === false ? "over" : "question"}`);
+  setSummary("timing-rule-text", held === true ? t("timing.rule_held") : held === false ? t("timing.rule_broken") : t("timing.rule_unknown"));
+}
+
+function setSummary(id, text) {
+  $(id).textContent = text;
+}
+
+/** Point the export links at this meeting. */
+export function setExportLinks(meetingId) {
+  const base = `/api/v1/meetings/${encodeURIComponent(meetingId)}/timing`;
+  $("timing-csv").href = `${base}.csv`;
+  $("timing-json").href = `${base}.json`;
+}
+
+/** Load and render the record of `meetingId`; failures show inside the section. */
+export async function loadTiming(meetingId) {
+  const status = $("timing-status");
+  try {
+    const record = await api("GET", `/api/v1/meetings/${encodeURIComponent(meetingId)}/timing`);
+    status.textContent = "";
+    renderTiming(record);
+    return record;
+  } catch (err) {
+    status.textContent = `${t("timing.load_error")} ${errorText(err)}`;
+    return null;
+  }
+}

@@ -49,6 +49,9 @@ class MeetingDraft:
     planned_minutes: int
     announced_at: datetime | None
     stream_links: tuple[str, ...]
+    akim_name: str = ""
+    attendance: int | None = None
+    online_reach: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +86,10 @@ def validate_meeting(data: Mapping[str, Any], *, partial: bool = False, base: Me
             title=base.title, akim_level=base.akim_level, place=base.place,
             starts_at=base.starts_at, planned_minutes=base.planned_minutes,
             announced_at=base.announced_at, stream_links=list(base.stream_links),
+            akim_name=base.akim_name, attendance=base.attendance, online_reach=base.online_reach,
         )
-    known = {"title", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links"}
+    known = {"title", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links",
+             "akim_name", "attendance", "online_reach"}
     for key in data:
         if key not in known:
             errors[key] = "unknown field"
@@ -140,12 +145,26 @@ def validate_meeting(data: Mapping[str, Any], *, partial: bool = False, base: Me
         if len(links) > MAX_LINKS:
             errors["stream_links"] = f"at most {MAX_LINKS} links"
 
+    akim_name = merged.get("akim_name") or ""
+    if not isinstance(akim_name, str) or len(akim_name) > 200:
+        errors["akim_name"] = "a name of at most 200 characters"
+    counts: dict[str, int | None] = {}
+    for name in ("attendance", "online_reach"):
+        value = merged.get(name)
+        if value is None or value == "":
+            counts[name] = None
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000_000:
+            errors[name] = "a whole number, not negative"
+        else:
+            counts[name] = value
+
     if errors:
         raise MeetingInvalid(errors)
     assert starts_at is not None and isinstance(title, str) and isinstance(minutes, int)
     return MeetingDraft(
         title=title.strip(), akim_level=str(level), place=str(place).strip(), starts_at=starts_at,
         planned_minutes=minutes, announced_at=announced_at, stream_links=tuple(links),
+        akim_name=str(akim_name).strip(), attendance=counts["attendance"], online_reach=counts["online_reach"],
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from aiohttp import web
 
@@ -14,6 +14,7 @@ from tyndau.live.intake import running
 from tyndau.live.source_manager import SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
+from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.auth import authenticate, login, logout
 from tyndau.operator_ui.errors import json_errors
@@ -40,9 +41,33 @@ def create_app(settings: Settings) -> web.Application:
     setup_api(app)
     setup_comment_api(app)
     setup_source_api(app)
+    setup_review_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app
+
+
+def load_vocabulary(settings: Settings) -> dict[str, Any]:
+    """Categories and departments from config (a broken file stops start-up, naming the line)."""
+    from tyndau.nlp.taxonomy import TaxonomyError, load_departments, load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(settings.taxonomy_file or None)
+        departments = load_departments(settings.departments_file or None, taxonomy=taxonomy)
+    except TaxonomyError as exc:
+        raise StoreError(str(exc)) from None
+    names = {c.id: dict(c.name) for c in taxonomy.categories}
+    deps = list(departments.values())
+    return {
+        "taxonomy": taxonomy,
+        "category_ids": frozenset(names),
+        "category_names": names,
+        "categories_json": [{"id": cid, **n} for cid, n in names.items()],
+        "departments_json": [{"category": d.category, "ru": d.name.get("ru", ""), "kk": d.name.get("kk", "")} for d in deps],
+        "departments": frozenset(" ".join(n.split()).casefold() for d in deps for n in d.name.values()),
+        "executors_kk": {d.name.get("ru", ""): d.name.get("kk", "") for d in deps},
+        "executor_for": {d.category: d.name.get("ru", "") for d in deps},
+    }
 
 
 def _store_ctx(sio):  # type: ignore[no-untyped-def]
@@ -58,6 +83,7 @@ def _store_ctx(sio):  # type: ignore[no-untyped-def]
             time = SystemTime()
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
+            services.extra.update(load_vocabulary(settings))
             down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
             marked = await services.clock.mark_restarts(down_from)
             if marked:

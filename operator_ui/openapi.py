@@ -90,6 +90,30 @@ def spec() -> dict[str, Any]:
                      "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
                          "file": {"type": "string", "format": "binary"}, "mapping": {"type": "string"}, "sheet": {"type": "string"}}}}}}},
         },
+        "/api/v1/meetings/{meeting_id}/problems": {
+            "parameters": [mid], "get": _op("Problems of a meeting (draft and reviewed), ranked by mentions", {"200": {"description": "OK"}}, errors=(401, 404), tag="review")},
+        "/api/v1/problems": {
+            "get": {**_op("Problems of a round: ?meetings=1,2,3", {"200": {"description": "OK"}}, errors=(400, 401, 404), tag="review"),
+                    "parameters": [{"name": "meetings", "in": "query", "required": True, "schema": {"type": "string"}}]}},
+        "/api/v1/meetings/{meeting_id}/problems/{problem_id}": {
+            "parameters": [mid, {"name": "problem_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": _op("One problem with every comment in it", {"200": {"description": "OK"}}, errors=(401, 404), tag="review")},
+        "/api/v1/meetings/{meeting_id}/review/{verb}": {
+            "parameters": [mid, {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "undo"]}}],
+            "post": _op("A review decision. edit: {problem_id, version, fields}; merge: {target_id, source_ids}; split: {problem_id, comment_ids, title_ru?}; "
+                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; undo: {}", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="review")},
+        "/api/v1/meetings/{meeting_id}/report.{fmt}": {
+            "parameters": [mid, {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}},
+                           {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "kk"]}},
+                           {"name": "final", "in": "query", "schema": {"type": "boolean"}, "description": "refused (422 final_blocked, with the list) while a problem lacks an executor or a deadline"}],
+            "get": _op("The 10-day publication package (zip = CSV tables for the open-data portal)", {"200": {"description": "the document"}}, errors=(401, 403, 404, 422), tag="review")},
+        "/api/v1/report.{fmt}": {
+            "parameters": [{"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}},
+                           {"name": "meetings", "in": "query", "required": True, "schema": {"type": "string"}},
+                           {"name": "lang", "in": "query", "schema": {"type": "string"}}, {"name": "final", "in": "query", "schema": {"type": "boolean"}}],
+            "get": _op("The 10-day publication package of a round of meetings", {"200": {"description": "the document"}}, errors=(400, 401, 403, 404, 422), tag="review")},
+        "/api/v1/dashboard": {"get": _op("Dashboard figures and SVG charts (?meetings=...)", {"200": {"description": "OK"}}, errors=(401, 403), tag="review")},
+        "/api/v1/vocabulary": {"get": _op("Categories and departments", {"200": {"description": "OK"}}, errors=(401,), tag="review")},
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(401, 404), tag="clock")},
@@ -102,13 +126,16 @@ def spec() -> dict[str, Any]:
         "planned_minutes": {"type": "integer", "minimum": MIN_PLANNED_MINUTES, "maximum": MAX_PLANNED_MINUTES},
         "announced_at": {**iso_dt, "nullable": True},
         "stream_links": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "akim_name": {"type": "string", "maxLength": 200},
+        "attendance": {"type": "integer", "minimum": 0, "nullable": True},
+        "online_reach": {"type": "integer", "minimum": 0, "nullable": True},
     }
     schemas = {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
         "MeetingInput": {"type": "object", "required": ["title", "akim_level", "planned_minutes", "starts_at"], "properties": meeting_fields, "additionalProperties": False},
         "MeetingPatch": {"type": "object", "properties": meeting_fields, "additionalProperties": False},
-        "Meeting": {"type": "object", "required": ["id", *meeting_fields], "properties": {
+        "Meeting": {"type": "object", "required": ["id", "title", "akim_level", "planned_minutes", "starts_at"], "properties": {
             "id": {"type": "integer"}, **meeting_fields, "created_at": iso_dt, "presenter_message": {"type": "string"},
             "announcement": {"type": "object", "properties": {"notice_days": {"type": "integer"}, "deadline": {"type": "string", "format": "date"},
                                                              "days_ahead": {"type": "integer", "nullable": True}, "met": {"type": "boolean", "nullable": True}}}}},

@@ -14,7 +14,7 @@ from tyndau.live.clock_service import MeetingNotFound
 from tyndau.operator_ui.auth import socket_principal
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.actions.feed import current_question_json
-from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, meeting_room
+from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, meeting_room
 from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.store.schema import meetings
@@ -152,8 +152,24 @@ class FeedNamespace(AuthenticatedNamespace):
         return await self.act(sid, f"feed.{verb}", {k: v for k, v in data.items() if k != "verb"})
 
 
+class ReviewNamespace(AuthenticatedNamespace):
+    """``/review``: secretaries of a meeting hear which problems changed, and re-read them."""
+
+    async def on_join(self, sid: str, data: Any) -> dict[str, Any]:
+        """Subscribe to a meeting's review updates."""
+        meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
+        if isinstance(meeting_id, bool) or not isinstance(meeting_id, int) or not await self.app[SERVICES].meeting_exists(meeting_id):
+            return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
+        for room in self.rooms(sid):
+            if room.startswith("meeting:"):
+                await self.leave_room(sid, room)
+        await self.enter_room(sid, meeting_room(meeting_id))
+        return {"ok": True}
+
+
 def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
     """Attach the socket server and its namespaces to the app."""
     sio.attach(app)
     sio.register_namespace(ClockNamespace(CLOCK_NS, app))
     sio.register_namespace(FeedNamespace(FEED_NS, app))
+    sio.register_namespace(ReviewNamespace(REVIEW_NS, app))

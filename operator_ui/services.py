@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import date
 from datetime import timedelta
 from typing import Any, Mapping
 
@@ -15,11 +16,14 @@ from tyndau.actions import Action
 from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
+from tyndau.actions import ActionError
 from tyndau.store.comments import comment_json
+from tyndau.timeutil import ALMATY, as_utc
 from tyndau.store.schema import comments, meetings
 
 CLOCK_NS = "/clock"
 FEED_NS = "/feed"
+REVIEW_NS = "/review"
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -74,6 +78,18 @@ class Services:
         if found is not None:
             known.add(meeting_id)
         return found is not None
+
+    async def meeting_day(self, meeting_id: int) -> date | None:
+        """The meeting's planned date in Almaty (deadlines may not precede it)."""
+        async with self.engine.connect() as conn:
+            starts = await conn.scalar(sa.select(meetings.c.starts_at).where(meetings.c.id == meeting_id))
+        if starts is None:
+            raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+        return as_utc(starts).astimezone(ALMATY).date()
+
+    async def publish_review(self, meeting_id: int, problem_ids: list[int]) -> None:
+        """Tell every reviewer of the meeting which problems changed (they re-read them)."""
+        await self.sio.emit("problems_changed", {"meeting_id": meeting_id, "problem_ids": problem_ids}, room=meeting_room(meeting_id), namespace=REVIEW_NS)
 
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""

@@ -59,6 +59,8 @@ class Settings:
     meta_verify_token: str
     meta_app_secret: str
     telegram_webhook_secret: str
+    taxonomy_file: str
+    departments_file: str
 
     @property
     def effective_database_url(self) -> str:

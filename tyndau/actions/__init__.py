@@ -46,9 +46,9 @@ class Action:
 
 def registry() -> Mapping[str, Action]:
     """Every action, by name (built on call: no import-time global state)."""
-    from tyndau.actions import clock, feed, meetings
+    from tyndau.actions import clock, feed, meetings, review
 
-    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS]
+    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS]
     return MappingProxyType({a.name: a for a in actions})
 
 

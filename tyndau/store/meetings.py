@@ -44,6 +44,9 @@ class Meeting:
             "planned_minutes": d.planned_minutes,
             "announced_at": iso(d.announced_at),
             "stream_links": list(d.stream_links),
+            "akim_name": d.akim_name,
+            "attendance": d.attendance,
+            "online_reach": d.online_reach,
             "created_at": iso(self.created_at),
             "presenter_message": self.presenter_message,
             "presenter_message_at": iso(self.presenter_message_at),
@@ -69,7 +72,8 @@ def _row_to_meeting(row: Any) -> Meeting:
     draft = MeetingDraft(
         title=row.title, akim_level=row.akim_level, place=row.place, starts_at=as_utc(row.starts_at),
         planned_minutes=row.planned_minutes, announced_at=_aware(row.announced_at),
-        stream_links=tuple(row.stream_links or ()),
+        stream_links=tuple(row.stream_links or ()), akim_name=row.akim_name or "",
+        attendance=row.attendance, online_reach=row.online_reach,
     )
     return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at))
 
@@ -79,6 +83,7 @@ def _values(draft: MeetingDraft) -> dict[str, Any]:
         "title": draft.title, "akim_level": draft.akim_level, "place": draft.place,
         "starts_at": _naive(draft.starts_at), "planned_minutes": draft.planned_minutes,
         "announced_at": _naive(draft.announced_at), "stream_links": list(draft.stream_links),
+        "akim_name": draft.akim_name, "attendance": draft.attendance, "online_reach": draft.online_reach,
     }
 
 

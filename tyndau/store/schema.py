@@ -60,6 +60,9 @@ meetings = sa.Table(
     sa.Column("presenter_message", sa.String(300), nullable=False, default=""),
     sa.Column("presenter_message_at", sa.DateTime, nullable=True),
     sa.Column("current_comment_id", sa.Integer, nullable=True),
+    sa.Column("akim_name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("attendance", sa.Integer, nullable=True),
+    sa.Column("online_reach", sa.Integer, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
@@ -138,4 +141,62 @@ sources = sa.Table(
     sa.Column("checkpoint", sa.JSON, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+problems = sa.Table(
+    "problems", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("cluster_id", sa.Integer, nullable=True),
+    sa.Column("origin", sa.String(10), nullable=False, default="machine"),
+    sa.Column("title_ru", sa.String(500), nullable=False, default=""),
+    sa.Column("title_kk", sa.String(500), nullable=False, default=""),
+    sa.Column("category", sa.String(40), nullable=True),
+    sa.Column("place", sa.String(300), nullable=False, default=""),
+    sa.Column("human_fields", sa.JSON, nullable=False, default=list),
+    sa.Column("executor", sa.String(300), nullable=False, default=""),
+    sa.Column("deadline", sa.Date, nullable=True),
+    sa.Column("competence", sa.String(20), nullable=False, default="local"),
+    sa.Column("funding_need", sa.BigInteger, nullable=True),
+    sa.Column("funding_allocated", sa.BigInteger, nullable=True),
+    sa.Column("funding_source", sa.String(20), nullable=True),
+    sa.Column("status", sa.String(30), nullable=False, default="in_progress"),
+    sa.Column("measures", sa.Text, nullable=False, default=""),
+    sa.Column("notes", sa.Text, nullable=False, default=""),
+    sa.Column("central_list", sa.Boolean, nullable=False, default=False),
+    sa.Column("accepted", sa.Boolean, nullable=False, default=False),
+    sa.Column("merged_into", sa.Integer, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+problem_comments = sa.Table(
+    "problem_comments", metadata,
+    sa.Column("comment_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=True, index=True),
+    sa.Column("locked", sa.Boolean, nullable=False, default=False),
+)
+
+review_decisions = sa.Table(
+    "review_decisions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False, default=dict),
+    sa.Column("undo", sa.JSON, nullable=False, default=dict),
+    sa.Column("undone", sa.Boolean, nullable=False, default=False),
+)
+
+corrections = sa.Table(
+    "corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("comment_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE"), nullable=True, unique=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("category", sa.String(40), nullable=True),
+    sa.Column("is_problem", sa.Boolean, nullable=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
 )

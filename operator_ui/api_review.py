@@ -1,0 +1,166 @@
+"""Review and publication over HTTP: problems, review decisions, the 10-day package, the dashboard."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from tyndau.actions import ActionError, perform, require_role
+from tyndau.operator_ui.auth import principal
+from tyndau.operator_ui.errors import read_json
+from tyndau.operator_ui.keys import SERVICES
+from tyndau.reports.charts import charts_svg
+from tyndau.reports.collect import collect_round
+from tyndau.reports.figures import dashboard_figures
+from tyndau.reports.package_csv import package_csv_zip
+from tyndau.reports.package_docx import package_docx
+from tyndau.reports.package_html import package_html
+from tyndau.reports.package_json import package_json
+from tyndau.reports.package_xlsx import package_xlsx
+from tyndau.reports.validate import FinalExportBlocked, final_export_problems
+from tyndau.security import ROLES
+from tyndau.store.comments import comment_json
+from tyndau.store.problems import get_problem, list_problems, member_rows
+
+ANYONE = frozenset(ROLES)
+STAFF = frozenset({"admin", "moderator", "secretary"})
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", package_docx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", package_xlsx),
+    "html": ("text/html", package_html),
+    "json": ("application/json", package_json),
+    "zip": ("application/zip", package_csv_zip),
+}
+
+
+def _int(raw: str, what: str) -> int:
+    if not raw.isdigit() or len(raw) > 12:
+        raise ActionError(404, "not_found", f"no {what} {raw!r}")
+    return int(raw)
+
+
+def _meeting_ids(request: web.Request) -> list[int]:
+    if "meeting_id" in request.match_info:
+        return [_int(request.match_info["meeting_id"], "meeting")]
+    raw = request.query.get("meetings", "")
+    ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
+    if not ids or len(ids) > 500:
+        raise ActionError(400, "bad_request", "give meetings=1,2,3 (the meetings of the round)")
+    return sorted(set(ids))
+
+
+async def _check_meetings(request: web.Request, ids: list[int]) -> None:
+    for meeting_id in ids:
+        if not await request.app[SERVICES].meeting_exists(meeting_id):
+            raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+
+
+async def problems_list(request: web.Request) -> web.Response:
+    """The draft/reviewed problem list of a meeting or a round, ranked by mentions and recency."""
+    require_role(principal(request), ANYONE)
+    ids = _meeting_ids(request)
+    await _check_meetings(request, ids)
+    async with request.app[SERVICES].engine.connect() as conn:
+        items = await list_problems(conn, ids, include_merged=request.query.get("merged") in ("1", "true"))
+    return web.json_response({"items": items})
+
+
+async def problem_detail(request: web.Request) -> web.Response:
+    """One problem with every comment in it (source, time, full text for staff)."""
+    who = require_role(principal(request), ANYONE)
+    meeting_id = _int(request.match_info["meeting_id"], "meeting")
+    problem_id = _int(request.match_info["problem_id"], "problem")
+    async with request.app[SERVICES].engine.connect() as conn:
+        problem = await get_problem(conn, problem_id)
+        if problem is None or problem["meeting_id"] != meeting_id:
+            raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
+        members = await member_rows(conn, problem_id)
+    private = who.role in ("admin", "secretary")
+    return web.json_response({"problem": problem, "comments": [{**comment_json(m, private=private), "locked": m.locked} for m in members]})
+
+
+async def review_action(request: web.Request) -> web.Response:
+    """A review decision: edit, merge, split, move, not_problem, undo."""
+    payload = await read_json(request)
+    payload["meeting_id"] = _int(request.match_info["meeting_id"], "meeting")
+    services = request.app[SERVICES]
+    result = await perform(services.actions, services, principal(request), f"review.{request.match_info['verb']}", payload)
+    return web.json_response(result)
+
+
+async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
+    services = request.app[SERVICES]
+    return await collect_round(
+        services.engine, services.clock, ids, final=final,
+        category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}),
+    )
+
+
+async def report(request: web.Request) -> web.Response:
+    """The 10-day publication package: ``report.{docx,xlsx,html,json,zip}?lang=ru|kk&final=1``."""
+    require_role(principal(request), STAFF)
+    ids = _meeting_ids(request)
+    await _check_meetings(request, ids)
+    fmt = request.match_info["fmt"]
+    lang = request.query.get("lang", "ru")
+    if lang not in ("ru", "kk"):
+        raise ActionError(400, "bad_request", "lang must be ru or kk")
+    final = request.query.get("final") in ("1", "true")
+    round_ = await _round(request, ids, final)
+    if final:
+        missing = final_export_problems(round_)
+        if missing:
+            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every problem; export a draft, or complete these",
+                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields)} for m in missing])
+    content_type, build = FORMATS[fmt]
+    try:
+        body = await asyncio.to_thread(build, round_, lang)
+    except FinalExportBlocked as exc:  # the builders check again; keep the two in step
+        raise ActionError(422, "final_blocked", str(exc)) from None
+    stem = f"tyndau-{'-'.join(map(str, ids))}-{lang}{'' if final else '-draft'}"
+    if fmt == "json":
+        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"'})
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    disposition = "inline" if fmt == "html" else "attachment"
+    return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None,
+                        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'})
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    """Dashboard figures and SVG charts for a meeting, a round, or every meeting."""
+    require_role(principal(request), STAFF)
+    services = request.app[SERVICES]
+    if request.query.get("meetings"):
+        ids = _meeting_ids(request)
+    else:
+        from tyndau.store.meetings import list_meetings
+
+        ids = [m.id for m in await list_meetings(services.engine, limit=500)]
+    if not ids:
+        return web.json_response({"figures": None, "charts": {}})
+    lang = request.query.get("lang", "ru") if request.query.get("lang") in ("ru", "kk") else "ru"
+    round_ = await _round(request, ids, False)
+    figures = dashboard_figures([round_], lang=lang, today=round_.generated_at)
+    return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})
+
+
+async def vocabulary(request: web.Request) -> web.Response:
+    """Categories and departments for the review workspace's selects."""
+    require_role(principal(request), ANYONE)
+    extra = request.app[SERVICES].extra
+    return web.json_response({"categories": extra.get("categories_json", []), "departments": extra.get("departments_json", [])})
+
+
+def setup_review_api(app: web.Application) -> None:
+    """Mount the review, report and dashboard routes."""
+    r = app.router
+    r.add_get("/api/v1/meetings/{meeting_id}/problems", problems_list)
+    r.add_get("/api/v1/problems", problems_list)
+    r.add_get("/api/v1/meetings/{meeting_id}/problems/{problem_id}", problem_detail)
+    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|undo}", review_action)
+    r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
+    r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)
+    r.add_get("/api/v1/dashboard", dashboard)
+    r.add_get("/api/v1/vocabulary", vocabulary)

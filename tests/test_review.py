@@ -1,0 +1,172 @@
+"""Secretary review on a real store: drafts, versioned edits, merge/split/move/not-a-problem, undo,
+machine re-sync that respects people, and the 10-day package parsed back."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.conftest import create_meeting
+from tyndau.operator_ui.keys import SERVICES
+from tyndau.store.problems import DraftProblem, sync_drafts
+
+ROADS = "Отдел жилищно-коммунального хозяйства, пассажирского транспорта и автомобильных дорог (сектор дорог и транспорта)"
+
+
+async def seed(client) -> tuple[int, list[int]]:
+    """A meeting with 6 comments and the machine's drafts: roads (3), water (2), one chatter."""
+    meeting = await create_meeting(client)
+    url = f"/api/v1/meetings/{meeting['id']}/comments"
+    texts = ["Яма на ул. Абая 12, невозможно проехать", "Абай көшесінде шұңқыр көп", "ул Абая дорога разбита, позвоните +7 701 123 45 67",
+             "В Иргели нет воды неделю", "Иргелиде су жоқ", "Всем привет!"]
+    ids = []
+    for n, text in enumerate(texts):
+        resp = await client.post(url, json={"source": "youtube", "external_id": f"y{n}", "author": f"a{n}", "text": text,
+                                            "created_at": f"2026-12-01T10:0{n}:00+05:00"}, headers=client.people.auth("moderator"))
+        ids.append((await resp.json())["id"])
+    await resync(client, meeting["id"], ids)
+    return meeting["id"], ids
+
+
+async def resync(client, meeting_id: int, ids: list[int], *, roads=(0, 1, 2), water=(3, 4)) -> None:
+    drafts = [
+        DraftProblem(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, tuple(ids[i] for i in roads)),
+        DraftProblem(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", tuple(ids[i] for i in water)),
+    ]
+    engine = client.app[SERVICES].engine
+    async with engine.begin() as conn:
+        await sync_drafts(conn, meeting_id, drafts, [ids[5]])
+
+
+async def problems(client, meeting_id: int) -> list[dict]:
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/problems", headers=client.people.auth("secretary"))
+    return (await resp.json())["items"]
+
+
+async def act(client, meeting_id: int, verb: str, body: dict, role: str = "secretary"):
+    return await client.post(f"/api/v1/meetings/{meeting_id}/review/{verb}", json=body, headers=client.people.auth(role))
+
+
+async def test_drafts_become_a_ranked_problem_list_with_comments(client):
+    meeting_id, ids = await seed(client)
+    items = await problems(client, meeting_id)
+    assert [(p["title_ru"], p["mentions"]) for p in items] == [("Ямы на улице Абая", 3), ("Нет воды в Иргели", 2)]
+    assert items[0]["mentions_by_source"] == {"youtube": 3} and items[0]["executor"] == ROADS
+    detail = await (await client.get(f"/api/v1/meetings/{meeting_id}/problems/{items[0]['id']}", headers=client.people.auth("secretary"))).json()
+    assert [c["id"] for c in detail["comments"]] == ids[:3]
+
+
+async def test_two_secretaries_editing_the_same_problem_never_lose_work(client):
+    meeting_id, _ = await seed(client)
+    p = (await problems(client, meeting_id))[0]
+    first = await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {"title_ru": "Ремонт ул. Абая"}})
+    assert first.status == 200
+    second = await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {"deadline": "2027-06-30"}}, role="admin")
+    assert second.status == 409
+    body = await second.json()
+    assert body["error"]["code"] == "stale_version" and body["problem"]["title_ru"] == "Ремонт ул. Абая"
+    again = await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": body["problem"]["version"], "fields": {"deadline": "2027-06-30"}}, role="admin")
+    updated = (await again.json())["problem"]
+    assert updated["title_ru"] == "Ремонт ул. Абая" and updated["deadline"] == "2027-06-30"
+
+
+async def test_field_errors_and_roles(client):
+    meeting_id, _ = await seed(client)
+    p = (await problems(client, meeting_id))[0]
+    resp = await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {
+        "deadline": "2026-01-01", "funding_need": -5, "executor": "Министерство магии", "status": "done", "category": "weather"}})
+    assert resp.status == 422
+    fields = (await resp.json())["error"]["fields"]
+    assert set(fields) == {"deadline", "funding_need", "executor", "status", "category"}
+    assert "before the meeting" in fields["deadline"]
+    assert (await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {"notes": "x"}}, role="viewer")).status == 403
+    # A secretary may review but never touch the clock.
+    resp = await client.post(f"/api/v1/meetings/{meeting_id}/clock", json={"action": "start_presentation"}, headers=client.people.auth("secretary"))
+    assert resp.status == 403
+
+
+async def test_merge_split_move_not_problem_and_undo(client):
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    # merge water into roads (a silly merge), then undo it
+    resp = await act(client, meeting_id, "merge", {"target_id": roads["id"], "source_ids": [water["id"]]})
+    assert (await resp.json())["problem"]["mentions"] == 5
+    assert len(await problems(client, meeting_id)) == 1
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "merge"
+    assert [p["mentions"] for p in await problems(client, meeting_id)] == [3, 2]
+    # split the Kazakh comment into its own problem
+    resp = await act(client, meeting_id, "split", {"problem_id": roads["id"], "comment_ids": [ids[1]], "title_ru": "Ямы (каз.)"})
+    new = (await resp.json())["problem"]
+    assert new["mentions"] == 1 and new["origin"] == "human"
+    # move it back, then mark the phone-number comment "not a problem"
+    await act(client, meeting_id, "move", {"to_problem_id": roads["id"], "comment_ids": [ids[1]]})
+    await act(client, meeting_id, "not_problem", {"comment_ids": [ids[2]]})
+    by_id = {p["id"]: p for p in await problems(client, meeting_id)}
+    assert by_id[roads["id"]]["mentions"] == 2
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "not_problem"
+    assert {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]["mentions"] == 3
+    assert (await act(client, meeting_id, "move", {"to_problem_id": 9999, "comment_ids": [ids[1]]})).status == 404
+
+
+async def test_the_machine_never_undoes_people(client):
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"title_ru": "Ремонт ул. Абая"}})
+    await act(client, meeting_id, "not_problem", {"comment_ids": [ids[2]]})
+    await act(client, meeting_id, "move", {"to_problem_id": water["id"], "comment_ids": [ids[1]]})
+    # The NLP re-clusters and still thinks 0,1,2 are roads and proposes another title.
+    await resync(client, meeting_id, ids)
+    by_id = {p["id"]: p for p in await problems(client, meeting_id)}
+    assert by_id[roads["id"]]["title_ru"] == "Ремонт ул. Абая"
+    assert by_id[roads["id"]]["mentions"] == 1 and by_id[water["id"]]["mentions"] == 3
+
+
+async def test_category_change_is_stored_as_a_correction(client):
+    meeting_id, _ = await seed(client)
+    water = (await problems(client, meeting_id))[1]
+    await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"], "fields": {"category": "improvement_ecology"}})
+    import sqlalchemy as sa
+
+    from tyndau.store.schema import corrections
+
+    async with client.app[SERVICES].engine.connect() as conn:
+        rows = (await conn.execute(sa.select(corrections.c.category))).scalars().all()
+    assert rows == ["improvement_ecology", "improvement_ecology"]
+
+
+async def test_final_export_is_blocked_until_every_problem_has_executor_and_deadline(client):
+    meeting_id, _ = await seed(client)
+    url = f"/api/v1/meetings/{meeting_id}/report.docx"
+    resp = await client.get(url, params={"final": "1"}, headers=client.people.auth("secretary"))
+    assert resp.status == 422
+    body = await resp.json()
+    assert body["error"]["code"] == "final_blocked" and {m["number"] for m in body["missing"]} == {1, 2}
+    draft = await client.get(url, headers=client.people.auth("secretary"))
+    assert draft.status == 200
+    for p in await problems(client, meeting_id):
+        await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"],
+                                               "fields": {"executor": ROADS, "deadline": "2027-03-31", "measures": "Средний ремонт"}})
+    final = await client.get(url, params={"final": "1", "lang": "kk"}, headers=client.people.auth("secretary"))
+    assert final.status == 200
+
+
+async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
+    docx = pytest.importorskip("docx")
+    openpyxl = pytest.importorskip("openpyxl")
+    meeting_id, _ = await seed(client)
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/report.docx", headers=client.people.auth("secretary"))
+    document = docx.Document(io.BytesIO(await resp.read()))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Ямы на улице Абая" in text and "Нет воды в Иргели" in text
+    assert "+7 701" not in text
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/report.xlsx", headers=client.people.auth("secretary"))
+    book = openpyxl.load_workbook(io.BytesIO(await resp.read()))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("Ямы на улице Абая" in c for c in cells)
+    assert not any("+7 701" in c for c in cells)
+    data = await (await client.get(f"/api/v1/meetings/{meeting_id}/report.json", headers=client.people.auth("secretary"))).json()
+    assert "+7 701" not in str(data)
+    dash = await (await client.get("/api/v1/dashboard", params={"meetings": str(meeting_id)}, headers=client.people.auth("secretary"))).json()
+    assert dash["figures"]["problems_total"] == 2 and dash["figures"]["resolved"] == 0
+    assert dash["charts"]["by_category"].startswith("<svg")

@@ -1,0 +1,291 @@
+"""Review actions: secretaries edit, merge, split, move, mark "not a problem", assign, and undo.
+
+Every decision is stored with its inverse, so undo is exact; decisions are human memberships or
+human fields, which the machine never overwrites; category decisions feed the categoriser.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+
+from tyndau.actions import Action, ActionError, meeting_id_of
+from tyndau.store.audit import record as audit
+from tyndau.store.people import Principal
+from tyndau.store.problems import (
+    EDITABLE, StaleProblem, create_problem, get_problem, memberships, restore, set_memberships, snapshot, update_problem,
+)
+from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
+from tyndau.timeutil import utcnow
+
+REVIEWERS = frozenset({"admin", "moderator", "secretary"})
+STATUSES = ("resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported")
+COMPETENCES = ("local", "central", "national_company")
+FUNDING_SOURCES = ("local", "republican", "other")
+MAX_IDS = 5000
+
+
+def _int(payload: Mapping[str, Any], key: str) -> int:
+    value = payload.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ActionError(400, "bad_request", f"{key} must be a positive integer", {key: "a positive integer"})
+    return value
+
+
+def _ids(payload: Mapping[str, Any], key: str) -> list[int]:
+    value = payload.get(key)
+    if not isinstance(value, list) or not value or len(value) > MAX_IDS or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
+        raise ActionError(400, "bad_request", f"{key} must be a non-empty list of ids", {key: "a list of ids"})
+    return sorted(set(value))
+
+
+def clean_fields(services: Any, fields: Mapping[str, Any], meeting_starts: date | None) -> dict[str, Any]:
+    """Validate editable problem fields; every bad field is named at once."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    taxonomy = services.extra.get("category_ids") or ()
+    departments = services.extra.get("departments") or ()
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            errors[key] = "not an editable field"
+        elif key in ("title_ru", "title_kk", "place", "measures", "notes"):
+            limit = 500 if key.startswith("title") else (300 if key == "place" else 5000)
+            if not isinstance(value, str) or len(value) > limit:
+                errors[key] = f"a text of at most {limit} characters"
+            else:
+                out[key] = value.strip()
+        elif key == "category":
+            if value is not None and (not isinstance(value, str) or (taxonomy and value not in taxonomy)):
+                errors[key] = "unknown category"
+            else:
+                out[key] = value
+        elif key == "executor":
+            if not isinstance(value, str) or len(value) > 300:
+                errors[key] = "a department name"
+            elif value.strip() and departments and " ".join(value.split()).casefold() not in departments:
+                errors[key] = "unknown executor: choose a department from the list (an admin can add one in config/departments.toml)"
+            else:
+                out[key] = value.strip()
+        elif key == "deadline":
+            if value in (None, ""):
+                out[key] = None
+                continue
+            try:
+                day = date.fromisoformat(str(value))
+            except ValueError:
+                errors[key] = "a date, YYYY-MM-DD"
+                continue
+            if meeting_starts and day < meeting_starts:
+                errors[key] = "cannot be before the meeting"
+            else:
+                out[key] = day
+        elif key in ("funding_need", "funding_allocated"):
+            if value is None:
+                out[key] = None
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10**15:
+                errors[key] = "tenge as a whole number, not negative"
+            else:
+                out[key] = value
+        elif key == "status":
+            if value not in STATUSES:
+                errors[key] = "one of " + ", ".join(STATUSES)
+            else:
+                out[key] = value
+        elif key == "competence":
+            if value not in COMPETENCES:
+                errors[key] = "one of " + ", ".join(COMPETENCES)
+            else:
+                out[key] = value
+        elif key == "funding_source":
+            if value is not None and value not in FUNDING_SOURCES:
+                errors[key] = "one of " + ", ".join(FUNDING_SOURCES)
+            else:
+                out[key] = value
+        elif key in ("central_list", "accepted"):
+            if not isinstance(value, bool):
+                errors[key] = "true or false"
+            else:
+                out[key] = value
+    if out.get("competence") == "central" and "central_list" not in fields:
+        out["central_list"] = True
+    if errors:
+        raise ActionError(422, "invalid", "the problem has invalid fields", errors)
+    return out
+
+
+async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, payload: Mapping[str, Any], undo: Mapping[str, Any]) -> None:
+    await conn.execute(review_decisions.insert().values(
+        meeting_id=meeting_id, at=utcnow().replace(tzinfo=None), actor=f"{who.kind}:{who.name}", action=action,
+        payload=dict(payload), undo=dict(undo), undone=False,
+    ))
+    await audit(conn, who, f"review.{action}", meeting_id, dict(payload))
+
+
+async def _owned(conn: Any, meeting_id: int, problem_id: int) -> None:
+    found = await conn.scalar(sa.select(problems.c.id).where(problems.c.id == problem_id, problems.c.meeting_id == meeting_id))
+    if found is None:
+        raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
+
+
+async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
+    found = set((await conn.execute(sa.select(comments.c.id).where(comments.c.id.in_(ids), comments.c.meeting_id == meeting_id))).scalars())
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ActionError(404, "not_found", f"comments not in this meeting: {missing[:10]}")
+
+
+async def _corrections(conn: Any, services: Any, who: Principal, comment_ids: list[int], *, category: str | None = None, is_problem: bool | None = None) -> None:
+    """Store corrections and teach the live categoriser at once."""
+    rows = (await conn.execute(sa.select(comments.c.id, comments.c.text).where(comments.c.id.in_(comment_ids)))).all()
+    now = utcnow().replace(tzinfo=None)
+    for row in rows:
+        await conn.execute(corrections.delete().where(corrections.c.comment_id == row.id))
+        await conn.execute(corrections.insert().values(comment_id=row.id, text=row.text, category=category, is_problem=is_problem, actor=who.name, at=now))
+    learner = services.extra.get("labeller")
+    if learner is not None:
+        for row in rows:
+            learner.learn(row.text, category=category, is_problem=is_problem)
+
+
+async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Edit fields of a problem (``version`` required: a stale one gets 409 with the current problem)."""
+    meeting_id = meeting_id_of(payload)
+    problem_id = _int(payload, "problem_id")
+    version = _int(payload, "version")
+    fields = payload.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise ActionError(400, "bad_request", "fields must be an object of changes", {"fields": "required"})
+    meeting_day = await services.meeting_day(meeting_id)
+    values = clean_fields(services, fields, meeting_day)
+    async with services.engine.begin() as conn:
+        await _owned(conn, meeting_id, problem_id)
+        before = await snapshot(conn, problem_id)
+        try:
+            problem = await update_problem(conn, problem_id, version, values, human=True)
+        except StaleProblem as exc:
+            raise ActionError(409, "stale_version", "someone else changed this problem; look at their change and apply yours again", problem=exc.current) from None
+        await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)}, {"restore": [before]})
+        if "category" in values:
+            members = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id == problem_id))).scalars())
+            await _corrections(conn, services, who, members, category=values["category"], is_problem=True)
+    await services.publish_review(meeting_id, [problem_id])
+    return {"problem": problem}
+
+
+async def merge(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge problems into a target: their comments move (locked); they are marked merged."""
+    meeting_id = meeting_id_of(payload)
+    target = _int(payload, "target_id")
+    sources = [s for s in _ids(payload, "source_ids") if s != target]
+    if not sources:
+        raise ActionError(400, "bad_request", "name at least one other problem to merge", {"source_ids": "required"})
+    async with services.engine.begin() as conn:
+        for pid in (target, *sources):
+            await _owned(conn, meeting_id, pid)
+        moved = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(sources)))).scalars())
+        before_members = await memberships(conn, moved)
+        before = [await snapshot(conn, pid) for pid in sources]
+        await set_memberships(conn, {cid: (target, True) for cid in moved})
+        await conn.execute(problems.update().where(problems.c.id.in_(sources)).values(merged_into=target, version=problems.c.version + 1))
+        await _decision(conn, who, meeting_id, "merge", {"target_id": target, "source_ids": sources},
+                        {"restore": before, "memberships": {str(k): list(v) for k, v in before_members.items()}})
+        problem = await get_problem(conn, target)
+    await services.publish_review(meeting_id, [target, *sources])
+    return {"problem": problem}
+
+
+async def split(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Split comments off into a new problem (a person's problem, comments locked)."""
+    meeting_id = meeting_id_of(payload)
+    source = _int(payload, "problem_id")
+    ids = _ids(payload, "comment_ids")
+    title = payload.get("title_ru", "")
+    async with services.engine.begin() as conn:
+        await _owned(conn, meeting_id, source)
+        current = await memberships(conn, ids)
+        if any(current.get(cid, (None, False))[0] != source for cid in ids):
+            raise ActionError(409, "not_members", "some comments are not (or no longer) in this problem; reload and try again")
+        row = (await conn.execute(sa.select(problems).where(problems.c.id == source))).first()
+        new_id = await create_problem(conn, meeting_id, origin="human", title_ru=str(title or row.title_ru)[:500], title_kk=row.title_kk,
+                                      category=row.category, place=row.place, executor=row.executor, human_fields=["title_ru"] if title else [])
+        await set_memberships(conn, {cid: (new_id, True) for cid in ids})
+        await _decision(conn, who, meeting_id, "split", {"problem_id": source, "new_id": new_id, "comment_ids": ids},
+                        {"delete": [new_id], "memberships": {str(k): list(v) for k, v in current.items()}})
+        problem = await get_problem(conn, new_id)
+    await services.publish_review(meeting_id, [source, new_id])
+    return {"problem": problem}
+
+
+async def move(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Move comments to another problem (locked)."""
+    meeting_id = meeting_id_of(payload)
+    target = _int(payload, "to_problem_id")
+    ids = _ids(payload, "comment_ids")
+    async with services.engine.begin() as conn:
+        await _owned(conn, meeting_id, target)
+        await _meeting_comments(conn, meeting_id, ids)
+        current = await memberships(conn, ids)
+        await set_memberships(conn, {cid: (target, True) for cid in ids})
+        await _decision(conn, who, meeting_id, "move", {"to_problem_id": target, "comment_ids": ids},
+                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
+        row = (await conn.execute(sa.select(problems.c.category).where(problems.c.id == target))).first()
+        await _corrections(conn, services, who, ids, category=row.category if row else None, is_problem=True)
+    await services.publish_review(meeting_id, sorted({target, *(v[0] for v in current.values() if v[0])}))
+    return {"moved": ids, "to_problem_id": target}
+
+
+async def not_problem(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Mark comments "not a problem": out of every problem, for good (the machine respects it)."""
+    meeting_id = meeting_id_of(payload)
+    ids = _ids(payload, "comment_ids")
+    async with services.engine.begin() as conn:
+        await _meeting_comments(conn, meeting_id, ids)
+        current = await memberships(conn, ids)
+        await set_memberships(conn, {cid: (None, True) for cid in ids})
+        await _decision(conn, who, meeting_id, "not_problem", {"comment_ids": ids},
+                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
+        await _corrections(conn, services, who, ids, is_problem=False)
+    await services.publish_review(meeting_id, sorted({v[0] for v in current.values() if v[0]}))
+    return {"not_problem": ids}
+
+
+async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Undo the caller's last review decision in this meeting."""
+    meeting_id = meeting_id_of(payload)
+    actor = f"{who.kind}:{who.name}"
+    touched: set[int] = set()
+    async with services.engine.begin() as conn:
+        row = (await conn.execute(
+            sa.select(review_decisions).where(review_decisions.c.meeting_id == meeting_id, review_decisions.c.actor == actor, review_decisions.c.undone.is_(False))
+            .order_by(review_decisions.c.id.desc()).limit(1)
+        )).first()
+        if row is None:
+            raise ActionError(409, "nothing_to_undo", "you have no review decision to undo in this meeting")
+        plan = row.undo or {}
+        for data in plan.get("restore", []):
+            await restore(conn, data)
+            touched.add(data["id"])
+        if plan.get("memberships"):
+            changes = {int(k): (tuple(v) if v is not None else None) for k, v in plan["memberships"].items()}
+            await set_memberships(conn, changes)  # type: ignore[arg-type]
+            touched.update(v[0] for v in changes.values() if v and v[0])
+        for pid in plan.get("delete", []):
+            await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == pid))
+            await conn.execute(problems.delete().where(problems.c.id == pid))
+            touched.add(pid)
+        await conn.execute(review_decisions.update().where(review_decisions.c.id == row.id).values(undone=True))
+        await audit(conn, who, "review.undo", meeting_id, {"decision": row.id, "action": row.action})
+    await services.publish_review(meeting_id, sorted(touched))
+    return {"undone": row.action, "problems": sorted(touched)}
+
+
+ACTIONS = (
+    Action("review.edit", REVIEWERS, edit),
+    Action("review.merge", REVIEWERS, merge),
+    Action("review.split", REVIEWERS, split),
+    Action("review.move", REVIEWERS, move),
+    Action("review.not_problem", REVIEWERS, not_problem),
+    Action("review.undo", REVIEWERS, undo),
+)

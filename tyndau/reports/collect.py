@@ -1,0 +1,106 @@
+"""Fill the report model from the store: meetings, their timing and comments, the reviewed problems.
+
+Every citizen text that leaves through a report (problem titles, quotes) is redacted of personal
+data here, once, so no export format can forget it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tyndau.live.clock_service import ClockService
+from tyndau.nlp.personal_data import redact
+from tyndau.reports.model import MeetingFacts, Problem, Round
+from tyndau.store.comments import counts_by_source
+from tyndau.store.meetings import get_meeting
+from tyndau.store.problems import list_problems, member_rows, quote
+from tyndau.store.schema import comments
+from tyndau.timeutil import as_utc, utcnow
+
+QUOTES = 3
+
+
+def _safe(text: str) -> str:
+    return redact(text or "")
+
+
+async def collect_round(
+    engine: AsyncEngine,
+    clock: ClockService,
+    meeting_ids: Sequence[int],
+    *,
+    final: bool,
+    category_names: Mapping[str, Mapping[str, str]],
+    executors_kk: Mapping[str, str],
+    generated_at: datetime | None = None,
+) -> Round:
+    """A round of one or more meetings, ready for any export format."""
+    facts: list[MeetingFacts] = []
+    titles: list[str] = []
+    akims: list[str] = []
+    async with engine.connect() as conn:
+        for meeting_id in meeting_ids:
+            meeting = await get_meeting(conn, meeting_id)
+            if meeting is None:
+                raise LookupError(meeting_id)
+            timing = await clock.timing(meeting_id)
+            by_source = await counts_by_source(conn, meeting_id)
+            answered = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))) or 0
+            d = meeting.draft
+            ended = datetime.fromisoformat(timing["ended_at"]) if timing.get("ended_at") else None
+            facts.append(MeetingFacts(
+                id=meeting.id, title=d.title, akim_name=d.akim_name, akim_level=d.akim_level, place=d.place,
+                starts_at=as_utc(datetime.fromisoformat(timing["started_at"])) if timing.get("started_at") else d.starts_at,
+                ended_at=ended, attendance=d.attendance, online_reach=d.online_reach,
+                comments_by_source=by_source, answered_on_spot=int(answered), timing=timing if timing.get("started_at") else None,
+            ))
+            titles.append(d.title)
+            if d.akim_name:
+                akims.append(d.akim_name)
+        items = await list_problems(conn, list(meeting_ids))
+        problems: list[Problem] = []
+        for number, p in enumerate(items, start=1):
+            members = await member_rows(conn, p["id"])
+            quotes = _quotes([m.text for m in members])
+            category = p["category"] or "other"
+            names = category_names.get(category, {})
+            problems.append(Problem(
+                number=number, title_ru=_safe(p["title_ru"]), title_kk=_safe(p["title_kk"]), place=_safe(p["place"]),
+                category=category, category_ru=names.get("ru", category), category_kk=names.get("kk", category),
+                mentions=p["mentions"], mentions_by_source=p["mentions_by_source"], measures=p["measures"],
+                deadline=_date(p["deadline"]), executor=p["executor"] or None, executor_kk=executors_kk.get(p["executor"]) or None,
+                competence=p["competence"], funding_need_tenge=p["funding_need"], funding_allocated_tenge=p["funding_allocated"],
+                funding_source=p["funding_source"], status=p["status"], status_note=p["notes"], quotes=quotes,
+                central_list=p["central_list"], meeting_id=p["meeting_id"],
+            ))
+    title = titles[0] if len(titles) == 1 else f"{titles[0]} (+{len(titles) - 1})"
+    return Round(title=title, akim=akims[0] if akims else "", meetings=facts, problems=problems,
+                 generated_at=generated_at or utcnow(), final=final)
+
+
+def _quotes(texts: Sequence[str]) -> tuple[str, ...]:
+    """Up to three distinct, informative quotes (longer first, but not walls of text), redacted."""
+    seen: set[str] = set()
+    ranked = sorted((t for t in texts if t and t.strip()), key=lambda t: (abs(len(t) - 140), t))
+    out: list[str] = []
+    for text in ranked:
+        key = " ".join(text.lower().split())[:80]
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(quote(_safe(text)))
+        if len(out) == QUOTES:
+            break
+    return tuple(out)
+
+
+def _date(value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    from datetime import date
+
+    return date.fromisoformat(value)

@@ -1,0 +1,255 @@
+"""Problems: the draft list the NLP proposes and the secretaries decide.
+
+A problem groups comments (``problem_comments``). Memberships placed by a person are ``locked``
+and the machine never moves them; a locked row with no problem means "a person said this is not
+a problem". Fields a person edited are listed in ``human_fields`` and the machine never
+overwrites them. Every update is versioned: a stale version is refused, never merged silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tyndau.live.text_safety import display_text
+from tyndau.store.schema import comments, problem_comments, problems
+from tyndau.timeutil import as_utc, iso, utcnow
+
+EDITABLE = (
+    "title_ru", "title_kk", "category", "place", "executor", "deadline", "competence", "funding_need",
+    "funding_allocated", "funding_source", "status", "measures", "notes", "central_list", "accepted",
+)
+MACHINE_FIELDS = ("title_ru", "title_kk", "category", "place")
+
+
+class StaleProblem(Exception):
+    """The problem changed since the client read it."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def _now() -> datetime:
+    return utcnow().replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftProblem:
+    """What the NLP proposes for one cluster."""
+
+    cluster_id: int
+    title_ru: str
+    title_kk: str
+    category: str | None
+    place: str
+    executor: str
+    comment_ids: tuple[int, ...]
+
+
+def problem_json(row: Any, stats: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The API's view of a problem, with its mentions."""
+    stats = stats or {}
+    return {
+        "id": row.id, "meeting_id": row.meeting_id, "cluster_id": row.cluster_id, "origin": row.origin,
+        "title_ru": row.title_ru, "title_kk": row.title_kk, "category": row.category, "place": row.place,
+        "human_fields": list(row.human_fields or []), "executor": row.executor,
+        "deadline": row.deadline.isoformat() if isinstance(row.deadline, date) else row.deadline,
+        "competence": row.competence, "funding_need": row.funding_need, "funding_allocated": row.funding_allocated,
+        "funding_source": row.funding_source, "status": row.status, "measures": row.measures, "notes": row.notes,
+        "central_list": row.central_list, "accepted": row.accepted, "merged_into": row.merged_into, "version": row.version,
+        "created_at": iso(as_utc(row.created_at)), "updated_at": iso(as_utc(row.updated_at)),
+        "mentions": stats.get("mentions", 0), "mentions_by_source": stats.get("by_source", {}),
+        "first_seen": stats.get("first_seen"), "last_seen": stats.get("last_seen"),
+    }
+
+
+async def _stats(conn: AsyncConnection, problem_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    if not problem_ids:
+        return {}
+    rows = await conn.execute(
+        sa.select(problem_comments.c.problem_id, comments.c.source, sa.func.count(), sa.func.min(comments.c.created_at), sa.func.max(comments.c.created_at))
+        .join(comments, comments.c.id == problem_comments.c.comment_id)
+        .where(problem_comments.c.problem_id.in_(problem_ids))
+        .group_by(problem_comments.c.problem_id, comments.c.source)
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for pid, source, count, first, last in rows:
+        s = out.setdefault(pid, {"mentions": 0, "by_source": {}, "first": None, "last": None})
+        s["mentions"] += count
+        s["by_source"][source] = count
+        s["first"] = first if s["first"] is None or first < s["first"] else s["first"]
+        s["last"] = last if s["last"] is None or last > s["last"] else s["last"]
+    for s in out.values():
+        s["first_seen"] = iso(as_utc(s.pop("first"))) if s.get("first") else None
+        s["last_seen"] = iso(as_utc(s.pop("last"))) if s.get("last") else None
+    return out
+
+
+async def list_problems(conn: AsyncConnection, meeting_ids: Sequence[int], *, include_merged: bool = False) -> list[dict[str, Any]]:
+    """Problems of one or several meetings, ranked by mentions then recency."""
+    query = sa.select(problems).where(problems.c.meeting_id.in_(list(meeting_ids)))
+    if not include_merged:
+        query = query.where(problems.c.merged_into.is_(None))
+    rows = (await conn.execute(query)).all()
+    stats = await _stats(conn, [r.id for r in rows])
+    items = [problem_json(r, stats.get(r.id)) for r in rows]
+    items.sort(key=lambda p: (p["mentions"], p["last_seen"] or ""), reverse=True)
+    return items
+
+
+async def get_problem(conn: AsyncConnection, problem_id: int) -> dict[str, Any] | None:
+    """One problem with its mentions."""
+    row = (await conn.execute(sa.select(problems).where(problems.c.id == problem_id))).first()
+    if row is None:
+        return None
+    return problem_json(row, (await _stats(conn, [row.id])).get(row.id))
+
+
+async def member_rows(conn: AsyncConnection, problem_id: int) -> list[Any]:
+    """The comments of a problem with their lock state, oldest first."""
+    return list((await conn.execute(
+        sa.select(comments, problem_comments.c.locked).join(problem_comments, problem_comments.c.comment_id == comments.c.id)
+        .where(problem_comments.c.problem_id == problem_id).order_by(comments.c.created_at, comments.c.id)
+    )).all())
+
+
+async def memberships(conn: AsyncConnection, comment_ids: Iterable[int]) -> dict[int, tuple[int | None, bool]]:
+    """comment id → (problem id or None, locked)."""
+    ids = list(comment_ids)
+    if not ids:
+        return {}
+    rows = await conn.execute(sa.select(problem_comments).where(problem_comments.c.comment_id.in_(ids)))
+    return {r.comment_id: (r.problem_id, r.locked) for r in rows}
+
+
+async def set_memberships(conn: AsyncConnection, changes: Mapping[int, tuple[int | None, bool] | None]) -> None:
+    """Place comments: (problem or None, locked), or ``None`` to forget the membership."""
+    if not changes:
+        return
+    await conn.execute(problem_comments.delete().where(problem_comments.c.comment_id.in_(list(changes))))
+    rows = [{"comment_id": cid, "problem_id": v[0], "locked": v[1]} for cid, v in changes.items() if v is not None]
+    if rows:
+        await conn.execute(problem_comments.insert(), rows)
+
+
+async def create_problem(conn: AsyncConnection, meeting_id: int, *, origin: str, cluster_id: int | None = None, **fields: Any) -> int:
+    """Insert a problem and return its id."""
+    now = _now()
+    values = {"title_ru": "", "title_kk": "", "place": "", "executor": "", "competence": "local", "status": "in_progress",
+              "measures": "", "notes": "", "central_list": False, "accepted": False, "human_fields": [], **fields}
+    result = await conn.execute(problems.insert().values(meeting_id=meeting_id, origin=origin, cluster_id=cluster_id,
+                                                         version=1, created_at=now, updated_at=now, **values))
+    return int(result.inserted_primary_key[0])
+
+
+async def update_problem(conn: AsyncConnection, problem_id: int, expected_version: int | None, fields: Mapping[str, Any], *, human: bool) -> dict[str, Any]:
+    """Change fields if the version matches; human changes are remembered so the machine leaves them."""
+    row = (await conn.execute(sa.select(problems).where(problems.c.id == problem_id))).first()
+    if row is None:
+        raise KeyError(problem_id)
+    if expected_version is not None and row.version != expected_version:
+        current = await get_problem(conn, problem_id)
+        assert current is not None
+        raise StaleProblem(current)
+    values = dict(fields)
+    if human:
+        values["human_fields"] = sorted(set(row.human_fields or []) | (set(fields) & set(MACHINE_FIELDS)))
+    result = await conn.execute(
+        problems.update().where(problems.c.id == problem_id, problems.c.version == row.version)
+        .values(**values, version=row.version + 1, updated_at=_now())
+    )
+    if not result.rowcount:
+        current = await get_problem(conn, problem_id)
+        assert current is not None
+        raise StaleProblem(current)
+    found = await get_problem(conn, problem_id)
+    assert found is not None
+    return found
+
+
+async def snapshot(conn: AsyncConnection, problem_id: int) -> dict[str, Any]:
+    """Every stored column of a problem (for undo)."""
+    row = (await conn.execute(sa.select(problems).where(problems.c.id == problem_id))).first()
+    if row is None:
+        raise KeyError(problem_id)
+    data = dict(row._mapping)
+    for key in ("created_at", "updated_at"):
+        data[key] = data[key].isoformat()
+    if isinstance(data.get("deadline"), date):
+        data["deadline"] = data["deadline"].isoformat()
+    return data
+
+
+async def restore(conn: AsyncConnection, data: Mapping[str, Any]) -> None:
+    """Put a problem back as :func:`snapshot` saw it (bumping the version so clients notice)."""
+    values = dict(data)
+    pid = values.pop("id")
+    values["created_at"] = datetime.fromisoformat(values["created_at"])
+    values["updated_at"] = _now()
+    if values.get("deadline"):
+        values["deadline"] = date.fromisoformat(values["deadline"])
+    current = await conn.scalar(sa.select(problems.c.version).where(problems.c.id == pid))
+    values["version"] = (current or values.get("version", 1)) + 1
+    if current is None:
+        await conn.execute(problems.insert().values(id=pid, **values))
+    else:
+        await conn.execute(problems.update().where(problems.c.id == pid).values(**values))
+
+
+async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[DraftProblem], not_problems: Sequence[int]) -> set[int]:
+    """Fold the machine's drafts into the stored problems without undoing anything a person decided.
+
+    Returns the ids of problems that changed.
+    """
+    changed: set[int] = set()
+    all_ids = [cid for d in drafts for cid in d.comment_ids] + list(not_problems)
+    current = await memberships(conn, all_ids)
+    rows = (await conn.execute(sa.select(problems).where(problems.c.meeting_id == meeting_id))).all()
+    by_cluster = {r.cluster_id: r for r in rows if r.cluster_id is not None and r.merged_into is None}
+    merged_target = {r.id: r.merged_into for r in rows if r.merged_into is not None}
+    for draft in drafts:
+        row = by_cluster.get(draft.cluster_id)
+        if row is None:
+            pid = await create_problem(conn, meeting_id, origin="machine", cluster_id=draft.cluster_id, title_ru=draft.title_ru[:500],
+                                       title_kk=draft.title_kk[:500], category=draft.category, place=draft.place[:300], executor=draft.executor[:300])
+            changed.add(pid)
+        else:
+            pid = row.id
+            human = set(row.human_fields or [])
+            proposed = {"title_ru": draft.title_ru[:500], "title_kk": draft.title_kk[:500], "category": draft.category, "place": draft.place[:300]}
+            updates = {k: v for k, v in proposed.items() if k not in human and getattr(row, k) != v}
+            if not row.executor and "executor" not in human and draft.executor:
+                updates["executor"] = draft.executor[:300]
+            if updates:
+                await conn.execute(problems.update().where(problems.c.id == pid).values(**updates, version=row.version + 1, updated_at=_now()))
+                changed.add(pid)
+        moves: dict[int, tuple[int | None, bool] | None] = {}
+        for cid in draft.comment_ids:
+            placed = current.get(cid)
+            if placed is not None and placed[1]:
+                continue  # a person decided where this comment goes
+            target = pid
+            while target in merged_target:
+                target = merged_target[target]
+            if placed is None or placed[0] != target:
+                moves[cid] = (target, False)
+                changed.add(target)
+                if placed is not None and placed[0] is not None:
+                    changed.add(placed[0])
+        await set_memberships(conn, moves)
+    drop = {cid: None for cid in not_problems if cid in current and not current[cid][1]}
+    for cid in drop:
+        if current[cid][0] is not None:
+            changed.add(current[cid][0])  # type: ignore[arg-type]
+    await set_memberships(conn, drop)
+    return changed
+
+
+def quote(text: str) -> str:
+    """A comment shortened for a representative quote."""
+    return display_text(text, 300)[0]

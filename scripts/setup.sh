@@ -5,15 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
+  echo "creating .venv ..."
   "$py" -m venv .venv
 fi
 stamp=.venv/.tyndau-installed
 want=$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  # torch first and pinned, so nothing pulls a CUDA build
-  .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e ".[nlp,test,redis]" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import tyndau.cli, torch, transformers" 
+  echo "installing Tyndau and its dependencies into .venv (log: .venv/install.log) ..."
+  log=.venv/install.log
+  {
+    .venv/bin/python -m pip install --upgrade pip
+    # torch first and pinned, so nothing pulls a CUDA build
+    .venv/bin/python -m pip install "torch==2.13.0"
+    .venv/bin/python -m pip install -e ".[nlp,test,redis]"
+  } > "$log" 2>&1 || { tail -n 40 "$log"; echo "installation failed; see $log" >&2; exit 1; }
+  .venv/bin/python -c "import tyndau.cli, torch, transformers"
   echo "$want" > "$stamp"
 fi

@@ -41,7 +41,8 @@ async def test_moderator_runs_the_clock_and_the_presenter_screen_turns_colour_at
         colour_over = await root.evaluate("el => getComputedStyle(el).backgroundColor")
 
         # The console shows the same over-cap state, and Q&A by keyboard shortcut.
-        assert await console.locator("#cap-state").get_attribute("data-state") == "over"
+        await console.bring_to_front()
+        await console.wait_for_selector("#cap-state[data-state='over']", timeout=10_000)
         await console.keyboard.press("q")
         await console.wait_for_function("document.querySelector('#phase').dataset.phase === 'qa'", timeout=10_000)
         await presenter.wait_for_function("document.querySelector('#presenter').dataset.phase === 'qa'", timeout=10_000)

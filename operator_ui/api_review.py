@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import sqlalchemy as sa
 from aiohttp import web
 
 from tyndau.actions import ActionError, perform, require_role
@@ -23,6 +24,7 @@ from tyndau.reports.validate import FinalExportBlocked, final_export_problems
 from tyndau.security import ROLES
 from tyndau.store.comments import comment_json
 from tyndau.store.problems import get_problem, list_problems, member_rows
+from tyndau.store.schema import comments
 
 ANYONE = frozenset(ROLES)
 STAFF = frozenset({"admin", "moderator", "secretary"})
@@ -88,6 +90,19 @@ async def review_action(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     result = await perform(services.actions, services, principal(request), f"review.{request.match_info['verb']}", payload)
     return web.json_response(result)
+
+
+async def review_queue(request: web.Request) -> web.Response:
+    """The triage queue: comments the NLP was unsure about and nobody has decided yet, with counters."""
+    require_role(principal(request), STAFF)
+    meeting_id = _int(request.match_info["meeting_id"], "meeting")
+    limit = min(int(request.query.get("limit", "200")) if request.query.get("limit", "200").isdigit() else 200, 2000)
+    async with request.app[SERVICES].engine.connect() as conn:
+        base = sa.select(comments).where(comments.c.meeting_id == meeting_id, comments.c.needs_review.is_(True), comments.c.hidden.is_(False))
+        rows = (await conn.execute(base.order_by(comments.c.id).limit(limit))).all()
+        pending = await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+        done = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.reviewed_at.is_not(None)))
+    return web.json_response({"items": [comment_json(r, private=True) for r in rows], "pending": pending, "reviewed": done})
 
 
 async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
@@ -159,7 +174,8 @@ def setup_review_api(app: web.Application) -> None:
     r.add_get("/api/v1/meetings/{meeting_id}/problems", problems_list)
     r.add_get("/api/v1/problems", problems_list)
     r.add_get("/api/v1/meetings/{meeting_id}/problems/{problem_id}", problem_detail)
-    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|undo}", review_action)
+    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|undo}", review_action)
+    r.add_get("/api/v1/meetings/{meeting_id}/review-queue", review_queue)
     r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
     r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)
     r.add_get("/api/v1/dashboard", dashboard)

@@ -99,9 +99,9 @@ def spec() -> dict[str, Any]:
             "parameters": [mid, {"name": "problem_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "get": _op("One problem with every comment in it", {"200": {"description": "OK"}}, errors=(401, 404), tag="review")},
         "/api/v1/meetings/{meeting_id}/review/{verb}": {
-            "parameters": [mid, {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "undo"]}}],
+            "parameters": [mid, {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "classify", "undo"]}}],
             "post": _op("A review decision. edit: {problem_id, version, fields}; merge: {target_id, source_ids}; split: {problem_id, comment_ids, title_ru?}; "
-                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; undo: {}", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="review")},
+                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; classify: {comment_ids, category}; undo: {}", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="review")},
         "/api/v1/meetings/{meeting_id}/report.{fmt}": {
             "parameters": [mid, {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}},
                            {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "kk"]}},
@@ -112,6 +112,8 @@ def spec() -> dict[str, Any]:
                            {"name": "meetings", "in": "query", "required": True, "schema": {"type": "string"}},
                            {"name": "lang", "in": "query", "schema": {"type": "string"}}, {"name": "final", "in": "query", "schema": {"type": "boolean"}}],
             "get": _op("The 10-day publication package of a round of meetings", {"200": {"description": "the document"}}, errors=(400, 401, 403, 404, 422), tag="review")},
+        "/api/v1/meetings/{meeting_id}/review-queue": {
+            "parameters": [mid], "get": _op("Comments the NLP was unsure about, with counters (triage)", {"200": {"description": "OK"}}, errors=(401, 403, 404), tag="review")},
         "/api/v1/dashboard": {"get": _op("Dashboard figures and SVG charts (?meetings=...)", {"200": {"description": "OK"}}, errors=(401, 403), tag="review")},
         "/api/v1/vocabulary": {"get": _op("Categories and departments", {"200": {"description": "OK"}}, errors=(401,), tag="review")},
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},

@@ -170,3 +170,23 @@ async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
     dash = await (await client.get("/api/v1/dashboard", params={"meetings": str(meeting_id)}, headers=client.people.auth("secretary"))).json()
     assert dash["figures"]["problems_total"] == 2 and dash["figures"]["resolved"] == 0
     assert dash["charts"]["by_category"].startswith("<svg")
+
+
+async def test_triage_queue_classify_and_undo(client):
+    meeting_id, ids = await seed(client)
+    import sqlalchemy as sa
+
+    from tyndau.store.schema import comments
+
+    async with client.app[SERVICES].engine.begin() as conn:
+        await conn.execute(comments.update().where(comments.c.id.in_(ids[3:6])).values(needs_review=True))
+    queue = await (await client.get(f"/api/v1/meetings/{meeting_id}/review-queue", headers=client.people.auth("secretary"))).json()
+    assert [c["id"] for c in queue["items"]] == ids[3:6] and queue["pending"] == 3 and queue["reviewed"] == 0
+    assert (await act(client, meeting_id, "classify", {"comment_ids": [ids[3]], "category": "weather"})).status == 422
+    await act(client, meeting_id, "classify", {"comment_ids": [ids[3]], "category": "utilities"})
+    await act(client, meeting_id, "not_problem", {"comment_ids": [ids[5]]})
+    queue = await (await client.get(f"/api/v1/meetings/{meeting_id}/review-queue", headers=client.people.auth("secretary"))).json()
+    assert [c["id"] for c in queue["items"]] == [ids[4]] and queue["reviewed"] == 2
+    await act(client, meeting_id, "undo", {})
+    queue = await (await client.get(f"/api/v1/meetings/{meeting_id}/review-queue", headers=client.people.auth("secretary"))).json()
+    assert [c["id"] for c in queue["items"]] == [ids[4], ids[5]]

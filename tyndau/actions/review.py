@@ -243,12 +243,38 @@ async def not_problem(services: Any, who: Principal, payload: Mapping[str, Any])
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
         current = await memberships(conn, ids)
+        before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
+            sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
         await set_memberships(conn, {cid: (None, True) for cid in ids})
+        await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
+            is_problem=False, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
         await _decision(conn, who, meeting_id, "not_problem", {"comment_ids": ids},
-                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
+                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids},
+                         "comments": {str(k): list(v) for k, v in before.items()}})
         await _corrections(conn, services, who, ids, is_problem=False)
     await services.publish_review(meeting_id, sorted({v[0] for v in current.values() if v[0]}))
     return {"not_problem": ids}
+
+
+async def classify(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Triage: give comments a category (they stay problems) — a correction the categoriser learns at once."""
+    meeting_id = meeting_id_of(payload)
+    ids = _ids(payload, "comment_ids")
+    category = payload.get("category")
+    taxonomy = services.extra.get("category_ids") or ()
+    if not isinstance(category, str) or (taxonomy and category not in taxonomy):
+        raise ActionError(422, "invalid", "unknown category", {"category": "unknown category"})
+    async with services.engine.begin() as conn:
+        await _meeting_comments(conn, meeting_id, ids)
+        before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
+            sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
+        await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
+            category=category, is_problem=True, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
+        await _decision(conn, who, meeting_id, "classify", {"comment_ids": ids, "category": category},
+                        {"comments": {str(k): list(v) for k, v in before.items()}})
+        await _corrections(conn, services, who, ids, category=category, is_problem=True)
+    await services.publish_review(meeting_id, [])
+    return {"classified": ids, "category": category}
 
 
 async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -271,6 +297,9 @@ async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
             changes = {int(k): (tuple(v) if v is not None else None) for k, v in plan["memberships"].items()}
             await set_memberships(conn, changes)  # type: ignore[arg-type]
             touched.update(v[0] for v in changes.values() if v and v[0])
+        for cid, (category, needs_review, is_problem) in (plan.get("comments") or {}).items():
+            await conn.execute(comments.update().where(comments.c.id == int(cid)).values(
+                category=category, needs_review=needs_review, is_problem=is_problem, reviewed_at=None, reviewed_by=None))
         for pid in plan.get("delete", []):
             await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == pid))
             await conn.execute(problems.delete().where(problems.c.id == pid))
@@ -287,5 +316,6 @@ ACTIONS = (
     Action("review.split", REVIEWERS, split),
     Action("review.move", REVIEWERS, move),
     Action("review.not_problem", REVIEWERS, not_problem),
+    Action("review.classify", REVIEWERS, classify),
     Action("review.undo", REVIEWERS, undo),
 )

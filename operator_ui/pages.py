@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from aiohttp import web
@@ -45,13 +46,41 @@ async def presenter_page(request: web.Request) -> web.StreamResponse:
     return _page("presenter")
 
 
+async def overlay_page(request: web.Request) -> web.StreamResponse:
+    """The transparent stream overlay with the current question (authenticates like the presenter screen)."""
+    return _page("overlay")
+
+
+async def review_page(request: web.Request) -> web.StreamResponse:
+    """The secretaries' review workspace."""
+    if principal(request) is None:
+        raise web.HTTPFound(f"/login?next={request.path_qs}")
+    return _page("review")
+
+
+async def dashboard_page(request: web.Request) -> web.StreamResponse:
+    """Problems by category, status and executor; share resolved; funding."""
+    if principal(request) is None:
+        raise web.HTTPFound(f"/login?next={request.path_qs}")
+    return _page("dashboard")
+
+
+def merged_catalogue(lang: str) -> dict[str, str]:
+    """The UI strings of one language: ``{lang}.json`` plus every ``{lang}.<part>.json`` beside it."""
+    folder = config_path("i18n")
+    merged: dict[str, str] = {}
+    names = sorted(p.name for p in folder.iterdir() if p.name == f"{lang}.json" or (p.name.startswith(f"{lang}.") and p.name.endswith(".json")))
+    for name in names:
+        merged.update(json.loads(folder.joinpath(name).read_text("utf-8")))
+    return merged
+
+
 async def catalogue(request: web.Request) -> web.StreamResponse:
-    """A UI string catalogue (``/i18n/ru.json``)."""
+    """A UI string catalogue (``/i18n/ru.json``), merged from its parts."""
     lang = request.match_info["lang"]
     if lang not in LANGS:
         raise web.HTTPNotFound()
-    text = config_path("i18n", f"{lang}.json").read_text("utf-8")
-    return web.Response(text=text, content_type="application/json", charset="utf-8", headers={"Cache-Control": "no-cache"})
+    return web.json_response(merged_catalogue(lang), headers={"Cache-Control": "no-cache"})
 
 
 @web.middleware
@@ -71,5 +100,8 @@ def setup_pages(app: web.Application) -> None:
     r.add_get("/login", login_page)
     r.add_get("/console", console_page)
     r.add_get("/presenter/{meeting_id:\\d+}", presenter_page)
+    r.add_get("/overlay/{meeting_id:\\d+}", overlay_page)
+    r.add_get("/review", review_page)
+    r.add_get("/dashboard", dashboard_page)
     r.add_get("/i18n/{lang}.json", catalogue)
     r.add_static("/static/", STATIC, append_version=False)

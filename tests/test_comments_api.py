@@ -202,3 +202,32 @@ async def test_feed_watchers_get_committed_comments_in_batches(live_server):
             assert denied["error"]["code"] == "forbidden"
         finally:
             await sio.disconnect()
+
+
+async def test_hiding_the_question_on_screen_takes_it_off_screen(client):
+    meeting = await create_meeting(client)
+    base = f"/api/v1/meetings/{meeting['id']}/comments"
+    mod = client.people.auth("moderator")
+    cid = (await (await client.post(base, json=comment(1), headers=mod)).json())["id"]
+    await client.post(f"{base}/{cid}/current", json={}, headers=mod)
+    await client.post(f"{base}/{cid}/hide", json={"reason": "abuse"}, headers=client.people.auth("secretary"))
+    got = await (await client.get(f"/api/v1/meetings/{meeting['id']}", headers=mod)).json()
+    assert (await client.post(f"{base}/{cid}/current", json={}, headers=mod)).status == 409
+    import sqlalchemy as sa
+
+    from tyndau.operator_ui.keys import SERVICES
+    from tyndau.store.schema import meetings
+
+    async with client.app[SERVICES].engine.connect() as conn:
+        assert await conn.scalar(sa.select(meetings.c.current_comment_id).where(meetings.c.id == got["id"])) is None
+
+
+async def test_floor_askers_stay_anonymous_for_viewers_and_on_screen(client):
+    meeting = await create_meeting(client)
+    resp = await client.post(f"/api/v1/meetings/{meeting['id']}/floor-questions", json={"text": "Вопрос из зала", "author": "Айгуль Сейтова"},
+                             headers=client.people.auth("secretary"))
+    cid = (await resp.json())["id"]
+    as_viewer = (await (await client.get(f"/api/v1/meetings/{meeting['id']}/comments", headers=client.people.auth("viewer"))).json())["items"]
+    assert as_viewer[0]["author"] == "" and "Айгуль" not in json.dumps(as_viewer)
+    shown = await (await client.post(f"/api/v1/meetings/{meeting['id']}/comments/{cid}/current", json={}, headers=client.people.auth("moderator"))).json()
+    assert shown["question"]["author"] == ""

@@ -34,8 +34,8 @@ def current_question_json(row: Any | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {
-        "comment_id": row.id, "author": display_author(row.author), "text": display_text(row.text, 400)[0],
-        "source": row.source, "lang": row.lang,
+        "comment_id": row.id, "author": "" if row.kind == "floor" else display_author(row.author),
+        "text": display_text(row.text, 400)[0], "source": row.source, "lang": row.lang,
     }
 
 
@@ -73,11 +73,22 @@ async def unanswered(services: Any, who: Principal, payload: Mapping[str, Any]) 
 
 
 async def hide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Hide spam or abuse from the feed, with a reason; the comment stays in the store."""
+    """Hide spam or abuse from the feed, with a reason; the comment stays in the store.
+
+    A hidden comment that is on screen leaves the screen at once, whoever hid it.
+    """
     reason = payload.get("reason", "")
     if not isinstance(reason, str) or not reason.strip():
         raise ActionError(422, "invalid", "say why the comment is hidden", {"reason": "required"})
-    return await _mark(services, who, payload, "hide", {"hidden": True, "hidden_reason": reason.strip()[:MAX_REASON]})
+    result = await _mark(services, who, payload, "hide", {"hidden": True, "hidden_reason": reason.strip()[:MAX_REASON]})
+    meeting_id, comment_id = meeting_id_of(payload), _comment_id(payload)
+    async with services.engine.begin() as conn:
+        cleared = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id).values(current_comment_id=None))
+    if cleared.rowcount:
+        body = {"meeting_id": meeting_id, "question": None}
+        await services.publish_clock_event(meeting_id, "current_question", body)
+        await services.publish_feed_event(meeting_id, "current_question", body)
+    return result
 
 
 async def unhide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -97,6 +97,10 @@ def comment_json(row: Any, *, private: bool = False) -> dict[str, Any]:
     }
     if private and contact:
         body["contact"] = contact
+    if row.kind == "floor" and not private:
+        # A hall question's asker is private: only secretaries and admins see the name.
+        body["author"] = body["author_display"] = ""
+        body["extra"] = {}
     return body
 
 

@@ -4,6 +4,7 @@ import { announce, clearAlert, errorText, showAlert } from "./alerts.js";
 import { api, toLogin } from "./api.js";
 import { bindControls, disableControls, phaseName, projectNow, renderClock, setText } from "./clock-panel.js";
 import { isNewer, measureOffset } from "./clock-model.js";
+import { initFeed, setFeedMeeting } from "./feed.js";
 import { dateTime } from "./format.js";
 import { bindLangSwitch, initialLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
@@ -120,6 +121,7 @@ function selectMeeting(id, { history: mode = "push" } = {}) {
     scheduleTiming(0);
   }
   state.live.setMeeting(next);
+  setFeedMeeting(next);
 }
 
 // ---- live clock -------------------------------------------------------------------------------
@@ -238,6 +240,7 @@ async function main() {
   });
   const role = state.meta.user ? state.meta.user.role : null;
   setFormEditable(COMMANDERS.includes(role));
+  initFeed({ role });
   $("btn-new-meeting").hidden = !COMMANDERS.includes(role);
   for (const el of $("message-panel").querySelectorAll("input, button")) el.disabled = !COMMANDERS.includes(role);
   bindControls(run, () => state.view, () => {

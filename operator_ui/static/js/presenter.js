@@ -1,5 +1,6 @@
-// The presenter screen: a read-only projector view of the presentation time left and the
-// moderator's message. Works with the session cookie or with /presenter/{id}#token=XYZ.
+// The presenter screen: a read-only projector view of the presentation time left, the
+// moderator's message and the question on screen. Works with the session cookie or with
+// /presenter/{id}#token=XYZ.
 
 import { errorText } from "./alerts.js";
 import { measureOffset, project } from "./clock-model.js";
@@ -11,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 
 const ICON = { calm: "clock", warning: "warning", over: "over" };
 
-const state = { view: null, offsetMs: 0, meeting: null, message: "", conn: "connecting", problem: null };
+const state = { view: null, offsetMs: 0, meeting: null, message: "", conn: "connecting", problem: null, question: null };
 
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
@@ -53,6 +54,8 @@ function render() {
     ? `+${duration(p.over_cap_seconds)}`
     : duration(p.presentation_left_seconds, "ceil");
   setText($("presenter-countdown"), countdown);
+  // Long readings ("+1:02:03") get a smaller size so they never spill off the screen.
+  $("presenter-countdown").dataset.len = String(countdown.length);
   $("presenter-countdown").dataset.seconds = String(Math.round(p.cap_state === "over" ? -p.over_cap_seconds : p.presentation_left_seconds));
   setText($("presenter-sub"), t("presenter.used", { used: duration(p.presentation_seconds), cap: duration(p.cap_seconds) }));
 
@@ -68,6 +71,19 @@ function render() {
 
 function renderMeeting() {
   setText($("presenter-title"), state.meeting ? state.meeting.title || "" : "");
+}
+
+/** The question on screen (from the moderator's queue); a hall question never shows the asker's name. */
+function renderQuestion() {
+  const q = state.question;
+  const box = $("presenter-question");
+  box.dataset.empty = q ? "false" : "true";
+  $("presenter").dataset.question = q ? "true" : "false";
+  const fromHall = q && q.source === "floor";
+  setText($("presenter-question-label"), t(fromHall ? "presenter.question_from_hall" : "presenter.question"));
+  setText($("presenter-question-author"), q && !fromHall ? q.author || "" : "");
+  setText($("presenter-question-text"), q ? q.text || "" : "");
+  $("presenter-question-text").dataset.long = String(Boolean(q && (q.text || "").length > 160));
 }
 
 function renderMessage() {
@@ -116,6 +132,7 @@ function hideIdleCursor() {
 async function main() {
   await setLang(initialLang(), { remember: false });
   onLangChange(() => {
+    renderQuestion();
     render();
     renderMeeting();
   });
@@ -125,7 +142,7 @@ async function main() {
     render();
     return;
   }
-  connectClock({
+  const link = connectClock({
     meetingId,
     token: tokenFromHash(),
     onState: (conn) => {
@@ -135,6 +152,10 @@ async function main() {
     },
     onJoin: (ack) => {
       state.problem = null;
+      if ("question" in ack) {
+        state.question = ack.question || null;
+        renderQuestion();
+      }
       if (ack.meeting) applyMeeting(ack.meeting);
       state.view = null;
       applyClock(ack.clock);
@@ -149,6 +170,11 @@ async function main() {
       state.message = msg && msg.text ? msg.text : "";
       renderMessage();
     },
+  });
+  link.socket.on("current_question", (body) => {
+    if (!body || String(body.meeting_id) !== String(meetingId)) return;
+    state.question = body.question || null;
+    renderQuestion();
   });
   document.addEventListener("dblclick", () => {
     if (document.fullscreenElement) document.exitFullscreen();

@@ -1,0 +1,189 @@
+// One comment as a fixed-height row of the feed. Every piece of citizen text goes in through
+// textContent: a comment is data, never markup.
+
+import { clockTime, dateTime } from "./format.js";
+import { lang, t } from "./i18n.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const PLATFORM_ICONS = { youtube: "src-youtube", telegram: "src-telegram", instagram: "src-instagram", facebook: "src-facebook",
+  floor: "src-floor", file: "src-file", replay: "src-replay" };
+
+/** An `<svg class="icon"><use href="…#name"></svg>`. */
+export function icon(name, extraClass = "") {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("class", `icon ${extraClass}`.trim());
+  svg.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS(SVG, "use");
+  use.setAttribute("href", `/static/img/icons.svg#${name}`);
+  svg.append(use);
+  return svg;
+}
+
+/** The icon of a comment source ("webhook:vk" and unknown names get the link icon). */
+export function sourceIcon(source) {
+  return PLATFORM_ICONS[source] || (String(source || "").startsWith("webhook") ? "src-webhook" : "message");
+}
+
+/** A localised source name, or the raw one for sources we do not know. */
+export function sourceName(source) {
+  const key = `source.${source}`;
+  const text = t(key);
+  return text === key ? String(source || "") : text;
+}
+
+/** A localised category name, or the code. */
+export function categoryName(code) {
+  const key = `category.${code}`;
+  const text = t(key);
+  return text === key ? String(code) : text;
+}
+
+/** The reason a comment was hidden, in words (our codes are translated, free text is shown as is). */
+export function reasonName(reason) {
+  if (!reason) return "";
+  const key = `hide.reason_${reason}`;
+  const text = t(key);
+  return text === key ? reason : text;
+}
+
+/** "14:05" today, "20.11.2026, 14:05" on another day (Almaty); `seconds` adds ":09" today. */
+export function when(iso, seconds = false) {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return "—";
+  const day = (x) => dateTime(x, lang()).slice(0, 10);
+  return day(ms) === day(Date.now()) ? clockTime(ms, lang(), seconds) : dateTime(ms, lang());
+}
+
+function badge(text, kind, title = "") {
+  const el = document.createElement("span");
+  el.className = `badge badge-${kind}`;
+  el.textContent = text;
+  if (title) el.title = title;
+  return el;
+}
+
+/** The badges of a comment: language, kind (Super Chat amount), flags, moderation state. */
+export function badgesOf(c, ctx) {
+  const out = [];
+  if (ctx.currentId === c.id) out.push(badge(t("feed.on_screen"), "onscreen"));
+  if (c.answered_at) out.push(badge(t("feed.answered"), "answered"));
+  else if (c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
+  if (c.hidden) out.push(badge(c.hidden_reason ? t("feed.hidden_because", { reason: reasonName(c.hidden_reason) }) : t("feed.hidden"), "hidden"));
+  // Only secretaries and admins ever receive a contact; it is for calling back, never for screens.
+  if (c.contact) out.push(badge(`☎ ${c.contact}`, "contact", t("feed.contact_private")));
+  if (c._lang) {
+    const title = c._langGuessed ? t("feed.lang_guessed") : "";
+    const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
+    if (c._langGuessed) b.classList.add("guessed");
+    out.push(b);
+  }
+  const extra = c.extra || {};
+  if (c.kind === "paid") out.push(badge(extra.amount ? t("feed.kind_paid_amount", { amount: extra.amount }) : t("feed.kind_paid"), "paid"));
+  else if (c.kind === "sticker") out.push(badge(extra.amount ? t("feed.kind_sticker_amount", { amount: extra.amount }) : t("feed.kind_sticker"), "paid"));
+  else if (["membership", "deleted", "placeholder", "request", "floor"].includes(c.kind)) out.push(badge(t(`feed.kind_${c.kind}`), c.kind));
+  for (const flag of c.flags || []) {
+    const key = `feed.flag_${flag}`;
+    const text = t(key);
+    out.push(badge(text === key ? flag : text, "flag"));
+  }
+  if (c.clipped) out.push(badge(t("feed.clipped"), "flag"));
+  if (ctx.isRetracted(c)) out.push(badge(t("feed.retracted"), "flag"));
+  if (c.throttled) out.push(badge(t("feed.throttled"), "throttled", t("feed.throttled_hint")));
+  if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
+  if (c.category) out.push(badge(categoryName(c.category), "category"));
+  return out;
+}
+
+function button(act, iconName) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "row-btn";
+  b.dataset.act = act;
+  b.tabIndex = -1;
+  b.append(icon(iconName));
+  return b;
+}
+
+/** An empty row element, filled later by fillRow. */
+export function createRow() {
+  const row = document.createElement("article");
+  row.className = "feed-row";
+  row.tabIndex = -1;
+  const head = document.createElement("div");
+  head.className = "row-head";
+  const src = document.createElement("span");
+  src.className = "row-src";
+  src.append(icon("message"));
+  const srcName = document.createElement("span");
+  srcName.className = "visually-hidden";
+  src.append(srcName);
+  const author = document.createElement("span");
+  author.className = "row-author";
+  author.dir = "auto";
+  const time = document.createElement("time");
+  time.className = "row-time num";
+  const badges = document.createElement("span");
+  badges.className = "row-badges";
+  head.append(src, author, time, badges);
+  const text = document.createElement("p");
+  text.className = "row-text";
+  text.dir = "auto";
+  const actions = document.createElement("div");
+  actions.className = "row-actions";
+  actions.append(button("pin", "pin"), button("current", "screen"), button("answered", "check"), button("hide", "eye-off"));
+  row.append(head, text, actions);
+  return row;
+}
+
+function setLabel(btn, label, shortcut, pressed) {
+  btn.setAttribute("aria-label", label);
+  btn.title = shortcut ? `${label} (${shortcut})` : label;
+  if (pressed === undefined) btn.removeAttribute("aria-pressed");
+  else btn.setAttribute("aria-pressed", String(pressed));
+}
+
+/** Put comment `c` into row `row`; `ctx` = {currentId, can: {pin, hide, answered, current}, isRetracted}. */
+export function fillRow(row, c, ctx) {
+  row.dataset.id = String(c.id);
+  row.dataset.kind = c.kind || "text";
+  row.dataset.source = c.source || "";
+  row.dataset.hidden = String(Boolean(c.hidden));
+  row.dataset.throttled = String(Boolean(c.throttled));
+  row.dataset.pinned = String(Boolean(c.pinned_at && !c.answered_at));
+  row.dataset.answered = String(Boolean(c.answered_at));
+  row.dataset.onscreen = String(ctx.currentId === c.id);
+  const [head, text, actions] = row.children;
+  const [src, author, time, badges] = head.children;
+  src.dataset.source = sourceIcon(c.source);
+  src.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${sourceIcon(c.source)}`);
+  src.title = sourceName(c.source);
+  src.lastChild.textContent = sourceName(c.source);
+  author.textContent = c.author_display || c.author || t("feed.anonymous");
+  author.classList.toggle("anonymous", !(c.author_display || c.author));
+  time.dateTime = c.created_at || "";
+  time.textContent = when(c.created_at);
+  time.title = `${when(c.created_at, true)} · ${t("feed.received_at", { time: when(c.received_at, true) })}`;
+  badges.replaceChildren(...badgesOf(c, ctx));
+  let shown = c.display ?? "";
+  if (!shown && c.kind === "deleted") shown = (c.extra && c.extra.reason) || t("feed.deleted_text");
+  if (!shown && c.kind === "membership") shown = (c.extra && c.extra.header) || "";
+  if (!shown && c.kind === "sticker") shown = (c.extra && c.extra.sticker) || "";
+  text.textContent = shown;
+  text.title = shown.length > 60 ? shown : "";
+  const [pin, current, answered, hide] = actions.children;
+  const pinned = Boolean(c.pinned_at);
+  pin.hidden = !ctx.can.pin;
+  pin.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${pinned ? "unpin" : "pin"}`);
+  setLabel(pin, t(pinned ? "feed.unpin" : "feed.pin"), "Enter", pinned);
+  current.hidden = !ctx.can.current;
+  current.disabled = Boolean(c.hidden);
+  setLabel(current, t(ctx.currentId === c.id ? "feed.on_screen_now" : "feed.to_screen"), "S", ctx.currentId === c.id);
+  answered.hidden = !ctx.can.answered;
+  setLabel(answered, t(c.answered_at ? "feed.unanswer" : "feed.answer"), "A", Boolean(c.answered_at));
+  hide.hidden = !ctx.can.hide;
+  hide.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${c.hidden ? "eye" : "eye-off"}`);
+  setLabel(hide, t(c.hidden ? "feed.unhide" : "feed.hide"), "H", undefined);
+  row.setAttribute("aria-label", `${sourceName(c.source)}, ${author.textContent}, ${time.textContent}`);
+  text.id = `feed-text-${c.id}`;
+  row.setAttribute("aria-describedby", text.id);
+}

@@ -1,0 +1,267 @@
+// The detail pane: one problem's wording and action-plan fields, saved with its version; a stale save
+// shows what the other person changed and keeps ours in the form to apply again.
+
+import { announce, clearAlert, showAlert } from "./alerts.js";
+import { lang, t } from "./i18n.js";
+import { renderComments, initComments } from "./review-comments.js";
+import { fillExecutor, fillForm, readForm, setFormEditable, showFieldErrors, valueText } from "./review-fields.js";
+import { badgesOf, markOpen } from "./review-list.js";
+import { changedKeys, fieldsOf, todayAlmaty } from "./review-model.js";
+import { $, el, reviewError } from "./review-page.js";
+import { act, fetchDetail, meetingOf, store, subscribe } from "./review-store.js";
+
+const pane = { id: null, meetingId: null, problem: null, comments: [], base: null, busy: false, token: 0 };
+
+/** The open problem's id (null when none). */
+export const openProblemId = () => pane.id;
+
+function dirtyKeys() {
+  return pane.base ? changedKeys(readForm(), pane.base) : [];
+}
+
+function updateDirty() {
+  const dirty = dirtyKeys().length > 0;
+  $("btn-save").disabled = !dirty || pane.busy;
+  $("btn-revert").disabled = !dirty || pane.busy;
+  const state = $("save-state");
+  if (dirty) {
+    state.dataset.state = "dirty";
+    state.textContent = t("review.unsaved");
+  } else if (state.dataset.state === "dirty") {
+    state.dataset.state = "";
+    state.textContent = "";
+  }
+}
+
+function renderHead() {
+  const p = pane.problem;
+  const title = (lang() === "kk" && p.title_kk) || p.title_ru || t("review.untitled");
+  $("detail-title").textContent = title;
+  $("detail-title").lang = title === p.title_kk ? "kk" : "ru";
+  const ranked = store.problems.get(p.id);
+  $("detail-rank").textContent = ranked ? t("review.rank", { n: ranked.rank }) : "";
+  const meeting = store.scope.length > 1 ? meetingOf(p.meeting_id) : null;
+  $("detail-meeting").textContent = meeting ? meeting.title : "";
+  $("detail-badges").replaceChildren(...badgesOf(ranked || p, todayAlmaty()));
+  $("pf-deadline").min = ((meetingOf(p.meeting_id) || {}).starts_at || "").slice(0, 10);
+}
+
+function adopt(problem) {
+  pane.problem = problem;
+  pane.base = fieldsOf(problem);
+  fillForm(pane.base);
+  showFieldErrors({});
+  $("live-note").hidden = true;
+  updateDirty();
+}
+
+function showMerged(targetId) {
+  const note = $("merged-note");
+  const target = store.problems.get(targetId);
+  const link = el("button", { type: "button", class: "btn-small", dataset: { open: String(targetId) } },
+    target ? t("review.open_rank", { n: target.rank }) : t("review.open_target"));
+  note.replaceChildren(el("span", {}, t("review.merged_note")), " ", link);
+  note.hidden = false;
+}
+
+/** Show problem `id` (of `meetingId`); reads it with all its comments. */
+export async function openProblem(id, meetingId, { focus = true } = {}) {
+  const token = ++pane.token;
+  const known = store.problems.get(id);
+  const mid = meetingId ?? (known && known.meeting_id);
+  if (!mid) return;
+  let data;
+  try {
+    data = await fetchDetail(mid, id);
+  } catch (err) {
+    showAlert(reviewError(err));
+    return;
+  }
+  if (token !== pane.token) return;
+  pane.id = id;
+  pane.meetingId = mid;
+  $("detail").dataset.problemId = String(id);
+  pane.comments = data.comments || [];
+  $("detail-empty").hidden = true;
+  $("detail-body").hidden = false;
+  $("conflict").hidden = true;
+  $("merged-note").hidden = true;
+  const state = $("save-state");
+  state.textContent = "";
+  state.dataset.state = "";
+  adopt(data.problem);
+  renderHead();
+  renderComments(pane);
+  markOpen(id);
+  if (data.problem.merged_into) showMerged(data.problem.merged_into);
+  if (focus) $("detail-title").focus();
+  const url = new URL(location.href);
+  url.hash = `problem-${id}`;
+  history.replaceState(history.state, "", url);
+}
+
+/** Close the pane. */
+export function closeProblem() {
+  pane.id = null;
+  pane.token += 1;
+  delete $("detail").dataset.problemId;
+  $("detail-body").hidden = true;
+  $("detail-empty").hidden = false;
+  markOpen(null);
+  const url = new URL(location.href);
+  url.hash = "";
+  history.replaceState(history.state, "", url);
+}
+
+async function save() {
+  const mine = readForm();
+  const keys = changedKeys(mine, pane.base);
+  if (!keys.length || pane.busy) return;
+  const local = {};
+  for (const key of ["funding_need", "funding_allocated"]) if (keys.includes(key) && Number.isNaN(mine[key])) local[key] = t("review.err.tenge");
+  if (Object.keys(local).length) {
+    showFieldErrors(local).focus();
+    return;
+  }
+  const fields = Object.fromEntries(keys.map((k) => [k, mine[k]]));
+  pane.busy = true;
+  updateDirty();
+  const state = $("save-state");
+  state.dataset.state = "saving";
+  state.textContent = t("review.saving");
+  try {
+    const result = await act(pane.meetingId, "edit", { problem_id: pane.id, version: pane.problem.version, fields }, [pane.id]);
+    clearAlert();
+    $("conflict").hidden = true;
+    adopt(result.problem);
+    renderHead();
+    state.dataset.state = "saved";
+    state.textContent = t("review.saved");
+    announce(t("review.saved"));
+  } catch (err) {
+    state.dataset.state = "error";
+    state.textContent = "";
+    if (err.status === 409 && err.body && err.body.problem) {
+      showConflict(err.body.problem, mine);
+    } else if (err.status === 422 && Object.keys(err.fields).length) {
+      const first = showFieldErrors(err.fields);
+      showAlert(t("review.errors.invalid"));
+      if (first) first.focus();
+    } else {
+      showAlert(reviewError(err));
+    }
+  } finally {
+    pane.busy = false;
+    updateDirty();
+  }
+}
+
+function showConflict(current, mine) {
+  const theirs = changedKeys(fieldsOf(current), pane.base);
+  const mineKeys = changedKeys(mine, pane.base);
+  const before = pane.base;
+  pane.problem = current;
+  pane.base = fieldsOf(current);
+  const merged = { ...pane.base };
+  for (const key of mineKeys) merged[key] = mine[key];
+  fillForm(merged);
+  const items = theirs.map((key) => el("li", { dataset: { field: key } },
+    el("strong", {}, `${t(`review.f_${key}`)}: `),
+    el("span", { class: "was" }, valueText(key, before[key])), " → ",
+    el("span", { class: "now" }, valueText(key, pane.base[key])),
+    mineKeys.includes(key) ? el("span", { class: "also-mine" }, ` ${t("review.conflict_also_mine", { value: valueText(key, mine[key]) })}`) : null));
+  if (!items.length) items.push(el("li", {}, t("review.conflict_other")));
+  $("conflict-list").replaceChildren(...items);
+  $("conflict").hidden = false;
+  $("live-note").hidden = true;
+  renderHead();
+  updateDirty();
+  $("conflict").scrollIntoView({ block: "nearest" });
+  $("btn-reapply").focus();
+}
+
+async function onStore(kind, detail) {
+  if (pane.id === null) return;
+  if (kind === "removed" && detail.ids.includes(pane.id)) {
+    const target = store.mergedInto.get(pane.id);
+    if (target) showMerged(target);
+    else {
+      showAlert(t("review.removed_note"), "info");
+      closeProblem();
+    }
+    return;
+  }
+  if (kind === "list" || (kind === "changed" && detail.ids.includes(pane.id))) {
+    const token = pane.token;
+    let data;
+    try {
+      data = await fetchDetail(pane.meetingId, pane.id);
+    } catch {
+      return;
+    }
+    if (token !== pane.token || pane.busy) return;
+    pane.comments = data.comments || [];
+    renderComments(pane);
+    if (data.problem.version !== pane.problem.version) {
+      if (dirtyKeys().length || !$("conflict").hidden) {
+        $("live-note").textContent = t("review.live_note");
+        $("live-note").hidden = false;
+      } else {
+        adopt(data.problem);
+      }
+    }
+    renderHead();
+  } else if (kind === "changed") {
+    renderHead();
+  }
+}
+
+/** Re-label the pane after a language change. */
+export function relabelDetail() {
+  if (pane.id === null) return;
+  const mine = readForm();
+  fillForm(mine);
+  renderHead();
+  renderComments(pane);
+  updateDirty();
+}
+
+/** Wire the form, the conflict box and live updates. */
+export function initDetail() {
+  setFormEditable(store.canEdit);
+  const form = $("problem-form");
+  form.addEventListener("input", updateDirty);
+  form.addEventListener("change", (ev) => {
+    if (ev.target.id === "pf-competence" && ev.target.value === "central") $("pf-central_list").checked = true;
+    if (ev.target.id === "pf-category") fillExecutor(ev.target.value, $("pf-executor").value);
+    updateDirty();
+  });
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    save();
+  });
+  form.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      save();
+    }
+  });
+  $("btn-revert").addEventListener("click", () => {
+    fillForm(pane.base);
+    showFieldErrors({});
+    updateDirty();
+  });
+  $("btn-reapply").addEventListener("click", save);
+  $("btn-discard").addEventListener("click", () => {
+    fillForm(pane.base);
+    $("conflict").hidden = true;
+    updateDirty();
+  });
+  $("btn-close-detail").addEventListener("click", closeProblem);
+  $("merged-note").addEventListener("click", (ev) => {
+    const btn = ev.target.closest("[data-open]");
+    if (btn) openProblem(Number(btn.dataset.open));
+  });
+  initComments(pane, (id) => openProblem(id, pane.meetingId, { focus: false }));
+  subscribe(onStore);
+}

@@ -1,0 +1,148 @@
+// Pure helpers of the review workspace: vocabulary names, the editable fields and their diff,
+// ranking, deadline states, and the dd.mm.yyyy / tenge formats the documents use.
+
+import { isoToAlmatyDate, locale } from "./format.js";
+
+export const STATUSES = ["resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported"];
+export const CLOSED = new Set(["resolved", "not_supported"]);
+export const COMPETENCES = ["local", "central", "national_company"];
+export const FUNDING_SOURCES = ["local", "republican", "other"];
+export const TEXT_FIELDS = ["title_ru", "title_kk", "place", "measures", "notes"];
+export const EDITABLE = [
+  "title_ru", "title_kk", "category", "place", "executor", "deadline", "competence", "funding_need",
+  "funding_allocated", "funding_source", "status", "measures", "notes", "central_list", "accepted",
+];
+export const DUE_SOON_DAYS = 7;
+
+const vocab = { categories: [], departments: [], byCategory: new Map(), byDept: new Map() };
+
+/** Keep the categories and departments of /api/v1/vocabulary (departments deduplicated by name). */
+export function setVocabulary(data) {
+  vocab.categories = (data && data.categories) || [];
+  vocab.byCategory = new Map(vocab.categories.map((c) => [c.id, c]));
+  vocab.byDept = new Map();
+  for (const d of (data && data.departments) || []) {
+    const key = d.ru;
+    if (!key) continue;
+    const known = vocab.byDept.get(key);
+    if (known) known.categories.push(d.category);
+    else vocab.byDept.set(key, { ru: d.ru, kk: d.kk || d.ru, categories: [d.category] });
+  }
+  vocab.departments = [...vocab.byDept.values()];
+}
+
+export const categories = () => vocab.categories;
+export const departments = () => vocab.departments;
+
+/** A category's name in the UI language (its id if unknown, "" for none). */
+export function categoryName(id, lang) {
+  if (!id) return "";
+  const c = vocab.byCategory.get(id);
+  return c ? c[lang] || c.ru : id;
+}
+
+/** An executor (stored by its Russian name) in the UI language. */
+export function executorName(name, lang) {
+  if (!name) return "";
+  const d = vocab.byDept.get(name);
+  return d ? d[lang] || d.ru : name;
+}
+
+/** Whether an executor is one of the configured departments. */
+export const knownExecutor = (name) => vocab.byDept.has(name);
+
+/** Departments that usually answer a category (suggested first in the select). */
+export function suggestedDepartments(category) {
+  return vocab.departments.filter((d) => category && d.categories.includes(category));
+}
+
+/** Today's date in Almaty as "YYYY-MM-DD". */
+export function todayAlmaty(now = Date.now()) {
+  return isoToAlmatyDate(new Date(now).toISOString());
+}
+
+function addDays(day, n) {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** "overdue", "due_soon" (within 7 days) or null, for an open problem with a deadline. */
+export function deadlineState(problem, today = todayAlmaty()) {
+  if (!problem.deadline || CLOSED.has(problem.status)) return null;
+  if (problem.deadline < today) return "overdue";
+  return problem.deadline <= addDays(today, DUE_SOON_DAYS) ? "due_soon" : null;
+}
+
+/** "2027-06-30" → "30.06.2027" (the documents' date format). */
+export function dmy(day) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day || "");
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : "—";
+}
+
+/** Whole tenge with digit groups ("85 000 000 ₸"); "—" for none. */
+export function tenge(value, lang, sign = true) {
+  if (value === null || value === undefined || value === "") return "—";
+  const text = new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 0 }).format(value);
+  return sign ? `${text} ₸` : text;
+}
+
+/** A typed amount ("85 000 000", "85000000") as an integer; null when empty; NaN when not a number. */
+export function parseTenge(raw) {
+  const text = String(raw ?? "").replace(/[\s\u00a0\u202f₸]/g, "");
+  if (!text) return null;
+  return /^-?\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+}
+
+/** A problem's editable fields in comparable form. */
+export function fieldsOf(problem) {
+  const out = {};
+  for (const key of EDITABLE) {
+    let v = problem[key];
+    if (TEXT_FIELDS.includes(key) || key === "executor") v = (v || "").trim();
+    else if (key === "central_list" || key === "accepted") v = Boolean(v);
+    else if (v === undefined || v === "") v = null;
+    out[key] = v;
+  }
+  return out;
+}
+
+/** The keys whose values differ between two field sets. */
+export function changedKeys(a, b) {
+  return EDITABLE.filter((k) => k in a && k in b && !sameValue(a[k], b[k]));
+}
+
+function sameValue(x, y) {
+  if (typeof x === "number" && typeof y === "number" && Number.isNaN(x) && Number.isNaN(y)) return true;
+  return x === y;
+}
+
+/** The server's ranking: mentions, then the latest mention, newest first; ties by id. */
+export function rank(problems) {
+  return [...problems].sort((a, b) => {
+    if (b.mentions !== a.mentions) return b.mentions - a.mentions;
+    const la = a.last_seen || "";
+    const lb = b.last_seen || "";
+    if (la !== lb) return la < lb ? 1 : -1;
+    return a.id - b.id;
+  });
+}
+
+/** Source ids map to icons; webhooks share one. */
+export function sourceIcon(source) {
+  const base = String(source || "").split(":")[0];
+  return ["youtube", "telegram", "instagram", "facebook", "floor", "file", "replay", "webhook"].includes(base) ? `src-${base}` : "src-webhook";
+}
+
+/** Whether a person has decided something about the problem's wording or contents. */
+export function humanEdited(problem) {
+  return problem.origin === "human" || (problem.human_fields || []).length > 0;
+}
+
+/** A problem missing what a final export needs. */
+export function missingForFinal(problem) {
+  const out = [];
+  if (!problem.executor) out.push("executor");
+  if (!problem.deadline) out.push("deadline");
+  return out;
+}

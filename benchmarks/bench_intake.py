@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 def start_server(data_dir: Path, database_url: str | None) -> tuple[subprocess.Popen, str, str]:
-    env = {**os.environ, "TYNDAU_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "TYNDAU_LOG_LEVEL": "WARNING", "TYNDAU_NLP_ENABLED": "false"}
     extra = ["--database-url", database_url] if database_url else []
     token = subprocess.run([sys.executable, "-m", "tyndau", "token", "create", "--role", "moderator", "--name", "bench", "--data-dir", str(data_dir), *extra],
                            capture_output=True, text=True, check=True, env=env).stdout.strip()

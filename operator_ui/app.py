@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 from aiohttp import web
 
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
 from tyndau.live.intake import running
+from tyndau.live.labeller import Labeller
 from tyndau.live.source_manager import SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
@@ -30,12 +31,15 @@ from tyndau.store.migrate import upgrade
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> web.Application:
-    """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup."""
+def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None = None) -> web.Application:
+    """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup.
+
+    ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps).
+    """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[security_headers, json_errors, authenticate])
     app[SETTINGS] = settings
     sio = create_sio(settings)
-    app.cleanup_ctx.append(_store_ctx(sio))
+    app.cleanup_ctx.append(_store_ctx(sio, pipeline_loader))
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)
     setup_api(app)
@@ -45,6 +49,16 @@ def create_app(settings: Settings) -> web.Application:
     setup_pages(app)
     setup_realtime(app, sio)
     return app
+
+
+def load_pipeline(settings: Settings, taxonomy: Any) -> Any:
+    """Build the NLP pipeline (slow: runs in a worker thread; converts the model once)."""
+    from pathlib import Path
+
+    from tyndau.nlp.pipeline import Pipeline
+
+    return Pipeline.from_config(Path(settings.nlp_config) if settings.nlp_config else None,
+                                cache_dir=settings.effective_model_cache, taxonomy=taxonomy)
 
 
 def load_vocabulary(settings: Settings) -> dict[str, Any]:
@@ -70,7 +84,7 @@ def load_vocabulary(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _store_ctx(sio):  # type: ignore[no-untyped-def]
+def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
     async def store(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         engine = create_engine(settings)
@@ -90,7 +104,14 @@ def _store_ctx(sio):  # type: ignore[no-untyped-def]
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health)
             services.extra["sources"] = sources
-            async with running(lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers):
+            loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
+            if settings.nlp_enabled:
+                loader = pipeline_loader or (lambda: load_pipeline(settings, services.extra["taxonomy"]))
+                labeller = Labeller(engine, loader, services.publish_labels,
+                                    services.extra["executor_for"])
+                services.extra["labeller"] = labeller
+                loops.append(labeller.run)
+            async with running(*loops):
                 resumed = await sources.resume_all()
                 if resumed:
                     log.warning("resumed %d comment source(s) that were running before the restart", resumed)

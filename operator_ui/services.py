@@ -91,6 +91,12 @@ class Services:
         """Tell every reviewer of the meeting which problems changed (they re-read them)."""
         await self.sio.emit("problems_changed", {"meeting_id": meeting_id, "problem_ids": problem_ids}, room=meeting_room(meeting_id), namespace=REVIEW_NS)
 
+    async def publish_labels(self, meeting_id: int, updates: list[dict[str, Any]], changed_problems: list[int]) -> None:
+        """New NLP labels to the feed, and changed draft problems to the reviewers."""
+        await self.publish_feed_event(meeting_id, "labels", {"meeting_id": meeting_id, "items": updates})
+        if changed_problems:
+            await self.publish_review(meeting_id, changed_problems)
+
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""
         manager = self.extra.get("sources")

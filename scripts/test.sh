@@ -18,5 +18,5 @@ fi
 if [ -z "${TYNDAU_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   TYNDAU_TEST_POSTGRES_URL=$(scripts/test-postgres.sh) && export TYNDAU_TEST_POSTGRES_URL
 fi
-export TYNDAU_MODEL_CACHE=${TYNDAU_MODEL_CACHE:-$PWD/.cache/models}
+export TYNDAU_MODEL_CACHE_DIR=${TYNDAU_MODEL_CACHE_DIR:-$PWD/.cache/models}
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

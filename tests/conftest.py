@@ -60,7 +60,7 @@ async def _pg_drop(name: str) -> None:
 @pytest.fixture(params=_backends())
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for a fresh store: SQLite in tmp_path, or a new PostgreSQL database."""
-    overrides: dict[str, Any] = {"data_dir": str(tmp_path / "data"), "heartbeat_seconds": 0.5}
+    overrides: dict[str, Any] = {"data_dir": str(tmp_path / "data"), "heartbeat_seconds": 0.5, "nlp_enabled": False}
     if request.param == "postgres":
         url, name = await _pg_database()
         overrides["database_url"] = url
@@ -73,7 +73,7 @@ async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 @pytest.fixture
 def sqlite_settings(tmp_path: Path) -> Settings:
     """Settings on SQLite only (for tests about SQLite files themselves)."""
-    return load_settings(env={}, overrides={"data_dir": str(tmp_path / "data"), "heartbeat_seconds": 0.5})
+    return load_settings(env={}, overrides={"data_dir": str(tmp_path / "data"), "heartbeat_seconds": 0.5, "nlp_enabled": False})
 
 
 @dataclass

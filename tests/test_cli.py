@@ -22,7 +22,7 @@ TYNDAU = [sys.executable, "-m", "tyndau"]
 def run(*args: str, data_dir: Path, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*TYNDAU, *args, "--data-dir", str(data_dir)], input=stdin, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, "TYNDAU_NLP_ENABLED": "false", **(env or {})},
     )
 
 
@@ -47,7 +47,7 @@ class Server:
         self.proc = subprocess.Popen(
             [*TYNDAU, "serve", "--data-dir", str(data_dir), "--port", str(self.port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "TYNDAU_HEARTBEAT_SECONDS": "0.5"},
+            env={**os.environ, "TYNDAU_HEARTBEAT_SECONDS": "0.5", "TYNDAU_NLP_ENABLED": "false"},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

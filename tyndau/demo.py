@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import tempfile
 from datetime import timedelta
@@ -25,8 +26,11 @@ DEMO_TITLE = "Встреча акима Карасайского района с
 def demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     """The demo's settings: a temporary data dir unless one was given, SQLite unless a URL was given."""
     changes: dict[str, Any] = {}
-    if not args.data_dir and "TYNDAU_DATA_DIR" not in __import__("os").environ:
+    if not args.data_dir and "TYNDAU_DATA_DIR" not in os.environ:
         changes["data_dir"] = Path(tempfile.mkdtemp(prefix="tyndau-demo-"))
+    if not settings.model_cache_dir:
+        # Demo data dirs are temporary; the converted model and example embeddings are not.
+        changes["model_cache_dir"] = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models")
     return settings.replace(**changes) if changes else settings
 
 

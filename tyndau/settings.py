@@ -61,6 +61,14 @@ class Settings:
     telegram_webhook_secret: str
     taxonomy_file: str
     departments_file: str
+    nlp_enabled: bool
+    model_cache_dir: str
+    nlp_config: str
+
+    @property
+    def effective_model_cache(self) -> Path:
+        """The model cache directory."""
+        return Path(self.model_cache_dir).expanduser() if self.model_cache_dir else self.data_dir / "models"
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,105 @@
+"""Live NLP in the server: comments get labels, clusters and draft problems as they arrive.
+
+Uses the pipeline with the model-free hashing encoder (``config`` override) so it runs in
+seconds; the real e5 pipeline is exercised by the NLP tests and ``tyndau nlp eval``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import create_meeting, make_people
+from tyndau.operator_ui.app import create_app
+from tyndau.operator_ui.keys import SERVICES
+
+pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+
+CONFIG = """
+[encoder]
+use = "hashing"
+[clusterer]
+use = "agglomerative"
+threshold = 0.75
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    """One model-free pipeline for the module (building it trains on the taxonomy's examples)."""
+    from tyndau.nlp.pipeline import Pipeline
+
+    folder = tmp_path_factory.mktemp("nlp")
+    (folder / "nlp.toml").write_text(CONFIG)
+    return Pipeline.from_config(folder / "nlp.toml", cache_dir=folder / "models")
+
+
+@pytest.fixture
+async def nlp_client(aiohttp_client, settings, pipeline):
+    app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
+    client = await aiohttp_client(app)
+    client.people = await make_people(app)
+    labeller = app[SERVICES].extra["labeller"]
+    for _ in range(600):
+        if labeller.state != "loading":
+            break
+        await asyncio.sleep(0.1)
+    assert labeller.state == "ready"
+    return client
+
+
+async def _comments(client, meeting_id):
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/comments", params={"limit": "1000"}, headers=client.people.auth("secretary"))
+    return (await resp.json())["items"]
+
+
+async def _until(predicate, timeout=30.0):
+    for _ in range(int(timeout * 10)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("not labelled in time")
+
+
+async def test_comments_are_labelled_clustered_and_drafted_as_they_arrive(nlp_client):
+    client = nlp_client
+    meeting = await create_meeting(client)
+    texts = ["Когда отремонтируют дорогу на улице Абая? Ямы огромные", "На улице Абая ямы на дороге, нужен ремонт",
+             "Спасибо аким, рахмет!", "Меня зовут Айгуль, мой телефон +7 701 123 45 67, в селе нет воды",
+             "<script>alert(1)</script>", "", "🙂🙂🙂"]
+    for n, text in enumerate(texts):
+        await client.post(f"/api/v1/meetings/{meeting['id']}/comments", headers=client.people.auth("moderator"),
+                          json={"source": "youtube", "external_id": f"y{n}", "author": "a", "text": text or "—", "created_at": "2026-12-01T10:00:00+05:00"})
+
+    async def labelled():
+        return all(c["labels"] is not None for c in await _comments(client, meeting["id"]))
+
+    await _until(labelled)
+    items = await _comments(client, meeting["id"])
+    roads = items[:2]
+    assert all(c["labels"]["lang"] == "ru" for c in roads)
+    assert items[3]["labels"]["personal_data"], "the phone number and the name are found"
+    resp = await client.get(f"/api/v1/meetings/{meeting['id']}/problems", headers=client.people.auth("secretary"))
+    problems = (await resp.json())["items"]
+    assert problems, "problems are drafted from the clusters"
+    assert all("+7 701" not in p["title_ru"] for p in problems), "draft wording is redacted"
+
+
+async def test_a_correction_and_a_not_a_problem_decision_survive_relabelling(nlp_client):
+    client = nlp_client
+    meeting = await create_meeting(client)
+    url = f"/api/v1/meetings/{meeting['id']}/comments"
+    await client.post(url, headers=client.people.auth("moderator"),
+                      json={"source": "youtube", "external_id": "x1", "author": "a", "text": "Когда будет газ в нашем ауле?", "created_at": "2026-12-01T10:00:00+05:00"})
+
+    async def labelled():
+        return (await _comments(client, meeting["id"]))[0]["labels"] is not None
+
+    await _until(labelled)
+    comment = (await _comments(client, meeting["id"]))[0]
+    await client.post(f"/api/v1/meetings/{meeting['id']}/review/not_problem", json={"comment_ids": [comment["id"]]}, headers=client.people.auth("secretary"))
+    labeller = client.app[SERVICES].extra["labeller"]
+    await labeller.label([comment["id"]])  # the machine looks again
+    after = (await _comments(client, meeting["id"]))[0]
+    assert after["is_problem"] is False

@@ -1,0 +1,274 @@
+"""The ``categoriser`` stage: which taxonomy category a problem belongs to, and how sure we are.
+
+It learns only from ``config/taxonomy.toml`` (names, descriptions, keywords and example
+phrasings) and from secretaries' corrections. The base model is trained on the config alone;
+corrections train a second, small model whose opinion is multiplied in (a product of experts,
+weighted by how many corrections there are), and a nearest-neighbour memory makes each new
+correction count at once, before the small model is refitted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .features import (EmbeddingCache, Matrix, TextEncoder, TrainingSet, TwoViewModel, Wrappers,
+                       centre, fit_cached, softmax, unit_rows)
+from .taxonomy import Taxonomy, config_path
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPrediction:
+    """Top category with a calibrated confidence, the runner-up, and whether a human should look."""
+
+    category: str | None
+    confidence: float
+    runner_up: str | None
+    runner_up_confidence: float
+    needs_review: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CategoriserSettings:
+    """Knobs of the categoriser (``[categoriser]`` in ``config/nlp.toml``)."""
+
+    embedding_c: float = 3.0
+    text_c: float = 10.0
+    text_weight: float = 0.5
+    wrapped_copies: int = 1
+    keyword_weight: float = 0.0
+    temperature: float = 1.0
+    review_threshold: float = 0.5
+    correction_gamma: float = 0.5
+    correction_smoothing: float = 0.2
+    corrections_for_full_weight: int = 200
+    min_corrections: int = 5
+    knn_k: int = 7
+    knn_min_similarity: float = 0.55
+    knn_weight: float = 1.0
+    refit_every: int = 10
+    seed: int = 0
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> CategoriserSettings:
+        """Settings from a config table; unknown keys are an error so typos do not go unseen."""
+        data = dict(data or {})
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names - {"use"})
+        if unknown:
+            raise ValueError(f"unknown categoriser setting(s): {', '.join(unknown)}")
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(slots=True)
+class _Memory:
+    """Secretaries' corrections: texts, categories and their centred unit embeddings."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    vectors: list[Matrix] = field(default_factory=list)
+    raw: list[Matrix] = field(default_factory=list)
+
+
+class Categoriser:
+    """Top category + calibrated confidence + runner-up, trained from the taxonomy config."""
+
+    def __init__(self, taxonomy: Taxonomy, encoder: TextEncoder, *,
+                 settings: CategoriserSettings | None = None, cache_dir: Path | None = None,
+                 wrappers_path: Path | None = None) -> None:
+        self.taxonomy = taxonomy
+        self.encoder = encoder
+        self.settings = settings or CategoriserSettings()
+        self._cache = EmbeddingCache(encoder, cache_dir, name="categoriser")
+        self._cache_dir = cache_dir
+        self._wrappers = Wrappers.load(wrappers_path or config_path("nlp/wrappers.toml"))
+        self._keywords = _compile_keywords(taxonomy)
+        self._memory = _Memory()
+        self._pending = 0
+        self._model = TwoViewModel()
+        self._correction_model: TwoViewModel | None = None
+        self._classes: list[str] = []
+        self._base_set = self._examples()
+        self.mean: Matrix = np.zeros(1, dtype=np.float32)
+        self.fit()
+
+    # -- training -------------------------------------------------------------------------
+
+    def _examples(self) -> TrainingSet:
+        out = TrainingSet.empty()
+        for cat in self.taxonomy:
+            for lang in ("ru", "kk"):
+                out.add(cat.name[lang], cat.id, lang)
+                out.add(cat.description[lang], cat.id, lang)
+                for text in cat.examples[lang]:
+                    out.add(text, cat.id, lang)
+        return out
+
+    def fit(self) -> None:
+        """Train the base model from the taxonomy examples (wrapped variants included)."""
+        s = self.settings
+        train = self._base_set.augmented(self._wrappers, s.wrapped_copies, seed=s.seed)
+        emb = self._cache.embed(train.texts)
+        self._cache.save()
+        self.mean = emb[np.asarray(train.base)].mean(axis=0).astype(np.float32)
+        self._model = fit_cached(
+            TwoViewModel(embedding_c=s.embedding_c, text_c=s.text_c, text_weight=s.text_weight),
+            train.texts, centre(emb, self.mean), train.labels, train.weights,
+            self._cache_dir, "categoriser")
+        self._classes = self._model.classes
+        self._memory.vectors = [unit_rows(centre(r[None, :], self.mean))[0] for r in self._memory.raw]
+        self.refit()
+
+    def refit(self) -> None:
+        """Retrain the corrections model now (the nearest-neighbour memory already applies them)."""
+        self._pending = 0
+        m = self._memory
+        if len(m.texts) < self.settings.min_corrections or len(set(m.labels)) < 2:
+            self._correction_model = None
+            return
+        s = self.settings
+        self._correction_model = TwoViewModel(embedding_c=s.embedding_c, text_c=s.text_c,
+                                              text_weight=s.text_weight).fit(
+            m.texts, centre(np.stack(m.raw), self.mean), m.labels)
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def add_correction(self, text: str, category: str, embedding: Matrix | None = None) -> None:
+        """A secretary says ``text`` belongs to ``category``; later predictions follow at once."""
+        self.add_corrections([(text, category)], None if embedding is None else embedding[None, :])
+
+    def add_corrections(self, items: Sequence[tuple[str, str]], embeddings: Matrix | None = None,
+                        *, refit: bool | None = None) -> None:
+        """Many corrections (e.g. replayed from the store at start-up), refitting at most once."""
+        if not items:
+            return
+        for _, category in items:
+            if category not in self.taxonomy:
+                raise KeyError(f"unknown category {category!r}")
+        texts = [t for t, _ in items]
+        raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
+               else np.asarray(self.encoder.encode(texts), dtype=np.float32))
+        for text, (_, category), row in zip(texts, items, raw):
+            self._memory.texts.append(text)
+            self._memory.labels.append(category)
+            self._memory.raw.append(row)
+            self._memory.vectors.append(unit_rows(centre(row[None, :], self.mean))[0])
+        self._pending += len(items)
+        if refit or (refit is None and self._pending >= self.settings.refit_every):
+            self.refit()
+
+    @property
+    def corrections(self) -> list[tuple[str, str]]:
+        """Corrections learned so far, oldest first."""
+        return list(zip(self._memory.texts, self._memory.labels))
+
+    # -- prediction -----------------------------------------------------------------------
+
+    def probabilities(self, texts: Sequence[str], embeddings: Matrix | None = None) -> Matrix:
+        """Calibrated probabilities, one column per id in ``self.classes``."""
+        if not texts:
+            return np.zeros((0, len(self._classes)), dtype=np.float32)
+        raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
+               else np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
+        x = centre(raw, self.mean)
+        logits = self._model.log_proba(texts, x)
+        if self.settings.keyword_weight:
+            logits = logits + self.settings.keyword_weight * self._keyword_hits(texts)
+        if self._correction_model is not None:
+            logits = logits + self._correction_logits(texts, x)
+        probs = softmax(logits, self.settings.temperature)
+        if self._memory.vectors:
+            probs = self._apply_memory(probs, unit_rows(centre(raw, self.mean)))
+        return probs
+
+    @property
+    def classes(self) -> list[str]:
+        """Category ids in the column order of ``probabilities``."""
+        return list(self._classes)
+
+    def predict(self, texts: Sequence[str], embeddings: Matrix | None = None) -> list[CategoryPrediction]:
+        """Top category, confidence, runner-up and the needs-review flag for each text."""
+        probs = self.probabilities(texts, embeddings)
+        out: list[CategoryPrediction] = []
+        for row in probs:
+            order = np.argsort(-row)
+            top = int(order[0])
+            second = int(order[1]) if len(order) > 1 else None
+            conf = float(row[top])
+            out.append(CategoryPrediction(
+                category=self._classes[top], confidence=round(conf, 4),
+                runner_up=self._classes[second] if second is not None else None,
+                runner_up_confidence=round(float(row[second]), 4) if second is not None else 0.0,
+                needs_review=conf < self.settings.review_threshold,
+            ))
+        return out
+
+    def _correction_logits(self, texts: Sequence[str], x: Matrix) -> Matrix:
+        """gamma * log of the smoothed corrections-model probabilities, in base class order."""
+        s = self.settings
+        model = self._correction_model
+        assert model is not None
+        probs = np.exp(model.log_proba(texts, x))
+        full = np.zeros((len(texts), len(self._classes)), dtype=np.float32)
+        col = {c: i for i, c in enumerate(self._classes)}
+        for j, cid in enumerate(model.classes):
+            full[:, col[cid]] = probs[:, j]
+        eps = s.correction_smoothing
+        smoothed = (1 - eps) * full + eps / len(self._classes)
+        gamma = s.correction_gamma * min(1.0, len(self._memory.texts) / max(s.corrections_for_full_weight, 1))
+        return (gamma * np.log(smoothed)).astype(np.float32)
+
+    def _apply_memory(self, probs: Matrix, queries: Matrix) -> Matrix:
+        """Blend in the votes of the nearest corrections (closer ones count more)."""
+        s = self.settings
+        memory = np.stack(self._memory.vectors)
+        sims = queries @ memory.T
+        k = min(s.knn_k, memory.shape[0])
+        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        index = {c: i for i, c in enumerate(self._classes)}
+        votes = np.zeros_like(probs)
+        floor = s.knn_min_similarity
+        for row, cols in enumerate(nearest):
+            for col in cols:
+                sim = float(sims[row, col])
+                if sim >= floor:
+                    strength = ((sim - floor) / max(1.0 - floor, 1e-6)) ** 2
+                    votes[row, index[self._memory.labels[col]]] += strength
+        total = votes.sum(axis=1, keepdims=True)
+        weight = s.knn_weight * np.minimum(total, 1.0)
+        mixed = probs + weight * votes / np.maximum(total, 1e-9)
+        return (mixed / mixed.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def _keyword_hits(self, texts: Sequence[str]) -> Matrix:
+        hits = np.zeros((len(texts), len(self._classes)), dtype=np.float32)
+        col = {c: i for i, c in enumerate(self._classes)}
+        for row, text in enumerate(texts):
+            low = " " + text.lower().replace("ё", "е")
+            for cid, pattern in self._keywords.items():
+                if cid in col:
+                    hits[row, col[cid]] = min(len(pattern.findall(low)), 3)
+        return hits
+
+
+def _compile_keywords(taxonomy: Taxonomy) -> dict[str, re.Pattern[str]]:
+    """One regex per category matching any of its stems at the start of a word."""
+    out: dict[str, re.Pattern[str]] = {}
+    for cat in taxonomy:
+        stems = sorted({k.lower().replace("ё", "е").strip() for lang in ("ru", "kk")
+                        for k in cat.keywords[lang] if k.strip()}, key=len, reverse=True)
+        if stems:
+            out[cat.id] = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(s) for s in stems) + ")")
+    return out
+
+
+def corrections_from_rows(rows: Iterable[Mapping[str, str]]) -> list[tuple[str, str]]:
+    """(text, category) pairs from stored rows with ``text`` and ``category`` keys."""
+    return [(r["text"], r["category"]) for r in rows if r.get("text") and r.get("category")]

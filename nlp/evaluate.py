@@ -1,0 +1,210 @@
+"""``tyndau nlp eval``: run the real pipeline on a labelled CSV and print the agreed metrics.
+
+Contract: a CSV with a header; ``text`` is required, ``category``, ``is_problem`` and ``cluster``
+are used when present (an empty cell means "not labelled"), other columns are ignored.
+``--adapt F`` feeds the gold categories of the first F of the rows to the categoriser as
+secretary corrections and scores only the remaining rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from .pipeline import Pipeline
+
+logger = logging.getLogger(__name__)
+METRIC_KEYS = ("n", "category_accuracy", "category_macro_f1", "problem_precision", "problem_recall",
+               "problem_f1", "cluster_v_measure", "cluster_ari", "texts_per_second")
+_TRUE, _FALSE = {"1", "true", "yes", "да", "иә"}, {"0", "false", "no", "нет", "жоқ"}
+
+
+class EvalInputError(ValueError):
+    """The evaluation file cannot be used (missing, unreadable, no ``text`` column ...)."""
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of the CSV as dicts of stripped strings; raises EvalInputError with a clear reason."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            if "text" not in header:
+                raise EvalInputError(f"{path}: no 'text' column in the header "
+                                     f"(found: {', '.join(header) or 'nothing'})")
+            reader.fieldnames = header
+            return [{k: (v or "").strip() if isinstance(v, str) else "" for k, v in row.items() if k}
+                    for row in reader]
+    except OSError as exc:
+        raise EvalInputError(f"cannot read {path}: {exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise EvalInputError(f"{path} is not a UTF-8 CSV file: {exc}") from exc
+
+
+def _flag(value: str) -> int | None:
+    low = value.strip().lower()
+    if low in _TRUE:
+        return 1
+    if low in _FALSE:
+        return 0
+    try:
+        return 1 if float(low) >= 0.5 else 0
+    except ValueError:
+        return None
+
+
+def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = False,
+             config_path: Path | None = None, cache_dir: Path | None = None,
+             overrides: Mapping[str, Mapping[str, Any]] | None = None,
+             pipeline: Pipeline | None = None) -> dict[str, Any]:
+    """Metrics of the pipeline on one labelled file (keys: ``METRIC_KEYS``; None = no rows)."""
+    if not 0.0 <= adapt < 1.0:
+        raise EvalInputError(f"--adapt must be in [0, 1), got {adapt}")
+    rows = read_rows(Path(input_path))
+    pipe = pipeline or Pipeline.from_config(config_path, overrides=overrides, cache_dir=cache_dir)
+    n_adapt = int(round(adapt * len(rows)))
+    if n_adapt:
+        _feed_corrections(pipe, rows[:n_adapt])
+    scored = rows[n_adapt:]
+    started = time.perf_counter()
+    labels = pipe.process([r["text"] for r in scored], cluster=False)
+    cluster_rows = [i for i, r in enumerate(scored) if r.get("cluster")]
+    predicted_clusters = _batch_clusters(pipe, labels, cluster_rows, with_place)
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    result: dict[str, Any] = {"n": len(scored)}
+    result.update(_category_metrics(scored, labels))
+    result.update(_problem_metrics(scored, labels))
+    result.update(_cluster_metrics([scored[i]["cluster"] for i in cluster_rows], predicted_clusters))
+    result["texts_per_second"] = round(len(scored) / elapsed, 2) if scored else None
+    return {k: result.get(k) for k in METRIC_KEYS}
+
+
+def _feed_corrections(pipe: Pipeline, rows: Sequence[Mapping[str, str]]) -> None:
+    items = [(r["text"], r["category"]) for r in rows if r.get("category") and r.get("text")]
+    categoriser = pipe.categoriser
+    if not items or categoriser is None or not hasattr(categoriser, "add_corrections"):
+        return
+    known = [(t, c) for t, c in items if c in pipe.taxonomy]
+    if len(known) < len(items):
+        logger.warning("%d adapt rows have categories unknown to the taxonomy; skipped",
+                       len(items) - len(known))
+    norm = pipe.process([t for t, _ in known], cluster=False)
+    pairs = [(lab.text, c) for lab, (_, c) in zip(norm, known) if lab.vector is not None]
+    vectors = [lab.vector for lab in norm if lab.vector is not None]
+    if pairs:
+        categoriser.add_corrections(pairs, np.stack(vectors), refit=True)
+
+
+def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> list[Any]:
+    clusterer = pipe.clusterer
+    if not rows or clusterer is None:
+        return []
+    have = [i for i in rows if labels[i].vector is not None]
+    predicted: dict[int, Any] = {}
+    if have:
+        vectors = np.stack([labels[i].vector for i in have])
+        found = clusterer.batch_labels(vectors, [labels[i].category for i in have],
+                                       [labels[i].place_key for i in have], with_place=with_place)
+        predicted = {i: int(c) for i, c in zip(have, found)}
+    return [predicted.get(i, f"unlabelled-{i}") for i in rows]
+
+
+def _category_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) -> dict[str, Any]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    idx = [i for i, r in enumerate(rows) if r.get("category")]
+    if not idx:
+        return {"category_accuracy": None, "category_macro_f1": None}
+    gold = [rows[i]["category"] for i in idx]
+    pred = [labels[i].category or "<none>" for i in idx]
+    return {
+        "category_accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "category_macro_f1": round(float(f1_score(gold, pred, labels=sorted(set(gold)),
+                                                  average="macro", zero_division=0)), 4),
+    }
+
+
+def _problem_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) -> dict[str, Any]:
+    from sklearn.metrics import precision_recall_fscore_support
+
+    pairs = [(_flag(r.get("is_problem", "")), bool(labels[i].is_problem)) for i, r in enumerate(rows)]
+    pairs = [(g, int(p)) for g, p in pairs if g is not None]
+    if not pairs:
+        return {"problem_precision": None, "problem_recall": None, "problem_f1": None}
+    gold, pred = zip(*pairs)
+    p, r, f, _ = precision_recall_fscore_support(gold, pred, average="binary", pos_label=1,
+                                                 zero_division=0)
+    return {"problem_precision": round(float(p), 4), "problem_recall": round(float(r), 4),
+            "problem_f1": round(float(f), 4)}
+
+
+def _cluster_metrics(gold: Sequence[str], predicted: Sequence[Any]) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score, v_measure_score
+
+    if not gold:
+        return {"cluster_v_measure": None, "cluster_ari": None}
+    pred = [str(p) for p in predicted]
+    return {"cluster_v_measure": round(float(v_measure_score(gold, pred)), 4),
+            "cluster_ari": round(float(adjusted_rand_score(gold, pred)), 4)}
+
+
+def format_table(result: Mapping[str, Any], source: str = "") -> str:
+    """A readable two-column table of the metrics."""
+    lines = [f"NLP evaluation{': ' + source if source else ''}"]
+    width = max(len(k) for k in METRIC_KEYS)
+    for key in METRIC_KEYS:
+        value = result.get(key)
+        shown = "—" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value))
+        lines.append(f"  {key.ljust(width)}  {shown}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Arguments of ``tyndau nlp eval``."""
+    parser = argparse.ArgumentParser(prog="tyndau nlp eval",
+                                     description="Run the NLP pipeline on a labelled CSV and print metrics.")
+    parser.add_argument("--input", required=True, type=Path, help="CSV with a 'text' column")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--adapt", type=float, default=0.0, metavar="FRACTION",
+                        help="feed the gold categories of the first FRACTION of rows as corrections")
+    parser.add_argument("--with-place", action="store_true",
+                        help="cluster by issue and place (default: by issue alone)")
+    parser.add_argument("--config", type=Path, default=None, help="NLP config (default: config/nlp.toml)")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="model cache (default: $TYNDAU_DATA_DIR/models)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Entry point for ``tyndau nlp eval``; exit code 2 on bad input, never a traceback."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        result = run_eval(args.input, adapt=args.adapt, with_place=args.with_place,
+                          config_path=args.config, cache_dir=args.cache_dir)
+    except EvalInputError as exc:
+        print(f"tyndau nlp eval: error: {exc}", file=err)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False), file=out)
+    else:
+        print(format_table(result, str(args.input)), file=out)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

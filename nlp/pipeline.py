@@ -1,0 +1,280 @@
+"""The NLP pipeline: stages chosen by role in ``config/nlp.toml``, run over a batch of comments.
+
+Each role (``encoder``, ``detector``, ``categoriser``, ``clusterer`` ...) names a factory in a
+small registry, so swapping an implementation is a config change, and tests use do-nothing or
+model-free stand-ins. A stage that fails leaves the affected comments without that label, logs
+why and lets the rest of the batch through.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .registry import REGISTRY, StageContext
+from .taxonomy import Taxonomy, config_path, load_taxonomy
+
+logger = logging.getLogger(__name__)
+ROLES: tuple[str, ...] = ("normaliser", "language", "personal_data", "encoder", "detector",
+                          "categoriser", "places", "profanity", "clusterer")
+DEFAULTS: dict[str, str] = {"normaliser": "default", "language": "default", "personal_data": "regex",
+                            "encoder": "e5", "detector": "two_view", "categoriser": "two_view",
+                            "places": "patterns", "profanity": "lexicon", "clusterer": "agglomerative"}
+
+
+@dataclass(slots=True)
+class Labels:
+    """Everything the pipeline says about one comment; None where a stage gave no answer."""
+
+    text: str = ""
+    display: str = ""
+    lang: str | None = None
+    lang_confidence: float | None = None
+    personal_data: list[Any] = field(default_factory=list)
+    is_problem: bool | None = None
+    problem_confidence: float | None = None
+    category: str | None = None
+    category_confidence: float | None = None
+    runner_up: str | None = None
+    runner_up_confidence: float | None = None
+    needs_review: bool | None = None
+    places: list[Any] = field(default_factory=list)
+    place_key: str | None = None
+    profanity: bool | None = None
+    cluster: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    vector: np.ndarray | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly view (no embedding)."""
+        return {
+            "text": self.text, "display": self.display, "lang": self.lang,
+            "lang_confidence": self.lang_confidence,
+            "personal_data": [{"start": s.start, "end": s.end, "kind": s.kind} for s in self.personal_data],
+            "is_problem": self.is_problem, "problem_confidence": self.problem_confidence,
+            "category": self.category, "category_confidence": self.category_confidence,
+            "runner_up": self.runner_up, "runner_up_confidence": self.runner_up_confidence,
+            "needs_review": self.needs_review,
+            "places": [{"kind": p.kind, "name": p.name, "key": p.normalised_key} for p in self.places],
+            "place_key": self.place_key, "profanity": self.profanity, "cluster": self.cluster,
+            "errors": dict(self.errors),
+        }
+
+
+def read_config(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The ``config/nlp.toml`` tables (role → settings), each with a ``use`` name."""
+    file = path or config_path("nlp.toml")
+    data = tomllib.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+    out: dict[str, dict[str, Any]] = {}
+    for role in ROLES:
+        table = dict(data.get(role) or {})
+        table.setdefault("use", DEFAULTS[role])
+        out[role] = table
+    unknown = sorted(set(data) - set(ROLES) - {"pipeline"})
+    if unknown:
+        raise ValueError(f"{file}: unknown NLP role(s): {', '.join(unknown)}")
+    out["pipeline"] = dict(data.get("pipeline") or {})
+    return out
+
+
+class Pipeline:
+    """Built stages plus the batch ``process``; build once at start-up and reuse."""
+
+    def __init__(self, stages: Mapping[str, Any], *, taxonomy: Taxonomy,
+                 settings: Mapping[str, Any] | None = None) -> None:
+        self.stages = dict(stages)
+        self.taxonomy = taxonomy
+        self.settings = dict(settings or {})
+        self._next_id = 0
+
+    @classmethod
+    def from_config(cls, path: Path | None = None, *, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None) -> Pipeline:
+        """Build every stage named in the config (``overrides`` replace whole role tables)."""
+        config = read_config(path)
+        for role, table in (overrides or {}).items():
+            if role not in ROLES:
+                raise ValueError(f"unknown NLP role {role!r}")
+            config[role] = {"use": DEFAULTS[role], **dict(table)}
+        tax = taxonomy or load_taxonomy()
+        ctx = StageContext(taxonomy=tax, cache_dir=cache_dir, stages={})
+        for role in ROLES:
+            name = str(config[role]["use"])
+            factories = REGISTRY.get(role, {})
+            if name not in factories:
+                raise ValueError(f"NLP stage {role}: unknown implementation {name!r} "
+                                 f"(known: {', '.join(sorted(factories))})")
+            ctx.stages[role] = factories[name](config[role], ctx)
+        return cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+
+    def stage(self, role: str) -> Any:
+        """The stage object filling ``role`` (None when the config disables it)."""
+        return self.stages.get(role)
+
+    @property
+    def categoriser(self) -> Any:
+        return self.stages.get("categoriser")
+
+    @property
+    def clusterer(self) -> Any:
+        return self.stages.get("clusterer")
+
+    def process(self, texts: Sequence[str | bytes | None], ids: Sequence[Hashable] | None = None, *,
+                cluster: bool = True) -> list[Labels]:
+        """Label a batch; problems are assigned to clusters incrementally (ids keep them stable)."""
+        labels = [Labels() for _ in texts]
+        if ids is None:
+            ids = list(range(self._next_id, self._next_id + len(texts)))
+            self._next_id += len(texts)
+        if self.stages.get("normaliser") is None:
+            for raw, lab in zip(texts, labels):
+                lab.text = lab.display = _raw(raw)
+        self._per_item("normaliser", texts, labels, _apply_normalised)
+        live = [i for i, lab in enumerate(labels) if lab.text.strip()]
+        self._per_item("language", [labels[i].text for i in live], [labels[i] for i in live], _apply_language)
+        self._per_item("personal_data", [_raw(t) for t in texts], labels, _apply_personal)
+        self._per_item("places", [labels[i].text for i in live], [labels[i] for i in live], _apply_places)
+        self._per_item("profanity", [labels[i].display for i in live], [labels[i] for i in live],
+                       _apply_profanity)
+        live_texts = [labels[i].text for i in live]
+        vectors = self._batched("encoder", live_texts, lambda st, ts: st.encode(ts))
+        for row, i in enumerate(live):
+            if vectors[row] is not None:
+                labels[i].vector = vectors[row]
+        enc = [i for i in live if labels[i].vector is not None]
+        self._run_detector(enc, labels)
+        self._run_categoriser(enc, labels)
+        if cluster:
+            self._run_clusterer([i for i in enc if labels[i].is_problem], labels, ids)
+        return labels
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _per_item(self, role: str, inputs: Sequence[Any], labels: Sequence[Labels],
+                  apply: Callable[[Any, Any, Labels], None]) -> None:
+        stage = self.stages.get(role)
+        if stage is None:
+            return
+        for value, lab in zip(inputs, labels):
+            try:
+                apply(stage, value, lab)
+            except Exception as exc:  # a stage must never take the batch down
+                lab.errors[role] = f"{type(exc).__name__}: {exc}"
+                logger.warning("NLP stage %s failed on one comment: %s", role, exc)
+
+    def _batched(self, role: str, inputs: Sequence[str], call: Callable[[Any, list[str]], Any]) -> list[Any]:
+        """Run ``call`` on the whole batch; if it fails, retry item by item to isolate the culprit."""
+        stage = self.stages.get(role)
+        if stage is None or not inputs:
+            return [None] * len(inputs)
+        try:
+            return list(call(stage, list(inputs)))
+        except Exception as exc:
+            logger.warning("NLP stage %s failed on a batch of %d, retrying one by one: %s",
+                           role, len(inputs), exc)
+        out: list[Any] = []
+        for text in inputs:
+            try:
+                out.append(list(call(stage, [text]))[0])
+            except Exception as exc:
+                logger.warning("NLP stage %s failed on one comment: %s", role, exc)
+                out.append(None)
+        return out
+
+    def _run_detector(self, rows: list[int], labels: list[Labels]) -> None:
+        stage = self.stages.get("detector")
+        if stage is None or not rows:
+            return
+        verdicts = self._batched_rows("detector", rows, labels)
+        for i, v in zip(rows, verdicts):
+            if v is None:
+                labels[i].errors.setdefault("detector", "failed")
+                continue
+            labels[i].is_problem, labels[i].problem_confidence = v.is_problem, v.confidence
+
+    def _run_categoriser(self, rows: list[int], labels: list[Labels]) -> None:
+        stage = self.stages.get("categoriser")
+        if stage is None or not rows:
+            return
+        for i, p in zip(rows, self._batched_rows("categoriser", rows, labels)):
+            if p is None:
+                labels[i].errors.setdefault("categoriser", "failed")
+                continue
+            lab = labels[i]
+            lab.category, lab.category_confidence = p.category, p.confidence
+            lab.runner_up, lab.runner_up_confidence = p.runner_up, p.runner_up_confidence
+            lab.needs_review = p.needs_review
+
+    def _batched_rows(self, role: str, rows: list[int], labels: list[Labels]) -> list[Any]:
+        stage = self.stages[role]
+
+        def predict(idx: list[int]) -> list[Any]:
+            return list(stage.predict([labels[i].text for i in idx],
+                                      np.stack([labels[i].vector for i in idx])))
+        try:
+            return predict(rows)
+        except Exception as exc:
+            logger.warning("NLP stage %s failed on a batch of %d, retrying one by one: %s",
+                           role, len(rows), exc)
+        out: list[Any] = []
+        for i in rows:
+            try:
+                out.append(predict([i])[0])
+            except Exception as exc:
+                logger.warning("NLP stage %s failed on one comment: %s", role, exc)
+                out.append(None)
+        return out
+
+    def _run_clusterer(self, rows: list[int], labels: list[Labels], ids: Sequence[Hashable]) -> None:
+        stage = self.stages.get("clusterer")
+        if stage is None:
+            return
+        for i in rows:
+            lab = labels[i]
+            try:
+                lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key)
+            except Exception as exc:
+                lab.errors["clusterer"] = f"{type(exc).__name__}: {exc}"
+                logger.warning("NLP stage clusterer failed on one comment: %s", exc)
+
+
+def _raw(text: str | bytes | None) -> str:
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    return text or ""
+
+
+def _apply_normalised(stage: Any, raw: Any, lab: Labels) -> None:
+    norm = stage(raw)
+    lab.text, lab.display = norm.text, norm.display
+
+
+def _apply_language(stage: Any, text: str, lab: Labels) -> None:
+    guess = stage.detect(text)
+    lab.lang, lab.lang_confidence = guess.lang, guess.confidence
+
+
+def _apply_personal(stage: Any, raw: str, lab: Labels) -> None:
+    lab.personal_data = list(stage(raw))
+
+
+_PLACE_ORDER = ("street", "microdistrict", "settlement", "district")
+
+
+def _apply_places(stage: Any, text: str, lab: Labels) -> None:
+    lab.places = list(stage(text))
+    for kind in _PLACE_ORDER:
+        for p in lab.places:
+            if p.kind == kind:
+                lab.place_key = p.normalised_key
+                return
+
+
+def _apply_profanity(stage: Any, text: str, lab: Labels) -> None:
+    lab.profanity = bool(stage(text))

@@ -75,8 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("settings", parents=[common], help="print every setting with its value and help").set_defaults(run=_settings)
 
     from tyndau.ingest_cli import add_parser as add_ingest
+    from tyndau.nlp_cli import add_parser as add_nlp
 
     add_ingest(sub, common, _ingest)
+    add_nlp(sub, common, _nlp_eval, _nlp_relabel)
     return parser
 
 
@@ -224,6 +226,22 @@ def _ingest(kind: str) -> Command:
     return run
 
 
+async def _nlp_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.nlp_cli import evaluate
+
+    return evaluate(args, settings)
+
+
+async def _nlp_relabel(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.nlp_cli import relabel
+
+    async with open_store(settings) as engine:
+        try:
+            return await relabel(args.meeting, settings, engine)
+        except LookupError as exc:
+            raise CliError(str(exc).strip("'\"")) from None
+
+
 async def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for name, spec in load_table().items():
         print(f"{name} = {getattr(settings, name)!s}\n    {spec.help} (env TYNDAU_{name.upper()})")
@@ -242,7 +260,11 @@ def _run(coro: Awaitable[int]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tyndau`` command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if getattr(args, "nlp_command", None) != "eval":
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.rest = [*args.rest, *unknown]  # ``tyndau nlp eval`` has its own argument parser
     try:
         settings = resolve_settings(args)
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

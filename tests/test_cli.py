@@ -171,3 +171,16 @@ def test_settings_command_lists_every_setting_with_help(tmp_path):
 def test_out_of_range_port(tmp_path, bad):
     result = run("serve", *bad, data_dir=tmp_path)
     assert result.returncode == 2 and "setting port" in result.stderr
+
+
+def test_nlp_eval_without_a_text_column_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("comment,category\nНет воды,utilities\n", encoding="utf-8")
+    result = run("nlp", "eval", "--input", str(bad), "--json", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "no 'text' column" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nlp_relabel_of_an_unknown_meeting(tmp_path):
+    result = run("nlp", "relabel", "--meeting", "42", data_dir=tmp_path)
+    assert result.returncode == 2 and result.stderr.strip() == "tyndau: error: no meeting 42"

@@ -24,7 +24,11 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run_eval: Any, run_rel
     """Register ``nlp eval`` and ``nlp relabel``."""
     nlp = sub.add_parser("nlp", parents=[common], help="the NLP pipeline").add_subparsers(dest="nlp_command", required=True, metavar="ACTION")
     ev = nlp.add_parser("eval", add_help=False, help="run the pipeline on a labelled CSV and print metrics (see: tyndau nlp eval --help)")
-    ev.set_defaults(run=run_eval, rest=[])  # its own options are parsed by tyndau.nlp.evaluate
+    # --config belongs to the evaluation (the NLP config); the other common options are ours.
+    ev.add_argument("--data-dir", help=argparse.SUPPRESS)
+    ev.add_argument("--database-url", help=argparse.SUPPRESS)
+    ev.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help=argparse.SUPPRESS)
+    ev.set_defaults(run=run_eval, rest=[], config=None)  # its own options are parsed by tyndau.nlp.evaluate
     rl = nlp.add_parser("relabel", parents=[common], help="re-run the pipeline on a stored meeting (keeps human decisions)")
     rl.add_argument("--meeting", type=int, required=True)
     rl.set_defaults(run=run_relabel)

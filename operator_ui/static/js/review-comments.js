@@ -71,22 +71,22 @@ export function renderComments(pane) {
   updateTools(pane);
 }
 
-async function run(pane, reopen, verb, payload, touched, done) {
+async function run(pane, verb, payload, touched, done) {
   const buttons = [$("btn-split"), $("btn-move"), $("btn-not-problem")];
   for (const b of buttons) b.disabled = true;
   try {
     const result = await act(pane.meetingId, verb, payload, touched);
     picked.clear();
+    renderComments(pane); // the pane re-reads its comments when the store reports the change
     done(result);
-    reopen(pane.id);
   } catch (err) {
     showAlert(reviewError(err));
     updateTools(pane);
   }
 }
 
-/** Wire ticks and the split / move / not-a-problem buttons; `reopen(id)` re-reads the pane. */
-export function initComments(pane, reopen) {
+/** Wire ticks and the split / move / not-a-problem buttons. */
+export function initComments(pane) {
   $("comment-list").addEventListener("change", (ev) => {
     const box = ev.target.closest("input.pick-comment");
     if (!box) return;
@@ -107,7 +107,7 @@ export function initComments(pane, reopen) {
     const title = $("split-title").value.trim();
     const payload = { problem_id: pane.id, comment_ids: ids };
     if (title) payload.title_ru = title;
-    run(pane, reopen, "split", payload, [pane.id], (result) => {
+    run(pane, "split", payload, [pane.id], (result) => {
       $("split-title").value = "";
       const made = store.problems.get(result.problem.id);
       const text = t("review.split_done", { n: made ? made.rank : "" });
@@ -118,14 +118,14 @@ export function initComments(pane, reopen) {
   $("btn-move").addEventListener("click", () => {
     const to = Number($("move-target").value);
     const target = store.problems.get(to);
-    run(pane, reopen, "move", { to_problem_id: to, comment_ids: pickedIds(pane) }, [pane.id, to], () => {
+    run(pane, "move", { to_problem_id: to, comment_ids: pickedIds(pane) }, [pane.id, to], () => {
       const text = t("review.move_done", { n: target ? target.rank : "" });
       showAlert(text, "success");
       announce(text);
     });
   });
   $("btn-not-problem").addEventListener("click", () => {
-    run(pane, reopen, "not_problem", { comment_ids: pickedIds(pane) }, [pane.id], () => {
+    run(pane, "not_problem", { comment_ids: pickedIds(pane) }, [pane.id], () => {
       showAlert(t("review.not_problem_done"), "success");
       announce(t("review.not_problem_done"));
     });

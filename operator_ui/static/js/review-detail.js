@@ -2,6 +2,7 @@
 // shows what the other person changed and keeps ours in the form to apply again.
 
 import { announce, clearAlert, showAlert } from "./alerts.js";
+import { isoToAlmatyDate } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { renderComments, initComments } from "./review-comments.js";
 import { fillExecutor, fillForm, readForm, setFormEditable, showFieldErrors, valueText } from "./review-fields.js";
@@ -40,10 +41,11 @@ function renderHead() {
   $("detail-title").lang = title === p.title_kk ? "kk" : "ru";
   const ranked = store.problems.get(p.id);
   $("detail-rank").textContent = ranked ? t("review.rank", { n: ranked.rank }) : "";
-  const meeting = store.scope.length > 1 ? meetingOf(p.meeting_id) : null;
-  $("detail-meeting").textContent = meeting ? meeting.title : "";
+  const inRound = store.scope.length > 1 ? meetingOf(p.meeting_id) : null;
+  $("detail-meeting").textContent = inRound ? inRound.title : "";
   $("detail-badges").replaceChildren(...badgesOf(ranked || p, todayAlmaty()));
-  $("pf-deadline").min = ((meetingOf(p.meeting_id) || {}).starts_at || "").slice(0, 10);
+  const meeting = meetingOf(p.meeting_id);
+  $("pf-deadline").min = meeting && meeting.starts_at ? isoToAlmatyDate(meeting.starts_at) : "";
 }
 
 function adopt(problem) {
@@ -78,6 +80,13 @@ export async function openProblem(id, meetingId, { focus = true } = {}) {
     return;
   }
   if (token !== pane.token) return;
+  if (pane.id === id && pane.problem && dirtyKeys().length) {
+    // Re-opening the problem being edited (after a merge into it): keep the unsaved changes.
+    pane.comments = data.comments || [];
+    renderComments(pane);
+    renderHead();
+    return;
+  }
   pane.id = id;
   pane.meetingId = mid;
   $("detail").dataset.problemId = String(id);
@@ -262,6 +271,6 @@ export function initDetail() {
     const btn = ev.target.closest("[data-open]");
     if (btn) openProblem(Number(btn.dataset.open));
   });
-  initComments(pane, (id) => openProblem(id, pane.meetingId, { focus: false }));
+  initComments(pane);
   subscribe(onStore);
 }

@@ -58,6 +58,13 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
         """The principal of a connected socket."""
         return (await self.get_session(sid))["who"]
 
+    async def watch(self, sid: str, meeting_id: int) -> None:
+        """Move the socket into the meeting's room (leaving any other meeting it watched)."""
+        for room in self.rooms(sid):
+            if room.startswith("meeting:"):
+                await self.leave_room(sid, room)
+        await self.enter_room(sid, meeting_room(meeting_id))
+
     async def act(self, sid: str, name: str, payload: Any) -> dict[str, Any]:
         """Run an action for this socket and shape the acknowledgement."""
         services = self.app[SERVICES]
@@ -79,10 +86,7 @@ class ClockNamespace(AuthenticatedNamespace):
         meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
         if isinstance(meeting_id, bool) or not isinstance(meeting_id, int):
             return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be an integer"}}
-        for room in self.rooms(sid):
-            if room.startswith("meeting:"):
-                await self.leave_room(sid, room)
-        await self.enter_room(sid, meeting_room(meeting_id))
+        await self.watch(sid, meeting_id)
         try:
             meeting, clock = await self.app[SERVICES].clock.snapshot(meeting_id)
         except MeetingNotFound:
@@ -118,12 +122,9 @@ class FeedNamespace(AuthenticatedNamespace):
             return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be an integer"}}
         limit = data.get("limit", 500)
         limit = limit if isinstance(limit, int) and 1 <= limit <= 10_000 else 500
-        for room in self.rooms(sid):
-            if room.startswith("meeting:"):
-                await self.leave_room(sid, room)
         # Enter the room first: anything committed after this point is pushed; the snapshot covers
         # what came before, and the client de-duplicates by id.
-        await self.enter_room(sid, meeting_room(meeting_id))
+        await self.watch(sid, meeting_id)
         who = await self.who(sid)
         async with self.app[SERVICES].engine.connect() as conn:
             if await get_meeting(conn, meeting_id) is None:
@@ -160,10 +161,7 @@ class ReviewNamespace(AuthenticatedNamespace):
         meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
         if isinstance(meeting_id, bool) or not isinstance(meeting_id, int) or not await self.app[SERVICES].meeting_exists(meeting_id):
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
-        for room in self.rooms(sid):
-            if room.startswith("meeting:"):
-                await self.leave_room(sid, room)
-        await self.enter_room(sid, meeting_room(meeting_id))
+        await self.watch(sid, meeting_id)
         return {"ok": True}
 
 

@@ -13,7 +13,10 @@ from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.reports.charts import charts_svg
-from tyndau.reports.collect import collect_round
+from tyndau.reports.collect import collect_quarterly, collect_round
+from tyndau.reports.quarterly import quarterly_json
+from tyndau.reports.quarterly_docx import quarterly_docx
+from tyndau.reports.quarterly_xlsx import quarterly_xlsx
 from tyndau.reports.figures import dashboard_figures
 from tyndau.reports.package_csv import package_csv_zip
 from tyndau.reports.package_docx import package_docx
@@ -143,6 +146,32 @@ async def report(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'{disposition}; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'})
 
 
+async def quarterly(request: web.Request) -> web.Response:
+    """The quarterly progress report: ``quarterly.{docx,xlsx,json}?meetings=..&year=&quarter=&lang=``."""
+    require_role(principal(request), STAFF)
+    ids = _meeting_ids(request)
+    await _check_meetings(request, ids)
+    try:
+        year, quarter = int(request.query.get("year", "")), int(request.query.get("quarter", ""))
+    except ValueError:
+        raise ActionError(400, "bad_request", "year and quarter (1-4) are required") from None
+    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+        raise ActionError(400, "bad_request", "quarter must be 1-4 and year a real year")
+    lang = request.query.get("lang", "ru")
+    if lang not in ("ru", "kk"):
+        raise ActionError(400, "bad_request", "lang must be ru or kk")
+    services = request.app[SERVICES]
+    report_ = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=request.query.get("final") in ("1", "true"),
+                                      category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}))
+    fmt = request.match_info["fmt"]
+    stem = f"tyndau-quarterly-{year}-Q{quarter}-{lang}"
+    if fmt == "json":
+        return web.json_response(await asyncio.to_thread(quarterly_json, report_, lang))
+    build = quarterly_docx if fmt == "docx" else quarterly_xlsx
+    body = await asyncio.to_thread(build, report_, lang)
+    return web.Response(body=body, content_type=FORMATS[fmt][0], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
 async def dashboard(request: web.Request) -> web.Response:
     """Dashboard figures and SVG charts for a meeting, a round, or every meeting."""
     require_role(principal(request), STAFF)
@@ -178,5 +207,6 @@ def setup_review_api(app: web.Application) -> None:
     r.add_get("/api/v1/meetings/{meeting_id}/review-queue", review_queue)
     r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
     r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)
+    r.add_get("/api/v1/quarterly.{fmt:docx|xlsx|json}", quarterly)
     r.add_get("/api/v1/dashboard", dashboard)
     r.add_get("/api/v1/vocabulary", vocabulary)

@@ -114,6 +114,10 @@ def spec() -> dict[str, Any]:
             "get": _op("The 10-day publication package of a round of meetings", {"200": {"description": "the document"}}, errors=(400, 401, 403, 404, 422), tag="review")},
         "/api/v1/meetings/{meeting_id}/review-queue": {
             "parameters": [mid], "get": _op("Comments the NLP was unsure about, with counters (triage)", {"200": {"description": "OK"}}, errors=(401, 403, 404), tag="review")},
+        "/api/v1/quarterly.{fmt}": {
+            "parameters": [{"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "json"]}},
+                           *({"name": n, "in": "query", "required": n != "lang", "schema": {"type": "string"}} for n in ("meetings", "year", "quarter", "lang"))],
+            "get": _op("Quarterly progress report (status at the start of the quarter vs now)", {"200": {"description": "the document"}}, errors=(400, 401, 403, 404), tag="review")},
         "/api/v1/dashboard": {"get": _op("Dashboard figures and SVG charts (?meetings=...)", {"200": {"description": "OK"}}, errors=(401, 403), tag="review")},
         "/api/v1/vocabulary": {"get": _op("Categories and departments", {"200": {"description": "OK"}}, errors=(401,), tag="review")},
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},

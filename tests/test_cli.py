@@ -184,3 +184,18 @@ def test_nlp_eval_without_a_text_column_is_a_clear_error(tmp_path):
 def test_nlp_relabel_of_an_unknown_meeting(tmp_path):
     result = run("nlp", "relabel", "--meeting", "42", data_dir=tmp_path)
     assert result.returncode == 2 and result.stderr.strip() == "tyndau: error: no meeting 42"
+
+
+def test_report_package_from_the_command_line(tmp_path):
+    token = run("token", "create", "--role", "moderator", "--name", "t", data_dir=tmp_path).stdout.strip()
+    server = Server(tmp_path)
+    try:
+        status, meeting = http("POST", f"{server.url}/api/v1/meetings", MEETING, token)
+    finally:
+        server.stop()
+    out = tmp_path / "package.docx"
+    result = run("report", "package", "--meetings", str(meeting["id"]), "--format", "docx", "-o", str(out), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:2] == b"PK"
+    missing = run("report", "package", "--meetings", "999", data_dir=tmp_path)
+    assert missing.returncode == 2 and missing.stderr.strip() == "tyndau: error: no meeting 999"

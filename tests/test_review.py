@@ -4,6 +4,7 @@ machine re-sync that respects people, and the 10-day package parsed back."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
@@ -190,3 +191,23 @@ async def test_triage_queue_classify_and_undo(client):
     await act(client, meeting_id, "undo", {})
     queue = await (await client.get(f"/api/v1/meetings/{meeting_id}/review-queue", headers=client.people.auth("secretary"))).json()
     assert [c["id"] for c in queue["items"]] == [ids[4], ids[5]]
+
+
+async def test_quarterly_report_shows_status_changes_since_the_quarter_began(client):
+    openpyxl = pytest.importorskip("openpyxl")
+    meeting_id, _ = await seed(client)
+    roads = (await problems(client, meeting_id))[0]
+    await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"status": "resolved"}})
+    from tyndau.timeutil import ALMATY, utcnow
+
+    today = utcnow().astimezone(ALMATY).date()
+    quarter = (today.month - 1) // 3 + 1
+    params = {"meetings": str(meeting_id), "year": str(today.year), "quarter": str(quarter)}
+    data = await (await client.get("/api/v1/quarterly.json", params=params, headers=client.people.auth("secretary"))).json()
+    text = json.dumps(data, ensure_ascii=False)
+    assert "+7 701" not in text and "resolved" in text and "Ямы на улице Абая" in text
+    resp = await client.get("/api/v1/quarterly.xlsx", params=params, headers=client.people.auth("secretary"))
+    assert resp.status == 200
+    book = openpyxl.load_workbook(io.BytesIO(await resp.read()))
+    assert book.worksheets
+    assert (await client.get("/api/v1/quarterly.json", params={**params, "quarter": "5"}, headers=client.people.auth("secretary"))).status == 400

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_ingest(sub, common, _ingest)
     add_nlp(sub, common, _nlp_eval, _nlp_relabel)
+
+    from tyndau.report_cli import add_parser as add_report
+
+    add_report(sub, common, _report)
     return parser
 
 
@@ -240,6 +244,19 @@ async def _nlp_relabel(args: argparse.Namespace, settings: Settings) -> int:
             return await relabel(args.meeting, settings, engine)
         except LookupError as exc:
             raise CliError(str(exc).strip("'\"")) from None
+
+
+def _report(kind: str) -> Command:
+    async def run(args: argparse.Namespace, settings: Settings) -> int:
+        from tyndau.report_cli import ReportError, build
+
+        async with open_store(settings) as engine:
+            try:
+                return await build(kind, args, settings, engine)
+            except ReportError as exc:
+                raise CliError(str(exc)) from None
+
+    return run
 
 
 async def _settings(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.clock_service import ClockService
 from tyndau.nlp.personal_data import redact
-from tyndau.reports.model import MeetingFacts, Problem, Round
+from tyndau.reports.model import MeetingFacts, Problem, ProgressEntry, ProgressReport, Round
 from tyndau.store.comments import counts_by_source
 from tyndau.store.meetings import get_meeting
-from tyndau.store.problems import list_problems, member_rows, quote
+from tyndau.store.problems import list_problems, member_rows, quote, status_at
 from tyndau.store.schema import comments
 from tyndau.timeutil import as_utc, utcnow
 
@@ -104,3 +104,37 @@ def _date(value: Any) -> Any:
     from datetime import date
 
     return date.fromisoformat(value)
+
+
+async def collect_quarterly(
+    engine: AsyncEngine,
+    clock: ClockService,
+    meeting_ids: Sequence[int],
+    year: int,
+    quarter: int,
+    *,
+    final: bool,
+    category_names: Mapping[str, Mapping[str, str]],
+    executors_kk: Mapping[str, str],
+) -> ProgressReport:
+    """The quarterly progress report: each problem's status at the start of the quarter and now
+    (or at its end, once the quarter is over)."""
+    from datetime import time as dtime
+
+    from tyndau.reports.deadlines import quarter_bounds
+    from tyndau.timeutil import ALMATY
+
+    round_ = await collect_round(engine, clock, meeting_ids, final=final, category_names=category_names, executors_kk=executors_kk)
+    first, last = quarter_bounds(year, quarter)
+    start = datetime.combine(first, dtime.min, ALMATY)
+    end = datetime.combine(last, dtime.max, ALMATY)
+    async with engine.connect() as conn:
+        ids = [p["id"] for p in await list_problems(conn, list(meeting_ids))]
+        before = await status_at(conn, ids, start)
+        after = await status_at(conn, ids, end) if end < utcnow() else None
+    entries = []
+    for problem, pid in zip(round_.problems, ids):
+        current = after[pid] if after is not None and after[pid] is not None else problem.status
+        entries.append(ProgressEntry(problem=problem, previous_status=before.get(pid), current_status=current, note=problem.status_note))
+    return ProgressReport(title=round_.title, akim=round_.akim, year=year, quarter=quarter, entries=entries,
+                          generated_at=utcnow(), final=final)

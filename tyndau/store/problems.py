@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.live.text_safety import display_text
-from tyndau.store.schema import comments, problem_comments, problems
+from tyndau.store.schema import comments, problem_comments, problem_status_log, problems
 from tyndau.timeutil import as_utc, iso, utcnow
 
 EDITABLE = (
@@ -167,6 +167,8 @@ async def update_problem(conn: AsyncConnection, problem_id: int, expected_versio
         current = await get_problem(conn, problem_id)
         assert current is not None
         raise StaleProblem(current)
+    if "status" in fields and fields["status"] != row.status:
+        await conn.execute(problem_status_log.insert().values(problem_id=problem_id, status=fields["status"], at=_now()))
     found = await get_problem(conn, problem_id)
     assert found is not None
     return found
@@ -248,6 +250,23 @@ async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[D
             changed.add(current[cid][0])  # type: ignore[arg-type]
     await set_memberships(conn, drop)
     return changed
+
+
+async def status_at(conn: AsyncConnection, problem_ids: Sequence[int], moment: datetime) -> dict[int, str | None]:
+    """Each problem's status as it was at ``moment`` (None: the problem did not exist yet)."""
+    if not problem_ids:
+        return {}
+    naive = as_utc(moment).replace(tzinfo=None)
+    created = dict((await conn.execute(sa.select(problems.c.id, problems.c.created_at).where(problems.c.id.in_(list(problem_ids))))).all())
+    out: dict[int, str | None] = {pid: ("in_progress" if created.get(pid) and created[pid] < naive else None) for pid in problem_ids}
+    rows = await conn.execute(
+        sa.select(problem_status_log.c.problem_id, problem_status_log.c.status)
+        .where(problem_status_log.c.problem_id.in_(list(problem_ids)), problem_status_log.c.at < naive)
+        .order_by(problem_status_log.c.at, problem_status_log.c.id)
+    )
+    for pid, status in rows:
+        out[pid] = status
+    return out
 
 
 def quote(text: str) -> str:

@@ -203,3 +203,11 @@ corrections = sa.Table(
     sa.Column("actor", sa.String(100), nullable=False),
     sa.Column("at", sa.DateTime, nullable=False),
 )
+
+problem_status_log = sa.Table(
+    "problem_status_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("problem_id", sa.Integer, sa.ForeignKey("problems.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+)

@@ -18,8 +18,18 @@ from typing import Any
 
 import numpy as np
 
-from .features import (EmbeddingCache, Matrix, TextEncoder, TrainingSet, TwoViewModel, Wrappers,
-                       centre, fit_cached, softmax, unit_rows)
+from .features import (
+    EmbeddingCache,
+    Matrix,
+    TextEncoder,
+    TrainingSet,
+    TwoViewModel,
+    Wrappers,
+    centre,
+    fit_cached,
+    softmax,
+    unit_rows,
+)
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)
@@ -44,8 +54,8 @@ class CategoriserSettings:
     text_c: float = 10.0
     text_weight: float = 0.5
     wrapped_copies: int = 1
-    keyword_weight: float = 0.0
-    temperature: float = 1.0
+    keyword_weight: float = 0.2
+    temperature: float = 0.6
     review_threshold: float = 0.5
     correction_gamma: float = 0.5
     correction_smoothing: float = 0.2

@@ -117,6 +117,44 @@ class _Cluster:
     place: str | None = None
 
 
+class _Index:
+    """Cluster centroids of one category group as arrays, so ``assign`` is one matrix product."""
+
+    def __init__(self, dim: int) -> None:
+        self.ids: list[str] = []
+        self.row: dict[str, int] = {}
+        self.totals = np.zeros((16, dim), dtype=np.float32)
+        self.counts = np.zeros(16, dtype=np.float32)
+        self.places: list[str | None] = []
+
+    def update(self, cid: str, delta: Matrix, count: int, place: str | None) -> None:
+        r = self.row.get(cid)
+        if r is None:
+            r = self.row[cid] = len(self.ids)
+            self.ids.append(cid)
+            self.places.append(place)
+            if r >= len(self.counts):
+                self.totals = np.vstack([self.totals, np.zeros_like(self.totals)])
+                self.counts = np.concatenate([self.counts, np.zeros_like(self.counts)])
+        self.totals[r] += delta
+        self.counts[r] += count
+        if self.places[r] is None:
+            self.places[r] = place
+
+    def nearest(self, u: Matrix, place: str | None, with_place: bool) -> tuple[str | None, float]:
+        n = len(self.ids)
+        if n == 0:
+            return None, float("inf")
+        counts = self.counts[:n]
+        dist = 1.0 - (self.totals[:n] @ u) / np.maximum(counts, 1.0)
+        dist[counts <= 0] = np.inf
+        if with_place and place is not None:
+            clash = np.fromiter((p is not None and p != place for p in self.places), bool, n)
+            dist[clash] = np.inf
+        best = int(np.argmin(dist))
+        return self.ids[best], float(dist[best])
+
+
 class Clusterer:
     """Stateful clusters for one meeting: incremental assignment, re-clustering and locks."""
 
@@ -127,6 +165,7 @@ class Clusterer:
         self._clusters: dict[str, _Cluster] = {}
         self._locks: dict[ItemId, str] = {}
         self._ids = itertools.count(1)
+        self._index: dict[str, _Index] = {}
 
     # -- vectors and ids ------------------------------------------------------------------
 
@@ -164,16 +203,10 @@ class Clusterer:
             return self._items[item_id].cluster
         u = self.prepare(vector)[0]
         s = self.settings
-        key = _group_key(category, s.by_category)
-        best, best_d = None, s.threshold
-        for cid, cl in self._clusters.items():
-            if _group_key(cl.category, s.by_category) != key or not cl.members:
-                continue
-            if s.with_place and _places_clash(place, cl.place):
-                continue
-            d = 1.0 - float(cl.total @ u) / len(cl.members)
-            if d <= best_d:
-                best, best_d = cid, d
+        index = self._index.get(_group_key(category, s.by_category))
+        best, best_d = (None, float("inf")) if index is None else index.nearest(u, place, s.with_place)
+        if best_d > s.threshold:
+            best = None
         cid = best or self._new_id()
         self._add(item_id, _Item(u, category, place, cid))
         return cid
@@ -187,15 +220,24 @@ class Clusterer:
         cl.members.add(item_id)
         if cl.place is None:
             cl.place = item.place
+        self._indexed(cl.category, item.vector.shape[0]).update(item.cluster, item.vector, 1, cl.place)
 
     def _remove(self, item_id: ItemId) -> _Item:
         item = self._items.pop(item_id)
         cl = self._clusters[item.cluster]
         cl.total = cl.total - item.vector
         cl.members.discard(item_id)
+        self._indexed(cl.category, item.vector.shape[0]).update(item.cluster, -item.vector, -1, cl.place)
         if not cl.members:
             del self._clusters[item.cluster]
         return item
+
+    def _indexed(self, category: str | None, dim: int) -> _Index:
+        key = _group_key(category, self.settings.by_category)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = _Index(dim)
+        return index
 
     def _move(self, item_id: ItemId, cid: str) -> None:
         item = self._remove(item_id)

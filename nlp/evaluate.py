@@ -71,7 +71,7 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = F
         raise EvalInputError(f"--adapt must be in [0, 1), got {adapt}")
     rows = read_rows(Path(input_path))
     pipe = pipeline or Pipeline.from_config(config_path, overrides=overrides, cache_dir=cache_dir)
-    n_adapt = int(round(adapt * len(rows)))
+    n_adapt = round(adapt * len(rows))
     if n_adapt:
         _feed_corrections(pipe, rows[:n_adapt])
     scored = rows[n_adapt:]
@@ -106,9 +106,9 @@ def _feed_corrections(pipe: Pipeline, rows: Sequence[Mapping[str, str]]) -> None
 
 def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> list[Any]:
     clusterer = pipe.clusterer
-    if not rows or clusterer is None:
+    if not rows:
         return []
-    have = [i for i in rows if labels[i].vector is not None]
+    have = [i for i in rows if labels[i].vector is not None] if clusterer is not None else []
     predicted: dict[int, Any] = {}
     if have:
         vectors = np.stack([labels[i].vector for i in have])
@@ -136,8 +136,8 @@ def _category_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) 
 def _problem_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) -> dict[str, Any]:
     from sklearn.metrics import precision_recall_fscore_support
 
-    pairs = [(_flag(r.get("is_problem", "")), bool(labels[i].is_problem)) for i, r in enumerate(rows)]
-    pairs = [(g, int(p)) for g, p in pairs if g is not None]
+    flags = [(_flag(r.get("is_problem", "")), bool(labels[i].is_problem)) for i, r in enumerate(rows)]
+    pairs = [(g, int(p)) for g, p in flags if g is not None]
     if not pairs:
         return {"problem_precision": None, "problem_recall": None, "problem_f1": None}
     gold, pred = zip(*pairs)

@@ -93,7 +93,7 @@ class EmbeddingCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".npz.tmp")
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **self._rows)
+                np.savez(fh, **self._rows)  # type: ignore[arg-type]
             os.replace(tmp, self.path)
             self._dirty = False
         except OSError as exc:
@@ -243,7 +243,7 @@ def fit_cached(model: TwoViewModel, texts: Sequence[str], embeddings: Matrix, la
                 cached = pickle.load(fh)
             if isinstance(cached, TwoViewModel):
                 return cached
-        except Exception as exc:  # torn or foreign: refit and overwrite
+        except Exception as exc:  # noqa: BLE001 - torn or foreign: refit and overwrite
             logger.warning("ignoring unreadable model cache %s (%s)", path, exc)
     model.fit(texts, embeddings, labels, weights)
     try:

@@ -164,7 +164,7 @@ class Pipeline:
         for value, lab in zip(inputs, labels):
             try:
                 apply(stage, value, lab)
-            except Exception as exc:  # a stage must never take the batch down
+            except Exception as exc:  # noqa: BLE001 - a stage must never take the batch down
                 lab.errors[role] = f"{type(exc).__name__}: {exc}"
                 logger.warning("NLP stage %s failed on one comment: %s", role, exc)
 
@@ -175,14 +175,14 @@ class Pipeline:
             return [None] * len(inputs)
         try:
             return list(call(stage, list(inputs)))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - retried one by one below
             logger.warning("NLP stage %s failed on a batch of %d, retrying one by one: %s",
                            role, len(inputs), exc)
         out: list[Any] = []
         for text in inputs:
             try:
-                out.append(list(call(stage, [text]))[0])
-            except Exception as exc:
+                out.append(next(iter(call(stage, [text]))))
+            except Exception as exc:  # noqa: BLE001 - that comment stays unlabelled
                 logger.warning("NLP stage %s failed on one comment: %s", role, exc)
                 out.append(None)
         return out
@@ -215,18 +215,19 @@ class Pipeline:
         stage = self.stages[role]
 
         def predict(idx: list[int]) -> list[Any]:
+            vectors = [labels[i].vector for i in idx]
             return list(stage.predict([labels[i].text for i in idx],
-                                      np.stack([labels[i].vector for i in idx])))
+                                      np.stack([v for v in vectors if v is not None])))
         try:
             return predict(rows)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - retried one by one below
             logger.warning("NLP stage %s failed on a batch of %d, retrying one by one: %s",
                            role, len(rows), exc)
         out: list[Any] = []
         for i in rows:
             try:
                 out.append(predict([i])[0])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - that comment stays unlabelled
                 logger.warning("NLP stage %s failed on one comment: %s", role, exc)
                 out.append(None)
         return out
@@ -239,7 +240,7 @@ class Pipeline:
             lab = labels[i]
             try:
                 lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - that comment stays unclustered
                 lab.errors["clusterer"] = f"{type(exc).__name__}: {exc}"
                 logger.warning("NLP stage clusterer failed on one comment: %s", exc)
 

@@ -18,8 +18,17 @@ from typing import Any
 
 import numpy as np
 
-from .features import (EmbeddingCache, Matrix, TextEncoder, TrainingSet, TwoViewModel, Wrappers,
-                       centre, fit_cached, softmax)
+from .features import (
+    EmbeddingCache,
+    Matrix,
+    TextEncoder,
+    TrainingSet,
+    TwoViewModel,
+    Wrappers,
+    centre,
+    fit_cached,
+    softmax,
+)
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)

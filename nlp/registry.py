@@ -33,9 +33,11 @@ class StageContext:
     stages: dict[str, Any] = field(default_factory=dict)
 
     def model_cache(self) -> Path:
-        """The model cache directory (``$TYNDAU_DATA_DIR/models`` unless given)."""
+        """The model cache: as given, else ``$TYNDAU_MODEL_CACHE_DIR``, else ``$TYNDAU_DATA_DIR/models``."""
         if self.cache_dir is not None:
             return self.cache_dir
+        if os.environ.get("TYNDAU_MODEL_CACHE_DIR"):
+            return Path(os.environ["TYNDAU_MODEL_CACHE_DIR"])
         return Path(os.environ.get("TYNDAU_DATA_DIR", "tyndau-data")) / "models"
 
 

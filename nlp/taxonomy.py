@@ -131,7 +131,7 @@ def parse_taxonomy(text: str, source: str = "<string>") -> Taxonomy:
         first_line[cid] = where.key("id") or where.start
         unknown = set(entry) - {"id", *TEXT_TABLES, *LIST_TABLES}
         if unknown:
-            key = sorted(unknown)[0]
+            key = min(unknown)
             raise TaxonomyError(source, where.table(key) or where.start,
                                 f"category {cid!r}: unknown key {key!r}")
         texts = {t: _lang_texts(entry, t, cid, where, source) for t in TEXT_TABLES}

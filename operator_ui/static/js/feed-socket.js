@@ -52,6 +52,11 @@ export function connectFeed(options) {
   socket.on("comment_update", (c) => {
     if (c && same(c.meeting_id, meetingId)) onUpdate(c);
   });
+  socket.on("labels", (body) => {
+    // NLP labels arrive after the comment itself: merge them into what is loaded.
+    if (!body || !same(body.meeting_id, meetingId) || !Array.isArray(body.items)) return;
+    for (const item of body.items) onUpdate({ ...item, meeting_id: body.meeting_id, partial: true });
+  });
   socket.on("current_question", (body) => {
     if (body && same(body.meeting_id, meetingId)) onQuestion(body.question || null);
   });

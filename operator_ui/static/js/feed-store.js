@@ -91,10 +91,12 @@ export class FeedStore {
   /** Merge comments; returns the ids that were new. A stale version never replaces a newer one. */
   upsert(list) {
     const added = [];
-    for (const raw of list || []) {
-      if (!raw || typeof raw.id !== "number") continue;
-      const old = this.byId.get(raw.id);
-      if (old && Number(raw.version || 0) < Number(old.version || 0)) continue;
+    for (const item of list || []) {
+      if (!item || typeof item.id !== "number") continue;
+      const old = this.byId.get(item.id);
+      if (item.partial && !old) continue; // labels for a comment not loaded here
+      const raw = item.partial ? { ...old, ...item, version: old.version, partial: undefined } : item;
+      if (old && !item.partial && Number(raw.version || 0) < Number(old.version || 0)) continue;
       const c = prepare({ ...raw }, old);
       this.byId.set(c.id, c);
       if (!old) {

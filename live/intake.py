@@ -166,5 +166,9 @@ async def running(*loops: Callable[[], Awaitable[None]]):  # type: ignore[no-unt
         for task in tasks:
             task.cancel()
         for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # noqa: BLE001 - a loop that died earlier is reported, not re-raised at shutdown
+                log.exception("background loop %s had stopped with an error", task.get_name())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from datetime import timedelta
@@ -21,6 +22,7 @@ from tyndau.store.comments import comment_json
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.store.schema import comments, meetings
 
+log = logging.getLogger(__name__)
 CLOCK_NS = "/clock"
 FEED_NS = "/feed"
 REVIEW_NS = "/review"
@@ -120,8 +122,12 @@ class Services:
             watermark = await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0
         while True:
             await asyncio.sleep(interval)
-            async with self.engine.connect() as conn:
-                rows = (await conn.execute(sa.select(comments).where(comments.c.id > watermark).order_by(comments.c.id).limit(5000))).all()
+            try:
+                async with self.engine.connect() as conn:
+                    rows = (await conn.execute(sa.select(comments).where(comments.c.id > watermark).order_by(comments.c.id).limit(5000))).all()
+            except Exception as exc:  # noqa: BLE001 - a passing database error must not stop the pushes
+                log.warning("could not read new comments from the store: %s", exc)
+                continue
             if not rows:
                 continue
             foreign = [r for r in rows if r.id not in self._pushed_here]

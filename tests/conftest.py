@@ -102,8 +102,11 @@ async def make_people(app: web.Application) -> People:
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, settings: Settings) -> Any:
-    """An in-process test client on a fresh store, with ``client.people`` for every role."""
+async def client(settings: Settings, aiohttp_client: Any) -> Any:
+    """An in-process test client on a fresh store, with ``client.people`` for every role.
+
+    ``settings`` comes first so that it is torn down last: the app closes before its database is dropped.
+    """
     app = create_app(settings)
     test_client = await aiohttp_client(app)
     test_client.people = await make_people(app)

@@ -274,3 +274,15 @@ def softmax(logits: Matrix, temperature: float = 1.0) -> Matrix:
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def settings_from_mapping(cls: Any, data: Mapping[str, Any] | None, role: str) -> Any:
+    """A stage's settings dataclass from its config table; unknown keys are an error so typos do not go unseen."""
+    from dataclasses import fields
+
+    data = dict(data or {})
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - names - {"use"})
+    if unknown:
+        raise ValueError(f"unknown {role} setting(s): {', '.join(unknown)}")
+    return cls(**{k: v for k, v in data.items() if k in names})

@@ -60,12 +60,9 @@ class DetectorSettings:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None) -> DetectorSettings:
         """Settings from a config table; unknown keys are an error so typos do not go unseen."""
-        data = dict(data or {})
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - names - {"use"})
-        if unknown:
-            raise ValueError(f"unknown detector setting(s): {', '.join(unknown)}")
-        return cls(**{k: v for k, v in data.items() if k in names})
+        from .features import settings_from_mapping
+
+        return settings_from_mapping(cls, data, "detector")
 
 
 def load_problem_examples(path: Path | None = None) -> TrainingSet:

@@ -31,3 +31,8 @@ def parse_iso(text: str) -> datetime:
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC with offset, or None."""
     return None if value is None else as_utc(value).isoformat()
+
+
+def store_time(value: datetime | None = None) -> datetime:
+    """Naive UTC, as the store keeps instants in SQLite and PostgreSQL alike (default: now)."""
+    return as_utc(value if value is not None else utcnow()).replace(tzinfo=None)

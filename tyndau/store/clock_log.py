@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.live.clock import ClockEvent, Instant, RESTART
 from tyndau.store.schema import boots, clock_events
-from tyndau.timeutil import as_utc
+from tyndau.timeutil import store_time, as_utc
 
 
 def _naive(dt: datetime) -> datetime:
-    return as_utc(dt).replace(tzinfo=None)
+    return store_time(dt)
 
 
 async def load_events(conn: AsyncConnection, meeting_id: int) -> list[ClockEvent]:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.live.text_safety import display_author, display_text, text_flags
 from tyndau.store.schema import comments
-from tyndau.timeutil import as_utc, iso
+from tyndau.timeutil import store_time, as_utc, iso
 
 MAX_TEXT = 100_000
 PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
@@ -30,7 +30,7 @@ class PreparedComment:
 
 
 def _naive(dt: datetime) -> datetime:
-    return as_utc(dt).replace(tzinfo=None)
+    return store_time(dt)
 
 
 def _row(p: PreparedComment) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.live.meeting import MeetingDraft, check_announcement
 from tyndau.store.schema import meetings
-from tyndau.timeutil import as_utc, iso, utcnow
+from tyndau.timeutil import store_time, as_utc, iso, utcnow
 
 MAX_PRESENTER_MESSAGE = 200
 
@@ -61,7 +61,7 @@ class Meeting:
 
 
 def _naive(dt: datetime | None) -> datetime | None:
-    return None if dt is None else as_utc(dt).replace(tzinfo=None)
+    return None if dt is None else store_time(dt)
 
 
 def _aware(dt: datetime | None) -> datetime | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.security import ROLES, hash_password, new_token, token_hash, verify_password
 from tyndau.store.schema import api_tokens, sessions, users
-from tyndau.timeutil import utcnow
+from tyndau.timeutil import store_time, utcnow
 
 
 class PeopleError(ValueError):
@@ -31,8 +31,8 @@ class Principal:
         return {"name": self.name, "role": self.role, "kind": self.kind}
 
 
-def _naive(dt):  # type: ignore[no-untyped-def]
-    return dt.replace(tzinfo=None)
+def _naive(dt: datetime) -> datetime:
+    return store_time(dt)
 
 
 def check_role(role: str) -> None:

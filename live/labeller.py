@@ -72,9 +72,15 @@ class Labeller:
             log.error("the NLP pipeline could not load (%s); comments stay unlabelled", exc)
             return
         log.info("NLP pipeline ready in %.1f s", time.perf_counter() - started)
-        await self._replay_corrections()
+        try:
+            await self._replay_corrections()
+        except Exception:  # noqa: BLE001 - labelling without old corrections beats not labelling
+            log.exception("could not replay the stored corrections; labelling without them")
         self.state = "ready"
-        await self._catch_up()
+        try:
+            await self._catch_up()
+        except Exception:  # noqa: BLE001 - new comments are still labelled as they arrive
+            log.exception("could not queue the comments that arrived while NLP was not running")
         while True:
             ids = [await self._queue.get()]
             deadline = asyncio.get_running_loop().time() + self._linger

@@ -112,6 +112,9 @@ def check_template(template: str) -> None:
     """Raise TemplateError when the template is too long or uses names we do not fill."""
     if len(template) > MAX_TEMPLATE:
         raise TemplateError(f"the template is longer than {MAX_TEMPLATE} characters")
+    stray = re.sub(r"\{\{|\}\}|(?<!\{)\{\w*\}(?!\})", "", template)
+    if "{" in stray or "}" in stray:
+        raise TemplateError("a { or } that is not a {placeholder}; write {{ or }} for a literal brace")
     unknown = [n for n in placeholders_of(template) if n not in PLACEHOLDERS]
     if unknown:
         raise TemplateError(

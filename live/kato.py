@@ -231,6 +231,7 @@ class _Importer:
         self.merged: dict[str, str] = {}  # seat code → the administration it was merged into
         self.seated: set[str] = set()  # administrations whose seat is already merged
         self.done: set[str] = set()  # codes already imported, merged, skipped or refused
+        self.bad: dict[str, int] = {}  # codes of rows with an error → their line
 
     def run(self, rows: Iterable[KatoRow]) -> KatoImport:
         for row in rows:
@@ -238,15 +239,12 @@ class _Importer:
         for code in sorted(self.rows):
             self._resolve(code, ())
         units = tuple(self.units.values())
-        if not self.errors:
-            try:
-                build_tree(units)
-            except UnitTreeError as exc:
-                lines = {u.id: self.rows[u.id].line for u in units}
-                for problem in exc.problems:
-                    uid = problem.split(":", 1)[0]
-                    self.errors.append(RowError(lines.get(uid, 0), "code", problem))
         lines = {u.id: self.rows[u.id].line for u in units}
+        try:
+            build_tree(units)
+        except UnitTreeError as exc:
+            for problem in exc.problems:
+                self.errors.append(RowError(lines.get(problem.split(":", 1)[0], 0), "kind", problem))
         return KatoImport(units, tuple(sorted(self.skipped, key=lambda s: s.line)),
                           tuple(sorted(self.errors, key=lambda e: e.line)), lines)
 
@@ -263,12 +261,14 @@ class _Importer:
             code = parse_kato(cells.get("code", ""))
         except ValueError as exc:
             return self._error(row.line, "code", str(exc))
+        if code.code in self.rows or code.code in self.bad:
+            first = self.rows[code.code].line if code.code in self.rows else self.bad[code.code]
+            return self._error(row.line, "code", f"{code.code} repeats line {first}")
+        self.bad[code.code] = row.line  # until the row proves good: its children must not skip past it
         for part in ("ab", "cd", "ef", "hij"):
             given = cells.get(part, "")
             if given and given.zfill(len(part)) != getattr(code, part):
                 return self._error(row.line, part, f"{given} does not match the code {code.code} ({getattr(code, part)})")
-        if code.code in self.rows:
-            return self._error(row.line, "code", f"{code.code} repeats line {self.rows[code.code].line}")
         name_ru, name_kk = cells.get("name_ru", ""), cells.get("name_kk", "")
         if not (name_ru or name_kk):
             return self._error(row.line, "name_rus", "the row has no name in Russian or Kazakh")
@@ -294,6 +294,7 @@ class _Importer:
         end = dates["valid_to"]
         if start and end and end < start:
             return self._error(row.line, "valid_to", f"{end} is before valid_from {start}")
+        del self.bad[code.code]
         self.rows[code.code] = _Parsed(row.line, code, name_ru, name_kk, kind, parent, start, end)
 
     def _skip(self, row: _Parsed, reason: str) -> None:
@@ -304,6 +305,8 @@ class _Importer:
         """(the parent unit id or None, a reason when the row cannot be placed)."""
         candidates = (row.parent,) if row.parent else row.code.parent_candidates()
         for candidate in candidates:
+            if candidate in self.bad:
+                return None, f"its parent {candidate} (line {self.bad[candidate]}) has an error"
             if candidate not in self.rows:
                 continue
             if candidate in chain:

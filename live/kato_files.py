@@ -91,11 +91,15 @@ def _records(rows: Iterable[tuple[int, Sequence[str]]], filename: str) -> Iterat
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
-    """CSV rows with their line numbers: UTF-8 (with or without BOM), else Windows-1251."""
+    """CSV rows with their line numbers: UTF-8 (with or without BOM), else KZ-1048.
+
+    KZ-1048 is the Kazakh Windows code page: Windows-1251 with Қ, Ә, Ң, Ғ, Ү, Ұ, Ө, Һ, І in the
+    slots of rarely used letters, so a Russian-only Windows-1251 file decodes the same way.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="replace")
+        text = data.decode("kz1048", errors="replace")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = max((";", ",", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from tyndau.live.text_safety import neutralise
 from tyndau.live.units import KIND_IDS, UNIT_KINDS, AdminUnit, UnitTree, UnitTreeError, build_tree
 
 CAPITAL_AB = "71"  # Astana: 710000000 in KATO
 MAX_NAME = 300
+MAX_DEPTH = 20  # KATO has five levels; explicit parent columns may not chain deeper than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +271,8 @@ class _Importer:
             given = cells.get(part, "")
             if given and given.zfill(len(part)) != getattr(code, part):
                 return self._error(row.line, part, f"{given} does not match the code {code.code} ({getattr(code, part)})")
-        name_ru, name_kk = cells.get("name_ru", ""), cells.get("name_kk", "")
+        # Official names, but from a file: no control, zero-width or bidi characters, one line.
+        name_ru, name_kk = (neutralise(cells.get(k, "")).replace("\n", " ") for k in ("name_ru", "name_kk"))
         if not (name_ru or name_kk):
             return self._error(row.line, "name_rus", "the row has no name in Russian or Kazakh")
         if len(name_ru) > MAX_NAME or len(name_kk) > MAX_NAME:
@@ -311,6 +314,8 @@ class _Importer:
                 continue
             if candidate in chain:
                 return None, f"its parent chain loops through {candidate}"
+            if len(chain) >= MAX_DEPTH:
+                return None, f"its parent chain is deeper than {MAX_DEPTH} levels"
             self._resolve(candidate, chain + (row.code.code,))
             if candidate in self.units:
                 return candidate, None

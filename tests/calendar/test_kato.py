@@ -229,3 +229,16 @@ def test_rows_can_come_from_any_reader() -> None:
     result = units_from_rows([KatoRow(10, {"code": "190000000", "name_ru": "Жетысуская область", "name_kk": ""})],
                              valid_from=date(2026, 1, 1))
     assert result.ok and result.units[0].valid_from == date(2026, 1, 1) and result.lines == {"190000000": 10}
+
+
+def test_hostile_files_give_clear_errors_not_tracebacks() -> None:
+    header = HEADER + ";parent"
+    lines = [f"19{i:07d};;;;;;Аудан {i};Район {i};{i};19{i + 1:07d}" for i in range(1, 60)]
+    result = read_kato_bytes(rows(*lines, header=header), "deep.csv")
+    assert not result.ok and any("deeper than 20 levels" in e.message for e in result.errors)
+    dirty = read_kato_bytes(rows("190000000;19;00;00;000;;Жетісу\x00 облысы\u202e;Жетысуская\u200b область;1"), "nul.csv")
+    assert (dirty.units[0].name_kk, dirty.units[0].name_ru) == ("Жетісу облысы", "Жетысуская область")
+    loop = read_kato_bytes(rows("191600000;;;;;;А;Аудан;1;191700000", "191700000;;;;;;Б;Аудан;2;191600000",
+                                header=header), "loop.csv")
+    assert [(e.line, e.message) for e in loop.errors] == [
+        (2, "its parent 191700000 (line 3) was not imported"), (3, "its parent chain loops through 191600000")]

@@ -100,6 +100,7 @@ class CalendarVersion:
 class CalendarState:
     """Everything the events say about the calendar now."""
 
+    year: int | None = None  # when set, every planned day must fall in this year
     status: Status = "draft"
     visits: Mapping[str, PlannedVisit] = field(default_factory=lambda: MappingProxyType({}))
     cancelled: Mapping[str, PlannedVisit] = field(default_factory=lambda: MappingProxyType({}))
@@ -174,9 +175,9 @@ def check_change(state: CalendarState, change: CalendarChange) -> CalendarState:
     return replace(state, status="passed_on", passed_on_at=change.at, last_seq=change.seq)
 
 
-def fold(changes: Sequence[CalendarChange]) -> CalendarState:
+def fold(changes: Sequence[CalendarChange], *, year: int | None = None) -> CalendarState:
     """Replay the persisted changes in ``seq`` order (each was checked before it was stored)."""
-    state = CalendarState()
+    state = CalendarState(year=year)
     for change in sorted(changes, key=lambda c: c.seq):
         state = check_change(state, change)
     return state
@@ -198,6 +199,9 @@ def _with_ops(state: CalendarState, change: CalendarChange) -> CalendarState:
     cancelled = dict(state.cancelled)
     first = dict(state.first_planned)
     for op in change.operations:
+        day = op.visit.planned_on if isinstance(op, AddVisit) else op.planned_on if isinstance(op, MoveVisit) else None
+        if state.year is not None and day is not None and day.year != state.year:
+            raise CalendarError("outside_year", f"{day} is not in the calendar's year {state.year}")
         if isinstance(op, AddVisit):
             vid = op.visit.id
             if not vid.strip():

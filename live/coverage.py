@@ -222,6 +222,23 @@ def _moved(calendar: CalendarState | None, realised: Mapping[str, MeetingRecord]
     return out
 
 
+def plan_problems(calendar: CalendarState, tree: UnitTree, organiser: Organiser) -> tuple[str, ...]:
+    """Planned visits whose place is unknown, outside the organiser's unit, or not existing on the day."""
+    out: list[str] = []
+    for visit in calendar.planned():
+        if visit.place_unit_id is None:
+            if organiser.unit_id is not None:
+                out.append(f"{visit.id}: no place")
+            continue
+        if visit.place_unit_id not in tree:
+            out.append(f"{visit.id}: unknown unit {visit.place_unit_id}")
+        elif organiser.unit_id is not None and not tree.is_within(visit.place_unit_id, organiser.unit_id):
+            out.append(f"{visit.id}: {visit.place_unit_id} is not within {organiser.unit_id}")
+        elif not tree.get(visit.place_unit_id).exists_on(visit.planned_on):
+            out.append(f"{visit.id}: {visit.place_unit_id} does not exist on {visit.planned_on}")
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class CoverageWarning:
     """A period that ends soon with required units not yet covered."""

@@ -135,3 +135,12 @@ def test_versions_are_numbered_consecutively_and_snapshot_the_plan(steps: list[t
         assert v.visits == snapshots[v.number]
     assert not set(state.visits) & set(state.cancelled)
     assert isinstance(state.versions[-1].at, datetime)
+
+
+def test_a_calendar_of_a_year_refuses_days_of_another_year() -> None:
+    assert fold(APPROVED, year=2027).year == 2027
+    with pytest.raises(CalendarError) as caught:
+        fold(APPROVED + [change(4, "adjust", MoveVisit("a", date(2028, 1, 3)), agreed=date(2027, 12, 1), reason="x")],
+             year=2027)
+    assert caught.value.code == "outside_year" and "2028-01-03" in caught.value.message
+    assert fold(APPROVED + [change(4, "adjust", MoveVisit("a", date(2028, 1, 3)), agreed=date(2027, 12, 1), reason="x")])

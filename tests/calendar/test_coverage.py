@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tyndau.live.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, fold
-from tyndau.live.coverage import MeetingRecord, Organiser, coverage_matrix, uncovered_soon
+from tyndau.live.coverage import MeetingRecord, Organiser, coverage_matrix, plan_problems, uncovered_soon
 from tyndau.live.periods import Period, period_of, periods_of_year
 from tyndau.live.units import build_tree
 
@@ -235,3 +235,16 @@ def test_coverage_properties(meetings: list[MeetingRecord], today: date) -> None
     placed = {mid for row in matrix.rows for c in row.cells for mid in c.held}
     assert placed | set(matrix.outside_targets) == set(mine) and not placed & set(matrix.outside_targets)
     assert sum(matrix.counts().values()) == len(matrix.rows) * len(periods_of_year(2026, "quarter"))
+
+
+def test_plan_problems_name_bad_places() -> None:
+    tree = build_tree([unit("R", "region"), unit("D", "district", "R"), unit("RD", "rural_district", "D"),
+                       unit("V", "village", "RD", end=date(2026, 6, 30)), unit("D2", "district", "R")])
+    calendar = fold([CalendarChange(1, "approve", almaty(2026, 1, 12), "s", "", tuple(AddVisit(PlannedVisit(*v)) for v in (
+        ("ok", date(2026, 3, 1), "V"), ("gone", date(2026, 8, 1), "V"), ("far", date(2026, 3, 1), "D2"),
+        ("nowhere", date(2026, 3, 1), "X"), ("blank", date(2026, 3, 1), None),
+    )), date(2026, 1, 12))], year=2026)
+    assert plan_problems(calendar, tree, Organiser.akimat(tree.get("D"))) == (
+        "blank: no place", "far: D2 is not within D", "nowhere: unknown unit X", "gone: V does not exist on 2026-08-01")
+    assert plan_problems(calendar, tree, Organiser("health", "central")) == (
+        "nowhere: unknown unit X", "gone: V does not exist on 2026-08-01")

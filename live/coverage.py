@@ -166,12 +166,11 @@ def coverage_matrix(
     for target_id, unit, scope in targets:
         cells = []
         for period in periods:
-            def inside(place: str | None, day: date | datetime) -> bool:
-                return (scope is None or place in scope) and period.contains(day)
-            here = tuple(m for m in held if inside(m.place_unit_id, m.starts_at))
+            here = tuple(m for m in held if _inside(scope, period, m.place_unit_id, m.starts_at))
             placed.update(m.id for m in here)
-            ahead = tuple(p.id for p in plans if inside(p.place, p.day) and p.day >= today_d)
-            late = tuple(p.id for p in plans if inside(p.place, p.day) and p.day < today_d)
+            mine_here = [p for p in plans if _inside(scope, period, p.place, p.day)]
+            ahead = tuple(p.id for p in mine_here if p.day >= today_d)
+            late = tuple(p.id for p in mine_here if p.day < today_d)
             out = tuple(vid for vid, (was, place) in moved.items() if was == period and (scope is None or place in scope))
             exist = period.days if unit is None else overlap_days(unit.valid_from, unit.valid_to, period)
             required = exist > 0 and Fraction(exist, period.days) >= required_share
@@ -188,6 +187,11 @@ def coverage_matrix(
         on_demand=tuple(m.id for m in held if m.on_demand),
         outside_targets=tuple(m.id for m in held if m.id not in placed),
     )
+
+
+def _inside(scope: frozenset[str] | None, period: Period, place: str | None, day: date | datetime) -> bool:
+    """Whether something at ``place`` on ``day`` falls in this target (None: anywhere) and period."""
+    return (scope is None or place in scope) and period.contains(day)
 
 
 def _plans(calendar: CalendarState | None, realised: Mapping[str, MeetingRecord], mine: Iterable[MeetingRecord],

@@ -229,7 +229,7 @@ class _Importer:
         self.skipped: list[SkippedRow] = []
         self.rows: dict[str, _Parsed] = {}
         self.units: dict[str, AdminUnit] = {}
-        self.admins: set[str] = set()  # unit ids that came from an administration row
+        self.admins: dict[str, str] = {}  # unit id → its marker, for units from an administration row
         self.merged: dict[str, str] = {}  # seat code → the administration it was merged into
         self.seated: set[str] = set()  # administrations whose seat is already merged
         self.done: set[str] = set()  # codes already imported, merged, skipped or refused
@@ -304,31 +304,32 @@ class _Importer:
         self.done.add(row.code.code)
         self.skipped.append(SkippedRow(row.line, row.code.code, row.name_ru or row.name_kk, reason))
 
-    def _parent_of(self, row: _Parsed, chain: tuple[str, ...]) -> tuple[str | None, str | None]:
-        """(the parent unit id or None, a reason when the row cannot be placed)."""
+    def _parent_of(self, row: _Parsed, chain: tuple[str, ...]) -> tuple[str | None, str | None, bool]:
+        """(the parent unit id, why the row cannot be placed, whether that is an error rather than a skip)."""
+        fatal = row.parent is not None  # an explicit parent that does not work is the file's mistake
         candidates = (row.parent,) if row.parent else row.code.parent_candidates()
         for candidate in candidates:
             if candidate in self.bad:
-                return None, f"its parent {candidate} (line {self.bad[candidate]}) has an error"
+                return None, f"its parent {candidate} (line {self.bad[candidate]}) has an error", fatal
             if candidate not in self.rows:
                 continue
             if candidate in chain:
-                return None, f"its parent chain loops through {candidate}"
+                return None, f"its parent chain loops through {candidate}", True
             if len(chain) >= MAX_DEPTH:
-                return None, f"its parent chain is deeper than {MAX_DEPTH} levels"
+                return None, f"its parent chain is deeper than {MAX_DEPTH} levels", True
             self._resolve(candidate, chain + (row.code.code,))
             if candidate in self.units:
-                return candidate, None
+                return candidate, None, False
             if candidate in self.merged:
-                return self.merged[candidate], None
+                return self.merged[candidate], None, False
             if candidate not in self.done:  # still being resolved higher up the recursion
-                return None, f"its parent chain loops through {candidate}"
-            return None, f"its parent {candidate} (line {self.rows[candidate].line}) was not imported"
+                return None, f"its parent chain loops through {candidate}", True
+            return None, f"its parent {candidate} (line {self.rows[candidate].line}) was not imported", fatal
         if row.parent:
-            return None, f"its parent {row.parent} is not in the file"
+            return None, f"its parent {row.parent} is not in the file", True
         if row.code.level > 1:
-            return None, f"no unit above it in the file (looked for {', '.join(candidates)})"
-        return None, None
+            return None, f"no unit above it in the file (looked for {', '.join(candidates)})", True
+        return None, None, False
 
     def _resolve(self, code: str, chain: tuple[str, ...]) -> None:
         if code in self.done:
@@ -338,15 +339,15 @@ class _Importer:
             return self._skip(row, "the country as a whole, not a unit")
         if _ABOLISHED.search(f"{row.name_ru} {row.name_kk}".lower()) and row.valid_to is None:
             return self._skip(row, "marked abolished in the export; give valid_to to keep it with its dates")
-        parent_id, problem = self._parent_of(row, chain)
+        parent_id, problem, fatal = self._parent_of(row, chain)
         if problem:
-            if row.parent or "no unit above" in problem:
+            if fatal:
                 return self._refuse(row, "parent" if row.parent else "code", problem)
             return self._skip(row, problem)
         parent = self.units.get(parent_id) if parent_id else None
         marker = name_marker(row.name_ru, row.name_kk)
         if (row.kind is None and parent is not None and parent.id in self.admins and parent.id not in self.seated
-                and marker is not None and _ADMIN_OF.get(self._admin_marker(parent) or "") == marker):
+                and marker is not None and _ADMIN_OF[self.admins[parent.id]] == marker):
             self.seated.add(parent.id)
             self.merged[code] = parent.id
             self.done.add(code)
@@ -355,16 +356,13 @@ class _Importer:
         if kind is None:
             if row.code.level == 5 and parent is not None and parent.kind in ("village", "settlement"):
                 return self._skip(row, f"a locality inside {parent.name_ru or parent.name_kk}, not a unit with an akim")
-            what = f"the name does not say what it is ({marker or 'no marker'})" if marker is None else (
+            what = "the name does not say what it is" if marker is None else (
                 f"a {marker} cannot sit under {parent.kind if parent else 'nothing'}")
             return self._skip(row, f"{what}; add a kind column to import it")
         if marker in _ADMIN_OF:
-            self.admins.add(code)
+            self.admins[code] = marker
         self.done.add(code)
         self.units[code] = AdminUnit(
             id=code, kind=kind, name_ru=row.name_ru, name_kk=row.name_kk, parent_id=parent_id, kato=code,
             valid_from=row.valid_from, valid_to=row.valid_to,
         )
-
-    def _admin_marker(self, unit: AdminUnit) -> str | None:
-        return name_marker(unit.name_ru, unit.name_kk)

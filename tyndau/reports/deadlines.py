@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, Protocol, TypedDict
 
 from tyndau.live.meeting import NOTICE_DAYS
-from tyndau.reports.model import CLOSED_STATUSES, MeetingFacts, Problem
+from tyndau.reports.model import CLOSED_STATUSES, Problem
 from tyndau.timeutil import ALMATY, as_utc
 
 PUBLICATION_DAYS = 10
@@ -61,10 +61,22 @@ def announcement_deadline(meeting_date: date | datetime, akim_level: str) -> dat
     return almaty_date(meeting_date) - timedelta(days=notice)
 
 
-def last_event_end(meetings: Iterable[MeetingFacts]) -> datetime | None:
-    """When the round's last meeting or reception ended (None while one is still open or none ended)."""
+class EndedEvent(Protocol):
+    """A meeting or reception of a round: ``MeetingFacts``, ``live.receptions.RoundEvent`` and the like."""
+
+    @property
+    def ended_at(self) -> datetime | None: ...
+
+
+def last_event_end(meetings: Iterable[EndedEvent]) -> datetime | None:
+    """When the round's last meeting or reception ended (None while one is still open or none ended).
+
+    An event with a true ``cancelled`` attribute does not belong to the round and is left out.
+    """
     ends: list[datetime] = []
     for meeting in meetings:
+        if getattr(meeting, "cancelled", False):
+            continue
         if meeting.ended_at is None:
             return None
         ends.append(as_utc(meeting.ended_at))
@@ -171,6 +183,7 @@ def _check_quarter(quarter: int) -> None:
 
 __all__ = (
     "UNASSIGNED",
+    "EndedEvent",
     "PublicationStatus",
     "Quarter",
     "almaty_date",

@@ -9,21 +9,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from aiohttp import web
 
 from tyndau.actions import ActionError, require_role
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.source_manager import SourceConfigError, SourceManager
-from tyndau.live.sources import meta, telegram
 from tyndau.live.sources.files import FileImportError, import_file, preview
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.webhooks import setup_webhooks
 from tyndau.security import ROLES
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
-from tyndau.store.schema import sources
 from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
@@ -162,71 +160,6 @@ async def import_requests(request: web.Request) -> web.Response:
                               "skipped": imported.skipped, "problems": imported.problems[:200]}, status=201)
 
 
-async def meta_verify(request: web.Request) -> web.Response:
-    """Meta's subscription handshake: echo ``hub.challenge`` when the verify token matches."""
-    settings = request.app[SERVICES].settings
-    try:
-        challenge = meta.verify_subscription(request.query, settings.meta_verify_token)
-    except meta.MetaWebhookError as exc:
-        return web.Response(status=exc.status, text=str(exc))
-    return web.Response(text=challenge)
-
-
-async def meta_receive(request: web.Request) -> web.Response:
-    """Instagram/Facebook comments, signed with X-Hub-Signature-256; routed to meetings by media/video id."""
-    settings = request.app[SERVICES].settings
-    raw = await request.read()
-    if not settings.meta_app_secret or not meta.check_signature(raw, request.headers.get("X-Hub-Signature-256"), settings.meta_app_secret):
-        log.warning("refused a Meta webhook from %s: bad signature", request.remote)
-        return web.json_response({"error": {"code": "bad_signature", "message": "X-Hub-Signature-256 does not match"}}, status=401)
-    try:
-        comments = meta.parse_webhook(raw)
-    except meta.MetaWebhookError as exc:
-        return web.json_response({"error": {"code": "bad_request", "message": str(exc)}}, status=exc.status)
-    routes = await _meta_routes(request)
-    stored = 0
-    for comment in comments:
-        target = str(comment.extra.get("media_id") or comment.extra.get("video_id") or comment.extra.get("post_id") or "")
-        meeting_id = routes.get(target)
-        if meeting_id is None:
-            log.info("Meta comment for unknown object %r ignored", target)
-            continue
-        try:
-            await request.app[SERVICES].intake.submit(meeting_id, [comment])
-        except IntakeUnavailable:
-            return web.json_response({"error": {"code": "store_unavailable", "message": "retry"}}, status=503)
-        stored += 1
-    return web.json_response({"ok": True, "stored": stored})
-
-
-async def _meta_routes(request: web.Request) -> dict[str, int]:
-    async with request.app[SERVICES].engine.connect() as conn:
-        rows = (await conn.execute(sa.select(sources).where(sources.c.kind.in_(("instagram_webhook", "facebook_webhook")), sources.c.running.is_(True)))).all()
-    return {str((r.config or {}).get("object_id", "")): r.meeting_id for r in rows}
-
-
-async def telegram_receive(request: web.Request) -> web.Response:
-    """Telegram webhook mode for a configured Telegram source."""
-    settings = request.app[SERVICES].settings
-    raw_id = request.match_info["source_id"]
-    async with request.app[SERVICES].engine.connect() as conn:
-        row = (await conn.execute(sa.select(sources).where(sources.c.id == int(raw_id), sources.c.kind == "telegram"))).first() if raw_id.isdigit() else None
-    if row is None or not settings.telegram_webhook_secret:
-        return web.json_response({"error": {"code": "not_found", "message": "no Telegram source here"}}, status=404)
-    config = row.config or {}
-    flt = telegram.DiscussionFilter(config.get("chat_id", ""), channel_post_id=config.get("channel_post_id"))
-    try:
-        comment = telegram.parse_webhook(await request.read(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                                         secret_token=settings.telegram_webhook_secret, flt=flt)
-    except telegram.WebhookAuthError:
-        return web.json_response({"error": {"code": "unauthorized", "message": "bad secret token"}}, status=401)
-    except ValueError as exc:
-        return web.json_response({"error": {"code": "bad_request", "message": str(exc)}}, status=400)
-    if comment is not None:
-        await request.app[SERVICES].intake.submit(row.meeting_id, [comment])
-    return web.json_response({"ok": True})
-
-
 def setup_source_api(app: web.Application) -> None:
     """Mount the source, import and webhook routes."""
     r = app.router
@@ -234,6 +167,4 @@ def setup_source_api(app: web.Application) -> None:
     r.add_post("/api/v1/meetings/{meeting_id}/sources", start_source)
     r.add_post("/api/v1/meetings/{meeting_id}/sources/{source_id}/{verb:stop|start}", source_verb)
     r.add_post("/api/v1/meetings/{meeting_id}/imports", import_requests)
-    r.add_get("/webhooks/meta", meta_verify)
-    r.add_post("/webhooks/meta", meta_receive)
-    r.add_post("/webhooks/telegram/{source_id}", telegram_receive)
+    setup_webhooks(app)

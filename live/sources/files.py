@@ -363,15 +363,15 @@ class FileSource:
         try:
             self.result = await import_file(self.path, self.mapping, sheet=self.sheet, clock=self.clock)
         except (FileImportError, OSError) as exc:
-            self._tracker.set("down", str(exc))
+            self._tracker.set("down", "import_failed", error=str(exc))
             raise
         digest = await asyncio.to_thread(lambda: hashlib.sha256(self.path.read_bytes()).hexdigest())
         state = await self.checkpoint.load() or {}
         done = int(state.get("delivered", 0)) if state.get("sha256") == digest else 0
         self._tracker.skipped = self.result.skipped
-        self._tracker.set("connected", f"importing {self.path.name}")
+        self._tracker.set("connected", "importing", file=self.path.name)
         for batch in chunks(self.result.comments[done:], self.batch_size):
             await deliver(sink, batch, self._tracker, self.clock)
             done += len(batch)
             await self.checkpoint.save({"sha256": digest, "delivered": done})
-        self._tracker.set("finished", f"{done} imported, {self.result.skipped} skipped")
+        self._tracker.set("finished", "import_done", imported=done, skipped=self.result.skipped)

@@ -21,7 +21,7 @@ from tyndau.store.comments import comment_json, set_hidden_by_key
 
 log = logging.getLogger(__name__)
 META_KINDS = {"instagram": "instagram_webhook", "facebook": "facebook_webhook"}
-HIDDEN_ON = "hidden on Facebook"
+HIDDEN_ON = "platform_facebook"
 
 
 def _manager(request: web.Request) -> SourceManager:

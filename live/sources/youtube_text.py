@@ -31,10 +31,10 @@ def link_target(run: Mapping[str, Any]) -> str | None:
     if not isinstance(url, str) or not url:
         return None
     parsed = urlsplit(url)
-    if parsed.path == "/redirect" and parsed.netloc.endswith("youtube.com"):
+    if parsed.path == "/redirect" and (not parsed.netloc or parsed.netloc.endswith("youtube.com")):
         target = parse_qs(parsed.query).get("q")
         return clean_text(target[0]) if target else None
-    return clean_text(url)
+    return clean_text("https://www.youtube.com" + url if url.startswith("/") else url)
 
 
 def run_text(run: Any) -> str:

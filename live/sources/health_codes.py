@@ -18,7 +18,7 @@ CODES: dict[str, str] = {
     "rate_limited": "{platform} rate limit (429): retrying in {retry_in} s",
     "network_error": "network error ({error}); retrying in {retry_in} s",
     "store_unavailable": "store unavailable ({error}); retrying",
-    "telegram_webhook_active": "a webhook is set for this bot, so getUpdates is refused; "
+    "telegram_webhook_active": "a webhook ({url}) is set for this bot, so getUpdates is refused; "
                                "switch the source to webhook mode or delete the webhook",
     "telegram_conflict": "another program polls this bot (409: {description}); stop it; retrying in {retry_in} s",
     "telegram_webhook_set": "webhook set to {url}; waiting for Telegram's first push",

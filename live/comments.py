@@ -8,8 +8,13 @@ from datetime import datetime
 from typing import Any, Mapping
 
 KINDS = frozenset(
-    {"text", "paid", "sticker", "membership", "deleted", "placeholder", "request", "floor"}
+    {"text", "paid", "sticker", "membership", "deleted", "placeholder", "request", "floor", "media"}
 )
+
+
+OWN_KEY = "own"
+"""``extra["own"]``: why a comment is the page's own post (``page``, ``channel``, ``anonymous_admin``,
+``account``, ``channel_owner``); stored and shown, but never labelled as a citizen's problem."""
 
 
 @dataclass(frozen=True, slots=True)

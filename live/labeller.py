@@ -26,7 +26,7 @@ from tyndau.store.problems import DraftProblem, sync_drafts
 from tyndau.store.schema import comments, corrections
 
 log = logging.getLogger(__name__)
-SKIP_KINDS = ("deleted", "placeholder", "membership")
+SKIP_KINDS = ("deleted", "placeholder", "membership", "media")
 Publish = Callable[[int, list[dict[str, Any]], list[int]], Awaitable[None]]
 
 
@@ -125,7 +125,7 @@ class Labeller:
         """Label one batch, cluster it per meeting, update drafts, and tell the consoles."""
         await self._apply_learning()
         async with self._engine.connect() as conn:
-            rows = [r for r in await get_comments(conn, ids) if r.kind not in SKIP_KINDS]
+            rows = [r for r in await get_comments(conn, ids) if r.kind not in SKIP_KINDS and not (r.extra or {}).get("own")]  # the page's own posts are no problems
         if not rows:
             return
         labels = await asyncio.to_thread(self.pipeline.process, [r.text for r in rows], [r.id for r in rows], cluster=False)

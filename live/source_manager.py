@@ -1,15 +1,18 @@
 """Run a meeting's comment sources as supervised tasks that survive server restarts.
 
-Each started source is a row in the ``sources`` table (kind, config, running, checkpoint). The
-manager builds the source from the row, feeds it the intake's sink, stores its checkpoint in the
+One rule for every kind: a source the operator creates is a row in the ``sources`` table (kind,
+config, running, checkpoint) marked running, and runs at once — pollers poll, push sources
+(webhooks) wait for pushes. The manager feeds each the intake's sink, stores its checkpoint in the
 row after every committed batch, and on start-up resumes every row still marked running, so a
-crash loses nothing and (with idempotent ingestion) doubles nothing.
+crash loses nothing and (with idempotent ingestion) doubles nothing. Only the operator's stop
+ends a source; a source that cannot run says why in its health (a code the console renders).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +22,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.intake import Intake
+from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, SourceContext, build_source
 from tyndau.live.sources.base import CommentSource, SourceHealth
+from tyndau.live.sources.health_codes import render
 from tyndau.store.schema import sources
 from tyndau.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
-KINDS = ("youtube", "telegram", "facebook", "replay", "instagram_webhook", "facebook_webhook")
-PUSH_ONLY = ("instagram_webhook", "facebook_webhook")
-
-
-class SourceConfigError(ValueError):
-    """A source cannot be built from this configuration; the message names the field."""
+__all__ = ["KINDS", "SourceConfigError", "SourceContext", "SourceManager", "build_source"]
 
 
 class DbCheckpoint:
@@ -51,50 +51,6 @@ class DbCheckpoint:
             await conn.execute(sources.update().where(sources.c.id == self._id).values(checkpoint=dict(state), updated_at=utcnow().replace(tzinfo=None)))
 
 
-def _need(config: Mapping[str, Any], name: str) -> str:
-    value = config.get(name)
-    if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
-        raise SourceConfigError(f"config.{name} is required")
-    return str(value).strip()
-
-
-def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path) -> CommentSource:
-    """The source object for a stored row (the one place that knows every platform's options)."""
-    if kind == "youtube":
-        from tyndau.live.sources.youtube import YouTubeLiveSource
-
-        url = _need(config, "url")
-        if not url.startswith(("http://", "https://")):
-            raise SourceConfigError("config.url must be an http(s) URL of a YouTube stream")
-        return YouTubeLiveSource(url, work_dir, checkpoint=checkpoint)
-    if kind == "telegram":
-        from tyndau.live.sources.telegram import API_BASE, TelegramSource
-
-        post = config.get("channel_post_id")
-        return TelegramSource(
-            _need(config, "token"), _need(config, "chat_id"), str(config.get("api_base") or API_BASE),
-            channel_post_id=int(post) if post not in (None, "") else None, checkpoint=checkpoint,
-        )
-    if kind == "facebook":
-        from tyndau.live.sources.meta import GRAPH_BASE, FacebookCommentPoller
-
-        return FacebookCommentPoller(_need(config, "video_id"), _need(config, "token"), str(config.get("graph_base") or GRAPH_BASE), checkpoint=checkpoint)
-    if kind == "replay":
-        from tyndau.live.sources.replay import ReplaySource
-
-        path = Path(_need(config, "path"))
-        if not path.is_file():
-            raise SourceConfigError(f"config.path: no such file {path}")
-        try:
-            speed = float(config.get("speed", 1.0))
-        except (TypeError, ValueError):
-            raise SourceConfigError("config.speed must be a number") from None
-        if speed < 0 or speed > 1000:
-            raise SourceConfigError("config.speed must be between 0 (as fast as possible) and 1000")
-        return ReplaySource(path, speed, checkpoint=checkpoint, max_gap=config.get("max_gap"))
-    raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
-
-
 @dataclass
 class _Running:
     source_id: int
@@ -110,28 +66,31 @@ Notify = Callable[[int], Awaitable[None]]
 class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
-    def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
+                 context: SourceContext | None = None) -> None:  # fmt: skip
         self._engine = engine
         self._intake = intake
         self._work_dir = work_dir
         self._on_change = on_change
+        self._context = context or SourceContext()
         self._running: dict[int, _Running] = {}
-        self._errors: dict[int, str] = {}
+        self._errors: dict[int, tuple[str, str]] = {}
+
+    def _ctx(self, source_id: int) -> SourceContext:
+        return dataclasses.replace(self._context, source_id=source_id)
 
     async def start(self, meeting_id: int, kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
         """Create and start a source for a meeting; validation errors raise SourceConfigError."""
         if kind not in KINDS:
             raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
-        if kind not in PUSH_ONLY:
-            build_source(kind, config, checkpoint=None, work_dir=self._work_dir)  # validate before storing
+        build_source(kind, config, checkpoint=None, work_dir=self._work_dir, context=self._context)  # validate before storing
         now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
             result = await conn.execute(sources.insert().values(
-                meeting_id=meeting_id, kind=kind, config=dict(config), running=kind not in PUSH_ONLY, created_at=now, updated_at=now,
+                meeting_id=meeting_id, kind=kind, config=dict(config), running=True, created_at=now, updated_at=now,
             ))
             source_id = int(result.inserted_primary_key[0])
-        if kind not in PUSH_ONLY:
-            self._spawn(source_id, meeting_id, kind, config)
+        self._spawn(source_id, meeting_id, kind, config)
         return await self.describe(source_id)
 
     async def stop(self, source_id: int) -> dict[str, Any] | None:
@@ -154,24 +113,31 @@ class SourceManager:
             if row is None:
                 return None
             await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True, updated_at=utcnow().replace(tzinfo=None)))
-        if source_id not in self._running and row.kind not in PUSH_ONLY:
-            self._spawn(source_id, row.meeting_id, row.kind, row.config)
+        if source_id not in self._running:
+            self._errors.pop(source_id, None)
+            try:
+                self._spawn(source_id, row.meeting_id, row.kind, row.config)
+            except SourceConfigError as exc:
+                self._errors[source_id] = ("cannot_resume", str(exc))
         return await self.describe(source_id)
 
     async def resume_all(self) -> int:
         """After a restart, start every source that was running when the server stopped."""
+        never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
+                                sources.c.checkpoint.is_(None))  # webhook rows older servers created stopped
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(sources).where(sources.c.running.is_(True)))).all()
+            rows = (await conn.execute(sa.select(sources).where(sa.or_(sources.c.running.is_(True), never_touched)))).all()
         for row in rows:
             try:
                 self._spawn(row.id, row.meeting_id, row.kind, row.config)
             except SourceConfigError as exc:
-                self._errors[row.id] = str(exc)
+                self._errors[row.id] = ("cannot_resume", str(exc))
                 log.error("source %s cannot resume: %s", row.id, exc)
         return len(rows)
 
     def _spawn(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> None:
-        source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id), work_dir=self._work_dir / f"source-{source_id}")
+        source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id),
+                              work_dir=self._work_dir / f"source-{source_id}", context=self._ctx(source_id))
         task = asyncio.create_task(self._run(source_id, meeting_id, source), name=f"source-{source_id}-{kind}")
         self._running[source_id] = _Running(source_id, meeting_id, kind, source, task)
 
@@ -181,7 +147,7 @@ class SourceManager:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - shown as the source's state
-            self._errors[source_id] = f"{type(exc).__name__}: {exc}"
+            self._errors[source_id] = ("failed", f"{type(exc).__name__}: {exc}")
             log.exception("source %s stopped with an error", source_id)
         else:
             async with self._engine.begin() as conn:
@@ -214,15 +180,28 @@ class SourceManager:
         return {r.meeting_id for r in self._running.values()}
 
     def _health_json(self, source_id: int, kind: str, running: _Running | None) -> dict[str, Any]:
+        error = self._errors.get(source_id)
         if running is None:
-            state = "failed" if source_id in self._errors else "stopped"
-            return {"id": source_id, "kind": kind, "state": state, "detail": self._errors.get(source_id, ""), "last_message_at": None, "received": 0, "skipped": 0}
+            code, message = error or ("stopped", "")
+            params = {"error": message} if message else {}
+            return {"id": source_id, "kind": kind, "state": "failed" if error else "stopped", "code": code, "params": params,
+                    "detail": render(code, params), "last_message_at": None, "received": 0, "skipped": 0, "restarts": 0}
         h: SourceHealth = running.source.health()
-        state = h.state
-        if running.task.done() and source_id in self._errors:
-            state = "down"
-        return {"id": source_id, "kind": kind, "state": state, "detail": self._errors.get(source_id, h.detail),
-                "last_message_at": iso(h.last_message_at), "received": h.received, "skipped": h.skipped}
+        state, code, params, detail = h.state, h.code, dict(h.params), h.detail
+        if running.task.done() and error is not None:
+            state, code, params = "down", error[0], {"error": error[1]}
+            detail = render(code, params)
+        return {"id": source_id, "kind": kind, "state": state, "code": code, "params": params, "detail": detail,
+                "last_message_at": iso(h.last_message_at), "received": h.received, "skipped": h.skipped, "restarts": h.restarts}
+
+    def push_sources(self, kind: str) -> list[tuple[int, int, Any]]:
+        """(source id, meeting id, source) of every running source of a push kind."""
+        return [(r.source_id, r.meeting_id, r.source) for r in self._running.values() if r.kind == kind]
+
+    def running_source(self, source_id: int) -> tuple[int, str, Any] | None:
+        """(meeting id, kind, source) of a running source, or None."""
+        r = self._running.get(source_id)
+        return None if r is None or r.task.done() else (r.meeting_id, r.kind, r.source)
 
     def _json(self, row: Any) -> dict[str, Any]:
         config = {k: ("***" if k in ("token", "secret") else v) for k, v in dict(row.config or {}).items()}

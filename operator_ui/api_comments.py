@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
 import logging
+import time
+from datetime import timezone
 from typing import Any, Mapping
 
 from aiohttp import web
@@ -25,6 +28,8 @@ log = logging.getLogger(__name__)
 WRITERS = frozenset({"admin", "moderator", "secretary"})
 MAX_ITEMS = 1000
 MAX_LIMIT = 10_000
+SIGNATURE_TOLERANCE = 300
+NAMESPACE = "webhook:"
 
 
 def _meeting_id(request: web.Request) -> int:
@@ -68,7 +73,9 @@ def parse_comment(item: Any, index: int | None = None) -> IncomingComment:
     else:
         try:
             created = parse_iso(created_raw)
-        except ValueError as exc:
+            created.astimezone(timezone.utc)  # 9999-12-31T23:59:59-14:00 is past the end of time in UTC
+        except (ValueError, OverflowError) as exc:
+            created = None
             errors[where + "created_at"] = f"ISO 8601 with offset ({exc})"
     unknown = set(item) - {"source", "external_id", "author", "text", "created_at", "lang"}
     for name in sorted(unknown):
@@ -79,27 +86,51 @@ def parse_comment(item: Any, index: int | None = None) -> IncomingComment:
     return IncomingComment(source=source, external_id=external_id or None, author=author, text=text, created_at=created, lang=lang or None)
 
 
-def _signed(request: web.Request, raw: bytes) -> bool:
+def signature(secret: str, timestamp: str, meeting_id: int, raw: bytes) -> str:
+    """``X-Tyndau-Signature``: HMAC-SHA256 over ``"<timestamp>.<meeting id>." + body``, so a captured
+    request can neither be replayed later nor into another meeting."""
+    message = f"{timestamp}.{meeting_id}.".encode("ascii") + raw
+    return "sha256=" + hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def _check_signature(request: web.Request, meeting_id: int, raw: bytes) -> None:
+    """Refuse (401, naming what is wrong) a request that is not signed for this meeting, now."""
     secret = request.app[SERVICES].settings.webhook_secret
-    header = request.headers.get("X-Tyndau-Signature", "")
+    header = request.headers.get("X-Tyndau-Signature", "").strip()
+    stamp = request.headers.get("X-Tyndau-Timestamp", "").strip()
+    problem = None
     if not secret or not header.startswith("sha256="):
-        return False
-    expected = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[7:].strip().lower())
+        problem = "send a bearer token or a valid X-Tyndau-Signature"
+    elif not stamp.isdigit() or len(stamp) > 12:
+        problem = "X-Tyndau-Timestamp (unix seconds) is required with a signature"
+    elif abs(time.time() - int(stamp)) > SIGNATURE_TOLERANCE:
+        problem = f"X-Tyndau-Timestamp is more than {SIGNATURE_TOLERANCE} s away from the server's clock"
+    elif not hmac.compare_digest(signature(secret, stamp, meeting_id, raw), "sha256=" + header[7:].lower()):
+        problem = "X-Tyndau-Signature does not match HMAC-SHA256 of '<timestamp>.<meeting id>.<body>'"
+    if problem is not None:
+        log.warning("refused a comment webhook for meeting %s from %s: %s", meeting_id, request.remote, problem)
+        raise ActionError(401, "unauthorized", problem)
+
+
+def _own_namespace(comment: IncomingComment) -> IncomingComment:
+    """A signed sender's comments live under ``webhook:<source>``: it cannot claim (and so suppress) a platform's ids."""
+    if comment.source.startswith(NAMESPACE):
+        return comment
+    return dataclasses.replace(comment, source=(NAMESPACE + comment.source)[:60])
 
 
 async def post_comments(request: web.Request) -> web.Response:
     """Accept one comment (or ``{"items": [...]}``); 201 when new, 200 when a duplicate."""
     meeting_id = _meeting_id(request)
     services = request.app[SERVICES]
-    if principal(request) is None:
-        raw = await request.read()
-        if not _signed(request, raw):
-            log.warning("refused a comment webhook for meeting %s from %s: no token and no valid signature", meeting_id, request.remote)
-            raise ActionError(401, "unauthorized", "send a bearer token or a valid X-Tyndau-Signature")
+    signed = principal(request) is None
+    if signed:
+        _check_signature(request, meeting_id, await request.read())
     else:
         require_role(principal(request), WRITERS)
-    body = await read_json(request) if request.content_type == "application/json" else _loads(await request.read())
+    if not signed and request.content_type != "application/json":  # a signature, not a cookie, may come as anything
+        raise ActionError(415, "unsupported_media_type", "send the body as application/json")
+    body = _loads(await request.read())
     if not await services.meeting_exists(meeting_id):
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     many = "items" in body and set(body) == {"items"}
@@ -110,21 +141,30 @@ async def post_comments(request: web.Request) -> web.Response:
         batch = [parse_comment(item, i) for i, item in enumerate(items)]
     else:
         batch = [parse_comment(body)]
+    if signed:
+        batch = [_own_namespace(c) for c in batch]
     try:
         results = await services.intake.submit(meeting_id, batch)
     except IntakeUnavailable as exc:
         raise ActionError(503, "store_unavailable", f"{exc}; retry later") from None
     if many:
-        payload = {"items": [{"id": r.id, "duplicate": r.duplicate} for r in results]}
+        payload = {"items": [_answer(c, r) for c, r in zip(batch, results)]}
         return web.json_response(payload, status=201 if any(not r.duplicate for r in results) else 200)
     result = results[0]
-    return web.json_response({"id": result.id, "duplicate": result.duplicate}, status=200 if result.duplicate else 201)
+    return web.json_response(_answer(batch[0], result), status=200 if result.duplicate else 201)
+
+
+def _answer(comment: IncomingComment, result: Any) -> dict[str, Any]:
+    return {"id": result.id, "duplicate": result.duplicate, "result": "duplicate" if result.duplicate else "stored",
+            "source": comment.source}
 
 
 def _loads(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        raise ActionError(400, "bad_json", "the body is nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and integers above Python's digit limit
         raise ActionError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ActionError(400, "bad_json", "the body must be a JSON object")

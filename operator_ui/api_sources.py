@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tyndau.actions import ActionError, require_role
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.source_manager import SourceConfigError, SourceManager
-from tyndau.live.sources import meta, telegram
-from tyndau.live.sources.files import FileImportError, import_file, preview
+from tyndau.live.sources.files import FileImportError, ReadOptions, import_file, preview
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.webhooks import setup_webhooks
 from tyndau.security import ROLES
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
-from tyndau.store.schema import sources
 from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
@@ -85,42 +85,92 @@ async def source_verb(request: web.Request) -> web.Response:
     return web.json_response(described)
 
 
-async def _upload(request: web.Request) -> tuple[Path, dict[str, Any], str | None]:
-    """Save a multipart upload (``file``, optional ``mapping`` JSON and ``sheet``) to a temp file."""
+OPTION_TYPES = {"encoding": str, "delimiter": str, "header_row": int, "header_rows": int, "date_order": str}
+STALE_UPLOAD = 3600.0
+
+
+def _upload_dir(request: web.Request) -> Path:
+    """Where uploads wait while they are read; files an aborted request left behind are swept here."""
+    folder = request.app[SERVICES].settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.glob("upload-*"):
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > STALE_UPLOAD:
+                old.unlink()
+    return folder
+
+
+def _json_part(text: str, name: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except (ValueError, RecursionError):
+        raise ActionError(422, "invalid", f"{name} must be a JSON object", {name: "not JSON"}) from None
+    if not isinstance(value, dict):
+        raise ActionError(422, "invalid", f"{name} must be a JSON object", {name: "not an object"})
+    return value
+
+
+def _read_options(raw: dict[str, Any], sheet: str | None) -> ReadOptions:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        kind = OPTION_TYPES.get(key)
+        if kind is None:
+            raise ActionError(422, "invalid", f"unknown option {key!r}; options are {', '.join(OPTION_TYPES)}", {f"options.{key}": "unknown"})
+        if value in (None, ""):
+            continue
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000):
+            raise ActionError(422, "invalid", f"options.{key} must be a positive whole number", {f"options.{key}": "a number"})
+        if kind is str and (not isinstance(value, str) or len(value) > 20):
+            raise ActionError(422, "invalid", f"options.{key} must be a short string", {f"options.{key}": "a string"})
+        values[key] = value
+    return ReadOptions(sheet=sheet, **values)
+
+
+async def _upload(request: web.Request) -> tuple[Path, dict[str, Any], ReadOptions]:
+    """Save a multipart upload (``file``; optional ``mapping``, ``options`` JSON and ``sheet``) to a temp file.
+
+    The file is removed again on every error (a too large, aborted or odd request leaves nothing behind).
+    """
     if not request.content_type.startswith("multipart/"):
         raise ActionError(415, "unsupported_media_type", "upload the file as multipart/form-data with a 'file' field")
-    reader = await request.multipart()
     mapping: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     sheet = None
     path: Path | None = None
-    async for part in reader:
-        if part.name == "file":
-            name = Path(part.filename or "upload.csv").name
-            suffix = "".join(Path(name).suffixes[-2:]) if name.endswith(".live_chat.json") else Path(name).suffix
-            if suffix.lower() not in (".csv", ".xlsx", ".live_chat.json", ".json"):
-                raise ActionError(422, "invalid", "only .csv, .xlsx and .live_chat.json files can be imported", {"file": "unsupported type"})
-            handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)
-            size = 0
-            with handle:
-                while chunk := await part.read_chunk(1 << 16):
-                    size += len(chunk)
-                    if size > MAX_UPLOAD:
-                        Path(handle.name).unlink(missing_ok=True)
-                        raise ActionError(413, "too_large", "the file is larger than 50 MB")
-                    handle.write(chunk)
-            path = Path(handle.name)
-        elif part.name == "mapping":
-            try:
-                mapping = json.loads(await part.text() or "{}")
-            except json.JSONDecodeError:
-                raise ActionError(422, "invalid", "mapping must be a JSON object", {"mapping": "not JSON"}) from None
-            if not isinstance(mapping, dict):
-                raise ActionError(422, "invalid", "mapping must be a JSON object", {"mapping": "not an object"})
-        elif part.name == "sheet":
-            sheet = (await part.text()) or None
-    if path is None:
-        raise ActionError(422, "invalid", "no file in the upload", {"file": "required"})
-    return path, mapping, sheet
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                raise ActionError(422, "invalid", "nested multipart bodies are not accepted", {"file": "nested"})
+            if part.name == "file":
+                if path is not None:
+                    raise ActionError(422, "invalid", "send one file per import", {"file": "more than one"})
+                name = Path(part.filename or "upload.csv").name
+                suffix = "".join(Path(name).suffixes[-2:]) if name.endswith(".live_chat.json") else Path(name).suffix
+                if suffix.lower() not in (".csv", ".xlsx", ".live_chat.json", ".json", ".txt", ".tsv"):
+                    raise ActionError(422, "invalid", "only .csv, .xlsx and .live_chat.json files can be imported", {"file": "unsupported type"})
+                handle = tempfile.NamedTemporaryFile(delete=False, prefix="upload-", suffix=suffix.lower(), dir=_upload_dir(request))
+                path = Path(handle.name)
+                size = 0
+                with handle:
+                    while chunk := await part.read_chunk(1 << 16):
+                        size += len(chunk)
+                        if size > MAX_UPLOAD:
+                            raise ActionError(413, "too_large", "the file is larger than 50 MB")
+                        handle.write(chunk)
+            elif part.name in ("mapping", "options"):
+                value = _json_part((await part.read(decode=True)).decode("utf-8", "replace")[:10_000], part.name)
+                (mapping if part.name == "mapping" else options).update(value)
+            elif part.name == "sheet":
+                sheet = (await part.read(decode=True)).decode("utf-8", "replace")[:200] or None
+        if path is None:
+            raise ActionError(422, "invalid", "no file in the upload", {"file": "required"})
+        return path, mapping, _read_options(options, sheet)
+    except BaseException:
+        if path is not None:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _jsonable(value: Any) -> Any:
@@ -136,17 +186,18 @@ def _jsonable(value: Any) -> Any:
 
 
 async def import_requests(request: web.Request) -> web.Response:
-    """Import pooled requests from CSV/XLSX (``?preview=1`` shows the mapping and first rows only)."""
+    """Import pooled requests from CSV/XLSX (``?preview=1`` shows the mapping, first rows and how the file was read)."""
     who = require_role(principal(request), IMPORTERS)
     meeting_id = await _meeting(request)
-    path, mapping, sheet = await _upload(request)
+    path, mapping, options = await _upload(request)
     try:
         if request.query.get("preview") in ("1", "true"):
-            result = await preview(path, mapping or None, sheet=sheet)
+            result = await preview(path, mapping or None, options=options)
             return web.json_response(_jsonable(result))
-        imported = await import_file(path, mapping or None, sheet=sheet)
+        imported = await import_file(path, mapping or None, options=options)
     except FileImportError as exc:
-        raise ActionError(422, "invalid", str(exc)) from None
+        status = getattr(exc, "status", 422)
+        raise ActionError(status, "too_large" if status == 413 else "invalid", str(exc)) from None
     finally:
         path.unlink(missing_ok=True)
     try:
@@ -159,72 +210,8 @@ async def import_requests(request: web.Request) -> web.Response:
     async with request.app[SERVICES].engine.begin() as conn:
         await audit(conn, who, "import.file", meeting_id, {"rows": imported.total_rows, "new": new})
     return web.json_response({"rows": imported.total_rows, "imported": new, "duplicates": len(results) - new,
-                              "skipped": imported.skipped, "problems": imported.problems[:200]}, status=201)
-
-
-async def meta_verify(request: web.Request) -> web.Response:
-    """Meta's subscription handshake: echo ``hub.challenge`` when the verify token matches."""
-    settings = request.app[SERVICES].settings
-    try:
-        challenge = meta.verify_subscription(request.query, settings.meta_verify_token)
-    except meta.MetaWebhookError as exc:
-        return web.Response(status=exc.status, text=str(exc))
-    return web.Response(text=challenge)
-
-
-async def meta_receive(request: web.Request) -> web.Response:
-    """Instagram/Facebook comments, signed with X-Hub-Signature-256; routed to meetings by media/video id."""
-    settings = request.app[SERVICES].settings
-    raw = await request.read()
-    if not settings.meta_app_secret or not meta.check_signature(raw, request.headers.get("X-Hub-Signature-256"), settings.meta_app_secret):
-        log.warning("refused a Meta webhook from %s: bad signature", request.remote)
-        return web.json_response({"error": {"code": "bad_signature", "message": "X-Hub-Signature-256 does not match"}}, status=401)
-    try:
-        comments = meta.parse_webhook(raw)
-    except meta.MetaWebhookError as exc:
-        return web.json_response({"error": {"code": "bad_request", "message": str(exc)}}, status=exc.status)
-    routes = await _meta_routes(request)
-    stored = 0
-    for comment in comments:
-        target = str(comment.extra.get("media_id") or comment.extra.get("video_id") or comment.extra.get("post_id") or "")
-        meeting_id = routes.get(target)
-        if meeting_id is None:
-            log.info("Meta comment for unknown object %r ignored", target)
-            continue
-        try:
-            await request.app[SERVICES].intake.submit(meeting_id, [comment])
-        except IntakeUnavailable:
-            return web.json_response({"error": {"code": "store_unavailable", "message": "retry"}}, status=503)
-        stored += 1
-    return web.json_response({"ok": True, "stored": stored})
-
-
-async def _meta_routes(request: web.Request) -> dict[str, int]:
-    async with request.app[SERVICES].engine.connect() as conn:
-        rows = (await conn.execute(sa.select(sources).where(sources.c.kind.in_(("instagram_webhook", "facebook_webhook")), sources.c.running.is_(True)))).all()
-    return {str((r.config or {}).get("object_id", "")): r.meeting_id for r in rows}
-
-
-async def telegram_receive(request: web.Request) -> web.Response:
-    """Telegram webhook mode for a configured Telegram source."""
-    settings = request.app[SERVICES].settings
-    raw_id = request.match_info["source_id"]
-    async with request.app[SERVICES].engine.connect() as conn:
-        row = (await conn.execute(sa.select(sources).where(sources.c.id == int(raw_id), sources.c.kind == "telegram"))).first() if raw_id.isdigit() else None
-    if row is None or not settings.telegram_webhook_secret:
-        return web.json_response({"error": {"code": "not_found", "message": "no Telegram source here"}}, status=404)
-    config = row.config or {}
-    flt = telegram.DiscussionFilter(config.get("chat_id", ""), channel_post_id=config.get("channel_post_id"))
-    try:
-        comment = telegram.parse_webhook(await request.read(), request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
-                                         secret_token=settings.telegram_webhook_secret, flt=flt)
-    except telegram.WebhookAuthError:
-        return web.json_response({"error": {"code": "unauthorized", "message": "bad secret token"}}, status=401)
-    except ValueError as exc:
-        return web.json_response({"error": {"code": "bad_request", "message": str(exc)}}, status=400)
-    if comment is not None:
-        await request.app[SERVICES].intake.submit(row.meeting_id, [comment])
-    return web.json_response({"ok": True})
+                              "skipped": imported.skipped, "problems": imported.problems[:200],
+                              "detected": _jsonable(imported.detected)}, status=201)
 
 
 def setup_source_api(app: web.Application) -> None:
@@ -234,6 +221,4 @@ def setup_source_api(app: web.Application) -> None:
     r.add_post("/api/v1/meetings/{meeting_id}/sources", start_source)
     r.add_post("/api/v1/meetings/{meeting_id}/sources/{source_id}/{verb:stop|start}", source_verb)
     r.add_post("/api/v1/meetings/{meeting_id}/imports", import_requests)
-    r.add_get("/webhooks/meta", meta_verify)
-    r.add_post("/webhooks/meta", meta_receive)
-    r.add_post("/webhooks/telegram/{source_id}", telegram_receive)
+    setup_webhooks(app)

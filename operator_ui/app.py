@@ -12,7 +12,7 @@ from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
 from tyndau.live.intake import running
 from tyndau.live.labeller import Labeller
-from tyndau.live.source_manager import SourceManager
+from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_review import setup_review_api
@@ -102,7 +102,10 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             marked = await services.clock.mark_restarts(down_from)
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
-            sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health)
+            context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,
+                                    meta_ready=bool(settings.meta_app_secret))
+            sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
+                                    context=context)
             services.extra["sources"] = sources
             loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
             if settings.nlp_enabled:

@@ -88,7 +88,8 @@ def spec() -> dict[str, Any]:
             "post": {**_op("Import pooled requests (multipart: file=.csv|.xlsx|.live_chat.json, mapping=JSON, sheet)",
                            {"201": {"description": "Imported"}, "200": {"description": "Preview"}}, errors=(401, 403, 404, 413, 415, 422), tag="sources"),
                      "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
-                         "file": {"type": "string", "format": "binary"}, "mapping": {"type": "string"}, "sheet": {"type": "string"}}}}}}},
+                         "file": {"type": "string", "format": "binary"}, "mapping": {"type": "string"}, "sheet": {"type": "string"},
+                         "options": {"type": "string", "description": "JSON: {encoding?, delimiter?, header_row?, header_rows?: 1|2, date_order?: dmy|mdy} to correct what was detected"}}}}}}},
         },
         "/api/v1/meetings/{meeting_id}/problems": {
             "parameters": [mid], "get": _op("Problems of a meeting (draft and reviewed), ranked by mentions", {"200": {"description": "OK"}}, errors=(401, 404), tag="review")},
@@ -177,7 +178,7 @@ def spec() -> dict[str, Any]:
                                                          "next": {"type": "string", "nullable": True}}},
         "SourceInput": {"type": "object", "required": ["kind", "config"], "properties": {
             "kind": {"type": "string", "enum": ["youtube", "telegram", "facebook", "replay", "instagram_webhook", "facebook_webhook"]},
-            "config": {"type": "object", "description": "youtube: {url}; telegram: {token, chat_id, channel_post_id?}; facebook: {video_id, token}; replay: {path, speed}; *_webhook: {object_id}"}}},
+            "config": {"type": "object", "description": "youtube: {url}; telegram: {token, chat_id, channel_post_id?, channel_id?, mode?: polling|webhook}; facebook: {video_id, token}; replay: {path, speed}; *_webhook: {object_id}"}}},
         "Timing": {"type": "object", "required": ["segments", "totals", "rule_held"], "properties": {
             "segments": {"type": "array", "items": {"type": "object", "properties": {"phase": {"type": "string"}, "started_at": iso_dt, "ended_at": {**iso_dt, "nullable": True}, "seconds": num, "restarted": {"type": "boolean"}}}},
             "totals": {"type": "object"}, "presentation_share_of_planned": num, "rule_held": {"type": "boolean"}}},
@@ -190,7 +191,7 @@ def spec() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
-                                "hmac": {"type": "apiKey", "in": "header", "name": "X-Tyndau-Signature", "description": "sha256=<hex HMAC-SHA256 of the raw body with webhook_secret>"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
+                                "hmac": {"type": "apiKey", "in": "header", "name": "X-Tyndau-Signature", "description": "sha256=<hex HMAC-SHA256 of '<X-Tyndau-Timestamp>.<meeting id>.' + the raw body, with webhook_secret>; X-Tyndau-Timestamp (unix seconds, within 300 s) is required too. Signed comments are stored under source webhook:<source>."}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
             "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "schemas": schemas,
         },

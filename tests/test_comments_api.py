@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import time
 
 import pytest
 import socketio
@@ -28,7 +29,7 @@ async def test_webhook_stores_once_and_answers_201_then_200(client):
     assert body["duplicate"] is False and isinstance(body["id"], int)
     again = await client.post(url, json=comment(1), headers=auth)
     assert again.status == 200
-    assert await again.json() == {"id": body["id"], "duplicate": True}
+    assert await again.json() == {"id": body["id"], "duplicate": True, "result": "duplicate", "source": "vk"}
     page = await (await client.get(url, headers=auth)).json()
     assert len(page["items"]) == 1 and page["next"] is None
     item = page["items"][0]
@@ -80,20 +81,56 @@ async def test_hmac_signed_webhook(client):
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 async def test_valid_hmac_is_accepted_and_a_bad_one_refused(aiohttp_client, settings):
     from tests.conftest import make_people
+    from tyndau.operator_ui.api_comments import signature
     from tyndau.operator_ui.app import create_app
 
     app = create_app(settings.replace(webhook_secret="s3cret"))
     c = await aiohttp_client(app)
     c.people = await make_people(app)
     meeting = await create_meeting(c)
+    other = await create_meeting(c)
     url = f"/api/v1/meetings/{meeting['id']}/comments"
     raw = json.dumps(comment(1)).encode()
-    good = hmac.new(b"s3cret", raw, hashlib.sha256).hexdigest()
-    resp = await c.post(url, data=raw, headers={"Content-Type": "application/json", "X-Tyndau-Signature": f"sha256={good}"})
-    assert resp.status == 201
+    now = str(int(time.time()))
+
+    def signed(body: bytes, stamp: str = now, meeting_id: int = meeting["id"], secret: str = "s3cret") -> dict[str, str]:
+        return {"Content-Type": "application/json", "X-Tyndau-Timestamp": stamp, "X-Tyndau-Signature": signature(secret, stamp, meeting_id, body)}
+
+    resp = await c.post(url, data=raw, headers=signed(raw))
+    assert resp.status == 201 and (await resp.json())["result"] == "stored"
+    assert (await resp.json())["source"] == "webhook:vk"
+    resp = await c.post(url, data=raw, headers=signed(raw))
+    assert resp.status == 200 and (await resp.json())["result"] == "duplicate"
     tampered = raw.replace(b"vk-1", b"vk-2")
-    resp = await c.post(url, data=tampered, headers={"Content-Type": "application/json", "X-Tyndau-Signature": f"sha256={good}"})
-    assert resp.status == 401
+    assert (await c.post(url, data=tampered, headers=signed(raw) | {"Content-Type": "application/json"})).status == 401
+    # the body alone (the old scheme) is not enough
+    body_only = "sha256=" + hmac.new(b"s3cret", raw, hashlib.sha256).hexdigest()
+    resp = await c.post(url, data=raw, headers={"Content-Type": "application/json", "X-Tyndau-Signature": body_only})
+    assert resp.status == 401 and "X-Tyndau-Timestamp" in (await resp.json())["error"]["message"]
+    # a captured request replayed into another meeting, or an hour later, is refused
+    into_other = f"/api/v1/meetings/{other['id']}/comments"
+    assert (await c.post(into_other, data=raw, headers=signed(raw))).status == 401
+    stale = str(int(time.time()) - 3600)
+    resp = await c.post(url, data=raw, headers=signed(raw, stale))
+    assert resp.status == 401 and "clock" in (await resp.json())["error"]["message"]
+    # a signer claiming a platform's source lands in its own namespace and cannot suppress the real comment
+    yt = json.dumps({**comment(2), "source": "youtube", "external_id": "yt-real-1"}).encode()
+    resp = await c.post(url, data=yt, headers=signed(yt))
+    assert resp.status == 201 and (await resp.json())["source"] == "webhook:youtube"
+    real = await c.post(url, json={**comment(2), "source": "youtube", "external_id": "yt-real-1"}, headers=c.people.auth("moderator"))
+    assert real.status == 201 and (await real.json())["duplicate"] is False
+
+
+async def test_hostile_json_is_a_clear_4xx(client):
+    meeting = await create_meeting(client)
+    url = f"/api/v1/meetings/{meeting['id']}/comments"
+    auth = {**client.people.auth("moderator"), "Content-Type": "application/json"}
+    for raw in (b"[" * 100_000 + b"]" * 100_000, b'{"n": ' + b"9" * 5000 + b"}"):
+        resp = await client.post(url, data=raw, headers=auth)
+        assert resp.status == 400, raw[:20]
+    late = {**comment(1), "created_at": "9999-12-31T23:59:59-14:00"}
+    resp = await client.post(url, json=late, headers=client.people.auth("moderator"))
+    assert resp.status == 422 and "created_at" in (await resp.json())["error"]["fields"]
 
 
 async def test_unknown_meeting_is_404_and_bad_fields_422(client):

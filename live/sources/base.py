@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Awaitable, Callable, Literal, Protocol, Sequence
+from typing import Any, Awaitable, Callable, Literal, Mapping, Protocol, Sequence
 
 from tyndau.live.comments import IncomingComment, IngestResult
 
-HealthState = Literal["starting", "connected", "lagging", "down", "stopped", "finished"]
+HealthState = Literal["starting", "waiting", "connected", "lagging", "down", "stopped", "finished"]
+"""``waiting``: a push source (webhook) that is set up but has not been pushed anything yet."""
 
 CommentSink = Callable[[Sequence[IncomingComment]], Awaitable[Sequence[IngestResult]]]
 """Stores a batch durably and returns one result per comment, in order."""
@@ -16,13 +17,20 @@ CommentSink = Callable[[Sequence[IncomingComment]], Awaitable[Sequence[IngestRes
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
-    """What the console shows about a source: is it alive, and when did it last hear anything."""
+    """What the console shows about a source: is it alive, and when did it last hear anything.
+
+    ``code`` and ``params`` say why, for the console to render in the user's language
+    (``sources.code_<code>`` in ``config/i18n``); ``detail`` is the same in English, for logs and the API.
+    """
 
     state: HealthState
     last_message_at: datetime | None = None
     received: int = 0
     skipped: int = 0
     detail: str = ""
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    restarts: int = 0
 
 
 class CommentSource(Protocol):

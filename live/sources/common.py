@@ -8,13 +8,14 @@ import logging
 import os
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, HealthState, SourceHealth
+from tyndau.live.sources.health_codes import render
 from tyndau.timeutil import utcnow
 
 Clock = Callable[[], datetime]
@@ -137,14 +138,21 @@ class HealthTracker:
     last_message_at: datetime | None = None
     received: int = 0
     skipped: int = 0
-    detail: str = ""
+    code: str = "starting"
+    params: dict[str, Any] = field(default_factory=dict)
     restarts: int = 0
 
-    def set(self, state: HealthState, detail: str | None = None) -> None:
-        """Change the state (and optionally the human-readable detail)."""
+    def set(self, state: HealthState, code: str | None = None, **params: Any) -> None:
+        """Change the state and (when given) the reason code with its parameters."""
         self.state = state
-        if detail is not None:
-            self.detail = detail
+        if code is not None:
+            self.code = code
+            self.params = {k: ("" if v is None else v) for k, v in params.items()}
+
+    @property
+    def detail(self) -> str:
+        """The reason in English (logs, the API)."""
+        return render(self.code, self.params)
 
     def delivered(self, count: int, at: datetime) -> None:
         """Record that ``count`` comments were committed."""
@@ -163,6 +171,9 @@ class HealthTracker:
             received=self.received,
             skipped=self.skipped,
             detail=detail,
+            code=self.code,
+            params=dict(self.params),
+            restarts=self.restarts,
         )
 
 
@@ -190,7 +201,7 @@ async def deliver_retrying(
 ) -> Sequence[IngestResult]:
     """Deliver, retrying with back-off while the store fails: the comments stay in hand, none is lost."""
     backoff = Backoff(initial=0.5, cap=cap)
-    previous = (tracker.state, tracker.detail)
+    previous = (tracker.state, tracker.code, dict(tracker.params))
     while True:
         try:
             results = await deliver(sink, batch, tracker, clock)
@@ -199,11 +210,11 @@ async def deliver_retrying(
         except Exception as exc:  # noqa: BLE001 - any store failure is retried
             delay = backoff.next_delay()
             log.exception("sink failed; retrying in %.1f s", delay)
-            tracker.set("down", f"store unavailable ({type(exc).__name__}); retrying")
+            tracker.set("down", "store_unavailable", error=type(exc).__name__)
             await asyncio.sleep(delay)
             continue
         if backoff.attempts:
-            tracker.set(*previous)
+            tracker.set(previous[0], previous[1], **previous[2])
         return results
 
 

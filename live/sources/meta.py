@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 GRAPH_BASE = "https://graph.facebook.com/v21.0"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613})
-INSTAGRAM_FIELDS = frozenset({"live_comments", "comments"})
+INSTAGRAM_FIELDS = frozenset({"live_comments", "comments", "mentions"})
 
 
 class MetaWebhookError(ValueError):
@@ -102,34 +103,70 @@ def parse_graph_time(value: Any) -> datetime | None:
     return _unix(value)
 
 
-def _instagram(value: Mapping[str, Any], field: str, when: datetime) -> IncomingComment | None:
-    comment_id = value.get("id")
-    if comment_id is None:
-        return None
-    sender = as_mapping(value.get("from"))
+IGNORE_REASONS = {
+    "unknown_object": "the object is not an Instagram account or a Facebook Page",
+    "unknown_field": "a field Tyndau does not read (subscribe to live_comments, comments or feed)",
+    "not_a_comment": "a Page feed change that is not a comment (a post, a reaction, a share …)",
+    "mention_without_text": "an @mention notification carries no comment text",
+    "edited": "an edit: the first version is kept",
+    "no_id": "the change has no comment id",
+    "not_routed": "no running source of any meeting has this object id",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MetaEvent:
+    """One change of a webhook POST: a comment to store, a hide/unhide, or an ignore with a reason."""
+
+    action: str  # "store" | "hide" | "unhide" | "ignore"
+    platform: str  # "instagram" | "facebook" | ""
+    ref: str  # the comment id (for the webhook's answer)
+    objects: tuple[str, ...] = ()  # ids a source may be keyed by: media id, post id, video id
+    comment: IncomingComment | None = None
+    reason: str = ""
+
+
+def _instagram(value: Mapping[str, Any], field: str, when: datetime, account_id: str) -> MetaEvent:
+    comment_id = value.get("id") if value.get("id") is not None else value.get("comment_id")
     media = as_mapping(value.get("media"))
+    media_id = media.get("id") if media.get("id") is not None else value.get("media_id")
+    objects = tuple(str(v) for v in (media_id, media.get("original_media_id")) if v is not None)
+    if field == "mentions":
+        return MetaEvent("ignore", "instagram", str(comment_id or ""), objects, reason="mention_without_text")
+    if comment_id is None:
+        return MetaEvent("ignore", "instagram", "", objects, reason="no_id")
+    sender = as_mapping(value.get("from"))
     extra: dict[str, Any] = {"field": field}
-    for key, val in (("user_id", sender.get("id")), ("media_id", media.get("id")),
+    for key, val in (("user_id", sender.get("id")), ("media_id", media_id),
                      ("media_product_type", media.get("media_product_type")),
                      ("parent_id", value.get("parent_id"))):  # fmt: skip
         if val is not None:
             extra[key] = str(val)
-    return IncomingComment(
-        source="instagram",
-        external_id=str(comment_id),
-        author=clean_text(sender.get("username") or ""),
-        text=clean_text(value.get("text") or ""),
-        created_at=when,
-        kind="text",
-        extra=extra,
+    if account_id and str(sender.get("id")) == account_id:
+        extra["own"] = "account"
+    text = clean_text(value.get("text") or "")
+    comment = IncomingComment(
+        source="instagram", external_id=str(comment_id), author=clean_text(sender.get("username") or ""),
+        text=text or "💬", created_at=when, kind="text" if text else "media", extra=extra,
     )
+    return MetaEvent("store", "instagram", str(comment_id), objects, comment)
 
 
-def _facebook(value: Mapping[str, Any], when: datetime) -> IncomingComment | None:
-    if value.get("item") != "comment" or value.get("comment_id") is None:
-        return None
+def _facebook(value: Mapping[str, Any], when: datetime, page_id: str) -> MetaEvent:
+    post_id = value.get("post_id")
+    objects = tuple(str(v) for v in (post_id, as_mapping(value.get("post")).get("id"), value.get("video_id")) if v is not None)
+    if post_id is not None and "_" in str(post_id):
+        objects += (str(post_id).split("_", 1)[1],)  # the bare video/post id, as in the Live Producer
+    if value.get("item") != "comment":
+        return MetaEvent("ignore", "facebook", str(value.get("post_id") or ""), objects, reason="not_a_comment")
+    if value.get("comment_id") is None:
+        return MetaEvent("ignore", "facebook", "", objects, reason="no_id")
     comment_id = str(value["comment_id"])
     verb = value.get("verb")
+    if verb in ("hide", "unhide"):
+        return MetaEvent(verb, "facebook", comment_id, objects)
+    if verb == "edited":
+        return MetaEvent("ignore", "facebook", comment_id, objects, reason="edited")
     sender = as_mapping(value.get("from"))
     extra: dict[str, Any] = {"field": "feed", "verb": verb}
     for key in ("post_id", "parent_id"):
@@ -137,61 +174,68 @@ def _facebook(value: Mapping[str, Any], when: datetime) -> IncomingComment | Non
             extra[key] = str(value[key])
     if sender.get("id") is not None:
         extra["user_id"] = str(sender["id"])
+        if page_id and str(sender["id"]) == page_id:
+            extra["own"] = "page"
+    for key in ("photo", "video"):
+        if isinstance(value.get(key), str):
+            extra[key] = value[key]
     created = parse_graph_time(value.get("created_time")) or when
     if verb == "remove":
         extra["target_id"] = comment_id
-        return IncomingComment(
-            "facebook", f"deleted:{comment_id}", "", "", created, kind="deleted", extra=extra
-        )
-    if verb not in ("add", None):
-        return None  # "edited"/"hide": the first version is already in the feed, keyed by its id
-    return IncomingComment(
-        source="facebook",
-        external_id=comment_id,
-        author=clean_text(sender.get("name") or ""),
-        text=clean_text(value.get("message") or ""),
-        created_at=created,
-        kind="text",
-        extra=extra,
+        deleted = IncomingComment("facebook", f"deleted:{comment_id}", "", "", created, kind="deleted", extra=extra)
+        return MetaEvent("store", "facebook", comment_id, objects, deleted)
+    text = clean_text(value.get("message") or "")
+    kind = "text"
+    if not text.strip():
+        kind, text = "media", ("🖼 " + extra["photo"]) if "photo" in extra else ("🎬 " + extra["video"]) if "video" in extra else "💬"
+    comment = IncomingComment(
+        source="facebook", external_id=comment_id, author=clean_text(sender.get("name") or ""),
+        text=text, created_at=created, kind=kind, extra=extra,
     )
+    return MetaEvent("store", "facebook", comment_id, objects, comment)
 
 
-def parse_webhook(body: bytes | Mapping[str, Any], *, clock: Clock = utcnow) -> list[IncomingComment]:
-    """Comments in one webhook POST (Instagram live/regular comments, Facebook Page comments).
+def webhook_events(body: bytes | Mapping[str, Any], *, clock: Clock = utcnow) -> list[MetaEvent]:
+    """Every change in one webhook POST, each decided (Instagram comments, Facebook Page comments).
 
-    Only a body that is not a JSON object raises (:class:`MetaWebhookError`, 400); unknown objects,
-    fields and odd entries are skipped.
+    Only a body that is not a JSON object raises (:class:`MetaWebhookError`, 400).
     """
     if isinstance(body, (bytes, bytearray)):
         try:
             body = json.loads(bytes(body).decode("utf-8", "replace"))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise MetaWebhookError("body is not JSON", 400) from None
     if not isinstance(body, Mapping):
         raise MetaWebhookError("body is not a JSON object", 400)
     kind = body.get("object")
-    out: list[IncomingComment] = []
-    for entry in body.get("entry") or ():
+    out: list[MetaEvent] = []
+    entries = body.get("entry") if isinstance(body.get("entry"), list) else []
+    for entry in entries:
         if not isinstance(entry, Mapping):
             continue
         when = _unix(entry.get("time")) or clock()
+        owner = str(entry.get("id") or "")
         changes = entry.get("changes")
         if not isinstance(changes, list):
-            changes = (
-                [entry] if "field" in entry else []
-            )  # Instagram-login payloads put field/value on the entry
+            changes = [entry] if "field" in entry else []  # Instagram-login payloads put field/value on the entry
         for change in changes:
             if not isinstance(change, Mapping) or not isinstance(change.get("value"), Mapping):
                 continue
             field, value = change.get("field"), change["value"]
-            comment = None
             if kind == "instagram" and field in INSTAGRAM_FIELDS:
-                comment = _instagram(value, str(field), when)
+                out.append(_instagram(value, str(field), when, owner))
             elif kind == "page" and field == "feed":
-                comment = _facebook(value, when)
-            if comment is not None:
-                out.append(comment)
+                out.append(_facebook(value, when, owner))
+            elif kind in ("instagram", "page"):
+                out.append(MetaEvent("ignore", str(kind), str(value.get("id") or ""), reason="unknown_field"))
+            else:
+                out.append(MetaEvent("ignore", "", str(value.get("id") or ""), reason="unknown_object"))
     return out
+
+
+def parse_webhook(body: bytes | Mapping[str, Any], *, clock: Clock = utcnow) -> list[IncomingComment]:
+    """The comments (and deletions) of one webhook POST; everything else is left out."""
+    return [e.comment for e in webhook_events(body, clock=clock) if e.action == "store" and e.comment is not None]
 
 
 class GraphError(Exception):
@@ -317,19 +361,18 @@ class FacebookCommentPoller:
                     comments = await self.poll_once(session, query_since)
                 except GraphError as exc:
                     delay = self.backoff.next_delay() * (3 if exc.code in RATE_LIMIT_CODES else 1)
-                    self._tracker.set(
-                        "down", f"Graph API error {exc.status} (code {exc.code}); retry in {delay:.0f} s"
-                    )
+                    code = "rate_limited" if exc.code in RATE_LIMIT_CODES else "auth_error" if exc.code == 190 else "api_error"
+                    self._tracker.set("down", code, platform="Graph", status=exc.status, description=f"code {exc.code}", retry_in=round(delay))
                     log.warning("facebook poll: %s", exc.message)
                     await asyncio.sleep(delay)
                     continue
                 except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                     delay = self.backoff.next_delay()
-                    self._tracker.set("down", f"network error: {type(exc).__name__}; retry in {delay:.0f} s")
+                    self._tracker.set("down", "network_error", error=type(exc).__name__, retry_in=round(delay))
                     await asyncio.sleep(delay)
                     continue
                 self.backoff.reset()
-                self._tracker.set("connected", "polling comments")
+                self._tracker.set("connected", "polling", platform="Facebook")
                 fresh = [c for c in comments if c.external_id not in seen]
                 if fresh:
                     await deliver_retrying(sink, fresh, self._tracker, self.clock)

@@ -110,13 +110,13 @@ class ReplaySource:
             for i, c in enumerate(ln.comments)
             if c.external_id and c.kind != "deleted"
         }
-        self._tracker.set("connected", f"replaying {self.path.name} at ×{self.speed:g}")
+        self._tracker.set("connected", "replaying", file=self.path.name, speed=f"{self.speed:g}")
         try:
             await self._play(key, pending, sink)
         except asyncio.CancelledError:
             self._tracker.set("stopped", "stopped")
             raise
-        self._tracker.set("finished", f"replay of {self.path.name} done")
+        self._tracker.set("finished", "replay_done", file=self.path.name)
 
     async def _play(self, key: str, pending: list[ChatLine], sink: CommentSink) -> None:
         """Wait for each line's due time (recorded time / speed), then deliver every line already due."""

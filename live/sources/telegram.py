@@ -1,14 +1,16 @@
 """Telegram: comments on an akimat channel post, read by a bot in the channel's linked discussion group.
 
-Comments under a channel post live in the linked discussion group: Telegram copies the post into the
-group as an *automatic forward* (``is_automatic_forward``), and every comment is a group message in
-that forward's thread (``message_thread_id``; a direct comment also has ``reply_to_message`` = the
-forward). The bot must be a member of the group, with privacy mode off (or admin) to see plain text.
+One source runs in one mode at a time (Telegram refuses ``getUpdates`` while a webhook is set):
 
-Long polling: ``getUpdates`` with ``offset``/``timeout``/``allowed_updates=["message"]``; the next
-offset is checkpointed as ``{"offset": int, "thread_id": int | None}`` after the sink has committed.
-Webhook mode: :func:`parse_webhook` for the route the server mounts (it checks
-``X-Telegram-Bot-Api-Secret-Token``).
+* ``polling`` (default): ``getUpdates`` with ``offset``/``timeout``/``allowed_updates=["message"]``. A
+  webhook left over from this server's own webhook mode is deleted; any other one is reported.
+* ``webhook``: Telegram pushes each Update to ``/webhooks/telegram/<source id>`` with
+  ``X-Telegram-Bot-Api-Secret-Token``. With ``public_url`` set the source calls ``setWebhook`` itself;
+  it checks ``getWebhookInfo`` every minute so the console shows Telegram's delivery errors.
+
+Both modes share one :class:`DiscussionFilter` whose learnt thread is checkpointed
+(``{"offset", "thread_id", "channel_id", "group_id"}``) after the sink has committed, so a reply to
+a reply is kept across requests and restarts. The bot must be in the group with privacy mode off.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ import asyncio
 import hmac
 import json
 import logging
-from datetime import datetime, timezone
 from typing import Any, Mapping
 
 import aiohttp
 
-from tyndau.live.comments import IncomingComment
+from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,
@@ -31,8 +32,15 @@ from tyndau.live.sources.common import (
     HealthTracker,
     MemoryCheckpoint,
     as_mapping,
-    clean_text,
+    deliver,
     deliver_retrying,
+)
+from tyndau.live.sources.telegram_parse import (
+    Decision,
+    DiscussionFilter,
+    decide_update,
+    message_to_comment,
+    parse_update,
 )
 from tyndau.timeutil import utcnow
 
@@ -40,7 +48,11 @@ log = logging.getLogger(__name__)
 
 API_BASE = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MEDIA_KEYS = ("photo", "video", "animation", "voice", "audio", "video_note", "document", "sticker")
+MODES = ("polling", "webhook")
+WEBHOOK_PATH = "/webhooks/telegram/"
+WEBHOOK_ACTIVE = "webhook is active"
+__all__ = ["DiscussionFilter", "Decision", "TelegramSource", "TelegramError", "WebhookAuthError",
+           "check_secret_token", "decide_webhook", "parse_webhook", "parse_update", "message_to_comment"]
 
 
 class TelegramError(Exception):
@@ -57,116 +69,6 @@ class WebhookAuthError(Exception):
     """The webhook request did not carry our secret token."""
 
 
-def _forwarded_post_id(message: Mapping[str, Any]) -> int | None:
-    """The channel post id an automatic forward copies (``forward_origin`` or the older fields)."""
-    origin = message.get("forward_origin")
-    if isinstance(origin, Mapping) and isinstance(origin.get("message_id"), int):
-        return origin["message_id"]
-    legacy = message.get("forward_from_message_id")
-    return legacy if isinstance(legacy, int) else None
-
-
-class DiscussionFilter:
-    """Keeps the group's comments, optionally only those under one channel post; learns its thread id."""
-
-    def __init__(
-        self, chat_id: int | str, *, channel_post_id: int | None = None, thread_id: int | None = None
-    ) -> None:
-        self.chat_id = str(chat_id)
-        self.channel_post_id = channel_post_id
-        self.thread_id = thread_id
-
-    def _same_chat(self, chat: Any) -> bool:
-        if not isinstance(chat, Mapping):
-            return False
-        if str(chat.get("id")) == self.chat_id:
-            return True
-        username = chat.get("username")
-        return isinstance(username, str) and f"@{username}".lower() == self.chat_id.lower()
-
-    def accept(self, message: Mapping[str, Any]) -> bool:
-        """Is this message a comment we want (not the forwarded post itself, not another thread)?"""
-        if not self._same_chat(message.get("chat")):
-            return False
-        if message.get("is_automatic_forward"):
-            if self.channel_post_id is not None and _forwarded_post_id(message) == self.channel_post_id:
-                self.thread_id = message.get("message_id")
-            return False
-        if self.channel_post_id is None and self.thread_id is None:
-            return True
-        reply = message.get("reply_to_message")
-        if isinstance(reply, Mapping) and reply.get("is_automatic_forward"):
-            if self.channel_post_id is not None and _forwarded_post_id(reply) == self.channel_post_id:
-                self.thread_id = reply.get("message_id")
-        thread = message.get("message_thread_id")
-        return self.thread_id is not None and thread == self.thread_id
-
-
-def _author(message: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    sender_chat = message.get("sender_chat")
-    user = message.get("from")
-    extra: dict[str, Any] = {}
-    if isinstance(sender_chat, Mapping):
-        extra["sender_chat_id"] = sender_chat.get("id")
-        name = clean_text(sender_chat.get("title") or sender_chat.get("username") or "")
-        return name, extra
-    if not isinstance(user, Mapping):
-        return "", extra
-    extra["user_id"] = user.get("id")
-    if user.get("username"):
-        extra["username"] = clean_text(user["username"])
-    name = " ".join(clean_text(user.get(k) or "") for k in ("first_name", "last_name")).strip()
-    return name, extra
-
-
-def message_to_comment(message: Mapping[str, Any]) -> IncomingComment | None:
-    """A group message as a comment; service messages (joins, pins) and bots' messages give None."""
-    media = next((k for k in MEDIA_KEYS if k in message), None)
-    text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
-    sticker = message.get("sticker") if isinstance(message.get("sticker"), Mapping) else None
-    if not isinstance(text, str):
-        if media is None:
-            return None
-        text = sticker.get("emoji", "") if sticker else ""
-    user = message.get("from")
-    if isinstance(user, Mapping) and user.get("is_bot") and not message.get("sender_chat"):
-        return None
-    chat = as_mapping(message.get("chat"))
-    chat_id, message_id = chat.get("id"), message.get("message_id")
-    if chat_id is None or not isinstance(message_id, int):
-        return None
-    author, extra = _author(message)
-    extra.update({"chat_id": chat_id, "message_id": message_id})
-    if isinstance(message.get("message_thread_id"), int):
-        extra["thread_id"] = message["message_thread_id"]
-    reply = message.get("reply_to_message")
-    if isinstance(reply, Mapping) and isinstance(reply.get("message_id"), int):
-        extra["reply_to"] = reply["message_id"]
-    if media:
-        extra["media"] = media
-    try:
-        created = datetime.fromtimestamp(int(message.get("date", 0)), tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):
-        created = utcnow()
-    return IncomingComment(
-        source="telegram",
-        external_id=f"{chat_id}:{message_id}",
-        author=author,
-        text=clean_text(text),
-        created_at=created,
-        kind="sticker" if sticker is not None and media == "sticker" else "text",
-        extra=extra,
-    )
-
-
-def parse_update(update: Mapping[str, Any], flt: DiscussionFilter) -> IncomingComment | None:
-    """One Update object: its ``message`` as a comment if the filter keeps it."""
-    message = update.get("message") if isinstance(update, Mapping) else None
-    if not isinstance(message, Mapping) or not flt.accept(message):
-        return None
-    return message_to_comment(message)
-
-
 def check_secret_token(header_value: str | None, secret_token: str) -> bool:
     """Constant-time comparison of ``X-Telegram-Bot-Api-Secret-Token`` with our secret."""
     if not secret_token or header_value is None:
@@ -174,72 +76,47 @@ def check_secret_token(header_value: str | None, secret_token: str) -> bool:
     return hmac.compare_digest(header_value.encode("utf-8"), secret_token.encode("utf-8"))
 
 
-def parse_webhook(
-    raw_body: bytes, header_value: str | None, *, secret_token: str, flt: DiscussionFilter
-) -> IncomingComment | None:
-    """Webhook mode: check the secret header, then parse one Update body.
-
-    Raises :class:`WebhookAuthError` (answer 401) or ``ValueError`` for a body that is not JSON
-    (answer 400). None means "nothing for the feed" (answer 200 so Telegram does not retry).
-    """
+def _update(raw_body: bytes, header_value: str | None, secret_token: str) -> dict[str, Any]:
     if not check_secret_token(header_value, secret_token):
         raise WebhookAuthError("bad or missing secret token")
     try:
         update = json.loads(raw_body.decode("utf-8", "replace"))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ValueError(f"update is not JSON: {exc}") from None
     if not isinstance(update, dict):
         raise ValueError("update is not a JSON object")
-    return parse_update(update, flt)
+    return update
 
 
-class TelegramSource:
-    """Long-polls ``getUpdates`` and delivers the discussion group's comments."""
+def decide_webhook(raw_body: bytes, header_value: str | None, *, secret_token: str, flt: DiscussionFilter) -> Decision:
+    """Webhook mode: check the secret header, then decide one Update body.
 
-    name = "telegram"
+    Raises :class:`WebhookAuthError` (answer 401) or ``ValueError`` for a body that is not a JSON
+    object (answer 400).
+    """
+    return decide_update(_update(raw_body, header_value, secret_token), flt)
 
-    def __init__(
-        self,
-        token: str,
-        chat_id: int | str,
-        api_base: str = API_BASE,
-        *,
-        channel_post_id: int | None = None,
-        thread_id: int | None = None,
-        checkpoint: Checkpoint | None = None,
-        poll_timeout: int = 30,
-        limit: int = 100,
-        backoff: Backoff | None = None,
-        session: aiohttp.ClientSession | None = None,
-        clock: Clock = utcnow,
-    ) -> None:
+
+def parse_webhook(
+    raw_body: bytes, header_value: str | None, *, secret_token: str, flt: DiscussionFilter
+) -> IncomingComment | None:
+    """Like :func:`decide_webhook`, returning only the comment (None: nothing for the feed)."""
+    return decide_webhook(raw_body, header_value, secret_token=secret_token, flt=flt).comment
+
+
+class BotApi:
+    """The few Bot API methods a source calls; the token never appears in errors or logs."""
+
+    def __init__(self, token: str, api_base: str, session: aiohttp.ClientSession) -> None:
         self._token = token
         self.api_base = api_base.rstrip("/")
-        self.filter = DiscussionFilter(chat_id, channel_post_id=channel_post_id, thread_id=thread_id)
-        self.checkpoint: Checkpoint = checkpoint or MemoryCheckpoint()
-        self.poll_timeout = poll_timeout
-        self.limit = limit
-        self.backoff = backoff or Backoff(initial=1.0, cap=60.0)
-        self._session = session
-        self.clock = clock
-        self._tracker = HealthTracker()
+        self.session = session
 
-    def health(self) -> SourceHealth:
-        """connected while getUpdates answers; down (with the reason) while it fails."""
-        return self._tracker.snapshot()
-
-    async def get_updates(self, session: aiohttp.ClientSession, offset: int | None) -> list[dict[str, Any]]:
-        """One ``getUpdates`` call; raises :class:`TelegramError` for an error answer."""
-        body: dict[str, Any] = {
-            "timeout": self.poll_timeout,
-            "limit": self.limit,
-            "allowed_updates": ["message"],
-        }
-        if offset is not None:
-            body["offset"] = offset
-        url = f"{self.api_base}/bot{self._token}/getUpdates"
-        timeout = aiohttp.ClientTimeout(total=self.poll_timeout + 15, sock_connect=10)
-        async with session.post(url, json=body, timeout=timeout) as resp:
+    async def call(self, method: str, body: Mapping[str, Any], *, timeout: float = 30.0) -> Any:
+        """POST one method with a JSON body; its ``result``, or :class:`TelegramError`."""
+        url = f"{self.api_base}/bot{self._token}/{method}"
+        limits = aiohttp.ClientTimeout(total=timeout, sock_connect=10)
+        async with self.session.post(url, json=dict(body), timeout=limits) as resp:
             try:
                 data = await resp.json(content_type=None)
             except (ValueError, aiohttp.ContentTypeError):
@@ -252,61 +129,243 @@ class TelegramSource:
             raise TelegramError(
                 int(data.get("error_code") or resp.status),
                 str(data.get("description") or "error"),
-                float(retry) if isinstance(retry, (int, float)) else None,
+                float(retry) if isinstance(retry, (int, float)) and not isinstance(retry, bool) else None,
             )
-        result = data.get("result")
-        return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
+        return data.get("result")
+
+
+class TelegramSource:
+    """One bot reading one discussion group, by long polling or by webhook (never both)."""
+
+    name = "telegram"
+
+    def __init__(
+        self,
+        token: str,
+        chat_id: int | str,
+        api_base: str = API_BASE,
+        *,
+        mode: str = "polling",
+        webhook_url: str | None = None,
+        secret_token: str = "",
+        channel_post_id: int | None = None,
+        channel_id: int | str | None = None,
+        thread_id: int | None = None,
+        checkpoint: Checkpoint | None = None,
+        poll_timeout: int = 30,
+        limit: int = 100,
+        check_interval: float = 60.0,
+        backoff: Backoff | None = None,
+        session: aiohttp.ClientSession | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        self._token = token
+        self.api_base = api_base.rstrip("/")
+        self.mode = mode
+        self.webhook_url = webhook_url
+        self._secret = secret_token
+        self.filter = DiscussionFilter(chat_id, channel_post_id=channel_post_id, thread_id=thread_id, channel_id=channel_id)
+        self.checkpoint: Checkpoint = checkpoint or MemoryCheckpoint()
+        self.poll_timeout = poll_timeout
+        self.limit = limit
+        self.check_interval = check_interval
+        self.backoff = backoff or Backoff(initial=1.0, cap=60.0)
+        self._session = session
+        self.clock = clock
+        self._tracker = HealthTracker()
+        self._offset: int | None = None
+        self._sink: CommentSink | None = None
+        self._saved: dict[str, Any] | None = None
+        self._save_lock = asyncio.Lock()
+        self._pushes = 0
+
+    def health(self) -> SourceHealth:
+        """connected while updates arrive (polled or pushed); waiting / down with the reason."""
+        return self._tracker.snapshot()
+
+    @property
+    def ready(self) -> bool:
+        """Can pushes be taken now (webhook mode, running)?"""
+        return self.mode == "webhook" and self._sink is not None
 
     async def run(self, sink: CommentSink) -> None:
-        """Poll until cancelled; resume from the checkpointed offset."""
+        """Poll, or serve pushes, until cancelled; resume from the checkpoint."""
         state = await self.checkpoint.load() or {}
-        offset = state.get("offset") if isinstance(state.get("offset"), int) else None
-        if self.filter.thread_id is None and isinstance(state.get("thread_id"), int):
-            self.filter.thread_id = state["thread_id"]
+        self._offset = state.get("offset") if isinstance(state.get("offset"), int) else None
+        self.filter.restore(state)
+        self._saved = self._state()
         session = self._session or aiohttp.ClientSession()
+        api = BotApi(self._token, self.api_base, session)
         try:
-            while True:
-                started = asyncio.get_running_loop().time()
-                try:
-                    updates = await self.get_updates(session, offset)
-                except TelegramError as exc:
-                    await self._pause(exc.retry_after, f"Bot API error {exc.status}: {exc.description}")
-                    continue
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                    await self._pause(None, f"network error: {type(exc).__name__}")
-                    continue
-                self.backoff.reset()
-                self._tracker.set("connected", "polling getUpdates")
-                if not updates:
-                    if asyncio.get_running_loop().time() - started < 0.5:
-                        await asyncio.sleep(1.0)  # a server that ignores ``timeout`` must not make us spin
-                    continue
-                comments = []
-                for update in updates:
-                    try:
-                        comment = parse_update(update, self.filter)
-                    except Exception:  # noqa: BLE001 - one odd update must not stop the feed
-                        log.exception("telegram: unreadable update %s", update.get("update_id"))
-                        self._tracker.skipped += 1
-                        continue
-                    if comment is not None:
-                        comments.append(comment)
-                ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
-                if comments:
-                    await deliver_retrying(sink, comments, self._tracker, self.clock)
-                if ids:
-                    offset = max(ids) + 1
-                    await self.checkpoint.save({"offset": offset, "thread_id": self.filter.thread_id})
+            if self.mode == "webhook":
+                self._sink = sink
+                await self._watch_webhook(api)
+            else:
+                await self._poll(api, sink)
         except asyncio.CancelledError:
             self._tracker.set("stopped", "stopped")
             raise
         finally:
+            self._sink = None
             if self._session is None:
                 await session.close()
 
-    async def _pause(self, retry_after: float | None, detail: str) -> None:
-        """Wait as Telegram asks (429 ``retry_after``) or with back-off; the token never appears here."""
-        delay = retry_after if retry_after is not None else self.backoff.next_delay()
-        log.warning("telegram: %s; retrying in %.1f s", detail, delay)
-        self._tracker.set("down", f"{detail}; retrying in {delay:.0f} s")
+    def _state(self) -> dict[str, Any]:
+        return {"offset": self._offset, **self.filter.state()}
+
+    async def _save(self) -> None:
+        async with self._save_lock:
+            state = self._state()
+            if state != self._saved:
+                await self.checkpoint.save(state)
+                self._saved = state
+
+    # -- long polling -------------------------------------------------------------------------
+
+    async def get_updates(self, api: BotApi) -> list[dict[str, Any]]:
+        """One ``getUpdates`` call from the current offset."""
+        body: dict[str, Any] = {"timeout": self.poll_timeout, "limit": self.limit, "allowed_updates": ["message"]}
+        if self._offset is not None:
+            body["offset"] = self._offset
+        result = await api.call("getUpdates", body, timeout=self.poll_timeout + 15)
+        return [u for u in result if isinstance(u, dict)] if isinstance(result, list) else []
+
+    async def _poll(self, api: BotApi, sink: CommentSink) -> None:
+        while True:
+            started = asyncio.get_running_loop().time()
+            try:
+                updates = await self.get_updates(api)
+            except TelegramError as exc:
+                if exc.status == 409 and WEBHOOK_ACTIVE in exc.description:
+                    if await self._drop_own_webhook(api):
+                        continue
+                await self._pause(exc)
+                continue
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                await self._pause_network(exc)
+                continue
+            self.backoff.reset()
+            self._tracker.set("connected", "polling", platform="Telegram")
+            if not updates:
+                if asyncio.get_running_loop().time() - started < 0.5:
+                    await asyncio.sleep(1.0)  # a server that ignores ``timeout`` must not make us spin
+                continue
+            comments = []
+            for update in updates:
+                try:
+                    decision = decide_update(update, self.filter)
+                except Exception:  # noqa: BLE001 - one odd update must not stop the feed
+                    log.exception("telegram: unreadable update %s", update.get("update_id"))
+                    decision = Decision(None, "unreadable")
+                if decision.comment is not None:
+                    comments.append(decision.comment)
+                else:
+                    self._tracker.skipped += 1
+                    log.debug("telegram: update %s ignored: %s", update.get("update_id"), decision.reason)
+            ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
+            if comments:
+                await deliver_retrying(sink, comments, self._tracker, self.clock)
+            if ids:
+                self._offset = max(ids) + 1
+            await self._save()
+
+    async def _drop_own_webhook(self, api: BotApi) -> bool:
+        """Delete a webhook this server set (an earlier webhook mode); True when it was ours."""
+        try:
+            info = as_mapping(await api.call("getWebhookInfo", {}))
+            url = str(info.get("url") or "")
+            own = bool(url) and (url == self.webhook_url or (self.webhook_url is not None and WEBHOOK_PATH in url
+                                 and url.split(WEBHOOK_PATH)[0] == self.webhook_url.split(WEBHOOK_PATH)[0]))
+            if own:
+                await api.call("deleteWebhook", {"drop_pending_updates": False})
+                log.warning("telegram: deleted this server's own webhook %s to poll instead", url)
+                return True
+            self._tracker.set("down", "telegram_webhook_active", url=url)
+        except (TelegramError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            log.warning("telegram: could not inspect the webhook: %s", exc)
+        return False
+
+    async def _pause(self, exc: TelegramError) -> None:
+        """Wait as Telegram asks (429 ``retry_after``) or with back-off, saying why."""
+        delay = exc.retry_after if exc.retry_after is not None else self.backoff.next_delay()
+        retry_in = max(0, round(delay))
+        if exc.status == 409 and WEBHOOK_ACTIVE in exc.description:
+            if self._tracker.code != "telegram_webhook_active":
+                self._tracker.set("down", "telegram_webhook_active", url="")
+        elif exc.status == 409:
+            self._tracker.set("down", "telegram_conflict", description=exc.description, retry_in=retry_in)
+        elif exc.status == 429:
+            self._tracker.set("down", "rate_limited", platform="Telegram", retry_in=retry_in)
+        elif exc.status in (401, 403, 404):
+            self._tracker.set("down", "auth_error", platform="Telegram", status=exc.status, description=exc.description, retry_in=retry_in)
+        else:
+            self._tracker.set("down", "api_error", platform="Telegram", status=exc.status, description=exc.description, retry_in=retry_in)
+        log.warning("telegram: %s; retrying in %.1f s", exc, delay)
         await asyncio.sleep(delay)
+
+    async def _pause_network(self, exc: BaseException) -> None:
+        delay = self.backoff.next_delay()
+        self._tracker.set("down", "network_error", error=type(exc).__name__, retry_in=round(delay))
+        log.warning("telegram: network error %s; retrying in %.1f s", type(exc).__name__, delay)
+        await asyncio.sleep(delay)
+
+    # -- webhook mode ---------------------------------------------------------------------------
+
+    async def _watch_webhook(self, api: BotApi) -> None:
+        """Set the webhook (when our public URL is known) and report what Telegram says of it."""
+        if not self._secret:
+            self._tracker.set("down", "push_not_configured", platform="Telegram", setting="telegram_webhook_secret")
+        while True:
+            try:
+                info = as_mapping(await api.call("getWebhookInfo", {}))
+                if self._secret and self.webhook_url and info.get("url") != self.webhook_url:
+                    await api.call("setWebhook", {"url": self.webhook_url, "secret_token": self._secret,
+                                                  "allowed_updates": ["message"]})
+                    log.info("telegram: webhook set to %s", self.webhook_url)
+                    info = as_mapping(await api.call("getWebhookInfo", {}))
+            except TelegramError as exc:
+                await self._pause(exc)
+                continue
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                await self._pause_network(exc)
+                continue
+            self.backoff.reset()
+            if self._secret:
+                self._report_webhook(info)
+            await asyncio.sleep(self.check_interval)
+
+    def _report_webhook(self, info: Mapping[str, Any]) -> None:
+        url = str(info.get("url") or "")
+        expected = self.webhook_url or f"https://<public host>{WEBHOOK_PATH}<source id>"
+        error_at = info.get("last_error_date")
+        last = self._tracker.last_message_at
+        if not url:
+            self._tracker.set("down", "telegram_webhook_missing", url=expected)
+        elif self.webhook_url and url != self.webhook_url:
+            self._tracker.set("down", "telegram_webhook_other", url=url)
+        elif isinstance(error_at, int) and (last is None or error_at > last.timestamp()) and info.get("last_error_message"):
+            self._tracker.set("down", "telegram_webhook_error", message=str(info["last_error_message"])[:300],
+                              pending=info.get("pending_update_count", 0))
+        elif self._pushes:
+            self._tracker.set("connected", "push_receiving", platform="Telegram")
+        else:
+            self._tracker.set("waiting", "telegram_webhook_set", url=url)
+
+    async def push(self, raw_body: bytes, header_value: str | None) -> tuple[Decision, IngestResult | None]:
+        """One pushed Update: check the secret, decide, store a comment; the result once durable.
+
+        Raises :class:`WebhookAuthError`, ``ValueError`` (not JSON) or whatever the store raises.
+        """
+        decision = decide_webhook(raw_body, header_value, secret_token=self._secret, flt=self.filter)
+        self._pushes += 1
+        result = None
+        if decision.comment is not None and self._sink is not None:
+            [result] = await deliver(self._sink, [decision.comment], self._tracker, self.clock)
+        elif decision.comment is None:
+            self._tracker.skipped += 1
+        if self._tracker.state in ("waiting", "starting") or self._tracker.code == "telegram_webhook_error":
+            self._tracker.set("connected", "push_receiving", platform="Telegram")
+        await self._save()
+        return decision, result

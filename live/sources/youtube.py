@@ -120,9 +120,9 @@ class YouTubeLiveSource:
         if self._running and self._tracker.state in ("connected", "lagging", "starting"):
             quiet = time.monotonic() - self._last_activity
             if quiet > self.lag_after:
-                self._tracker.set("lagging", f"no message for {int(quiet)} s; {self.last_output()}")
+                self._tracker.set("lagging", "ytdlp_quiet", seconds=int(quiet), output=self.last_output())
             elif self._tracker.state == "lagging":
-                self._tracker.set("connected", "yt-dlp running")
+                self._tracker.set("connected", "ytdlp_running")
         return self._tracker.snapshot()
 
     def last_output(self) -> str:
@@ -138,7 +138,7 @@ class YouTubeLiveSource:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         state = await self.checkpoint.load() or {}
         if state.get("finished"):
-            self._tracker.set("finished", "stream ended (checkpoint)")
+            self._tracker.set("finished", "stream_over_checkpoint")
             return
         self._run_no = int(state.get("run", 0) or 0)
         try:
@@ -152,19 +152,17 @@ class YouTubeLiveSource:
                 code, replay = await self._run_once(sink)
                 if code == 0 and replay:
                     await self._save(self._position, finished=True)
-                    self._tracker.set("finished", "stream over: full replay downloaded")
+                    self._tracker.set("finished", "stream_over")
                     return
                 restarts += 1
                 self._tracker.restarts = restarts
                 if self._run_delivered:
                     self.backoff.reset()  # that run was healthy: start the back-off again
                 if self.max_restarts is not None and restarts > self.max_restarts:
-                    self._tracker.set("down", f"yt-dlp exited ({code}); giving up: {self.last_output()}")
+                    self._tracker.set("down", "ytdlp_gave_up", exit=code, output=self.last_output())
                     return
                 delay = self.backoff.next_delay()
-                self._tracker.set(
-                    "down", f"yt-dlp exited ({code}); restart in {delay:.0f} s: {self.last_output()}"
-                )
+                self._tracker.set("down", "ytdlp_restarting", exit=code, retry_in=round(delay), output=self.last_output())
                 await asyncio.sleep(delay)
         except asyncio.CancelledError:
             self._tracker.set("stopped", "stopped")
@@ -218,7 +216,7 @@ class YouTubeLiveSource:
         self._running = True
         self._last_activity = time.monotonic()
         last_bytes = time.monotonic()
-        self._tracker.set("starting", f"yt-dlp started (pid {proc.pid})")
+        self._tracker.set("starting", "ytdlp_started", pid=proc.pid)
         reader = asyncio.create_task(self._read_output(proc))
         waiter = asyncio.create_task(proc.wait())
         follower = JsonLinesFollower(path)
@@ -300,7 +298,7 @@ class YouTubeLiveSource:
         if comments:
             self._last_activity = time.monotonic()
             if self._running:
-                self._tracker.set("connected", "yt-dlp running")
+                self._tracker.set("connected", "ytdlp_running")
         await self._save(self._position, finished=False)
 
     async def _save(self, position: FollowPosition, *, finished: bool) -> None:

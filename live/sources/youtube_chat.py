@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.common import Clock, clean_text
+from tyndau.live.sources.youtube_text import _label, _str, link_target, run_text, text_of  # noqa: F401 - re-exported
 from tyndau.timeutil import utcnow
 
 MAX_LINE_BYTES = 1 << 20
@@ -40,6 +41,8 @@ RENDERER_KINDS = {
 ITEM_ACTIONS = {"addChatItemAction": "item", "replaceChatItemAction": "replacementItem"}
 DELETE_ONE = ("markChatItemAsDeletedAction", "removeChatItemAction")
 DELETE_AUTHOR = ("markChatItemsByAuthorAsDeletedAction", "removeChatItemByAuthorAction")
+BANNER = "addBannerToLiveChatCommand"
+"""The pinned message shown above the chat: its contents are an ordinary text message renderer."""
 
 
 class MalformedLine(ValueError):
@@ -117,48 +120,6 @@ def _excerpt(text: str, limit: int = 120) -> str:
     return clean_text(text[:limit])
 
 
-def _str(value: Any) -> str:
-    return clean_text(value) if isinstance(value, (str, int, float)) else ""
-
-
-def text_of(node: Any) -> str:
-    """The text of a YouTube text node: ``simpleText`` or ``runs`` (text and emoji runs)."""
-    if not isinstance(node, Mapping):
-        return ""
-    if "simpleText" in node:
-        return _str(node.get("simpleText"))
-    runs = node.get("runs")
-    if not isinstance(runs, list):
-        return ""
-    return "".join(run_text(run) for run in runs)
-
-
-def run_text(run: Any) -> str:
-    """One run: its text, or for an emoji the unicode character, else its first shortcut."""
-    if not isinstance(run, Mapping):
-        return ""
-    if "text" in run:
-        return _str(run.get("text"))
-    emoji = run.get("emoji")
-    if not isinstance(emoji, Mapping):
-        return ""
-    emoji_id = _str(emoji.get("emojiId"))
-    if emoji_id and not emoji.get("isCustomEmoji") and not emoji_id.isascii():
-        return emoji_id
-    shortcuts = emoji.get("shortcuts")
-    if isinstance(shortcuts, list) and shortcuts and isinstance(shortcuts[0], str):
-        return clean_text(shortcuts[0])
-    return _label(emoji.get("image")) or emoji_id
-
-
-def _label(node: Any) -> str:
-    if not isinstance(node, Mapping):
-        return ""
-    data = node.get("accessibility", {})
-    data = data.get("accessibilityData", {}) if isinstance(data, Mapping) else {}
-    return _str(data.get("label")) if isinstance(data, Mapping) else ""
-
-
 def _usec_time(value: Any) -> datetime | None:
     try:
         usec = int(value)
@@ -176,13 +137,18 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _badges(renderer: Mapping[str, Any]) -> list[str]:
-    out = []
+def _badges(renderer: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The author's badge names, and whether one is the channel owner's (the page's own message)."""
+    out, owner = [], False
     for badge in renderer.get("authorBadges") or ():
         inner = badge.get("liveChatAuthorBadgeRenderer") if isinstance(badge, Mapping) else None
-        if isinstance(inner, Mapping) and isinstance(inner.get("tooltip"), str):
+        if not isinstance(inner, Mapping):
+            continue
+        if isinstance(inner.get("tooltip"), str):
             out.append(clean_text(inner["tooltip"]))
-    return out
+        icon = inner.get("icon")
+        owner = owner or (isinstance(icon, Mapping) and icon.get("iconType") == "OWNER")
+    return out, owner
 
 
 class ChatParser:
@@ -246,7 +212,7 @@ class ChatParser:
                 raise MalformedLine("replayChatItemAction without an actions list")
             actions = wrapper["actions"]
             offset = _int_or_none(wrapper.get("videoOffsetTimeMsec", obj.get("videoOffsetTimeMsec")))
-        elif any(k in obj for k in (*ITEM_ACTIONS, *DELETE_ONE, *DELETE_AUTHOR)):
+        elif any(k in obj for k in (*ITEM_ACTIONS, *DELETE_ONE, *DELETE_AUTHOR, BANNER)):
             actions, offset = [obj], _int_or_none(obj.get("videoOffsetTimeMsec"))
         else:
             raise MalformedLine("not a yt-dlp live_chat action")
@@ -285,6 +251,14 @@ class ChatParser:
                 out.append(comment)
         elif name in DELETE_ONE or name in DELETE_AUTHOR:
             out.append(self._deletion(name, body, base))
+        elif name == BANNER:
+            banner = body.get("bannerRenderer", {}).get("liveChatBannerRenderer") if isinstance(body.get("bannerRenderer"), dict) else None
+            contents = banner.get("contents") if isinstance(banner, dict) else None
+            comment = self._item(contents, {**base, "pinned": True}, ignored) if isinstance(contents, dict) else None
+            if comment is None:
+                ignored.append(name)
+            else:
+                out.append(comment)
         else:
             ignored.append(name)
 
@@ -305,9 +279,11 @@ class ChatParser:
         channel = _str(renderer.get("authorExternalChannelId"))
         if channel:
             extra["author_channel_id"] = channel
-        badges = _badges(renderer)
+        badges, owner = _badges(renderer)
         if badges:
             extra["badges"] = badges
+        if owner:
+            extra["own"] = "channel_owner"
         text = text_of(renderer.get("message"))
         if kind in ("paid", "sticker"):
             extra["amount"] = text_of(renderer.get("purchaseAmountText"))

@@ -6,6 +6,13 @@ keeps only the last ``-offset``), ``limit`` is 1-100, ``timeout`` long-polls unt
 ``allowed_updates`` is a JSON-serialised list that is remembered for later calls. Answers are
 ``{"ok": true, "result": [Update]}`` or ``{"ok": false, "error_code", "description", "parameters"?}``
 with the matching HTTP status. ``fail_next`` queues error answers (e.g. 429 with ``retry_after``).
+
+Webhooks as Telegram runs them: ``setWebhook`` (``url``, ``secret_token``, ``allowed_updates``),
+``deleteWebhook``, ``getWebhookInfo`` (``url``, ``pending_update_count``, ``last_error_date``,
+``last_error_message``); while a webhook is set ``getUpdates`` answers 409 "Conflict: can't use
+getUpdates method while webhook is active". :meth:`FakeBotApi.deliver` POSTs an update to the webhook
+with ``X-Telegram-Bot-Api-Secret-Token`` and records a non-2xx answer as Telegram's last error. Unlike
+Telegram, the fake accepts ``http://127.0.0.1`` URLs so tests run without TLS.
 """
 
 from __future__ import annotations
@@ -92,6 +99,9 @@ class FakeBotApi:
         self.requests: list[dict[str, Any]] = []
         self.faults: deque[tuple[int, dict[str, Any]]] = deque()
         self.allowed_updates: list[str] | None = None
+        self.webhook: dict[str, Any] = {}
+        self.webhook_error: tuple[int, str] | None = None
+        self.answers: list[tuple[int, Any]] = []
         self._arrived = asyncio.Event()
 
     def app(self) -> web.Application:
@@ -135,8 +145,13 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
-        if request.match_info["method"].lower() != "getupdates":
+        method = request.match_info["method"].lower()
+        if method in ("setwebhook", "deletewebhook", "getwebhookinfo"):
+            return await self._webhook_method(method, await self._params(request))
+        if method != "getupdates":
             return self._error(404, "Not Found")
+        if self.webhook.get("url"):
+            return self._error(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
         try:
             params = await self._params(request)
             offset = int(params["offset"]) if params.get("offset") is not None else None
@@ -169,6 +184,45 @@ class FakeBotApi:
                 pass
             ready = self._ready(offset, limit)
         return web.json_response({"ok": True, "result": ready})
+
+    async def _webhook_method(self, method: str, params: dict[str, Any]) -> web.Response:
+        self.requests.append({"method": method, **params})
+        if method == "setwebhook":
+            url = str(params.get("url") or "")
+            if url and not url.startswith(("https://", "http://127.0.0.1")):
+                return self._error(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+            allowed = params.get("allowed_updates")
+            self.webhook = {"url": url, "secret_token": params.get("secret_token") or "",
+                            "allowed_updates": json.loads(allowed) if isinstance(allowed, str) else allowed}
+            return web.json_response({"ok": True, "result": True, "description": "Webhook was set"})
+        if method == "deletewebhook":
+            self.webhook = {}
+            return web.json_response({"ok": True, "result": True, "description": "Webhook was deleted"})
+        info: dict[str, Any] = {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                                "pending_update_count": len(self.updates) if self.webhook else 0}
+        if self.webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self.webhook_error
+        if self.webhook.get("allowed_updates"):
+            info["allowed_updates"] = self.webhook["allowed_updates"]
+        return web.json_response({"ok": True, "result": info})
+
+    async def deliver(self, update: dict[str, Any], *, secret: str | None = None) -> tuple[int, Any]:
+        """POST one update to the webhook as Telegram does; returns (status, JSON answer)."""
+        import time
+
+        import aiohttp
+
+        headers = {"Content-Type": "application/json"}
+        token = self.webhook.get("secret_token") if secret is None else secret
+        if token:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = token
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.webhook["url"], data=json.dumps(update), headers=headers) as resp:
+                body = await resp.json(content_type=None)
+                if resp.status >= 300:
+                    self.webhook_error = (int(time.time()), f"Wrong response from the webhook: {resp.status} {resp.reason}")
+                self.answers.append((resp.status, body))
+                return resp.status, body
 
     def _confirm(self, offset: int | None) -> None:
         if offset is None:

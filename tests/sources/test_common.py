@@ -57,11 +57,11 @@ def test_clean_text_only_fixes_what_cannot_be_stored():
 
 async def test_deliver_retrying_keeps_the_batch_until_the_store_is_back():
     sink = RecordingSink(fail_times=3)
-    tracker = HealthTracker(state="connected", detail="ok")
+    tracker = HealthTracker(state="connected", code="polling", params={"platform": "ok"})
     batch = [IncomingComment("webhook:x", "1", "a", "t", utcnow())]
     results = await deliver_retrying(sink, batch, tracker, cap=0.01)
     assert [r.duplicate for r in results] == [False] and sink.calls == 4
-    assert (tracker.state, tracker.detail, tracker.received) == ("connected", "ok", 1)
+    assert (tracker.state, tracker.code, tracker.detail, tracker.received) == ("connected", "polling", "polling ok", 1)
 
 
 def test_chunks():

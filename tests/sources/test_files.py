@@ -20,7 +20,8 @@ from tyndau.live.sources.files import (
     preview,
     resolve_mapping,
 )
-from tyndau.live.sources.tables import UnsupportedFileError, decode_bytes, sniff_delimiter
+from tyndau.live.sources.encodings import detect_encoding
+from tyndau.live.sources.tables import UnsupportedFileError, sniff_delimiter
 
 CHAT = Path("/work/shared/data/chat/chatreplay_49msgs.live_chat.json")
 MAPPING = {
@@ -211,10 +212,10 @@ async def test_bad_files(tmp_path: Path):
 
 
 def test_decode_and_sniff_helpers():
-    assert decode_bytes("a;б\n".encode("cp1251"))[1] == "cp1251"
-    assert decode_bytes(b"plain ascii")[1] == "utf-8"
-    assert sniff_delimiter('a,"b;c",d\n1,"2;3",4\n') == ","
-    assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
+    assert detect_encoding("a;б\n".encode("cp1251")).value == "cp1251"
+    assert detect_encoding(b"plain ascii").value == "utf-8"
+    assert sniff_delimiter('a,"b;c",d\n1,"2;3",4\n')[0] == ","
+    assert sniff_delimiter("a\tb\n1\t2\n")[0] == "\t"
     assert parse_when("2026-11-21T10:00:00+05:00") == datetime(2026, 11, 21, 5, tzinfo=timezone.utc)
     assert parse_when("garbage") is None and parse_when(None) is None and parse_when(True) is None
 

@@ -99,7 +99,7 @@ def test_hostile_text_passes_through():
     evil = "<script>alert(1)</script>\u202e\x00"
     comment = message_to_comment(tg.comment(GROUP, 13, evil, sender=IVAN))
     assert comment.text == "<script>alert(1)</script>\u202e\ufffd"
-    assert message_to_comment(tg.comment(GROUP, 14, "", sender=IVAN)).text == ""
+    assert message_to_comment(tg.comment(GROUP, 14, "", sender=IVAN)) is None  # never an empty comment
 
 
 def test_webhook_checks_the_secret_then_parses():
@@ -148,7 +148,7 @@ async def test_long_polling_delivers_and_checkpoints_the_offset(aiohttp_server):
         await task
     assert sink.texts == ["Первый вопрос", "Второй вопрос"]
     assert source.health().state == "stopped" and source.health().received == 2
-    assert checkpoint.state == {"offset": api.next_update_id, "thread_id": FORWARD}
+    assert checkpoint.state == {"offset": api.next_update_id, "thread_id": FORWARD, "channel_id": str(CHANNEL), "group_id": str(GROUP)}
     first = api.requests[0]
     assert first["allowed_updates"] == ["message"] and first["timeout"] == 1 and first["offset"] is None
     assert api.requests[-1]["offset"] is not None

@@ -182,3 +182,12 @@ async def counts_by_source(conn: AsyncConnection, meeting_id: int) -> dict[str, 
         sa.select(comments.c.source, sa.func.count()).where(comments.c.meeting_id == meeting_id).group_by(comments.c.source)
     )
     return {r[0]: r[1] for r in rows}
+
+
+async def set_hidden_by_key(conn: AsyncConnection, meeting_id: int, source: str, key: str, hidden: bool, reason: str | None) -> Any | None:
+    """Hide or show a comment found by its platform id (a platform's own moderation); the row, or None."""
+    found = await conn.scalar(sa.select(comments.c.id).where(
+        comments.c.meeting_id == meeting_id, comments.c.source == source, comments.c.dedup_key == key))
+    if found is None:
+        return None
+    return await update_comment(conn, meeting_id, found, hidden=hidden, hidden_reason=reason if hidden else None)

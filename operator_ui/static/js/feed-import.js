@@ -39,7 +39,24 @@ export function problemText(text) {
   if (text === "empty text: row skipped") return t("import.p_empty");
   m = /^unreadable date "(.*)": import time used$/s.exec(text || "");
   if (m) return t("import.p_date", { value: m[1] });
+  m = /^(contact|external_id) "(.*)" is in scientific notation/s.exec(text || "");
+  if (m) return t("import.p_scientific", { field: t(`import.field_${m[1]}`), value: m[2] });
   return text;
+}
+
+/** What the server detected about the file and why, one line each, in the UI language. */
+export function detectedLines(detected) {
+  const out = [];
+  for (const name of ["encoding", "delimiter", "sheet", "header_row", "header_rows", "title_rows", "footer_rows", "dates"]) {
+    const d = detected[name];
+    if (!d) continue;
+    if (name === "header_rows" && d.value === 1 && d.code !== "given") continue;
+    const params = d.params || {};
+    const why = t(`import.why_${d.code}`, params);
+    const value = d.value === "\t" ? "Tab" : Array.isArray(d.value) ? d.value.join(", ") : d.value;
+    out.push(t(`import.d_${name}`, { ...params, value, why }));
+  }
+  return out;
 }
 
 function cell(text, tag = "td") {
@@ -58,6 +75,7 @@ export class ImportDialog {
     $("import-file").addEventListener("change", () => this.refresh(true));
     $("import-sheet").addEventListener("change", () => this.refresh(false));
     $("import-mapping").addEventListener("change", () => this.refresh(false));
+    $("import-read").addEventListener("change", () => this.refresh(false));
     $("import-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       this.run();
@@ -77,6 +95,8 @@ export class ImportDialog {
     $("import-form").reset();
     this.preview = null;
     $("import-mapping").hidden = true;
+    $("import-read").hidden = true;
+    $("import-detected").replaceChildren();
     $("import-meta").textContent = "";
     $("import-problems").replaceChildren();
     $("import-preview").hidden = true;
@@ -119,11 +139,22 @@ export class ImportDialog {
     return out;
   }
 
+  /** The operator's corrections of how the file is read (empty: let the server detect). */
+  options() {
+    const out = {};
+    for (const el of $("import-read").querySelectorAll("[data-option]")) {
+      if (el.value === "") continue;
+      out[el.dataset.option] = ["header_row", "header_rows"].includes(el.dataset.option) ? Number(el.value) : el.value;
+    }
+    return out;
+  }
+
   form(withMapping) {
     const form = new FormData();
     const file = $("import-file").files[0];
     form.append("file", file, file.name);
     if (withMapping) form.append("mapping", JSON.stringify(this.mapping()));
+    form.append("options", JSON.stringify(this.options()));
     const sheet = $("import-sheet").value.trim();
     if (sheet) form.append("sheet", sheet);
     return form;
@@ -170,6 +201,9 @@ export class ImportDialog {
     if (p.delimiter) facts.push(t("import.delimiter", { delimiter: p.delimiter === "\t" ? "Tab" : p.delimiter }));
     $("import-meta").textContent = facts.join(" · ");
     $("import-problems").replaceChildren(...(p.problems || []).slice(0, 30).map((text) => cell(problemText(text), "li")));
+    $("import-read").hidden = !table;
+    for (const el of $("import-read").querySelectorAll("[data-csv]")) el.hidden = p.kind !== "csv";
+    $("import-detected").replaceChildren(...detectedLines(p.detected || {}).map((text) => cell(text, "li")));
     const mapped = p.kind === "live_chat" || Object.keys(p.mapping || {}).length > 0;
     const heads = mapped ? ["row", ...FIELDS, "problems"] : ["row", ...p.columns];
     const thead = document.createElement("tr");

@@ -80,7 +80,8 @@ export function badgesOf(c, ctx) {
   const extra = c.extra || {};
   if (c.kind === "paid") out.push(badge(extra.amount ? t("feed.kind_paid_amount", { amount: extra.amount }) : t("feed.kind_paid"), "paid"));
   else if (c.kind === "sticker") out.push(badge(extra.amount ? t("feed.kind_sticker_amount", { amount: extra.amount }) : t("feed.kind_sticker"), "paid"));
-  else if (["membership", "deleted", "placeholder", "request", "floor"].includes(c.kind)) out.push(badge(t(`feed.kind_${c.kind}`), c.kind));
+  else if (["membership", "deleted", "placeholder", "request", "floor", "media"].includes(c.kind)) out.push(badge(t(`feed.kind_${c.kind}`), c.kind));
+  if (extra.own) out.push(badge(t("feed.own"), "own", t("feed.own_hint")));
   for (const flag of c.flags || []) {
     const key = `feed.flag_${flag}`;
     const text = t(key);

@@ -10,8 +10,18 @@ const $ = (id) => document.getElementById(id);
 
 const KIND_ICON = { youtube: "src-youtube", telegram: "src-telegram", facebook: "src-facebook", replay: "src-replay",
   instagram_webhook: "src-instagram", facebook_webhook: "src-facebook" };
-const STATE_ICON = { connected: "dot", starting: "sync", lagging: "warning", down: "over", failed: "over", stopped: "stop", finished: "check" };
-const FIELDS = { youtube: ["url"], telegram: ["token", "chat_id", "channel_post_id"], replay: ["path", "speed"] };
+const STATE_ICON = { connected: "dot", starting: "sync", waiting: "sync", lagging: "warning", down: "over", failed: "over", stopped: "stop", finished: "check" };
+const FIELDS = { youtube: ["url"], telegram: ["token", "chat_id", "channel_post_id", "mode"], replay: ["path", "speed"],
+  instagram_webhook: ["object_id"], facebook_webhook: ["object_id"] };
+
+/** Why a source is in its state, from the server's reason code and parameters (English detail as a last resort). */
+export function reasonText(h) {
+  if (!h || !h.code) return (h && h.detail) || "";
+  const key = `sources.code_${h.code}`;
+  const text = t(key, h.params || {});
+  const out = text === key ? h.detail || "" : text;
+  return h.restarts ? `${out} (${t("sources.restarts", { n: h.restarts })})` : out;
+}
 
 /** Our words for an error, plus the server's own explanation of invalid input (it names the field). */
 export function failText(err) {
@@ -53,7 +63,7 @@ export class SourcesView {
     for (const el of $("source-form").querySelectorAll("[data-kind]")) {
       const on = el.dataset.kind === kind;
       el.hidden = !on;
-      for (const input of el.querySelectorAll("input")) input.disabled = !on;
+      for (const input of el.querySelectorAll("input, select")) input.disabled = !on;
     }
   }
 
@@ -143,8 +153,8 @@ export class SourcesView {
       el.what.title = el.what.textContent;
       const last = h.last_message_at ? t("sources.last", { time: when(h.last_message_at, true), ago: ago(h.last_message_at) }) : t("sources.no_messages");
       el.facts.textContent = `${last} · ${t("sources.counts", { received: h.received ?? 0, skipped: h.skipped ?? 0 })}`;
-      el.detail.textContent = h.detail || "";
-      el.detail.hidden = !h.detail;
+      el.detail.textContent = reasonText(h);
+      el.detail.hidden = !el.detail.textContent;
       const running = s.running && !["stopped", "finished", "failed"].includes(state);
       el.button.hidden = !operate;
       el.button.dataset.verb = running ? "stop" : "start";

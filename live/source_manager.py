@@ -58,6 +58,18 @@ def _need(config: Mapping[str, Any], name: str) -> str:
     return str(value).strip()
 
 
+def replay_file(value: str, data_dir: Path) -> Path:
+    """A replay may read only a file in the data directory (relative paths start there) or the shipped demo chat."""
+    from tyndau.config import path as shipped
+    from tyndau.security import confined
+
+    raw = Path(value).expanduser()
+    found = confined(raw if raw.is_absolute() else data_dir / raw, [data_dir, Path(str(shipped("demo")))])
+    if found is None:
+        raise SourceConfigError(f"config.path must name a file inside the data directory ({data_dir}); put the recording there first")
+    return found
+
+
 def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path) -> CommentSource:
     """The source object for a stored row (the one place that knows every platform's options)."""
     if kind == "youtube":
@@ -82,9 +94,7 @@ def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_
     if kind == "replay":
         from tyndau.live.sources.replay import ReplaySource
 
-        path = Path(_need(config, "path"))
-        if not path.is_file():
-            raise SourceConfigError(f"config.path: no such file {path}")
+        path = replay_file(_need(config, "path"), work_dir.parent)
         try:
             speed = float(config.get("speed", 1.0))
         except (TypeError, ValueError):

@@ -70,7 +70,7 @@ def replay_file(value: str, data_dir: Path) -> Path:
     return found
 
 
-def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path) -> CommentSource:
+def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path, data_dir: Path | None = None) -> CommentSource:
     """The source object for a stored row (the one place that knows every platform's options)."""
     if kind == "youtube":
         from tyndau.live.sources.youtube import YouTubeLiveSource
@@ -94,7 +94,7 @@ def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_
     if kind == "replay":
         from tyndau.live.sources.replay import ReplaySource
 
-        path = replay_file(_need(config, "path"), work_dir.parent)
+        path = replay_file(_need(config, "path"), data_dir or work_dir.parent)
         try:
             speed = float(config.get("speed", 1.0))
         except (TypeError, ValueError):
@@ -133,7 +133,7 @@ class SourceManager:
         if kind not in KINDS:
             raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
         if kind not in PUSH_ONLY:
-            build_source(kind, config, checkpoint=None, work_dir=self._work_dir)  # validate before storing
+            build_source(kind, config, checkpoint=None, work_dir=self._work_dir, data_dir=self._work_dir.parent)  # validate before storing
         now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
             result = await conn.execute(sources.insert().values(
@@ -181,7 +181,7 @@ class SourceManager:
         return len(rows)
 
     def _spawn(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> None:
-        source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id), work_dir=self._work_dir / f"source-{source_id}")
+        source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id), work_dir=self._work_dir / f"source-{source_id}", data_dir=self._work_dir.parent)
         task = asyncio.create_task(self._run(source_id, meeting_id, source), name=f"source-{source_id}-{kind}")
         self._running[source_id] = _Running(source_id, meeting_id, kind, source, task)
 

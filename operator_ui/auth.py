@@ -82,6 +82,7 @@ class Connections:
 
     def __init__(self) -> None:
         self._by_sid: dict[tuple[str, str], Connection] = {}
+        self._closing: set[asyncio.Task[int]] = set()
 
     def add(self, connection: Connection) -> None:
         """Remember a connection after it authenticated."""
@@ -102,6 +103,17 @@ class Connections:
             self.remove(c.namespace.namespace, c.sid)
         await asyncio.gather(*(_disconnect(c) for c in doomed), return_exceptions=True)
         return len(doomed)
+
+    def end_soon(self, where: Callable[[Connection], bool], delay: float = 0.1) -> None:
+        """Like :meth:`end`, just after the current event's refusal has been acknowledged."""
+
+        async def later() -> int:
+            await asyncio.sleep(delay)
+            return await self.end(where)
+
+        task = asyncio.create_task(later(), name="end-sockets")
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
 
 async def _disconnect(c: Connection) -> None:

@@ -66,7 +66,7 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
         session = await self.get_session(sid)
         current = await resolve_key(self.app, session.get("key"))
         if current is None or current != session["who"]:
-            await self.app[AUTH].connections.end(lambda c: c.sid == sid and c.namespace is self)
+            self.app[AUTH].connections.end_soon(lambda c: c.sid == sid and c.namespace is self)
             raise ActionError(401, "unauthorized", "the session ended or the token was revoked")
         return current
 

@@ -148,3 +148,39 @@ async def test_admins_disable_users_end_their_sessions_and_enable_them_again(liv
         assert (await http.post(f"{base}/nobody/disable", headers=admin)).status == 404
         audit = (await (await http.get(f"{live_server.url}/api/v1/audit", headers=admin)).json())["items"]
         assert [a["action"] for a in audit if a["action"].startswith("user.")] == ["user.end-sessions", "user.enable", "user.disable"]
+
+
+async def test_the_cli_disables_a_user_and_a_running_server_cuts_it_off(tmp_path, monkeypatch):
+    from tests.test_cli import Server, run
+
+    data = tmp_path / "data"
+    assert run("user", "add", "aigerim", "--role", "moderator", "--password", PASSWORD, data_dir=data).returncode == 0
+    monkeypatch.setenv("TYNDAU_REVALIDATE_SECONDS", "0.5")
+    server = Server(data)
+    try:
+        cookie = await _login(server, "aigerim")
+        sio, ended = await _socket(server, cookie=cookie)
+        listed = run("user", "list", data_dir=data)
+        assert listed.returncode == 0 and "aigerim\tmoderator\tactive\t1 session(s)" in listed.stdout
+        result = run("user", "disable", "aigerim", data_dir=data)
+        assert result.returncode == 0 and result.stdout.strip() == "user 'aigerim' disabled; 1 session(s) ended"
+        await _until(lambda: "disconnect" in ended, timeout=10)
+        async with aiohttp.ClientSession(cookies={"tyndau_session": cookie}) as http:
+            await _until_status(http, f"{server.url}/api/v1/me", 401)
+            assert (await http.post(f"{server.url}/login", json={"username": "aigerim", "password": PASSWORD})).status == 401
+        assert run("user", "enable", "aigerim", data_dir=data).returncode == 0
+        await _login(server, "aigerim")
+        assert run("user", "logout", "aigerim", data_dir=data).stdout.strip() == "user 'aigerim' logged out everywhere; 1 session(s) ended"
+        missing = run("user", "disable", "nobody", data_dir=data)
+        assert missing.returncode == 2 and missing.stderr.strip() == "tyndau: error: no user 'nobody'"
+    finally:
+        server.stop()
+
+
+async def _until_status(http: aiohttp.ClientSession, url: str, status: int, timeout: float = 10.0) -> None:
+    """The principal cache of another process answers for a few seconds more."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (await http.get(url)).status != status:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{url} never answered {status}")
+        await asyncio.sleep(0.25)

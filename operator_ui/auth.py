@@ -130,8 +130,9 @@ class AuthState:
     cache: PrincipalCache = field(default_factory=PrincipalCache)
     guard: LoginGuard = field(default_factory=LoginGuard)
     connections: Connections = field(default_factory=Connections)
-    # At most two scrypt checks at once: each takes ~16 MB and a core for ~50 ms.
-    hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(2))
+    # One scrypt check at a time: each takes ~16 MB and a whole core for ~50 ms, and the event loop
+    # needs the other core (benchmarks/bench_login.py: /healthz stays fast under guessing loops).
+    hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
     password_checks: int = 0
 
     async def ended(self, *, user: str | None = None, token: str | None = None, key: str | None = None) -> int:

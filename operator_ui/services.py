@@ -18,8 +18,7 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
-from tyndau.live.text_safety import comment_text
-from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json
+from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.store.schema import comments, meetings
 
@@ -161,7 +160,11 @@ class Services:
 
     async def _emit_by_audience(self, meeting_id: int, event: str, rows: list[Any], *, single: bool = False) -> None:
         """Each audience room gets the comments as it may see them; the redaction is done once per comment."""
-        views = [comment_text(row.text) for row in rows]
+        views = [comment_views(row) for row in rows]
+        if all(same_for_everyone(row) for row in rows):
+            items = [comment_json(row, "public", views=v) for row, v in zip(rows, views)]
+            await self.sio.emit(event, items[0] if single else items, room=meeting_room(meeting_id), namespace=FEED_NS)
+            return
         sends = []
         for audience in AUDIENCES:
             items = [comment_json(row, audience, views=v) for row, v in zip(rows, views)]

@@ -136,7 +136,27 @@ def _labels(labels: Any) -> Any:
     return {k: v for k, v in labels.items() if k != "display"}
 
 
-def comment_json(row: Any, audience: Audience = "public", *, views: CommentText | None = None) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class CommentViews:
+    """A comment's redacted text and author, computed once for every audience."""
+
+    text: CommentText
+    author: str
+    author_display: str
+
+
+def same_for_everyone(row: Any) -> bool:
+    """True when every audience sees this comment alike (no private author, contact or typist)."""
+    extra = row.extra or {}
+    return row.kind not in PRIVATE_AUTHOR_KINDS and "contact" not in extra and "typed_by" not in extra
+
+
+def comment_views(row: Any) -> CommentViews:
+    """What :func:`comment_json` shows of a row's text and author (one search for personal data each)."""
+    return CommentViews(comment_text(row.text), safe(row.author, NAME), safe(row.author, AUTHOR))
+
+
+def comment_json(row: Any, audience: Audience = "public", *, views: CommentViews | None = None) -> dict[str, Any]:
     """What an audience sees of a comment: the text with personal data replaced, a display text, state.
 
     Everyone gets the redacted text and ``personal_data`` (the kinds hidden, so a screen can show
@@ -144,13 +164,14 @@ def comment_json(row: Any, audience: Audience = "public", *, views: CommentText 
     sees the name of a hall asker that staff typed in); contacts go to secretaries and admins only.
     The original is read through an audited reveal (``feed.reveal``).
     """
-    views = views or comment_text(row.text)
+    views = views or comment_views(row)
+    text = views.text
     extra = dict(row.extra or {})
     contact = extra.pop("contact", None)
     body = {
         "id": row.id, "meeting_id": row.meeting_id, "source": row.source, "external_id": row.external_id,
-        "author": safe(row.author, NAME), "author_display": safe(row.author, AUTHOR), "text": views.text,
-        "display": views.display, "clipped": views.clipped, "personal_data": list(views.hidden),
+        "author": views.author, "author_display": views.author_display, "text": text.text,
+        "display": text.display, "clipped": text.clipped, "personal_data": list(text.hidden),
         "created_at": iso(as_utc(row.created_at)), "received_at": iso(as_utc(row.received_at)), "lang": row.lang,
         "kind": row.kind, "flags": list(row.flags or []), "throttled": row.throttled, "hidden": row.hidden,
         "hidden_reason": row.hidden_reason, "pinned_at": iso(as_utc(row.pinned_at)) if row.pinned_at else None,

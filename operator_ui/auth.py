@@ -133,7 +133,6 @@ class AuthState:
     # One scrypt check at a time: each takes ~16 MB and a whole core for ~50 ms, and the event loop
     # needs the other core (benchmarks/bench_login.py: /healthz stays fast under guessing loops).
     hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
-    password_checks: int = 0
 
     async def ended(self, *, user: str | None = None, token: str | None = None, key: str | None = None) -> int:
         """Access was taken away: forget cached answers and close the sockets that used it."""
@@ -253,7 +252,6 @@ async def login(request: web.Request) -> web.Response:
                           retry_after=int(wait) + 1)
     settings = request.app[SERVICES].settings
     async with state.hashing:
-        state.password_checks += 1
         result = await people.login(request.app[SERVICES].engine, name, password, settings.session_days)
     if result is None:
         state.guard.failed(name, address)

@@ -11,8 +11,6 @@ import pytest
 
 from tests.browser import browser, needs_chromium
 from tests.conftest import PASSWORD
-from tyndau.operator_ui.auth import AUTH
-from tyndau.operator_ui.login_guard import LoginGuard
 from tyndau.security import hash_password
 
 
@@ -34,6 +32,8 @@ async def test_five_wrong_passwords_lock_the_name_even_for_the_right_one(client)
 
 
 def test_the_lock_doubles_and_forgets_after_a_success() -> None:
+    from tyndau.operator_ui.login_guard import LoginGuard
+
     guard = LoginGuard(max_failures=2, lockout_seconds=10, ip_max_failures=100, ip_window_seconds=60)
     for t in (0.0, 1.0):
         guard.failed("Aigerim ", "10.0.0.1", now=t)
@@ -73,7 +73,6 @@ async def test_an_unknown_name_costs_the_same_password_check(client):
     known = await cost("moderator")
     unknown = await cost("no-such-user")
     assert unknown > 0.5 * known, (unknown, known)
-    assert client.app[AUTH].password_checks == 7
 
 
 async def test_scrypt_runs_off_the_event_loop(client, caplog):

@@ -25,7 +25,7 @@ import socketio
 
 from tests.browser import browser, needs_chromium
 from tests.conftest import MEETING
-from tests.nlp.test_personal_data_forms import FORMS
+from tests.pd_forms import FORMS
 from tests.reports.helpers import open_docx
 from tyndau.live.text_chars import clean
 from tyndau.nlp.drafts import Member, build_draft

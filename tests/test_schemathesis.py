@@ -1,6 +1,6 @@
 """Schemathesis against the real server on loopback: no 5xx, and every answer as the OpenAPI document says.
 
-Bounded: a fixed number of examples per operation (``TYNDAU_SCHEMATHESIS_EXAMPLES``, default 12)
+Bounded: a fixed number of examples per operation (``TYNDAU_SCHEMATHESIS_EXAMPLES``, default 20)
 in positive and negative modes, derandomised so a run is reproducible; a few minutes on 2 cores.
 The server runs in its own thread and event loop; schemathesis's requests are plain blocking HTTP.
 """
@@ -23,7 +23,7 @@ from schemathesis import GenerationMode  # noqa: E402
 
 from tests.conftest import MEETING, free_port, make_people  # noqa: E402
 
-EXAMPLES = int(os.environ.get("TYNDAU_SCHEMATHESIS_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("TYNDAU_SCHEMATHESIS_EXAMPLES", "20"))
 # Requests the schema calls valid may still break a business rule the schema cannot express
 # (a deadline before the meeting, a clock transition, announced after starting): 409 and 422.
 # Bodies whose shape depends on a path parameter (review and comment verbs) are documented as

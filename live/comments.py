@@ -48,7 +48,17 @@ class IncomingComment:
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What the store did with one incoming comment."""
+    """What the store did with one incoming comment.
+
+    ``error`` says why one comment could not be stored (``id`` is then 0); the rest of its batch
+    is stored regardless.
+    """
 
     id: int
     duplicate: bool
+    error: str | None = None
+
+    @property
+    def stored(self) -> bool:
+        """True when the comment is in the store (new or seen before)."""
+        return self.error is None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Sequence
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.comments import IncomingComment, IngestResult
@@ -105,10 +106,13 @@ class Intake:
             for c in r.batch
         ]
         try:
-            async with self._engine.begin() as conn:
-                results = await insert_batch(conn, prepared)
-                new_ids = [res.id for res, _ in results if not res.duplicate]
-                rows = await get_comments(conn, new_ids)
+            try:
+                results, rows = await self._insert(prepared)
+            except Exception as exc:  # noqa: BLE001 - isolated below, or every sender hears about it
+                if len(prepared) == 1 or store_is_down(exc):
+                    raise
+                log.warning("a batch of %d comments was refused (%s); storing them one by one", len(prepared), exc)
+                results, rows = await self._one_by_one(prepared)
         except Exception as exc:  # noqa: BLE001 - every waiting sender must hear about it
             log.error("could not store %d comments: %s", len(prepared), exc)
             for r in requests:
@@ -117,7 +121,7 @@ class Intake:
             return
         position = 0
         for r in requests:
-            part = [res for res, _ in results[position:position + len(r.batch)]]
+            part = results[position:position + len(r.batch)]
             position += len(r.batch)
             if not r.done.done():
                 r.done.set_result(part)
@@ -128,17 +132,48 @@ class Intake:
             except Exception:  # noqa: BLE001 - a failed push must not stop the writer
                 log.exception("could not hand committed comments on")
 
+    async def _insert(self, prepared: list[PreparedComment]) -> tuple[list[IngestResult], list[Any]]:
+        """One transaction for the whole group (the fast path)."""
+        async with self._engine.begin() as conn:
+            results = [res for res, _ in await insert_batch(conn, prepared)]
+            rows = await get_comments(conn, [res.id for res in results if res.stored and not res.duplicate])
+        return results, rows
+
+    async def _one_by_one(self, prepared: list[PreparedComment]) -> tuple[list[IngestResult], list[Any]]:
+        """Each comment in its own transaction, so one the store refuses fails alone."""
+        results: list[IngestResult] = []
+        rows: list[Any] = []
+        for p in prepared:
+            try:
+                (result,), new = await self._insert([p])
+            except Exception as exc:  # noqa: BLE001 - a store outage still fails the whole group
+                if store_is_down(exc):
+                    raise
+                log.warning("the store refused one comment (meeting %s, source %s): %s", p.meeting_id, p.incoming.source, exc)
+                result, new = IngestResult(0, False, f"the store refused this comment: {type(exc).__name__}"), []
+            results.append(result)
+            rows.extend(new)
+        return results, rows
+
+
+def store_is_down(exc: BaseException) -> bool:
+    """True for failures of the store itself (retry later), false for a comment it refuses."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
+                            ConnectionError, TimeoutError, asyncio.TimeoutError, OSError))
+
 
 class FeedBroadcaster:
-    """Collects committed comments per meeting and pushes them in batches."""
+    """Collects committed comments (rows) per meeting and pushes them in batches."""
 
-    def __init__(self, emit: Callable[[int, list[dict[str, Any]]], Awaitable[None]], *, interval: float = 0.05) -> None:
+    def __init__(self, emit: Callable[[int, list[Any]], Awaitable[None]], *, interval: float = 0.05) -> None:
         self._emit = emit
         self._interval = interval
-        self._pending: dict[int, list[dict[str, Any]]] = {}
+        self._pending: dict[int, list[Any]] = {}
         self._wake = asyncio.Event()
 
-    def push(self, meeting_id: int, items: list[dict[str, Any]]) -> None:
+    def push(self, meeting_id: int, items: list[Any]) -> None:
         """Queue comments for the next batch (no awaiting: the writer never waits on browsers)."""
         self._pending.setdefault(meeting_id, []).extend(items)
         self._wake.set()

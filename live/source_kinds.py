@@ -30,6 +30,7 @@ class SourceContext:
     public_url: str = ""
     telegram_secret: str = ""
     meta_ready: bool = True
+    data_dir: Path | None = None
 
     def telegram_webhook_url(self) -> str | None:
         """The URL Telegram should push this source's updates to (None without a public URL)."""
@@ -59,6 +60,18 @@ def _int(config: Mapping[str, Any], name: str) -> int | None:
     if isinstance(value, bool) or not -MAX_ID < number < MAX_ID:
         raise SourceConfigError(f"config.{name} is out of range")
     return number
+
+
+def replay_file(value: str, data_dir: Path) -> Path:
+    """A replay may read only a file in the data directory (relative paths start there) or the shipped demo chat."""
+    from tyndau.config import path as shipped
+    from tyndau.security import confined
+
+    raw = Path(value).expanduser()
+    found = confined(raw if raw.is_absolute() else data_dir / raw, [data_dir, Path(str(shipped("demo")))])
+    if found is None:
+        raise SourceConfigError(f"config.path must name a file inside the data directory ({data_dir}); put the recording there first")
+    return found
 
 
 def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path,
@@ -102,9 +115,7 @@ def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_
     if kind == "replay":
         from tyndau.live.sources.replay import ReplaySource
 
-        path = Path(_need(config, "path"))
-        if not path.is_file():
-            raise SourceConfigError(f"config.path: no such file {path}")
+        path = replay_file(_need(config, "path"), ctx.data_dir or work_dir.parent)
         try:
             speed = float(config.get("speed", 1.0))
         except (TypeError, ValueError):

@@ -72,7 +72,8 @@ class SourceManager:
         self._intake = intake
         self._work_dir = work_dir
         self._on_change = on_change
-        self._context = context or SourceContext()
+        base = context or SourceContext()
+        self._context = base if base.data_dir else dataclasses.replace(base, data_dir=work_dir.parent)
         self._running: dict[int, _Running] = {}
         self._errors: dict[int, tuple[str, str]] = {}
 

@@ -1,46 +1,124 @@
-"""Make citizens' text safe to display without changing what is stored.
+"""Make citizens' text safe to show or publish, without changing what is stored.
 
-The store keeps the original; what a screen shows has control characters, zero-width and bidi
-tricks removed and is clipped. (HTML is never interpreted: pages set ``textContent``.)
+The one place that turns a stored text into what leaves it. The store keeps the original;
+every view is made by :func:`safe_text` with a named :class:`Profile`, in this order:
+invisible and control characters removed (:mod:`tyndau.live.text_chars`), personal data
+replaced by placeholders (:mod:`tyndau.nlp.personal_data`), then clipped. Redacting after the
+clean-up is the point: "9501\u200b01300125" is an IIN once the zero-width space is gone.
+(HTML is never interpreted: pages set ``textContent``; documents escape.)
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+
+from tyndau.live.text_chars import clean, clean_mapped, clip, has_hidden_characters, is_clean, storable
+from tyndau.nlp.personal_data import PLACEHOLDERS, Span, find_in_clean
 
 DISPLAY_LIMIT = 1000
 AUTHOR_LIMIT = 80
 LONG_TEXT = 2000
-# Zero-width characters and bidi controls that can hide or reorder text on screen.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u061c\ufeff\u180e]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
-_SPACES = re.compile(r"[ \t]+")
-_LINES = re.compile(r"\n{3,}")
+
+__all__ = [
+    "AUTHOR", "DOCUMENT", "LINE", "ORIGINAL", "PUBLIC", "SCREEN", "CommentText", "Profile", "SafeText",
+    "comment_text", "safe", "safe_text", "storable", "text_flags",
+]
 
 
-def neutralise(text: str) -> str:
-    """Remove what could disguise or reorder text; keep letters, emoji and line breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    # Lone surrogates (from broken UTF-16 sources) would break JSON encoders downstream.
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    text = _PRIVATE_USE.sub("", text)
-    return _LINES.sub("\n\n", _SPACES.sub(" ", text)).strip()
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How a text is prepared for one kind of view."""
+
+    name: str
+    redact: bool = True
+    one_line: bool = False
+    limit: int | None = None
 
 
-def display_text(text: str, limit: int = DISPLAY_LIMIT) -> tuple[str, bool]:
-    """The text for screens, and whether it was clipped."""
-    clean = neutralise(text)
-    if len(clean) <= limit:
-        return clean, False
-    return clean[: limit - 1].rstrip() + "…", True
+# The stored text made readable but not redacted: only for a secretary's audited reveal.
+ORIGINAL = Profile("original", redact=False)
+# Everything that leaves the store for people: consoles, presenter, overlay, viewers, drafts.
+PUBLIC = Profile("public")
+SCREEN = Profile("screen", limit=DISPLAY_LIMIT)
+AUTHOR = Profile("author", one_line=True, limit=AUTHOR_LIMIT)
+# Documents: the 10-day package and the quarterly report, every format.
+DOCUMENT = Profile("document", limit=2000)
+LINE = Profile("line", one_line=True, limit=500)
 
 
-def display_author(author: str) -> str:
-    """An author name fit for one line."""
-    return display_text(author.replace("\n", " "), AUTHOR_LIMIT)[0]
+@dataclass(frozen=True, slots=True)
+class SafeText:
+    """A prepared text, whether it was clipped, and which kinds of personal data it hid."""
+
+    text: str
+    clipped: bool = False
+    hidden: tuple[str, ...] = ()
+
+
+def _replace(text: str, spans: list[Span]) -> str:
+    out: list[str] = []
+    pos = 0
+    for span in spans:
+        out.append(text[pos : span.start])
+        out.append(PLACEHOLDERS[span.kind])
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _kinds(spans: list[Span]) -> tuple[str, ...]:
+    return tuple(sorted({s.kind for s in spans}))
+
+
+def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = None) -> SafeText:
+    """``value`` prepared by ``profile`` (``limit`` overrides the profile's clip length)."""
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    text = clean(text, one_line=profile.one_line)
+    hidden: tuple[str, ...] = ()
+    if profile.redact:
+        spans = find_in_clean(text)
+        if spans:
+            text, hidden = _replace(text, spans), _kinds(spans)
+    cut = limit if limit is not None else profile.limit
+    if cut is None:
+        return SafeText(text, False, hidden)
+    clipped, was_clipped = clip(text, cut)
+    return SafeText(clipped, was_clipped, hidden)
+
+
+def safe(value: object, profile: Profile = PUBLIC, *, limit: int | None = None) -> str:
+    """Just the text of :func:`safe_text`."""
+    return safe_text(value, profile, limit=limit).text
+
+
+@dataclass(frozen=True, slots=True)
+class CommentText:
+    """A comment's text as every view gets it.
+
+    ``text`` is the stored text with personal data replaced (other characters as received),
+    ``display`` the cleaned, redacted and clipped text for screens.
+    """
+
+    text: str
+    display: str
+    clipped: bool
+    hidden: tuple[str, ...]
+
+
+def comment_text(raw: str, limit: int = DISPLAY_LIMIT) -> CommentText:
+    """Both views of one comment, from one search for personal data on the cleaned text."""
+    if is_clean(raw):
+        spans = find_in_clean(raw)
+        redacted = _replace(raw, spans) if spans else raw
+        display, clipped = clip(redacted, limit)
+        return CommentText(redacted, display, clipped, _kinds(spans))
+    cleaned = clean_mapped(raw)
+    spans = find_in_clean(cleaned.text)
+    display, clipped = clip(_replace(cleaned.text, spans) if spans else cleaned.text, limit)
+    if not spans:
+        return CommentText(raw, display, clipped, ())
+    raw_spans = [Span(*cleaned.raw_span(s.start, s.end), s.kind) for s in spans]
+    return CommentText(_replace(raw, raw_spans), display, clipped, _kinds(spans))
 
 
 def text_flags(text: str) -> list[str]:
@@ -48,10 +126,10 @@ def text_flags(text: str) -> list[str]:
     flags = []
     if len(text) > LONG_TEXT:
         flags.append("long")
-    if _INVISIBLE.search(text) or _CONTROL.search(text.replace("\n", "").replace("\t", "")):
+    if has_hidden_characters(text.replace("\n", "").replace("\t", "").replace("\r", "")):
         flags.append("control_chars")
     if "\ufffd" in text:
         flags.append("invalid_utf8")
-    if not neutralise(text):
+    if not clean(text):
         flags.append("empty")
     return flags

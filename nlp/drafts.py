@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from tyndau.nlp.personal_data import redact
+from tyndau.live.text_safety import safe
 
 MAX_TITLE = 160
 _GREETING = re.compile(
@@ -53,8 +53,8 @@ class Draft:
 
 
 def wording(text: str) -> str:
-    """A comment turned into a short, redacted problem wording."""
-    text = redact(text)
+    """A comment turned into a short, redacted problem wording (cleaned of invisible characters first)."""
+    text = safe(text)
     text = _NOISE.sub(" ", text)
     text = _GREETING.sub("", text)
     text = _SPACES.sub(" ", text).strip(" ,.;:-!")

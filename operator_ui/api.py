@@ -30,7 +30,7 @@ async def _act(request: web.Request, name: str, payload: dict[str, Any]) -> Any:
 
 def _meeting_id(request: web.Request) -> int:
     raw = request.match_info["meeting_id"]
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or int(raw) < 1:
         raise ActionError(404, "not_found", f"no meeting {raw!r}")
     return int(raw)
 
@@ -135,7 +135,9 @@ async def audit(request: web.Request) -> web.Response:
     """Recent audit entries (admins), optionally for one meeting."""
     require_role(principal(request), frozenset({"admin"}))
     raw = request.query.get("meeting_id")
-    meeting_id = int(raw) if raw and raw.isdigit() else None
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 12 and int(raw) >= 1):
+        raise ActionError(400, "bad_request", "meeting_id must be a meeting's id")
+    meeting_id = int(raw) if raw else None
     return web.json_response({"items": await audit_entries(request.app[SERVICES].engine, meeting_id)})
 
 

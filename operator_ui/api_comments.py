@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import json
 import logging
 import time
 from datetime import timezone
@@ -17,10 +16,10 @@ from tyndau.actions import ActionError, perform, require_role
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import read_json
+from tyndau.operator_ui.errors import parse_json, query_flag as _flag, query_int as _number, read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.security import ROLES
-from tyndau.store.comments import FeedQuery, comment_json, list_comments
+from tyndau.store.comments import FeedQuery, audience_of, comment_json, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.timeutil import parse_iso
 
@@ -34,7 +33,7 @@ NAMESPACE = "webhook:"
 
 def _meeting_id(request: web.Request) -> int:
     raw = request.match_info["meeting_id"]
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise ActionError(404, "not_found", f"no meeting {raw!r}")
     return int(raw)
 
@@ -149,57 +148,46 @@ async def post_comments(request: web.Request) -> web.Response:
         raise ActionError(503, "store_unavailable", f"{exc}; retry later") from None
     if many:
         payload = {"items": [_answer(c, r) for c, r in zip(batch, results)]}
-        return web.json_response(payload, status=201 if any(not r.duplicate for r in results) else 200)
+        return web.json_response(payload, status=201 if any(r.stored and not r.duplicate for r in results) else 200)
     result = results[0]
+    if not result.stored:
+        raise ActionError(422, "unstorable", f"the comment could not be stored: {result.error}")
     return web.json_response(_answer(batch[0], result), status=200 if result.duplicate else 201)
 
 
 def _answer(comment: IncomingComment, result: Any) -> dict[str, Any]:
+    if not result.stored:
+        return {"id": None, "duplicate": False, "result": "error", "error": result.error, "source": comment.source}
     return {"id": result.id, "duplicate": result.duplicate, "result": "duplicate" if result.duplicate else "stored",
             "source": comment.source}
 
 
 def _loads(raw: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except RecursionError:
-        raise ActionError(400, "bad_json", "the body is nested too deeply") from None
-    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and integers above Python's digit limit
-        raise ActionError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise ActionError(400, "bad_json", "the body must be a JSON object")
     return data
 
 
-def _flag(value: str | None) -> bool | None:
-    if value is None or value == "":
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ActionError(400, "bad_request", f"expected true or false, got {value!r}")
-
-
 def feed_query(query: Mapping[str, str]) -> FeedQuery:
-    """Parse the feed's query string (``limit``, ``after``, filters)."""
-    try:
-        limit = int(query.get("limit", "100"))
-        after = int(query.get("after") or 0)
-        cluster = int(query["cluster"]) if query.get("cluster") else None
-    except ValueError:
-        raise ActionError(400, "bad_request", "limit, after and cluster must be integers") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ActionError(400, "bad_request", f"limit must be between 1 and {MAX_LIMIT}")
-    if after < 0:
-        raise ActionError(400, "bad_request", "after must be a cursor returned by this API")
+    """Parse the feed's query string (``limit``, ``after``, filters); anything out of range is a 400."""
+    limit = _number(query, "limit", 100, 1, MAX_LIMIT)
+    after = _number(query, "after", 0, 0, 2**53 - 1)
+    cluster = _number(query, "cluster", None, 0, 2**53 - 1)
+    lang = query.get("lang") or None
+    if lang is not None and len(lang) > 10:
+        raise ActionError(400, "bad_request", "lang is a language code such as ru or kk")
+    order = query.get("order") or "oldest"
+    if order not in ("oldest", "newest"):
+        raise ActionError(400, "bad_request", "order is oldest or newest")
     hidden = _flag(query.get("hidden"))
+    assert limit is not None and after is not None
     return FeedQuery(
-        after=after, limit=limit, source=query.get("source") or None, lang=query.get("lang") or None,
+        after=after, limit=limit, source=(query.get("source") or "")[:60] or None, lang=lang,
         search=(query.get("q") or "").strip()[:200] or None, include_hidden=hidden is not False,
         include_throttled=_flag(query.get("throttled")) is not False, only_pinned=bool(_flag(query.get("pinned"))),
-        is_problem=_flag(query.get("is_problem")), category=query.get("category") or None, cluster_id=cluster,
-        newest_first=query.get("order") == "newest",
+        is_problem=_flag(query.get("is_problem")), category=(query.get("category") or "")[:40] or None, cluster_id=cluster,
+        newest_first=order == "newest",
     )
 
 
@@ -213,16 +201,22 @@ async def get_comments(request: web.Request) -> web.Response:
         if await get_meeting(conn, meeting_id) is None:
             raise ActionError(404, "not_found", f"no meeting {meeting_id}")
         rows, cursor = await list_comments(conn, meeting_id, q)
-    private = who.role in ("admin", "secretary")
-    return web.json_response({"items": [comment_json(r, private=private) for r in rows], "next": None if cursor is None else str(cursor)})
+    audience = audience_of(who.role)
+    items = [comment_json(r, audience) for r in rows]
+    if q.search:
+        # The search ran on the stored text; only matches a reader could see count, so a search for
+        # digits cannot tell whether a hidden phone number contains them.
+        needle = q.search.casefold()
+        items = [i for i in items if needle in i["text"].casefold() or needle in (i["author"] or "").casefold()]
+    return web.json_response({"items": items, "next": None if cursor is None else str(cursor)})
 
 
 async def comment_action(request: web.Request) -> web.Response:
-    """Moderate one comment: ``POST .../comments/{id}/{pin|unpin|answered|hide|unhide|current}``."""
+    """Moderate one comment: ``POST .../comments/{id}/{pin|unpin|answered|hide|unhide|current|reveal}``."""
     payload = await read_json(request)
     payload["meeting_id"] = _meeting_id(request)
     raw_id = request.match_info["comment_id"]
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 15:
         raise ActionError(404, "not_found", "no such comment")
     payload["comment_id"] = int(raw_id)
     services = request.app[SERVICES]
@@ -244,5 +238,5 @@ def setup_comment_api(app: web.Application) -> None:
     r = app.router
     r.add_post("/api/v1/meetings/{meeting_id}/comments", post_comments)
     r.add_get("/api/v1/meetings/{meeting_id}/comments", get_comments)
-    r.add_post("/api/v1/meetings/{meeting_id}/comments/{comment_id}/{verb:pin|unpin|answered|unanswered|hide|unhide|current}", comment_action)
+    r.add_post("/api/v1/meetings/{meeting_id}/comments/{comment_id}/{verb:pin|unpin|answered|unanswered|hide|unhide|current|reveal}", comment_action)
     r.add_post("/api/v1/meetings/{meeting_id}/floor-questions", floor_question)

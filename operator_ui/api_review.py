@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from aiohttp import web
 
 from tyndau.actions import ActionError, perform, require_role
 from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import read_json
+from tyndau.operator_ui.errors import query_flag, query_int, read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.reports.charts import charts_svg
 from tyndau.reports.collect import collect_quarterly, collect_round
@@ -25,11 +26,13 @@ from tyndau.reports.package_json import package_json
 from tyndau.reports.package_xlsx import package_xlsx
 from tyndau.reports.validate import FinalExportBlocked, final_export_problems
 from tyndau.security import ROLES
-from tyndau.store.comments import comment_json
-from tyndau.store.problems import get_problem, list_problems, member_rows
+from tyndau.operator_ui.pages import REPORT_CSP
+from tyndau.store.comments import audience_of, comment_json
+from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem
 from tyndau.store.schema import comments
 
 ANYONE = frozenset(ROLES)
+MEETING_ID = re.compile(r"[0-9]{1,12}")
 STAFF = frozenset({"admin", "moderator", "secretary"})
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", package_docx),
@@ -41,7 +44,7 @@ FORMATS = {
 
 
 def _int(raw: str, what: str) -> int:
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         raise ActionError(404, "not_found", f"no {what} {raw!r}")
     return int(raw)
 
@@ -50,10 +53,10 @@ def _meeting_ids(request: web.Request) -> list[int]:
     if "meeting_id" in request.match_info:
         return [_int(request.match_info["meeting_id"], "meeting")]
     raw = request.query.get("meetings", "")
-    ids = [int(x) for x in raw.split(",") if x.strip().isdigit()]
-    if not ids or len(ids) > 500:
-        raise ActionError(400, "bad_request", "give meetings=1,2,3 (the meetings of the round)")
-    return sorted(set(ids))
+    parts = [x.strip() for x in raw.split(",") if x.strip()]
+    if not parts or len(parts) > 500 or not all(MEETING_ID.fullmatch(x) for x in parts):
+        raise ActionError(400, "bad_request", "give meetings=1,2,3 (the meetings of the round, at most 500)")
+    return sorted({int(x) for x in parts})
 
 
 async def _check_meetings(request: web.Request, ids: list[int]) -> None:
@@ -67,8 +70,11 @@ async def problems_list(request: web.Request) -> web.Response:
     require_role(principal(request), ANYONE)
     ids = _meeting_ids(request)
     await _check_meetings(request, ids)
+    who = principal(request)
     async with request.app[SERVICES].engine.connect() as conn:
-        items = await list_problems(conn, ids, include_merged=request.query.get("merged") in ("1", "true"))
+        items = await list_problems(conn, ids, include_merged=bool(query_flag(request.query.get("merged"))))
+    if audience_of(who.role if who else None) != "private":
+        items = [redacted_problem(p) for p in items]
     return web.json_response({"items": items})
 
 
@@ -82,8 +88,10 @@ async def problem_detail(request: web.Request) -> web.Response:
         if problem is None or problem["meeting_id"] != meeting_id:
             raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
         members = await member_rows(conn, problem_id)
-    private = who.role in ("admin", "secretary")
-    return web.json_response({"problem": problem, "comments": [{**comment_json(m, private=private), "locked": m.locked} for m in members]})
+    audience = audience_of(who.role)
+    if audience != "private":
+        problem = redacted_problem(problem)
+    return web.json_response({"problem": problem, "comments": [{**comment_json(m, audience), "locked": m.locked} for m in members]})
 
 
 async def review_action(request: web.Request) -> web.Response:
@@ -97,15 +105,19 @@ async def review_action(request: web.Request) -> web.Response:
 
 async def review_queue(request: web.Request) -> web.Response:
     """The triage queue: comments the NLP was unsure about and nobody has decided yet, with counters."""
-    require_role(principal(request), STAFF)
+    who = require_role(principal(request), STAFF)
     meeting_id = _int(request.match_info["meeting_id"], "meeting")
-    limit = min(int(request.query.get("limit", "200")) if request.query.get("limit", "200").isdigit() else 200, 2000)
+    limit = query_int(request.query, "limit", 200, 1, 2000)
+    if not await request.app[SERVICES].meeting_exists(meeting_id):
+        raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     async with request.app[SERVICES].engine.connect() as conn:
         base = sa.select(comments).where(comments.c.meeting_id == meeting_id, comments.c.needs_review.is_(True), comments.c.hidden.is_(False))
         rows = (await conn.execute(base.order_by(comments.c.id).limit(limit))).all()
         pending = await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
         done = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.reviewed_at.is_not(None)))
-    return web.json_response({"items": [comment_json(r, private=True) for r in rows], "pending": pending, "reviewed": done})
+    # Moderators triage too, but see neither contacts nor the names of hall askers here.
+    audience = "private" if audience_of(who.role) == "private" else "public"
+    return web.json_response({"items": [comment_json(r, audience) for r in rows], "pending": pending, "reviewed": done})
 
 
 async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
@@ -125,7 +137,7 @@ async def report(request: web.Request) -> web.Response:
     lang = request.query.get("lang", "ru")
     if lang not in ("ru", "kk"):
         raise ActionError(400, "bad_request", "lang must be ru or kk")
-    final = request.query.get("final") in ("1", "true")
+    final = bool(query_flag(request.query.get("final")))
     round_ = await _round(request, ids, final)
     if final:
         missing = final_export_problems(round_)
@@ -141,9 +153,10 @@ async def report(request: web.Request) -> web.Response:
     if fmt == "json":
         return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"'})
     data = body.encode("utf-8") if isinstance(body, str) else body
-    disposition = "inline" if fmt == "html" else "attachment"
-    return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None,
-                        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'}
+    if fmt == "html":
+        headers["Content-Security-Policy"] = REPORT_CSP  # its own inline style works; no script ever runs
+    return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None, headers=headers)
 
 
 async def quarterly(request: web.Request) -> web.Response:
@@ -151,17 +164,14 @@ async def quarterly(request: web.Request) -> web.Response:
     require_role(principal(request), STAFF)
     ids = _meeting_ids(request)
     await _check_meetings(request, ids)
-    try:
-        year, quarter = int(request.query.get("year", "")), int(request.query.get("quarter", ""))
-    except ValueError:
-        raise ActionError(400, "bad_request", "year and quarter (1-4) are required") from None
-    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        raise ActionError(400, "bad_request", "quarter must be 1-4 and year a real year")
+    if "year" not in request.query or "quarter" not in request.query:
+        raise ActionError(400, "bad_request", "year and quarter (1-4) are required")
+    year, quarter = query_int(request.query, "year", None, 2000, 2100), query_int(request.query, "quarter", None, 1, 4)
     lang = request.query.get("lang", "ru")
     if lang not in ("ru", "kk"):
         raise ActionError(400, "bad_request", "lang must be ru or kk")
     services = request.app[SERVICES]
-    report_ = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=request.query.get("final") in ("1", "true"),
+    report_ = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=bool(query_flag(request.query.get("final"))),
                                       category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}))
     fmt = request.match_info["fmt"]
     stem = f"tyndau-quarterly-{year}-Q{quarter}-{lang}"
@@ -176,15 +186,18 @@ async def dashboard(request: web.Request) -> web.Response:
     """Dashboard figures and SVG charts for a meeting, a round, or every meeting."""
     require_role(principal(request), STAFF)
     services = request.app[SERVICES]
-    if request.query.get("meetings"):
+    lang = request.query.get("lang", "ru")
+    if lang not in ("ru", "kk"):
+        raise ActionError(400, "bad_request", "lang must be ru or kk")
+    if "meetings" in request.query:
         ids = _meeting_ids(request)
+        await _check_meetings(request, ids)
     else:
         from tyndau.store.meetings import list_meetings
 
         ids = [m.id for m in await list_meetings(services.engine, limit=500)]
     if not ids:
         return web.json_response({"figures": None, "charts": {}})
-    lang = request.query.get("lang", "ru") if request.query.get("lang") in ("ru", "kk") else "ru"
     round_ = await _round(request, ids, False)
     figures = dashboard_figures([round_], lang=lang, today=round_.generated_at)
     return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})

@@ -39,7 +39,7 @@ def manager(request: web.Request) -> SourceManager:
 
 async def _meeting(request: web.Request) -> int:
     raw = request.match_info["meeting_id"]
-    if not raw.isdigit() or await get_meeting(request.app[SERVICES].engine, int(raw)) is None:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or await get_meeting(request.app[SERVICES].engine, int(raw)) is None:
         raise ActionError(404, "not_found", f"no meeting {raw!r}")
     return int(raw)
 

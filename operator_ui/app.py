@@ -17,10 +17,11 @@ from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
-from tyndau.operator_ui.auth import authenticate, login, logout
+from tyndau.operator_ui.api_people import setup_people_api
+from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
-from tyndau.operator_ui.pages import security_headers, setup_pages
+from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
 from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
@@ -36,13 +37,13 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
 
     ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps).
     """
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[security_headers, json_errors, authenticate])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate])
     app[SETTINGS] = settings
     sio = create_sio(settings)
     app.cleanup_ctx.append(_store_ctx(sio, pipeline_loader))
-    app.router.add_post("/login", login)
-    app.router.add_post("/logout", logout)
+    setup_auth(app, settings)
     setup_api(app)
+    setup_people_api(app)
     setup_comment_api(app)
     setup_source_api(app)
     setup_review_api(app)
@@ -103,7 +104,7 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,
-                                    meta_ready=bool(settings.meta_app_secret))
+                                    meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir)
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
                                     context=context)
             services.extra["sources"] = sources

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from aiohttp import web
+from yarl import URL
 
 from tyndau.config import path as config_path
 from tyndau.operator_ui.auth import principal
@@ -18,6 +19,11 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def _to_login(request: web.Request) -> web.HTTPFound:
+    """Off to the login form, coming back here afterwards."""
+    return web.HTTPFound(str(URL("/login").with_query(next=request.path_qs)))
 
 
 def _page(name: str) -> web.FileResponse:
@@ -37,7 +43,7 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 async def console_page(request: web.Request) -> web.StreamResponse:
     """The moderator console; anonymous visitors are sent to log in first."""
     if principal(request) is None:
-        raise web.HTTPFound(f"/login?next={request.path_qs}")
+        raise _to_login(request)
     return _page("console")
 
 
@@ -54,14 +60,14 @@ async def overlay_page(request: web.Request) -> web.StreamResponse:
 async def review_page(request: web.Request) -> web.StreamResponse:
     """The secretaries' review workspace."""
     if principal(request) is None:
-        raise web.HTTPFound(f"/login?next={request.path_qs}")
+        raise _to_login(request)
     return _page("review")
 
 
 async def dashboard_page(request: web.Request) -> web.StreamResponse:
     """Problems by category, status and executor; share resolved; funding."""
     if principal(request) is None:
-        raise web.HTTPFound(f"/login?next={request.path_qs}")
+        raise _to_login(request)
     return _page("dashboard")
 
 
@@ -83,18 +89,26 @@ async def catalogue(request: web.Request) -> web.StreamResponse:
     return web.json_response(merged_catalogue(lang), headers={"Cache-Control": "no-cache"})
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    """A strict content security policy: only our own scripts ever run."""
-    response = await handler(request)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+# The HTML report is a stand-alone document with its own inline style and no script at all.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox"
+
+
+async def harden(request: web.Request, response: web.StreamResponse) -> None:
+    """On every response, error pages included: a strict CSP, no sniffing, no server version,
+    and nothing from the API (comments, reports, people) kept in a browser or proxy cache."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers["Server"] = "tyndau"
+    if request.path.startswith("/api/") or request.path in ("/login", "/logout"):
+        headers.setdefault("Cache-Control", "no-store")
 
 
 def setup_pages(app: web.Application) -> None:
-    """Mount the pages, the catalogues and the static files."""
+    """Mount the pages, the catalogues and the static files; harden every response."""
+    app.on_response_prepare.append(harden)
     r = app.router
     r.add_get("/", index)
     r.add_get("/login", login_page)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from typing import Any
+from typing import Any, AsyncIterator
 
 import socketio
 import sqlalchemy as sa
@@ -11,11 +13,11 @@ from aiohttp import web
 
 from tyndau.actions import ActionError, perform
 from tyndau.live.clock_service import MeetingNotFound
-from tyndau.operator_ui.auth import socket_principal
-from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_credential
+from tyndau.operator_ui.keys import SERVICES, SETTINGS
 from tyndau.actions.feed import current_question_json
-from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, meeting_room
-from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
+from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_room, meeting_room
+from tyndau.store.comments import Audience, FeedQuery, audience_of, comment_json, get_comments, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.store.schema import meetings
 from tyndau.settings import Settings
@@ -34,14 +36,13 @@ def create_sio(settings: Settings) -> socketio.AsyncServer:
 
 
 def _error(exc: ActionError) -> dict[str, Any]:
-    body: dict[str, Any] = {"ok": False, "error": exc.to_json()}
-    if "clock" in exc.extra:
-        body["clock"] = exc.extra["clock"]
-    return body
+    """An error acknowledgement, with the error's extras (the clock, the kinds of personal data) as over HTTP."""
+    return {"ok": False, "error": exc.to_json(), **{k: v for k, v in exc.extra.items() if v is not None}}
 
 
 class AuthenticatedNamespace(socketio.AsyncNamespace):
-    """Refuses unauthenticated connections and remembers who each socket is."""
+    """Refuses unauthenticated connections, checks the credential again on every event, and
+    closes the connection when the token is revoked, the session ends or the user is disabled."""
 
     def __init__(self, namespace: str, app: web.Application) -> None:
         super().__init__(namespace)
@@ -49,21 +50,33 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         """Authenticate by cookie or ``auth.token``; refuse otherwise."""
-        who = await socket_principal(self.app, environ, auth)
-        if who is None:
+        key = socket_credential(environ, auth)
+        who = await resolve_key(self.app, key)
+        if who is None or key is None:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized")
-        await self.save_session(sid, {"who": who})
+        await self.save_session(sid, {"who": who, "key": key})
+        self.app[AUTH].connections.add(Connection(sid, self, key, who))
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        """Forget the connection."""
+        self.app[AUTH].connections.remove(self.namespace, sid)
 
     async def who(self, sid: str) -> Principal:
-        """The principal of a connected socket."""
-        return (await self.get_session(sid))["who"]
+        """The principal of a connected socket, checked again (a revoked one is disconnected)."""
+        session = await self.get_session(sid)
+        current = await resolve_key(self.app, session.get("key"))
+        if current is None or current != session["who"]:
+            self.app[AUTH].connections.end_soon(lambda c: c.sid == sid and c.namespace is self)
+            raise ActionError(401, "unauthorized", "the session ended or the token was revoked")
+        return current
 
-    async def watch(self, sid: str, meeting_id: int) -> None:
-        """Move the socket into the meeting's room (leaving any other meeting it watched)."""
+    async def watch(self, sid: str, meeting_id: int, audience: Audience = "public") -> None:
+        """Move the socket into the meeting's rooms (leaving any other meeting it watched)."""
         for room in self.rooms(sid):
             if room.startswith("meeting:"):
                 await self.leave_room(sid, room)
         await self.enter_room(sid, meeting_room(meeting_id))
+        await self.enter_room(sid, audience_room(meeting_id, audience))
 
     async def act(self, sid: str, name: str, payload: Any) -> dict[str, Any]:
         """Run an action for this socket and shape the acknowledgement."""
@@ -77,15 +90,25 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
             return {"ok": False, "error": {"code": "internal", "message": "internal error; the server log has the details"}}
         return {"ok": True, **(result if isinstance(result, dict) else {"result": result})}
 
+    async def checked(self, sid: str) -> Principal | dict[str, Any]:
+        """The principal, or the error acknowledgement for a socket that lost its access."""
+        try:
+            return await self.who(sid)
+        except ActionError as exc:
+            return _error(exc)
+
 
 class ClockNamespace(AuthenticatedNamespace):
     """``/clock``: a meeting's clock, meeting edits and presenter messages."""
 
     async def on_join(self, sid: str, data: Any) -> dict[str, Any]:
         """Subscribe to a meeting and get its state in the acknowledgement."""
-        meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-        if isinstance(meeting_id, bool) or not isinstance(meeting_id, int):
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be an integer"}}
+        who = await self.checked(sid)
+        if not isinstance(who, Principal):
+            return who
+        meeting_id = _meeting_id(data)
+        if meeting_id is None:
+            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
         await self.watch(sid, meeting_id)
         try:
             meeting, clock = await self.app[SERVICES].clock.snapshot(meeting_id)
@@ -93,7 +116,7 @@ class ClockNamespace(AuthenticatedNamespace):
             await self.leave_room(sid, meeting_room(meeting_id))
             return {"ok": False, "error": {"code": "not_found", "message": f"no meeting {meeting_id}"}}
         question = await current_question(self.app, meeting_id)
-        return {"ok": True, "clock": clock, "meeting": meeting.to_json(), "question": question, "user": (await self.who(sid)).to_json()}
+        return {"ok": True, "clock": clock, "meeting": meeting.to_json(), "question": question, "user": who.to_json()}
 
     async def on_command(self, sid: str, data: Any) -> dict[str, Any]:
         """A clock command from a console."""
@@ -117,33 +140,43 @@ class FeedNamespace(AuthenticatedNamespace):
 
     async def on_join(self, sid: str, data: Any) -> dict[str, Any]:
         """Subscribe to a meeting's feed; the ack holds the newest comments (``limit``, default 500)."""
-        meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-        if isinstance(meeting_id, bool) or not isinstance(meeting_id, int):
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be an integer"}}
+        who = await self.checked(sid)
+        if not isinstance(who, Principal):
+            return who
+        meeting_id = _meeting_id(data)
+        if meeting_id is None:
+            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
         limit = data.get("limit", 500)
-        limit = limit if isinstance(limit, int) and 1 <= limit <= 10_000 else 500
-        # Enter the room first: anything committed after this point is pushed; the snapshot covers
+        limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 10_000 else 500
+        audience = audience_of(who.role)
+        # Enter the rooms first: anything committed after this point is pushed; the snapshot covers
         # what came before, and the client de-duplicates by id.
-        await self.watch(sid, meeting_id)
-        who = await self.who(sid)
+        await self.watch(sid, meeting_id, audience)
         async with self.app[SERVICES].engine.connect() as conn:
             if await get_meeting(conn, meeting_id) is None:
                 await self.leave_room(sid, meeting_room(meeting_id))
+                await self.leave_room(sid, audience_room(meeting_id, audience))
                 return {"ok": False, "error": {"code": "not_found", "message": f"no meeting {meeting_id}"}}
             rows, cursor = await list_comments(conn, meeting_id, FeedQuery(limit=limit, newest_first=True))
-        private = who.role in ("admin", "secretary")
-        items = [comment_json(r, private=private) for r in reversed(rows)]
+        items = [comment_json(r, audience) for r in reversed(rows)]
+        sources = self.app[SERVICES].extra.get("sources")
         return {"ok": True, "items": items, "older": cursor, "question": await current_question(self.app, meeting_id),
-                "sources": self.app[SERVICES].extra.get("sources").health(meeting_id) if self.app[SERVICES].extra.get("sources") else []}
+                "sources": sources.health(meeting_id) if sources else []}
 
     async def on_older(self, sid: str, data: Any) -> dict[str, Any]:
         """Page back through older comments: ``{"meeting_id", "before", "limit"}``."""
-        if not isinstance(data, dict) or not isinstance(data.get("meeting_id"), int) or not isinstance(data.get("before"), int):
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id and before must be integers"}}
-        limit = data.get("limit", 500) if isinstance(data.get("limit"), int) else 500
+        who = await self.checked(sid)
+        if not isinstance(who, Principal):
+            return who
+        meeting_id = _meeting_id(data)
+        before = data.get("before") if isinstance(data, dict) else None
+        if meeting_id is None or not _small_int(before):
+            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id and before must be positive integers"}}
+        limit = data.get("limit", 500) if _small_int(data.get("limit")) else 500
         async with self.app[SERVICES].engine.connect() as conn:
-            rows, cursor = await list_comments(conn, data["meeting_id"], FeedQuery(after=data["before"], limit=max(1, min(limit, 10_000)), newest_first=True))
-        return {"ok": True, "items": [comment_json(r) for r in reversed(rows)], "older": cursor}
+            rows, cursor = await list_comments(conn, meeting_id, FeedQuery(after=before, limit=max(1, min(limit, 10_000)), newest_first=True))
+        audience = audience_of(who.role)
+        return {"ok": True, "items": [comment_json(r, audience) for r in reversed(rows)], "older": cursor}
 
     async def on_command(self, sid: str, data: Any) -> dict[str, Any]:
         """A moderation command: ``{"verb": "pin"|"unpin"|"answered"|"unanswered"|"hide"|"unhide"|"current"|"floor", ...}``."""
@@ -158,11 +191,58 @@ class ReviewNamespace(AuthenticatedNamespace):
 
     async def on_join(self, sid: str, data: Any) -> dict[str, Any]:
         """Subscribe to a meeting's review updates."""
-        meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-        if isinstance(meeting_id, bool) or not isinstance(meeting_id, int) or not await self.app[SERVICES].meeting_exists(meeting_id):
+        who = await self.checked(sid)
+        if not isinstance(who, Principal):
+            return who
+        meeting_id = _meeting_id(data)
+        if meeting_id is None or not await self.app[SERVICES].meeting_exists(meeting_id):
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
         await self.watch(sid, meeting_id)
         return {"ok": True}
+
+
+def _small_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53
+
+
+def _meeting_id(data: Any) -> int | None:
+    value = data.get("meeting_id") if isinstance(data, dict) else None
+    return value if _small_int(value) else None
+
+
+async def revalidate(app: web.Application) -> int:
+    """Check every open connection against the store (not the cache); close those that lost access."""
+    state = app[AUTH]
+    verdicts: dict[str, Principal | None] = {}
+    for key in {c.key for c in state.connections.all()}:
+        try:
+            verdicts[key] = await resolve_key(app, key, fresh=True)
+        except Exception as exc:  # noqa: BLE001 - a store hiccup must not cut everyone off
+            log.warning("could not re-check socket credentials: %s", exc)
+            return 0
+    return await state.connections.end(lambda c: c.key in verdicts and verdicts[c.key] != c.who)
+
+
+async def _revalidate_loop(app: web.Application) -> None:
+    while True:
+        await asyncio.sleep(app[SETTINGS].revalidate_seconds)
+        try:
+            closed = await revalidate(app)
+        except Exception:  # noqa: BLE001 - the loop must survive anything
+            log.exception("socket re-validation failed")
+            continue
+        if closed:
+            log.info("closed %d socket.io connection(s) whose access was revoked", closed)
+
+
+async def _revalidation_ctx(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(_revalidate_loop(app), name="socket-revalidation")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
@@ -171,3 +251,4 @@ def setup_realtime(app: web.Application, sio: socketio.AsyncServer) -> None:
     sio.register_namespace(ClockNamespace(CLOCK_NS, app))
     sio.register_namespace(FeedNamespace(FEED_NS, app))
     sio.register_namespace(ReviewNamespace(REVIEW_NS, app))
+    app.cleanup_ctx.append(_revalidation_ctx)

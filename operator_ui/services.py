@@ -18,7 +18,7 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
-from tyndau.store.comments import comment_json
+from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.store.schema import comments, meetings
 
@@ -31,6 +31,11 @@ REVIEW_NS = "/review"
 def meeting_room(meeting_id: int) -> str:
     """The socket.io room of everyone watching one meeting."""
     return f"meeting:{meeting_id}"
+
+
+def audience_room(meeting_id: int, audience: Audience) -> str:
+    """The room of one meeting's feed watchers who may see as much as ``audience`` (see ``comment_json``)."""
+    return f"meeting:{meeting_id}:{audience}"
 
 
 @dataclass
@@ -93,9 +98,16 @@ class Services:
         """Tell every reviewer of the meeting which problems changed (they re-read them)."""
         await self.sio.emit("problems_changed", {"meeting_id": meeting_id, "problem_ids": problem_ids}, room=meeting_room(meeting_id), namespace=REVIEW_NS)
 
+    async def publish_comment_update(self, meeting_id: int, row: Any, role: str | None = None) -> dict[str, Any]:
+        """A changed comment to each audience of the meeting's feed; returns what ``role`` may see."""
+        await self._emit_by_audience(meeting_id, "comment_update", [row], single=True)
+        return comment_json(row, audience_of(role))
+
     async def publish_labels(self, meeting_id: int, updates: list[dict[str, Any]], changed_problems: list[int]) -> None:
-        """New NLP labels to the feed, and changed draft problems to the reviewers."""
-        await self.publish_feed_event(meeting_id, "labels", {"meeting_id": meeting_id, "items": updates})
+        """New NLP labels to the feed (without the normaliser's unredacted text), and changed draft problems to the reviewers."""
+        safe_updates = [{**u, "labels": {k: v for k, v in u["labels"].items() if k != "display"}} if isinstance(u.get("labels"), dict) else u
+                        for u in updates]
+        await self.publish_feed_event(meeting_id, "labels", {"meeting_id": meeting_id, "items": safe_updates})
         if changed_problems:
             await self.publish_review(meeting_id, changed_problems)
 
@@ -107,9 +119,9 @@ class Services:
 
     async def _committed(self, rows: list[Any]) -> None:
         self._pushed_here.update(row.id for row in rows)
-        by_meeting: dict[int, list[dict[str, Any]]] = {}
+        by_meeting: dict[int, list[Any]] = {}
         for row in rows:
-            by_meeting.setdefault(row.meeting_id, []).append(comment_json(row))
+            by_meeting.setdefault(row.meeting_id, []).append(row)
         for meeting_id, items in by_meeting.items():
             self.feed.push(meeting_id, items)
         labeller = self.extra.get("labeller")
@@ -134,14 +146,29 @@ class Services:
             watermark = rows[-1].id
             self._pushed_here = {i for i in self._pushed_here if i > watermark}
             if foreign:
-                by_meeting: dict[int, list[dict[str, Any]]] = {}
+                by_meeting: dict[int, list[Any]] = {}
                 for row in foreign:
-                    by_meeting.setdefault(row.meeting_id, []).append(comment_json(row))
+                    by_meeting.setdefault(row.meeting_id, []).append(row)
                 for meeting_id, items in by_meeting.items():
                     self.feed.push(meeting_id, items)
                 labeller = self.extra.get("labeller")
                 if labeller is not None:
                     labeller.enqueue([row.id for row in foreign])
 
-    async def _emit_comments(self, meeting_id: int, items: list[dict[str, Any]]) -> None:
-        await self.sio.emit("comments", items, room=meeting_room(meeting_id), namespace=FEED_NS)
+    async def _emit_comments(self, meeting_id: int, rows: list[Any]) -> None:
+        await self._emit_by_audience(meeting_id, "comments", rows)
+
+    async def _emit_by_audience(self, meeting_id: int, event: str, rows: list[Any], *, single: bool = False) -> None:
+        """Each audience room gets the comments as it may see them; the redaction is done once per comment."""
+        views = [comment_views(row) for row in rows]
+        if all(same_for_everyone(row) for row in rows):
+            items = [comment_json(row, "public", views=v) for row, v in zip(rows, views)]
+            await self.sio.emit(event, items[0] if single else items, room=meeting_room(meeting_id), namespace=FEED_NS)
+            return
+        sends = []
+        for audience in AUDIENCES:
+            items = [comment_json(row, audience, views=v) for row, v in zip(rows, views)]
+            sends.append(self.sio.emit(event, items[0] if single else items, room=audience_room(meeting_id, audience), namespace=FEED_NS))
+        for outcome in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                log.warning("feed push failed: %s", outcome)

@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password", help="the password (default: env TYNDAU_PASSWORD, else asked)")
     add.add_argument("--replace", action="store_true", help="reset the password and role of an existing user")
     add.set_defaults(run=_user_add)
+    for verb, text in (("disable", "disable a user and end all its sessions (open consoles are cut off within seconds)"),
+                       ("enable", "let a disabled user log in again"),
+                       ("logout", "end every session of a user (it must log in again)")):
+        cmd = user.add_parser(verb, parents=[common], help=text)
+        cmd.add_argument("name")
+        cmd.set_defaults(run=_user_state, verb=verb)
+    user.add_parser("list", parents=[common], help="list users: role, disabled, live sessions").set_defaults(run=_user_list)
 
     token = sub.add_parser("token", parents=[common], help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token.add_parser("create", parents=[common], help="create an API token and print it")
@@ -190,6 +197,28 @@ async def _user_add(args: argparse.Namespace, settings: Settings) -> int:
     async with open_store(settings) as engine:
         await add_user(engine, args.name, args.role, password, replace=args.replace)
     print(f"user {args.name!r} ({args.role}) {'updated' if args.replace else 'added'}")
+    return 0
+
+
+async def _user_state(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.people import end_sessions, set_disabled
+
+    async with open_store(settings) as engine:
+        if args.verb == "logout":
+            ended = await end_sessions(engine, args.name)
+        else:
+            ended = await set_disabled(engine, args.name, args.verb == "disable")
+    done = {"disable": "disabled", "enable": "enabled", "logout": "logged out everywhere"}[args.verb]
+    print(f"user {args.name!r} {done}" + (f"; {ended} session(s) ended" if args.verb != "enable" else ""))
+    return 0
+
+
+async def _user_list(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.people import list_users
+
+    async with open_store(settings) as engine:
+        for u in await list_users(engine):
+            print(f"{u['name']}\t{u['role']}\t{'disabled' if u['disabled'] else 'active'}\t{u['sessions']} session(s)")
     return 0
 
 

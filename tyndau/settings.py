@@ -64,6 +64,11 @@ class Settings:
     nlp_enabled: bool
     model_cache_dir: str
     nlp_config: str
+    login_max_failures: int
+    login_lockout_seconds: float
+    login_ip_max_failures: int
+    login_ip_window_seconds: float
+    revalidate_seconds: float
 
     @property
     def effective_model_cache(self) -> Path:

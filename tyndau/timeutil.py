@@ -20,11 +20,19 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 def parse_iso(text: str) -> datetime:
-    """Parse ISO 8601 with an offset (``Z`` allowed); a naive value is refused as ambiguous."""
+    """Parse ISO 8601 with an offset (``Z`` allowed); a naive value is refused as ambiguous.
+
+    Years outside 1900–2999 are refused too: 9999-12-31T23:00-14:00 is past the end of time in UTC.
+    """
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if value.tzinfo is None:
         raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-21T10:00:00+05:00")
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     return value.astimezone(timezone.utc)
 
 

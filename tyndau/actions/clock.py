@@ -40,9 +40,9 @@ async def switch(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 async def presenter_message(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Show (or clear, with an empty text) a short message on the presenter screen."""
     meeting_id = meeting_id_of(payload)
-    text = payload.get("text", "")
+    text = payload.get("text")
     if not isinstance(text, str):
-        raise ActionError(400, "bad_request", "text must be a string", {"text": "a string"})
+        raise ActionError(422, "invalid", "text is required: a string (empty clears the message)", {"text": "a string"})
     text = " ".join(text.split())
     if len(text) > MAX_PRESENTER_MESSAGE:
         raise ActionError(422, "invalid", f"the message is longer than {MAX_PRESENTER_MESSAGE} characters", {"text": "too long"})

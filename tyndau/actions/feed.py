@@ -1,4 +1,5 @@
-"""Feed actions: pin to the Q&A queue, mark answered, hide (never delete), the current question, floor questions."""
+"""Feed actions: pin to the Q&A queue, mark answered, hide (never delete), the current question,
+floor questions, and the audited reveal of a comment's original text."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import sqlalchemy as sa
 from tyndau.actions import Action, ActionError, meeting_id_of
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.text_safety import display_author, display_text
+from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
-from tyndau.store.comments import comment_json, get_comments, update_comment
+from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, PRIVATE_ROLES, get_comments, update_comment
 from tyndau.store.meetings import get_meeting
 from tyndau.store.people import Principal
 from tyndau.store.schema import meetings
@@ -19,7 +20,9 @@ from tyndau.timeutil import utcnow
 
 FEED_ROLES = frozenset({"admin", "moderator", "secretary"})
 ON_AIR = frozenset({"admin", "moderator"})
+REVEALERS = PRIVATE_ROLES
 MAX_REASON = 200
+ON_SCREEN_LIMIT = 400
 
 
 def _comment_id(payload: Mapping[str, Any]) -> int:
@@ -30,12 +33,14 @@ def _comment_id(payload: Mapping[str, Any]) -> int:
 
 
 def current_question_json(row: Any | None) -> dict[str, Any] | None:
-    """What the presenter screen and the stream overlay show of the current question."""
+    """What the presenter screen and the stream overlay show of the current question: redacted,
+    and never a hall asker's or a requester's name."""
     if row is None:
         return None
+    text = safe_text(row.text, SCREEN, limit=ON_SCREEN_LIMIT)
     return {
-        "comment_id": row.id, "author": "" if row.kind == "floor" else display_author(row.author),
-        "text": display_text(row.text, 400)[0], "source": row.source, "lang": row.lang,
+        "comment_id": row.id, "author": "" if row.kind in PRIVATE_AUTHOR_KINDS else safe(row.author, AUTHOR),
+        "text": text.text, "source": row.source, "lang": row.lang, "personal_data": list(text.hidden),
     }
 
 
@@ -47,9 +52,7 @@ async def _mark(services: Any, who: Principal, payload: Mapping[str, Any], verb:
         if row is None:
             raise ActionError(404, "not_found", f"no comment {comment_id} in meeting {meeting_id}")
         await audit(conn, who, f"feed.{verb}", meeting_id, {"comment_id": comment_id, **{k: str(v) for k, v in values.items()}})
-    body = comment_json(row)
-    await services.publish_feed_event(meeting_id, "comment_update", body)
-    return {"comment": body}
+    return {"comment": await services.publish_comment_update(meeting_id, row, who.role)}
 
 
 async def pin(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,6 +115,10 @@ async def current(services: Any, who: Principal, payload: Mapping[str, Any]) -> 
                 raise ActionError(404, "not_found", f"no comment {comment_id} in meeting {meeting_id}")
             if row.hidden:
                 raise ActionError(409, "hidden", "a hidden comment cannot go on screen")
+            hidden = comment_text(row.text).hidden
+            if hidden and payload.get("confirm_personal_data") is not True:
+                raise ActionError(409, "personal_data", "the comment holds personal data; the screen will show it redacted. "
+                                  "Send confirm_personal_data: true to put it on screen", personal_data=list(hidden))
         await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
         await audit(conn, who, "feed.current", meeting_id, {"comment_id": comment_id})
     body = {"meeting_id": meeting_id, "question": current_question_json(row)}
@@ -126,8 +133,9 @@ async def floor(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
     text = payload.get("text")
     if not isinstance(text, str) or not text.strip() or len(text) > 5000:
         raise ActionError(422, "invalid", "the question needs a text of at most 5000 characters", {"text": "required"})
-    author = payload.get("author") or ""
-    contact = payload.get("contact") or ""
+    author = payload.get("author", "")
+    contact = payload.get("contact", "")
+    author, contact = ("" if author is None else author), ("" if contact is None else contact)
     if not isinstance(author, str) or not isinstance(contact, str) or len(author) > 200 or len(contact) > 200:
         raise ActionError(422, "invalid", "author and contact are strings of at most 200 characters")
     if await get_meeting(services.engine, meeting_id) is None:
@@ -145,6 +153,24 @@ async def floor(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
     return {"id": result.id, "duplicate": result.duplicate}
 
 
+async def reveal(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The original text, author and contact of one comment, for a secretary or an admin; audited."""
+    meeting_id = meeting_id_of(payload)
+    comment_id = _comment_id(payload)
+    async with services.engine.begin() as conn:
+        rows = await get_comments(conn, [comment_id])
+        row = rows[0] if rows and rows[0].meeting_id == meeting_id else None
+        if row is None:
+            raise ActionError(404, "not_found", f"no comment {comment_id} in meeting {meeting_id}")
+        views = comment_text(row.text)
+        await audit(conn, who, "feed.reveal", meeting_id, {"comment_id": comment_id, "personal_data": list(views.hidden)})
+    extra = dict(row.extra or {})
+    return {
+        "comment_id": row.id, "text": row.text, "display": safe(row.text, ORIGINAL), "author": row.author,
+        "contact": extra.get("contact") or None, "personal_data": list(views.hidden),
+    }
+
+
 ACTIONS = (
     Action("feed.pin", FEED_ROLES, pin),
     Action("feed.unpin", FEED_ROLES, unpin),
@@ -154,4 +180,5 @@ ACTIONS = (
     Action("feed.unhide", FEED_ROLES, unhide),
     Action("feed.current", ON_AIR, current),
     Action("feed.floor", FEED_ROLES, floor),
+    Action("feed.reveal", REVEALERS, reveal),
 )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.clock_service import ClockService
-from tyndau.nlp.personal_data import redact
+from tyndau.live.text_safety import PUBLIC, safe
 from tyndau.reports.model import MeetingFacts, Problem, ProgressEntry, ProgressReport, Round
 from tyndau.store.comments import counts_by_source
 from tyndau.store.meetings import get_meeting
@@ -25,7 +25,7 @@ QUOTES = 3
 
 
 def _safe(text: str) -> str:
-    return redact(text or "")
+    return safe(text or "", PUBLIC)
 
 
 async def collect_round(

@@ -1,15 +1,17 @@
 """Text hygiene and number/date formatting shared by every document format.
 
 Citizens' texts are hostile by default: control characters break XML (DOCX, XLSX) and confuse
-spreadsheets, bidirectional overrides disguise text, and a 10,000-character "title" would wreck
-a table. Every text that reaches a document goes through :func:`clean` first.
+spreadsheets, bidirectional overrides disguise text, zero-width characters hide an IIN from a
+redactor, and a 10,000-character "title" would wreck a table. Every text that reaches a document
+goes through :func:`clean` (or :func:`one_line`): the one text-safety function with its document
+profile, which cleans, then redacts personal data, then clips.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
+from tyndau.live.text_safety import DOCUMENT, LINE, safe
 from tyndau.timeutil import ALMATY, as_utc
 
 TITLE_LIMIT = 500
@@ -18,31 +20,15 @@ QUOTE_LIMIT = 300
 ELLIPSIS = "…"
 NBSP = "\u00a0"
 
-# C0 controls except tab/newline, DEL, C1 controls, bidi embeddings/overrides/isolates, zero-width
-# joiners' troublesome cousins, BOM, non-characters and lone surrogates.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
-)
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
-_NEWLINES = re.compile(r"\n{3,}")
-
 
 def clean(text: object, limit: int = TEXT_LIMIT) -> str:
-    """A printable, XML-safe, whitespace-tidy string of at most ``limit`` characters (clipped with …)."""
-    if text is None:
-        return ""
-    value = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    value = _UNSAFE.sub("", value)
-    value = "\n".join(_SPACES.sub(" ", line).strip() for line in value.split("\n"))
-    value = _NEWLINES.sub("\n\n", value).strip()
-    if len(value) > limit:
-        value = value[: max(0, limit - 1)].rstrip() + ELLIPSIS
-    return value
+    """A printable, XML-safe, redacted, whitespace-tidy string of at most ``limit`` characters (clipped with …)."""
+    return "" if text is None else safe(text, DOCUMENT, limit=limit)
 
 
 def one_line(text: object, limit: int = TITLE_LIMIT) -> str:
     """Like :func:`clean`, with line breaks folded into spaces (titles, names, places)."""
-    return clean(clean(text, limit * 2).replace("\n", " "), limit)
+    return "" if text is None else safe(text, LINE, limit=limit)
 
 
 def spreadsheet_safe(text: str) -> str:

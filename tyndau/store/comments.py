@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Literal, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.comments import IncomingComment, IngestResult
-from tyndau.live.text_safety import display_author, display_text, text_flags
+from tyndau.live.comments import KINDS, IncomingComment, IngestResult
+from tyndau.live.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
 from tyndau.store.schema import comments
 from tyndau.timeutil import store_time, as_utc, iso
 
 MAX_TEXT = 100_000
 PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
+PRIVATE_ROLES = frozenset({"admin", "secretary"})
+# Whose author is a private person's name: hall askers and pooled requesters.
+PRIVATE_AUTHOR_KINDS = ("floor", "request")
+NAME = Profile("name", one_line=True, limit=300)
+Audience = Literal["public", "console", "private"]
+AUDIENCES: tuple[Audience, ...] = ("public", "console", "private")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +39,62 @@ def _naive(dt: datetime) -> datetime:
     return store_time(dt)
 
 
+def _clean_json(value: Any, depth: int = 0) -> Any:
+    """A JSON value whose strings (and keys) the store accepts."""
+    if isinstance(value, str):
+        return storable(value)
+    if depth > 20:
+        return None
+    if isinstance(value, dict):
+        return {storable(k): _clean_json(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_json(v, depth + 1) for v in value]
+    if isinstance(value, float) and value != value:  # NaN is not JSON
+        return None
+    return value
+
+
 def _row(p: PreparedComment) -> dict[str, Any]:
+    """The row of one comment; raises ValueError when the comment cannot be stored at all."""
     c = p.incoming
-    text = c.text if len(c.text) <= MAX_TEXT else c.text[:MAX_TEXT]
-    flags = text_flags(c.text)
-    if len(c.text) > MAX_TEXT:
+    raw = storable(c.text)
+    text = raw if len(raw) <= MAX_TEXT else raw[:MAX_TEXT]
+    flags = text_flags(raw)
+    if len(raw) > MAX_TEXT:
         flags.append("truncated")
+    if c.kind not in KINDS:
+        raise ValueError(f"unknown comment kind {c.kind!r}")
+    try:
+        created, received = _naive(c.created_at), _naive(p.received_at)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError(f"created_at is out of range: {exc}") from None
     return {
-        "meeting_id": p.meeting_id, "source": c.source[:60], "dedup_key": c.dedup_key()[:200],
-        "external_id": c.external_id[:200] if c.external_id else None, "author": c.author[:300], "text": text,
-        "created_at": _naive(c.created_at), "received_at": _naive(p.received_at), "lang": (c.lang or None) and c.lang[:10],
-        "kind": c.kind, "extra": dict(c.extra), "flags": flags, "throttled": p.throttled, "hidden": False, "version": 1,
+        "meeting_id": p.meeting_id, "source": storable(c.source)[:60], "dedup_key": storable(c.dedup_key())[:200],
+        "external_id": storable(c.external_id)[:200] if c.external_id else None, "author": storable(c.author)[:300], "text": text,
+        "created_at": created, "received_at": received, "lang": storable(c.lang)[:10] if c.lang else None,
+        "kind": c.kind, "extra": _clean_json(dict(c.extra)), "flags": flags, "throttled": p.throttled, "hidden": False, "version": 1,
     }
 
 
 async def insert_batch(conn: AsyncConnection, batch: Sequence[PreparedComment]) -> list[tuple[IngestResult, int]]:
-    """Insert what is new, skip what is known; returns (result, meeting_id) per input, in order."""
+    """Insert what is new, skip what is known; returns (result, meeting_id) per input, in order.
+
+    A comment that cannot be made into a row gets a result with an ``error``; the others go in.
+    """
     if not batch:
         return []
-    rows = [_row(p) for p in batch]
+    prepared: list[dict[str, Any] | str] = []
+    for p in batch:
+        try:
+            prepared.append(_row(p))
+        except (ValueError, TypeError, UnicodeError) as exc:
+            prepared.append(str(exc) or type(exc).__name__)
+    rows = [r for r in prepared if isinstance(r, dict)]
+    stored = iter(await _insert_rows(conn, rows) if rows else [])
+    return [next(stored) if isinstance(r, dict) else (IngestResult(0, False, r), p.meeting_id) for p, r in zip(batch, prepared)]
+
+
+async def _insert_rows(conn: AsyncConnection, rows: list[dict[str, Any]]) -> list[tuple[IngestResult, int]]:
     dialect = conn.dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(comments)
     stmt = insert.on_conflict_do_nothing(index_elements=["meeting_id", "source", "dedup_key"]).returning(
@@ -79,26 +122,69 @@ async def insert_batch(conn: AsyncConnection, batch: Sequence[PreparedComment]) 
     return results
 
 
-def comment_json(row: Any, *, private: bool = False) -> dict[str, Any]:
-    """The feed's view of a comment: the raw text, a display text, and moderation state."""
-    display, clipped = display_text(row.text)
+def audience_of(role: str | None) -> Audience:
+    """How much of a comment a role may see: secretaries and admins most, viewers least."""
+    if role in PRIVATE_ROLES:
+        return "private"
+    return "console" if role == "moderator" else "public"
+
+
+def _labels(labels: Any) -> Any:
+    """The NLP labels without the normaliser's unredacted display text."""
+    if not isinstance(labels, dict) or "display" not in labels:
+        return labels
+    return {k: v for k, v in labels.items() if k != "display"}
+
+
+@dataclass(frozen=True, slots=True)
+class CommentViews:
+    """A comment's redacted text and author, computed once for every audience."""
+
+    text: CommentText
+    author: str
+    author_display: str
+
+
+def same_for_everyone(row: Any) -> bool:
+    """True when every audience sees this comment alike (no private author, contact or typist)."""
+    extra = row.extra or {}
+    return row.kind not in PRIVATE_AUTHOR_KINDS and "contact" not in extra and "typed_by" not in extra
+
+
+def comment_views(row: Any) -> CommentViews:
+    """What :func:`comment_json` shows of a row's text and author (one search for personal data each)."""
+    return CommentViews(comment_text(row.text), safe(row.author, NAME), safe(row.author, AUTHOR))
+
+
+def comment_json(row: Any, audience: Audience = "public", *, views: CommentViews | None = None) -> dict[str, Any]:
+    """What an audience sees of a comment: the text with personal data replaced, a display text, state.
+
+    Everyone gets the redacted text and ``personal_data`` (the kinds hidden, so a screen can show
+    that something was). Hall askers' names and pooled requesters' names are private (a moderator
+    sees the name of a hall asker that staff typed in); contacts go to secretaries and admins only.
+    The original is read through an audited reveal (``feed.reveal``).
+    """
+    views = views or comment_views(row)
+    text = views.text
     extra = dict(row.extra or {})
     contact = extra.pop("contact", None)
     body = {
         "id": row.id, "meeting_id": row.meeting_id, "source": row.source, "external_id": row.external_id,
-        "author": row.author, "author_display": display_author(row.author), "text": row.text,
-        "display": display, "clipped": clipped, "created_at": iso(as_utc(row.created_at)),
-        "received_at": iso(as_utc(row.received_at)), "lang": row.lang, "kind": row.kind,
-        "flags": list(row.flags or []), "throttled": row.throttled, "hidden": row.hidden,
+        "author": views.author, "author_display": views.author_display, "text": text.text,
+        "display": text.display, "clipped": text.clipped, "personal_data": list(text.hidden),
+        "created_at": iso(as_utc(row.created_at)), "received_at": iso(as_utc(row.received_at)), "lang": row.lang,
+        "kind": row.kind, "flags": list(row.flags or []), "throttled": row.throttled, "hidden": row.hidden,
         "hidden_reason": row.hidden_reason, "pinned_at": iso(as_utc(row.pinned_at)) if row.pinned_at else None,
         "answered_at": iso(as_utc(row.answered_at)) if row.answered_at else None,
-        "labels": row.labels, "is_problem": row.is_problem, "category": row.category, "cluster_id": row.cluster_id,
+        "labels": _labels(row.labels), "is_problem": row.is_problem, "category": row.category, "cluster_id": row.cluster_id,
         "version": row.version, "extra": extra,
     }
-    if private and contact:
-        body["contact"] = contact
-    if row.kind == "floor" and not private:
-        # A hall question's asker is private: only secretaries and admins see the name.
+    if audience == "private":
+        if contact:
+            body["contact"] = contact
+        return body
+    extra.pop("typed_by", None)
+    if row.kind in PRIVATE_AUTHOR_KINDS and not (audience == "console" and row.kind == "floor"):
         body["author"] = body["author_display"] = ""
         body["extra"] = {}
     return body

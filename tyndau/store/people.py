@@ -1,7 +1,13 @@
-"""Users, browser sessions and API tokens."""
+"""Users, browser sessions and API tokens.
+
+Password hashing runs in a worker thread (scrypt is deliberately slow), and an unknown user name
+costs the same hash as a wrong password. Resetting a password, disabling a user or revoking a
+token takes effect at the next request: sessions are deleted, and the server closes open sockets.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,9 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.security import ROLES, hash_password, new_token, token_hash, verify_password
+from tyndau.security import DUMMY_HASH, ROLES, hash_password, new_token, token_hash, verify_password
 from tyndau.store.schema import api_tokens, sessions, users
-from tyndau.timeutil import store_time, utcnow
+from tyndau.timeutil import iso, store_time, utcnow
 
 
 class PeopleError(ValueError):
@@ -42,39 +48,87 @@ def check_role(role: str) -> None:
 
 
 async def add_user(engine: AsyncEngine, name: str, role: str, password: str, *, replace: bool = False) -> None:
-    """Create a user (or reset its password and role with ``replace``)."""
+    """Create a user (or reset its password and role with ``replace``, ending its sessions)."""
     check_role(role)
     name = name.strip()
     if not name or len(name) > 100:
         raise PeopleError("user name must be 1 to 100 characters")
     if len(password) < 8:
         raise PeopleError("password must be at least 8 characters")
-    values = {"role": role, "password_hash": hash_password(password)}
+    values = {"role": role, "password_hash": await asyncio.to_thread(hash_password, password)}
     async with engine.begin() as conn:
         existing = await conn.scalar(sa.select(users.c.id).where(users.c.name == name))
         if existing is not None:
             if not replace:
                 raise PeopleError(f"user {name!r} exists already")
             await conn.execute(users.update().where(users.c.id == existing).values(**values, disabled=False))
+            await conn.execute(sessions.delete().where(sessions.c.user_id == existing))
             return
         await conn.execute(users.insert().values(name=name, created_at=_naive(utcnow()), disabled=False, **values))
 
 
 async def login(engine: AsyncEngine, name: str, password: str, days: int) -> tuple[str, Principal] | None:
-    """Check a password and open a session; returns the cookie value and the principal."""
-    async with engine.begin() as conn:
+    """Check a password and open a session; returns the cookie value and the principal.
+
+    Unknown and disabled users are checked against a dummy hash, so every refusal costs the same.
+    """
+    async with engine.connect() as conn:
         row = (await conn.execute(sa.select(users).where(users.c.name == name.strip()))).first()
-        if row is None or row.disabled or not verify_password(password, row.password_hash):
-            return None
-        token = new_token("tys_")
-        now = utcnow()
+    ok = await asyncio.to_thread(verify_password, password, row.password_hash if row is not None else DUMMY_HASH)
+    if row is None or row.disabled or not ok:
+        return None
+    token = new_token("tys_")
+    now = utcnow()
+    async with engine.begin() as conn:
         await conn.execute(
             sessions.insert().values(
                 token_hash=token_hash(token), user_id=row.id, created_at=_naive(now),
                 expires_at=_naive(now + timedelta(days=days)),
             )
         )
-        return token, Principal(row.name, row.role, "user")
+    return token, Principal(row.name, row.role, "user")
+
+
+async def set_disabled(engine: AsyncEngine, name: str, disabled: bool) -> int:
+    """Disable (ending every session) or enable a user; returns its number of ended sessions."""
+    async with engine.begin() as conn:
+        user_id = await conn.scalar(sa.select(users.c.id).where(users.c.name == name.strip()))
+        if user_id is None:
+            raise PeopleError(f"no user {name!r}")
+        await conn.execute(users.update().where(users.c.id == user_id).values(disabled=disabled))
+        if not disabled:
+            return 0
+        result = await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+        return result.rowcount or 0
+
+
+async def end_sessions(engine: AsyncEngine, name: str) -> int:
+    """Log a user out everywhere; returns how many sessions were ended."""
+    async with engine.begin() as conn:
+        user_id = await conn.scalar(sa.select(users.c.id).where(users.c.name == name.strip()))
+        if user_id is None:
+            raise PeopleError(f"no user {name!r}")
+        result = await conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+        return result.rowcount or 0
+
+
+async def list_users(engine: AsyncEngine) -> list[dict[str, object]]:
+    """Every user with role, state and how many live sessions it has (no hashes)."""
+    live = (
+        sa.select(sessions.c.user_id, sa.func.count().label("n")).where(sessions.c.expires_at > _naive(utcnow()))
+        .group_by(sessions.c.user_id).subquery()
+    )
+    query = sa.select(users.c.name, users.c.role, users.c.disabled, users.c.created_at, live.c.n).outerjoin(live, live.c.user_id == users.c.id)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(query.order_by(users.c.name))).all()
+    return [{"name": r.name, "role": r.role, "disabled": bool(r.disabled), "created_at": iso(r.created_at), "sessions": int(r.n or 0)} for r in rows]
+
+
+async def list_tokens(engine: AsyncEngine) -> list[dict[str, object]]:
+    """Every API token by name and role, live or revoked (never the secret)."""
+    async with engine.connect() as conn:
+        rows = (await conn.execute(sa.select(api_tokens).order_by(api_tokens.c.name, api_tokens.c.id))).all()
+    return [{"name": r.name, "role": r.role, "created_at": iso(r.created_at), "revoked_at": iso(r.revoked_at)} for r in rows]
 
 
 async def logout(engine: AsyncEngine, session_token: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.text_safety import display_text
+from tyndau.live.text_safety import PUBLIC, SCREEN, safe
 from tyndau.store.schema import comments, problem_comments, problem_status_log, problems
 from tyndau.timeutil import as_utc, iso, utcnow
 
@@ -270,5 +270,13 @@ async def status_at(conn: AsyncConnection, problem_ids: Sequence[int], moment: d
 
 
 def quote(text: str) -> str:
-    """A comment shortened for a representative quote."""
-    return display_text(text, 300)[0]
+    """A comment shortened for a representative quote, redacted of personal data."""
+    return safe(text, SCREEN, limit=300)
+
+
+PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")
+
+
+def redacted_problem(problem: dict[str, Any]) -> dict[str, Any]:
+    """A problem as anyone but its secretaries sees it: every free text redacted of personal data."""
+    return {**problem, **{k: safe(problem[k], PUBLIC) for k in PERSON_TEXTS if isinstance(problem.get(k), str)}}

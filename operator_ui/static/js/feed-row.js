@@ -3,6 +3,7 @@
 
 import { clockTime, dateTime } from "./format.js";
 import { lang, t } from "./i18n.js";
+import { personalBadge } from "./personal-data.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PLATFORM_ICONS = { youtube: "src-youtube", telegram: "src-telegram", instagram: "src-instagram", facebook: "src-facebook",
@@ -71,6 +72,8 @@ export function badgesOf(c, ctx) {
   if (c.hidden) out.push(badge(c.hidden_reason ? t("feed.hidden_because", { reason: reasonName(c.hidden_reason) }) : t("feed.hidden"), "hidden"));
   // Only secretaries and admins ever receive a contact; it is for calling back, never for screens.
   if (c.contact) out.push(badge(`☎ ${c.contact}`, "contact", t("feed.contact_private")));
+  const pd = personalBadge(c);
+  if (pd) out.push(pd);
   if (c._lang) {
     const title = c._langGuessed ? t("feed.lang_guessed") : "";
     const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
@@ -131,7 +134,7 @@ export function createRow() {
   text.dir = "auto";
   const actions = document.createElement("div");
   actions.className = "row-actions";
-  actions.append(button("pin", "pin"), button("current", "screen"), button("answered", "check"), button("hide", "eye-off"));
+  actions.append(button("pin", "pin"), button("current", "screen"), button("answered", "check"), button("hide", "eye-off"), button("reveal", "eye"));
   row.append(head, text, actions);
   return row;
 }
@@ -143,7 +146,7 @@ function setLabel(btn, label, shortcut, pressed) {
   else btn.setAttribute("aria-pressed", String(pressed));
 }
 
-/** Put comment `c` into row `row`; `ctx` = {currentId, can: {pin, hide, answered, current}, isRetracted}. */
+/** Put comment `c` into row `row`; `ctx` = {currentId, can: {pin, hide, answered, current, reveal}, isRetracted}. */
 export function fillRow(row, c, ctx) {
   row.dataset.id = String(c.id);
   row.dataset.kind = c.kind || "text";
@@ -165,13 +168,15 @@ export function fillRow(row, c, ctx) {
   time.textContent = when(c.created_at);
   time.title = `${when(c.created_at, true)} · ${t("feed.received_at", { time: when(c.received_at, true) })}`;
   badges.replaceChildren(...badgesOf(c, ctx));
-  let shown = c.display ?? "";
+  let shown = c._revealed ?? c.display ?? "";
   if (!shown && c.kind === "deleted") shown = (c.extra && c.extra.reason) || t("feed.deleted_text");
   if (!shown && c.kind === "membership") shown = (c.extra && c.extra.header) || "";
   if (!shown && c.kind === "sticker") shown = (c.extra && c.extra.sticker) || "";
   text.textContent = shown;
   text.title = shown.length > 60 ? shown : "";
-  const [pin, current, answered, hide] = actions.children;
+  const [pin, current, answered, hide, reveal] = actions.children;
+  reveal.hidden = !(ctx.can.reveal && c.personal_data && c.personal_data.length && c._revealed === undefined);
+  setLabel(reveal, t("pd.reveal"), "", undefined);
   const pinned = Boolean(c.pinned_at);
   pin.hidden = !ctx.can.pin;
   pin.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${pinned ? "unpin" : "pin"}`);

@@ -52,6 +52,7 @@ export function answeredOf(items) {
 
 function prepare(c, previous) {
   if (previous && previous.contact !== undefined && c.contact === undefined) c.contact = previous.contact;
+  if (previous && previous._revealed !== undefined && c._revealed === undefined) c._revealed = previous._revealed;
   const shown = c.display ?? c.text ?? "";
   c._lang = c.lang || guessLang(shown);
   c._langGuessed = !c.lang && c._lang !== null;

@@ -13,6 +13,7 @@ import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
 import { QueueView } from "./feed-queue.js";
 import { onLangChange, t } from "./i18n.js";
+import { REVEALERS, confirmOnScreen, revealOriginal } from "./personal-data.js";
 
 const $ = (id) => document.getElementById(id);
 const OLDER_PAGE = 2000;
@@ -39,7 +40,7 @@ const state = {
 function can() {
   const feed = FEED_ROLES.includes(state.role);
   const air = ON_AIR.includes(state.role);
-  return { pin: feed, hide: feed, answered: air, current: air, floor: feed, import: feed, sources: air };
+  return { pin: feed, hide: feed, answered: air, current: air, floor: feed, import: feed, sources: air, reveal: REVEALERS.includes(state.role) };
 }
 
 function ctx() {
@@ -153,7 +154,20 @@ async function act(verb, c) {
   } else if (verb === "unanswered") await command("unanswered", { comment_id: id });
   else if (verb === "current") {
     if (state.question && state.question.comment_id === id) await command("current", { comment_id: null });
-    else if (await command("current", { comment_id: id })) announce(t("feed.shown_on_screen"));
+    else if (!confirmOnScreen(c)) return;
+    else if (await command("current", { comment_id: id, confirm_personal_data: Boolean(c.personal_data && c.personal_data.length) })) announce(t("feed.shown_on_screen"));
+  } else if (verb === "reveal") {
+    try {
+      const original = await revealOriginal(state.meetingId, id);
+      if (original) {
+        c._revealed = original.display || original.text || "";
+        state.list.refresh();
+        schedule();
+        announce(t("pd.revealed"));
+      }
+    } catch (err) {
+      showAlert(errorText(err));
+    }
   } else if (verb === "clear") await command("current", { comment_id: null });
   else if (verb === "hide") {
     if (c.hidden) await command("unhide", { comment_id: id });

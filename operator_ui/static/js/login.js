@@ -5,12 +5,19 @@ import { bindLangSwitch, initialLang, setLang, t } from "./i18n.js";
 const $ = (id) => document.getElementById(id);
 
 /** Where to go after login: a local path from ?next=, never another site. */
-export function nextUrl(search = location.search) {
+export function nextUrl(search = location.search, origin = location.origin) {
   const next = new URLSearchParams(search).get("next");
-  if (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") && !next.startsWith("/login")) {
-    return next;
+  // Browsers drop tabs and newlines from URLs ("/\t/evil.example" is "//evil.example"): refuse any
+  // control character or backslash, then check where the URL really resolves to.
+  if (!next || !next.startsWith("/") || /[\u0000-\u0020\u007f-\u009f\\]/.test(next)) return "/console";
+  let url;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return "/console";
   }
-  return "/console";
+  if (url.origin !== origin || url.pathname.startsWith("/login") || url.pathname.startsWith("/logout")) return "/console";
+  return url.pathname + url.search + url.hash;
 }
 
 async function submit(ev) {
@@ -32,10 +39,17 @@ async function submit(ev) {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ username, password }),
+      body: JSON.stringify({ username, password, next: nextUrl() }),
     });
     if (res.ok) {
-      location.assign(nextUrl());
+      let next = nextUrl();
+      try {
+        const data = await res.json();
+        if (data && typeof data.next === "string") next = nextUrl(`?next=${encodeURIComponent(data.next)}`);
+      } catch {
+        /* keep our own answer */
+      }
+      location.assign(next);
       return;
     }
     let message = "";
@@ -48,6 +62,7 @@ async function submit(ev) {
     // The server's own words when they are in the reader's script, else ours.
     const readable = /[\u0400-\u04FF]/.test(message);
     if (res.status === 401) error.textContent = readable ? message : t("login.error_wrong");
+    else if (res.status === 429) error.textContent = t("login.error_locked");
     else error.textContent = readable ? message : message ? `${t("login.error_generic")} (${message})` : t("login.error_generic");
     $("login-password").select();
     $("login-password").focus();

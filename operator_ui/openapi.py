@@ -99,13 +99,15 @@ def spec() -> dict[str, Any]:
             "parameters": [mid, {"name": "problem_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "get": _op("One problem with every comment in it", {"200": {"description": "OK"}}, errors=(401, 404), tag="review")},
         "/api/v1/meetings/{meeting_id}/review/{verb}": {
-            "parameters": [mid, {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "classify", "undo"]}}],
+            "parameters": [mid, {"name": "verb", "in": "path", "required": True, "schema": {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "classify", "accept", "dismiss", "undo"]}}],
             "post": _op("A review decision. edit: {problem_id, version, fields}; merge: {target_id, source_ids}; split: {problem_id, comment_ids, title_ru?}; "
-                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; classify: {comment_ids, category}; undo: {}", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="review")},
+                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; classify: {comment_ids, category}; "
+                        "accept: {problem_ids, accepted?} (several at once); dismiss: {problem_ids} (every comment of those problems is not a problem); "
+                        "undo: {} (answers what it undid)", {"200": {"description": "OK"}}, errors=(400, 401, 403, 404, 409, 422), tag="review")},
         "/api/v1/meetings/{meeting_id}/report.{fmt}": {
             "parameters": [mid, {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}},
                            {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "kk"]}},
-                           {"name": "final", "in": "query", "schema": {"type": "boolean"}, "description": "refused (422 final_blocked, with the list) while a problem lacks an executor or a deadline"}],
+                           {"name": "final", "in": "query", "schema": {"type": "boolean"}, "description": "accepted problems only (drafts are left out); refused (422 final_blocked, with the list) while an accepted problem lacks an executor or a deadline, or 422 nothing_accepted"}],
             "get": _op("The 10-day publication package (zip = CSV tables for the open-data portal)", {"200": {"description": "the document"}}, errors=(401, 403, 404, 422), tag="review")},
         "/api/v1/report.{fmt}": {
             "parameters": [{"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}},
@@ -122,10 +124,13 @@ def spec() -> dict[str, Any]:
         "/api/v1/vocabulary": {"get": _op("Categories and departments", {"200": {"description": "OK"}}, errors=(401,), tag="review")},
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 404), tag="clock")},
-        "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(401, 404), tag="clock")},
+        "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid, {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["ru", "kk"]}}],
+                                                     "get": _op("Timing record as CSV for a spreadsheet, headers and phases in the language (;-separated, decimal comma)", {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(400, 401, 404), tag="clock")},
+        "/api/v1/akim-name": {"post": _op("Set the akim's name once for the meetings of a round: {meeting_ids, akim_name}", {"200": {"description": "the meetings"}}, errors=(400, 401, 403, 404, 422), tag="meetings")},
     }
     meeting_fields = {
         "title": {"type": "string", "maxLength": 300},
+        "title_kk": {"type": "string", "maxLength": 300, "description": "the title in Kazakh (the Kazakh presenter screen and package)"},
         "akim_level": {"type": "string", "enum": list(AKIM_LEVELS)},
         "place": {"type": "string", "maxLength": 300},
         "starts_at": iso_dt,
@@ -140,7 +145,9 @@ def spec() -> dict[str, Any]:
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
         "MeetingInput": {"type": "object", "required": ["title", "akim_level", "planned_minutes", "starts_at"], "properties": meeting_fields, "additionalProperties": False},
-        "MeetingPatch": {"type": "object", "properties": meeting_fields, "additionalProperties": False},
+        "MeetingPatch": {"type": "object", "properties": {**meeting_fields, "amend_reason": {"type": "string", "maxLength": 500,
+                         "description": "after the meeting ended, a change of planned_minutes, starts_at, akim_level or announced_at needs a reason (else 409 plan_locked) and is kept as an amendment"}},
+                         "additionalProperties": False},
         "Meeting": {"type": "object", "required": ["id", "title", "akim_level", "planned_minutes", "starts_at"], "properties": {
             "id": {"type": "integer"}, **meeting_fields, "created_at": iso_dt, "presenter_message": {"type": "string"},
             "announcement": {"type": "object", "properties": {"notice_days": {"type": "integer"}, "deadline": {"type": "string", "format": "date"},

@@ -116,6 +116,11 @@ async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
     )
 
 
+def _left_out(round_: Any) -> list[dict[str, Any]]:
+    """The drafts a final package leaves out (not accepted), for the reviewer to see."""
+    return [{"problem_id": p.problem_id, "title": p.title_ru or p.title_kk, "meeting_id": p.meeting_id} for p in round_.left_out]
+
+
 async def report(request: web.Request) -> web.Response:
     """The 10-day publication package: ``report.{docx,xlsx,html,json,zip}?lang=ru|kk&final=1``."""
     require_role(principal(request), STAFF)
@@ -128,22 +133,27 @@ async def report(request: web.Request) -> web.Response:
     final = request.query.get("final") in ("1", "true")
     round_ = await _round(request, ids, final)
     if final:
+        if not round_.problems:
+            raise ActionError(422, "nothing_accepted", "a final package holds accepted problems only, and none is accepted yet",
+                              left_out=_left_out(round_))
         missing = final_export_problems(round_)
         if missing:
-            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every problem; export a draft, or complete these",
-                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields)} for m in missing])
+            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every accepted problem; export a draft, or complete these",
+                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields), "problem_id": m.problem_id} for m in missing],
+                              left_out=_left_out(round_))
     content_type, build = FORMATS[fmt]
     try:
         body = await asyncio.to_thread(build, round_, lang)
     except FinalExportBlocked as exc:  # the builders check again; keep the two in step
         raise ActionError(422, "final_blocked", str(exc)) from None
     stem = f"tyndau-{'-'.join(map(str, ids))}-{lang}{'' if final else '-draft'}"
+    counts = {"X-Tyndau-Problems": str(len(round_.problems)), "X-Tyndau-Left-Out": str(len(round_.left_out))}
     if fmt == "json":
-        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"'})
+        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"', **counts})
     data = body.encode("utf-8") if isinstance(body, str) else body
     disposition = "inline" if fmt == "html" else "attachment"
     return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None,
-                        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'})
+                        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"', **counts})
 
 
 async def quarterly(request: web.Request) -> web.Response:
@@ -203,7 +213,7 @@ def setup_review_api(app: web.Application) -> None:
     r.add_get("/api/v1/meetings/{meeting_id}/problems", problems_list)
     r.add_get("/api/v1/problems", problems_list)
     r.add_get("/api/v1/meetings/{meeting_id}/problems/{problem_id}", problem_detail)
-    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|undo}", review_action)
+    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|accept|dismiss|undo}", review_action)
     r.add_get("/api/v1/meetings/{meeting_id}/review-queue", review_queue)
     r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
     r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)

@@ -89,6 +89,8 @@ class Problem:
     measures_kk: str = ""
     region: str | None = None
     meeting_id: int | None = None
+    problem_id: int | None = None  # the store's id (links a refused export's list to the review)
+    accepted: bool = True  # False: an unreviewed machine draft (never in a final package)
 
     def __post_init__(self) -> None:
         _freeze(self, mentions_by_source=dict(self.mentions_by_source), quotes=tuple(self.quotes))
@@ -125,9 +127,10 @@ class Round:
     final: bool = False
     title_kk: str = ""
     region: str | None = None
+    left_out: Sequence[Problem] = ()  # drafts a final package leaves out (not accepted), for the reviewer
 
     def __post_init__(self) -> None:
-        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems))
+        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems), left_out=tuple(self.left_out))
 
     def heading(self, lang: str) -> str:
         """The round's title in a language."""

@@ -23,6 +23,7 @@ FUNDING_SOURCES: tuple[str, ...] = ("local", "republican", "other")
 TIMING_KEYS: tuple[str, ...] = (
     "presentation_seconds", "qa_seconds", "cap_seconds", "planned_seconds", "presentation_share_of_planned", "rule_held",
 )
+AMENDMENT_KEYS: tuple[str, ...] = ("amendments", "planned_minutes_as_run", "rule_held_as_planned")
 
 
 def _freeze(obj: object, **fields: object) -> None:
@@ -179,4 +180,6 @@ def timing_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """The flat timing fields from either a flat dict or the clock's ``timing_record`` (totals nested)."""
     totals = record.get("totals")
     source: dict[str, Any] = {**totals, **record} if isinstance(totals, Mapping) else dict(record)
-    return {key: source.get(key) for key in TIMING_KEYS}
+    flat = {key: source.get(key) for key in TIMING_KEYS}
+    flat.update({key: source[key] for key in AMENDMENT_KEYS if source.get(key) not in (None, [], {})})  # plan changes after the end, when any
+    return flat

@@ -18,6 +18,7 @@ from tyndau.reports.quarterly import quarterly_json
 from tyndau.reports.quarterly_docx import quarterly_docx
 from tyndau.reports.quarterly_xlsx import quarterly_xlsx
 from tyndau.reports.figures import dashboard_figures
+from tyndau.reports.rounds import RoundMember, group_rounds
 from tyndau.reports.package_csv import package_csv_zip
 from tyndau.reports.package_docx import package_docx
 from tyndau.reports.package_html import package_html
@@ -183,20 +184,25 @@ async def quarterly(request: web.Request) -> web.Response:
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    """Dashboard figures and SVG charts for a meeting, a round, or every meeting."""
+    """Dashboard figures and SVG charts for a meeting, a round, or every meeting.
+
+    The meetings are grouped into rounds of one akim (each with its own 10-day deadline); the
+    figures count accepted problems, and the machine's drafts awaiting review apart.
+    """
     require_role(principal(request), STAFF)
     services = request.app[SERVICES]
-    if request.query.get("meetings"):
-        ids = _meeting_ids(request)
-    else:
-        from tyndau.store.meetings import list_meetings
+    from tyndau.store.meetings import list_meetings
 
-        ids = [m.id for m in await list_meetings(services.engine, limit=500)]
-    if not ids:
+    known = await list_meetings(services.engine, limit=500)
+    if request.query.get("meetings"):
+        wanted = set(_meeting_ids(request))
+        known = [m for m in known if m.id in wanted]
+    if not known:
         return web.json_response({"figures": None, "charts": {}})
     lang = request.query.get("lang", "ru") if request.query.get("lang") in ("ru", "kk") else "ru"
-    round_ = await _round(request, ids, False)
-    figures = dashboard_figures([round_], lang=lang, today=round_.generated_at)
+    groups = group_rounds([RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known])
+    rounds = [await _round(request, ids, False) for ids in groups]
+    figures = dashboard_figures(rounds, lang=lang, today=rounds[0].generated_at)
     return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})
 
 

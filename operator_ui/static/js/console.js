@@ -79,6 +79,8 @@ function renderMeetingHeader() {
   $("clock-meta").textContent = m
     ? [dateTime(m.starts_at, lang()), m.place, t(`akim_level.${m.akim_level}`)].filter(Boolean).join(" · ")
     : t("meetings.pick_hint");
+  $("clock-meta").title = $("clock-meta").textContent;
+  $("clock-title").title = $("clock-title").textContent;
   renderAnnouncement($("clock-announcement"), m ? m.announcement : null, lang(), { compact: true });
   const link = $("presenter-link");
   link.hidden = !m;

@@ -89,6 +89,7 @@ export function renderAnnouncement(el, a, code, { compact = false } = {}) {
   const kind = met === "true" ? "met" : met === "false" ? "late" : "unknown";
   text.textContent = t(compact ? `announce.short_${kind}` : `announce.${kind}`, params);
   el.append(icon, badge, document.createTextNode(" "), text);
+  if (compact) el.title = text.textContent;
 }
 
 function renderPreview() {

@@ -143,6 +143,10 @@ function renderButtons(p, canCommand) {
     const disabled = !canCommand || !allowed[action];
     if (btn.disabled !== disabled) btn.disabled = disabled;
   }
+  // The undo button names what it would take back ("Отменить: переход к вопросам").
+  const undo = $("btn-undo");
+  const title = p.undo_action ? t("undo.title", { what: t(`undo.what.${p.undo_action}`) }) : "";
+  if (undo.title !== title) undo.title = title;
 }
 
 /** Disable every control (no meeting selected, or not allowed to command). */

@@ -62,6 +62,10 @@ export class HideDialog {
 
 /** Wire the hall-question form: `send(payload)` resolves to the ack ({id}); `pin(id)` queues it. */
 export function bindFloorForm({ send, pin }) {
+  // "Type the question" goes as soon as there is a question.
+  $("floor-text").addEventListener("input", () => {
+    if ($("floor-text").value.trim() && $("floor-status").textContent === t("floor.need_text")) $("floor-status").textContent = "";
+  });
   $("floor-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = $("floor-text").value.trim();

@@ -3,6 +3,8 @@
 
 import { clockTime, dateTime } from "./format.js";
 import { lang, t } from "./i18n.js";
+import { categoryName as vocabularyName } from "./vocabulary.js";
+import { authorOf } from "./feed-store.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PLATFORM_ICONS = { youtube: "src-youtube", telegram: "src-telegram", instagram: "src-instagram", facebook: "src-facebook",
@@ -31,11 +33,9 @@ export function sourceName(source) {
   return text === key ? String(source || "") : text;
 }
 
-/** A localised category name, or the code. */
+/** A category's name in the UI language (never its id). */
 export function categoryName(code) {
-  const key = `category.${code}`;
-  const text = t(key);
-  return text === key ? String(code) : text;
+  return vocabularyName(code, lang());
 }
 
 /** The reason a comment was hidden, in words (our codes are translated, free text is shown as is). */
@@ -90,7 +90,8 @@ export function badgesOf(c, ctx) {
   if (ctx.isRetracted(c)) out.push(badge(t("feed.retracted"), "flag"));
   if (c.throttled) out.push(badge(t("feed.throttled"), "throttled", t("feed.throttled_hint")));
   if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
-  if (c.category) out.push(badge(categoryName(c.category), "category"));
+  const category = categoryName(c.category);
+  if (category) out.push(badge(category, "category"));
   return out;
 }
 
@@ -158,12 +159,16 @@ export function fillRow(row, c, ctx) {
   src.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${sourceIcon(c.source)}`);
   src.title = sourceName(c.source);
   src.lastChild.textContent = sourceName(c.source);
-  author.textContent = c.author_display || c.author || t("feed.anonymous");
-  author.classList.toggle("anonymous", !(c.author_display || c.author));
+  author.textContent = authorOf(c, t("feed.anonymous"));
+  author.classList.toggle("anonymous", !(c.author_display || c.author || c.author_local));
+  author.classList.toggle("local-only", Boolean(c.author_local && !c.author));
+  author.title = c.author_local && !c.author ? t("feed.name_here_only") : "";
   time.dateTime = c.created_at || "";
   time.textContent = when(c.created_at);
   time.title = `${when(c.created_at, true)} · ${t("feed.received_at", { time: when(c.received_at, true) })}`;
-  badges.replaceChildren(...badgesOf(c, ctx));
+  const list = badgesOf(c, ctx);
+  badges.replaceChildren(...list);
+  badges.title = list.map((b) => b.textContent).join(" · ");
   let shown = c.display ?? "";
   if (!shown && c.kind === "deleted") shown = (c.extra && c.extra.reason) || t("feed.deleted_text");
   if (!shown && c.kind === "membership") shown = (c.extra && c.extra.header) || "";

@@ -13,6 +13,8 @@ import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
 import { QueueView } from "./feed-queue.js";
 import { onLangChange, t } from "./i18n.js";
+import { loadVocabulary } from "./vocabulary.js";
+import { floorNames, rememberFloorName } from "./floor-names.js";
 
 const $ = (id) => document.getElementById(id);
 const OLDER_PAGE = 2000;
@@ -99,7 +101,7 @@ function renderFilterOptions() {
   const store = state.store;
   fillSelect($("feed-source"), t("feed.all_sources"), [...store.sources].sort(), sourceName);
   fillSelect($("feed-lang"), t("feed.all_langs"), ["ru", "kk", "lat"], (v) => t(`feed.lang_name_${v}`));
-  const cats = [...store.categories].sort();
+  const cats = [...store.categories].sort((a, b) => categoryName(a).localeCompare(categoryName(b), "ru"));
   $("feed-category-wrap").hidden = cats.length === 0;
   fillSelect($("feed-category"), t("feed.all_categories"), cats, categoryName);
   $("feed-problem-wrap").hidden = !store.hasProblemLabels;
@@ -125,7 +127,7 @@ async function command(verb, payload) {
     if (verb === "current") setQuestion(ack.question || null);
     return ack;
   } catch (err) {
-    showAlert(errorText(err));
+    showAlert(errorText(err), "error", err.code || "");
     return null;
   }
 }
@@ -289,6 +291,7 @@ export function setFeedMeeting(id) {
   if (state.meetingId !== null && id !== null && String(id) === String(state.meetingId)) return;
   state.meetingId = id === null ? null : Number(id);
   state.store.clear();
+  if (state.meetingId !== null) state.store.setLocalNames(floorNames(state.meetingId));
   state.question = null;
   state.selectedId = null;
   state.list.follow = true;
@@ -393,7 +396,17 @@ export function initFeed({ role }) {
   $("btn-import").addEventListener("click", () => state.importer.open());
   state.hideDialog = new HideDialog({ onHide: hide, onClose: restoreFocus });
   bindFloorForm({
-    send: (payload) => state.link.command("floor", payload),
+    send: async (payload) => {
+      const ack = await state.link.command("floor", payload);
+      if (ack && ack.id && payload.author) {
+        // The server keeps the name private; this console remembers what it typed, to show it here only.
+        rememberFloorName(state.meetingId, ack.id, payload.author);
+        state.store.setLocalNames(floorNames(state.meetingId));
+        state.list.refresh();
+        schedule();
+      }
+      return ack;
+    },
     pin: (id) => can().pin && command("pin", { comment_id: id }),
   });
   // Inside a dialog, letters are for the dialog: the clock's P/Q/E/Space shortcuts must not fire.
@@ -407,4 +420,9 @@ export function initFeed({ role }) {
   });
   state.list.measure();
   schedule();
+  loadVocabulary().then(() => {
+    delete $("feed-category").dataset.options;
+    state.list.refresh();
+    schedule();
+  });
 }

@@ -105,6 +105,8 @@ function applyMeeting(meeting) {
   renderMeetingHeader();
   if (!isDirty()) fillForm(meeting);
   if (meeting.presenter_message !== undefined) renderMessage(messageOfMeeting(meeting));
+  // A changed plan (and an amendment after the end) changes the record: read it again.
+  if (sameId(meeting.id, state.meetingId)) scheduleTiming(300);
 }
 
 /** Follow meeting `id` (null: none) — the URL, the live link, the form and the record. */

@@ -62,21 +62,21 @@ function badge(text, kind, title = "") {
   return el;
 }
 
-/** The badges of a comment: language, kind (Super Chat amount), flags, moderation state. */
+/**
+ * The badges of a comment, most important first: the head line shows as many as fit, whole (the rest
+ * are in its title). On screen / answered / hidden, then the category (which implies "a question"),
+ * the private contact, what kind of message it is, its flags, the queue state and the language.
+ */
 export function badgesOf(c, ctx) {
   const out = [];
   if (ctx.currentId === c.id) out.push(badge(t("feed.on_screen"), "onscreen"));
   if (c.answered_at) out.push(badge(t("feed.answered"), "answered"));
-  else if (c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
   if (c.hidden) out.push(badge(c.hidden_reason ? t("feed.hidden_because", { reason: reasonName(c.hidden_reason) }) : t("feed.hidden"), "hidden"));
+  const category = categoryName(c.category);
+  if (category) out.push(badge(category, c.is_problem === true ? "category is-problem" : "category"));
+  else if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
   // Only secretaries and admins ever receive a contact; it is for calling back, never for screens.
   if (c.contact) out.push(badge(`☎ ${c.contact}`, "contact", t("feed.contact_private")));
-  if (c._lang) {
-    const title = c._langGuessed ? t("feed.lang_guessed") : "";
-    const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
-    if (c._langGuessed) b.classList.add("guessed");
-    out.push(b);
-  }
   const extra = c.extra || {};
   if (c.kind === "paid") out.push(badge(extra.amount ? t("feed.kind_paid_amount", { amount: extra.amount }) : t("feed.kind_paid"), "paid"));
   else if (c.kind === "sticker") out.push(badge(extra.amount ? t("feed.kind_sticker_amount", { amount: extra.amount }) : t("feed.kind_sticker"), "paid"));
@@ -89,9 +89,13 @@ export function badgesOf(c, ctx) {
   if (c.clipped) out.push(badge(t("feed.clipped"), "flag"));
   if (ctx.isRetracted(c)) out.push(badge(t("feed.retracted"), "flag"));
   if (c.throttled) out.push(badge(t("feed.throttled"), "throttled", t("feed.throttled_hint")));
-  if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
-  const category = categoryName(c.category);
-  if (category) out.push(badge(category, "category"));
+  if (!c.answered_at && c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
+  if (c._lang) {
+    const title = c._langGuessed ? t("feed.lang_guessed") : "";
+    const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
+    if (c._langGuessed) b.classList.add("guessed");
+    out.push(b);
+  }
   return out;
 }
 

@@ -4,8 +4,6 @@ numbers as the locale writes them; and a phone, where the meeting list never cov
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from tests.browser import needs_chromium
 from tests.browser_env import shared  # noqa: F401 - the module's fixture
@@ -13,7 +11,6 @@ from tyndau.operator_ui.keys import SERVICES
 from tyndau.store.schema import comments
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.asyncio(loop_scope="module")]
-DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 
 TEXTS = [
     ("Айгерим Сапарбекова", "В селе Иргели третью неделю нет воды, возим из соседнего села", "utilities"),
@@ -97,9 +94,6 @@ async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_noth
         assert raw not in m["categoryBadges"] and raw not in m["categoryOptions"]
     assert names <= set(m["categoryOptions"]), m["categoryOptions"]
     assert set(m["categoryBadges"]) <= names | {"Дороги и транспорт", "Образование", "Жолдар және көлік", "Білім беру"}
-    if lang == "ru":
-        DOCS_IMG.mkdir(exist_ok=True)
-        await page.screenshot(path=str(DOCS_IMG / "console-1280x720.png"))
     assert errors == []
     await ctx.close()
 

@@ -3,15 +3,12 @@ meeting's time left and the question; a large ПАУЗА / ҮЗІЛІС on pause
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.browser import needs_chromium
 from tests.browser_env import shared  # noqa: F401 - the module's fixture
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.asyncio(loop_scope="module")]
-DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
 TITLE_KK = "Қарасай ауданы әкімінің тұрғындармен кездесуі"
 
 
@@ -58,15 +55,10 @@ async def test_presenter_screen_in_qa_and_pause_after_an_overrun(shared, lang, p
     assert not qa["big"].startswith("+") and qa["big"].startswith("1:28:")  # 120 - 31 minutes, not the presentation's overrun
     assert qa["colour"] != over["colour"]  # no longer the red of an overrun
     assert "+01:0" not in qa["sub"] and qa["left"] == ""
-    if lang == "ru":
-        DOCS_IMG.mkdir(exist_ok=True)
-        await page.screenshot(path=str(DOCS_IMG / "presenter-qa.png"))
 
     await shared.api("POST", f"/api/v1/meetings/{meeting_id}/clock", json={"action": "pause"})
     await page.locator("#presenter[data-state='pause']").wait_for(timeout=10_000)
     paused = await _state(page)
     assert paused["big"] == pause_word and paused["size"] >= 150  # the largest thing on the screen
-    if lang == "ru":
-        await page.screenshot(path=str(DOCS_IMG / "presenter-pause.png"))
     assert errors == []
     await ctx.close()

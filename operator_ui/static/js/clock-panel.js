@@ -88,7 +88,7 @@ export function renderClock(p, { canCommand }) {
   setText($("qa-share"), p.qa_share === null || p.qa_share === undefined ? "—" : percent(p.qa_share, code));
   setText($("pause-time"), duration(p.pause_seconds));
   setText($("planned-duration"), duration(p.planned_seconds));
-  setText($("planned-end"), p.planned_end_at ? clockTime(p.planned_end_at, code) : "—");
+  setText($("planned-end"), p.planned_end_at ? t("clock.planned_until", { time: clockTime(p.planned_end_at, code) }) : "—");
   renderRemaining(p);
   renderRestarts(p.restarts || []);
   renderButtons(p, canCommand);

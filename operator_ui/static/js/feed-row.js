@@ -38,6 +38,20 @@ export function categoryName(code) {
   return vocabularyName(code, lang());
 }
 
+/** A language's short badge ("рус", "қаз") in the UI language; an unknown code as it is, never a catalogue key. */
+export function langBadge(code) {
+  const key = `feed.lang_${code}`;
+  const text = t(key);
+  return text === key ? String(code).toUpperCase() : text;
+}
+
+/** A language's full name in the UI language. */
+export function langName(code) {
+  const key = `feed.lang_name_${code}`;
+  const text = t(key);
+  return text === key ? String(code) : text;
+}
+
 /** The reason a comment was hidden, in words (our codes are translated, free text is shown as is). */
 export function reasonName(reason) {
   if (!reason) return "";
@@ -92,7 +106,7 @@ export function badgesOf(c, ctx) {
   if (!c.answered_at && c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
   if (c._lang) {
     const title = c._langGuessed ? t("feed.lang_guessed") : "";
-    const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
+    const b = badge(langBadge(c._lang), "lang", title || langName(c._lang));
     if (c._langGuessed) b.classList.add("guessed");
     out.push(b);
   }

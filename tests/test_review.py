@@ -174,7 +174,8 @@ async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
     data = await (await client.get(f"/api/v1/meetings/{meeting_id}/report.json", headers=client.people.auth("secretary"))).json()
     assert "+7 701" not in str(data)
     dash = await (await client.get("/api/v1/dashboard", params={"meetings": str(meeting_id)}, headers=client.people.auth("secretary"))).json()
-    assert dash["figures"]["problems_total"] == 2 and dash["figures"]["resolved"] == 0
+    # Unreviewed machine drafts are not problem questions yet: the dashboard counts them apart.
+    assert dash["figures"]["problems_total"] == 0 and dash["figures"]["drafts_pending"] == 2
     assert dash["charts"]["by_category"].startswith("<svg")
 
 

@@ -7,7 +7,8 @@ import { api } from "./api.js";
 import { HideDialog, bindFloorForm } from "./feed-forms.js";
 import { ImportDialog } from "./feed-import.js";
 import { VirtualList } from "./feed-list.js";
-import { createRow, fillRow, sourceName, categoryName } from "./feed-row.js";
+import { createRow, fillRow } from "./feed-row.js";
+import { bindFilters, renderFilterOptions, resetFilterOptions } from "./feed-filters.js";
 import { connectFeed } from "./feed-socket.js";
 import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
@@ -77,34 +78,8 @@ function render() {
   $("feed-empty").textContent = store.ids.length ? t("feed.nothing_matches") : t("feed.empty");
   $("feed-list").setAttribute("aria-busy", String(state.loadingOlder));
   $("feed-older").hidden = !state.loadingOlder;
-  renderFilterOptions();
+  renderFilterOptions(store);
   renderOnScreen();
-}
-
-function option(value, label) {
-  const o = document.createElement("option");
-  o.value = value;
-  o.textContent = label;
-  return o;
-}
-
-function fillSelect(select, first, values, label) {
-  const want = [first, ...values].join("\u0001");
-  if (select.dataset.options === want && select.options.length) return;
-  const current = select.value;
-  select.replaceChildren(option("", first), ...values.map((v) => option(v, label(v))));
-  select.value = values.includes(current) ? current : "";
-  select.dataset.options = want;
-}
-
-function renderFilterOptions() {
-  const store = state.store;
-  fillSelect($("feed-source"), t("feed.all_sources"), [...store.sources].sort(), sourceName);
-  fillSelect($("feed-lang"), t("feed.all_langs"), ["ru", "kk", "lat"], (v) => t(`feed.lang_name_${v}`));
-  const cats = [...store.categories].sort((a, b) => categoryName(a).localeCompare(categoryName(b), "ru"));
-  $("feed-category-wrap").hidden = cats.length === 0;
-  fillSelect($("feed-category"), t("feed.all_categories"), cats, categoryName);
-  $("feed-problem-wrap").hidden = !store.hasProblemLabels;
 }
 
 function renderOnScreen() {
@@ -308,25 +283,6 @@ export function setFeedMeeting(id) {
   }
 }
 
-function bindFilters() {
-  let timer = null;
-  $("feed-search").addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      state.filter.search = $("feed-search").value;
-      schedule();
-    }, 120);
-  });
-  $("feed-filters").addEventListener("submit", (ev) => ev.preventDefault());
-  $("feed-filters").addEventListener("change", (ev) => {
-    const el = ev.target;
-    const key = el.dataset.filter;
-    if (!key) return;
-    state.filter[key] = el.type === "checkbox" ? el.checked : el.value;
-    schedule();
-  });
-}
-
 /** Set up the panel for a user of `role` (viewer: read only). */
 export function initFeed({ role }) {
   state.role = role;
@@ -378,7 +334,7 @@ export function initFeed({ role }) {
     onQuestion: setQuestion,
     onHealth: (list) => state.sources.applyHealth(list),
   });
-  bindFilters();
+  bindFilters(state.filter, schedule);
   $("feed-list").addEventListener("click", (ev) => {
     const row = ev.target.closest(".feed-row");
     if (!row) return;
@@ -396,23 +352,19 @@ export function initFeed({ role }) {
   $("btn-import").addEventListener("click", () => state.importer.open());
   state.hideDialog = new HideDialog({ onHide: hide, onClose: restoreFocus });
   bindFloorForm({
-    send: async (payload) => {
-      const ack = await state.link.command("floor", payload);
-      if (ack && ack.id && payload.author) {
-        // The server keeps the name private; this console remembers what it typed, to show it here only.
-        rememberFloorName(state.meetingId, ack.id, payload.author);
-        state.store.setLocalNames(floorNames(state.meetingId));
-        state.list.refresh();
-        schedule();
-      }
-      return ack;
+    send: (payload) => state.link.command("floor", payload),
+    named: (id, name) => {
+      rememberFloorName(state.meetingId, id, name);
+      state.store.setLocalNames(floorNames(state.meetingId));
+      state.list.refresh();
+      schedule();
     },
     pin: (id) => can().pin && command("pin", { comment_id: id }),
   });
   // Inside a dialog, letters are for the dialog: the clock's P/Q/E/Space shortcuts must not fire.
   for (const id of ["hide-dialog", "import-dialog"]) $(id).addEventListener("keydown", (ev) => ev.stopPropagation());
   onLangChange(() => {
-    for (const select of [$("feed-source"), $("feed-lang"), $("feed-category")]) delete select.dataset.options;
+    resetFilterOptions();
     state.importer.relabel();
     state.sources.render();
     state.list.refresh();
@@ -421,7 +373,7 @@ export function initFeed({ role }) {
   state.list.measure();
   schedule();
   loadVocabulary().then(() => {
-    delete $("feed-category").dataset.options;
+    resetFilterOptions();
     state.list.refresh();
     schedule();
   });

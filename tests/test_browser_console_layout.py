@@ -98,9 +98,10 @@ async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_noth
     await ctx.close()
 
 
-async def test_phone_meeting_list_never_covers_the_feed_and_no_page_scrolls_sideways(shared):
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+async def test_phone_meeting_list_never_covers_the_feed_and_no_page_scrolls_sideways(shared, lang):
     meeting_id = await _feed(shared)
-    ctx, page, errors = await shared.page("moderator", f"/console?meeting={meeting_id}", width=390, height=844, is_mobile=True, has_touch=True)
+    ctx, page, errors = await shared.page("moderator", f"/console?meeting={meeting_id}", lang=lang, width=390, height=844, is_mobile=True, has_touch=True)
     await page.locator("#feed-panel[data-conn='connected']").wait_for(timeout=10_000)
     await page.locator("#feed-panel").scroll_into_view_if_needed()
     await page.evaluate("window.scrollTo(0, document.getElementById('feed-panel').offsetTop)")

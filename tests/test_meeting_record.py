@@ -107,3 +107,15 @@ def test_the_share_shown_never_contradicts_the_verdict():
     assert share_shown(0.2499, True) == 0.25
     assert share_shown(0.25, True) == 0.25
     assert share_shown(None, None) is None
+
+
+async def test_the_kazakh_package_uses_the_kazakh_title(client):
+    import io
+
+    import docx
+
+    meeting = await create_meeting(client, title_kk="Ауыл әкімінің тұрғындармен кездесуі")
+    resp = await client.get(f"/api/v1/meetings/{meeting['id']}/report.docx?lang=kk", headers=client.people.auth("secretary"))
+    assert docx.Document(io.BytesIO(await resp.read())).paragraphs[0].text == "Ауыл әкімінің тұрғындармен кездесуі"
+    resp = await client.get(f"/api/v1/meetings/{meeting['id']}/report.docx?lang=ru", headers=client.people.auth("secretary"))
+    assert docx.Document(io.BytesIO(await resp.read())).paragraphs[0].text == meeting["title"]

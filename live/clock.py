@@ -92,6 +92,7 @@ class ClockState:
     restarts: tuple[Restart, ...]
     last_effective_seq: int | None
     can_undo: bool = field(default=False)
+    last_action: str | None = None  # what an undo would take back
 
 
 def transition(phase: Phase, paused: Phase | None, action: str) -> tuple[Phase, Phase | None]:
@@ -140,6 +141,7 @@ def fold(events: Sequence[ClockEvent], now: Instant) -> ClockState:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     last_effective: int | None = None
+    last_action: str | None = None
 
     def close(at: Instant | None) -> None:
         nonlocal seg_seconds
@@ -166,6 +168,7 @@ def fold(events: Sequence[ClockEvent], now: Instant) -> ClockState:
             continue
         close(event.at)
         last_effective = event.seq
+        last_action = event.action
         if started_at is None:
             started_at = event.at.wall
         phase, paused = new_phase, new_paused
@@ -188,6 +191,7 @@ def fold(events: Sequence[ClockEvent], now: Instant) -> ClockState:
         restarts=tuple(restarts),
         last_effective_seq=last_effective,
         can_undo=last_effective is not None,
+        last_action=last_action,
     )
 
 

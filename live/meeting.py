@@ -28,6 +28,9 @@ MAX_TITLE = 300
 MAX_PLACE = 300
 MAX_LINKS = 20
 MAX_LINK = 2000
+# The fields the timing record and the decree checks are measured against: after the meeting has
+# ended they change only as a visible amendment (who, when, why), never silently.
+PLAN_FIELDS = ("planned_minutes", "starts_at", "akim_level", "announced_at")
 
 
 class MeetingInvalid(ValueError):
@@ -52,6 +55,7 @@ class MeetingDraft:
     akim_name: str = ""
     attendance: int | None = None
     online_reach: int | None = None
+    title_kk: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +91,9 @@ def validate_meeting(data: Mapping[str, Any], *, partial: bool = False, base: Me
             starts_at=base.starts_at, planned_minutes=base.planned_minutes,
             announced_at=base.announced_at, stream_links=list(base.stream_links),
             akim_name=base.akim_name, attendance=base.attendance, online_reach=base.online_reach,
+            title_kk=base.title_kk,
         )
-    known = {"title", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links",
+    known = {"title", "title_kk", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links",
              "akim_name", "attendance", "online_reach"}
     for key in data:
         if key not in known:
@@ -100,6 +105,12 @@ def validate_meeting(data: Mapping[str, Any], *, partial: bool = False, base: Me
         errors["title"] = "required, a non-empty string"
     elif len(title) > MAX_TITLE:
         errors["title"] = f"at most {MAX_TITLE} characters"
+
+    title_kk = merged.get("title_kk") or ""
+    if not isinstance(title_kk, str):
+        errors["title_kk"] = "a string"
+    elif len(title_kk) > MAX_TITLE:
+        errors["title_kk"] = f"at most {MAX_TITLE} characters"
 
     level = merged.get("akim_level")
     if level not in NOTICE_DAYS:
@@ -165,6 +176,7 @@ def validate_meeting(data: Mapping[str, Any], *, partial: bool = False, base: Me
         title=title.strip(), akim_level=str(level), place=str(place).strip(), starts_at=starts_at,
         planned_minutes=minutes, announced_at=announced_at, stream_links=tuple(links),
         akim_name=str(akim_name).strip(), attendance=counts["attendance"], online_reach=counts["online_reach"],
+        title_kk=str(title_kk).strip(),
     )
 
 

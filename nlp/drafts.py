@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping, Sequence
-
-import numpy as np
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from tyndau.live.text_safety import safe
+
+if TYPE_CHECKING:  # numpy comes with the NLP extra; wording() is used by the review without it
+    import numpy as np
 
 MAX_TITLE = 160
 _GREETING = re.compile(
@@ -70,6 +71,8 @@ def medoid(indices: Sequence[int], vectors: np.ndarray | None, texts: Sequence[s
     if len(indices) == 1:
         return indices[0]
     if vectors is not None:
+        import numpy as np
+
         block = vectors[list(indices)]
         scores = (block @ block.T).mean(axis=1)
         return indices[int(np.argmax(scores))]

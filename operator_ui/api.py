@@ -14,6 +14,7 @@ from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.openapi import spec
+from tyndau.operator_ui.pages import merged_catalogue
 from tyndau.security import ROLES
 from tyndau.store.audit import entries as audit_entries
 from tyndau.store.meetings import get_meeting, list_meetings
@@ -88,6 +89,11 @@ async def meeting_patch(request: web.Request) -> web.Response:
     return web.json_response(await _act(request, "meeting.update", payload))
 
 
+async def akim_name(request: web.Request) -> web.Response:
+    """Set the akim's name for the meetings of a round: ``{"meeting_ids": [..], "akim_name"}``."""
+    return web.json_response(await _act(request, "meeting.akim_name", await read_json(request)))
+
+
 async def clock_get(request: web.Request) -> web.Response:
     """The clock of a meeting now."""
     require_role(principal(request), ANYONE)
@@ -123,9 +129,17 @@ async def timing(request: web.Request) -> web.Response:
         raise ActionError(404, "not_found", "no such meeting") from None
     fmt = request.match_info.get("fmt", "json")
     if fmt == "csv":
+        lang = request.query.get("lang", "ru")
+        if lang not in ("ru", "kk"):
+            raise ActionError(400, "bad_request", "lang must be ru or kk")
+        strings = merged_catalogue(lang)
+
+        def text(key: str) -> str:
+            return strings.get(key if key.startswith("phase.") else f"timing_csv.{key}", key)
+
         return web.Response(
-            text=timing_csv(record), content_type="text/csv", charset="utf-8",
-            headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}-timing.csv"'},
+            text=timing_csv(record, text), content_type="text/csv", charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}-timing-{lang}.csv"'},
         )
     headers = {"Content-Disposition": f'attachment; filename="meeting-{meeting_id}-timing.json"'} if fmt == "json" and request.path.endswith(".json") else {}
     return web.json_response(record, headers=headers)
@@ -163,3 +177,4 @@ def setup_api(app: web.Application) -> None:
     r.add_get("/api/v1/meetings/{meeting_id}/timing", timing)
     r.add_get("/api/v1/meetings/{meeting_id}/timing.{fmt:json|csv}", timing)
     r.add_get("/api/v1/audit", audit)
+    r.add_post("/api/v1/akim-name", akim_name)

@@ -19,6 +19,7 @@ from tyndau.reports.quarterly import quarterly_json
 from tyndau.reports.quarterly_docx import quarterly_docx
 from tyndau.reports.quarterly_xlsx import quarterly_xlsx
 from tyndau.reports.figures import dashboard_figures
+from tyndau.reports.rounds import RoundMember, group_rounds
 from tyndau.reports.package_csv import package_csv_zip
 from tyndau.reports.package_docx import package_docx
 from tyndau.reports.package_html import package_html
@@ -128,6 +129,11 @@ async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
     )
 
 
+def _left_out(round_: Any) -> list[dict[str, Any]]:
+    """The drafts a final package leaves out (not accepted), for the reviewer to see."""
+    return [{"problem_id": p.problem_id, "title": p.title_ru or p.title_kk, "meeting_id": p.meeting_id} for p in round_.left_out]
+
+
 async def report(request: web.Request) -> web.Response:
     """The 10-day publication package: ``report.{docx,xlsx,html,json,zip}?lang=ru|kk&final=1``."""
     require_role(principal(request), STAFF)
@@ -140,20 +146,25 @@ async def report(request: web.Request) -> web.Response:
     final = bool(query_flag(request.query.get("final")))
     round_ = await _round(request, ids, final)
     if final:
+        if not round_.problems:
+            raise ActionError(422, "nothing_accepted", "a final package holds accepted problems only, and none is accepted yet",
+                              left_out=_left_out(round_))
         missing = final_export_problems(round_)
         if missing:
-            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every problem; export a draft, or complete these",
-                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields)} for m in missing])
+            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every accepted problem; export a draft, or complete these",
+                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields), "problem_id": m.problem_id} for m in missing],
+                              left_out=_left_out(round_))
     content_type, build = FORMATS[fmt]
     try:
         body = await asyncio.to_thread(build, round_, lang)
     except FinalExportBlocked as exc:  # the builders check again; keep the two in step
         raise ActionError(422, "final_blocked", str(exc)) from None
     stem = f"tyndau-{'-'.join(map(str, ids))}-{lang}{'' if final else '-draft'}"
+    counts = {"X-Tyndau-Problems": str(len(round_.problems)), "X-Tyndau-Left-Out": str(len(round_.left_out))}
     if fmt == "json":
-        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"'})
+        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"', **counts})
     data = body.encode("utf-8") if isinstance(body, str) else body
-    headers = {"Content-Disposition": f'attachment; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"'}
+    headers = {"Content-Disposition": f'attachment; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"', **counts}
     if fmt == "html":
         headers["Content-Security-Policy"] = REPORT_CSP  # its own inline style works; no script ever runs
     return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None, headers=headers)
@@ -183,23 +194,28 @@ async def quarterly(request: web.Request) -> web.Response:
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    """Dashboard figures and SVG charts for a meeting, a round, or every meeting."""
+    """Dashboard figures and SVG charts for a meeting, a round, or every meeting.
+
+    The meetings are grouped into rounds of one akim (each with its own 10-day deadline); the
+    figures count accepted problems, and the machine's drafts awaiting review apart.
+    """
     require_role(principal(request), STAFF)
     services = request.app[SERVICES]
     lang = request.query.get("lang", "ru")
     if lang not in ("ru", "kk"):
         raise ActionError(400, "bad_request", "lang must be ru or kk")
-    if "meetings" in request.query:
-        ids = _meeting_ids(request)
-        await _check_meetings(request, ids)
-    else:
-        from tyndau.store.meetings import list_meetings
+    from tyndau.store.meetings import list_meetings
 
-        ids = [m.id for m in await list_meetings(services.engine, limit=500)]
-    if not ids:
+    known = await list_meetings(services.engine, limit=500)
+    if "meetings" in request.query:
+        wanted = _meeting_ids(request)
+        await _check_meetings(request, wanted)
+        known = [m for m in known if m.id in set(wanted)]
+    if not known:
         return web.json_response({"figures": None, "charts": {}})
-    round_ = await _round(request, ids, False)
-    figures = dashboard_figures([round_], lang=lang, today=round_.generated_at)
+    groups = group_rounds([RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known])
+    rounds = [await _round(request, ids, False) for ids in groups]
+    figures = dashboard_figures(rounds, lang=lang, today=rounds[0].generated_at)
     return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})
 
 
@@ -216,7 +232,7 @@ def setup_review_api(app: web.Application) -> None:
     r.add_get("/api/v1/meetings/{meeting_id}/problems", problems_list)
     r.add_get("/api/v1/problems", problems_list)
     r.add_get("/api/v1/meetings/{meeting_id}/problems/{problem_id}", problem_detail)
-    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|undo}", review_action)
+    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|accept|dismiss|undo}", review_action)
     r.add_get("/api/v1/meetings/{meeting_id}/review-queue", review_queue)
     r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
     r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)

@@ -159,14 +159,17 @@ def _paths() -> dict[str, Any]:
             "parameters": [mid, _path("problem_id")],
             "get": _op("One problem with every comment in it", _ok(), errors=(401, 403, 404), tag="review")},
         "/api/v1/meetings/{meeting_id}/review/{verb}": {
-            "parameters": [mid, _path("verb", {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "classify", "undo"]})],
+            "parameters": [mid, _path("verb", {"type": "string", "enum": ["edit", "merge", "split", "move", "not_problem", "classify", "accept", "dismiss", "undo"]})],
             "post": _op("A review decision. edit: {problem_id, version, fields}; merge: {target_id, source_ids}; split: {problem_id, comment_ids, title_ru?}; "
-                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; classify: {comment_ids, category}; undo: {}", _ok(),
+                        "move: {to_problem_id, comment_ids}; not_problem: {comment_ids}; classify: {comment_ids, category}; "
+                        "accept: {problem_ids, accepted?} (several at once); dismiss: {problem_ids} (every comment of those problems is not a problem); "
+                        "undo: {} (answers what it undid)", _ok(),
                         body={"type": "object"}, errors=(401, 403, 404, 409, 422), tag="review")},
         "/api/v1/meetings/{meeting_id}/report.{fmt}": {
             "parameters": [mid, _path("fmt", {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}), *report_params],
-            "get": _op("The 10-day publication package (zip = CSV tables for the open-data portal; HTML as a download)", _file(REPORT_TYPES),
-                       errors=(400, 401, 403, 404, 422), tag="review")},
+            "get": _op("The 10-day publication package (zip = CSV tables for the open-data portal; HTML as a download). final=true: accepted problems only "
+                       "(drafts are left out); 422 final_blocked (with the list) while an accepted problem lacks an executor or a deadline, or 422 nothing_accepted",
+                       _file(REPORT_TYPES), errors=(400, 401, 403, 404, 422), tag="review")},
         "/api/v1/report.{fmt}": {
             "parameters": [_path("fmt", {"type": "string", "enum": ["docx", "xlsx", "html", "json", "zip"]}), _query("meetings", MEETINGS, required=True), *report_params],
             "get": _op("The 10-day publication package of a round of meetings", _file(REPORT_TYPES), errors=(400, 401, 403, 404, 422), tag="review")},
@@ -185,14 +188,18 @@ def _paths() -> dict[str, Any]:
         "/api/v1/vocabulary": {"get": _op("Categories and departments", _ok(), errors=(401,), tag="review")},
         "/api/v1/meetings/{meeting_id}/timing": {"parameters": [mid], "get": _op("Timing record", _json(200, "Timing"), errors=(401, 403, 404), tag="clock")},
         "/api/v1/meetings/{meeting_id}/timing.json": {"parameters": [mid], "get": _op("Timing record as a JSON download", _json(200, "Timing"), errors=(401, 403, 404), tag="clock")},
-        "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid], "get": _op("Timing record as CSV", {"200": {"description": "CSV", "content": {"text/csv": {}}}},
-                                                                                    errors=(401, 403, 404), tag="clock")},
+        "/api/v1/meetings/{meeting_id}/timing.csv": {"parameters": [mid, _query("lang", LANG)],
+                                                     "get": _op("Timing record as CSV for a spreadsheet, headers and phases in the language (;-separated, decimal comma)",
+                                                                {"200": {"description": "CSV", "content": {"text/csv": {}}}}, errors=(400, 401, 403, 404), tag="clock")},
+        "/api/v1/akim-name": {"post": _op("Set the akim's name once for the meetings of a round: {meeting_ids, akim_name}", _ok(),
+                                          body={"type": "object"}, errors=(400, 401, 403, 404, 415, 422), tag="meetings")},
     }
 
 
 def _schemas() -> dict[str, Any]:
     meeting_fields = {
         "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE, "pattern": r"\S"},
+        "title_kk": {"type": "string", "maxLength": MAX_TITLE, "description": "the title in Kazakh (the Kazakh presenter screen and package)"},
         "akim_level": {"type": "string", "enum": list(AKIM_LEVELS)},
         "place": {"type": "string", "maxLength": MAX_PLACE},
         "starts_at": ISO_DT,
@@ -213,7 +220,9 @@ def _schemas() -> dict[str, Any]:
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"}, "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
         "MeetingInput": {"type": "object", "required": ["title", "akim_level", "planned_minutes", "starts_at"], "properties": meeting_fields, "additionalProperties": False},
-        "MeetingPatch": {"type": "object", "properties": meeting_fields, "additionalProperties": False},
+        "MeetingPatch": {"type": "object", "properties": {**meeting_fields, "amend_reason": {"type": "string", "maxLength": 500,
+                         "description": "after the meeting ended, a change of planned_minutes, starts_at, akim_level or announced_at needs a reason (else 409 plan_locked) and is kept as an amendment"}},
+                         "additionalProperties": False},
         "Meeting": {"type": "object", "required": ["id", "title", "akim_level", "planned_minutes", "starts_at"], "properties": {
             "id": {"type": "integer"}, **meeting_out, "created_at": ISO_DT, "presenter_message": {"type": "string"},
             "presenter_message_at": _nullable(ISO_DT),

@@ -71,6 +71,16 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     return _page("dashboard")
 
 
+async def offline_page(request: web.Request) -> web.StreamResponse:
+    """The page the service worker shows when a reload cannot reach the server (it caches this one)."""
+    return _page("offline")
+
+
+async def service_worker(request: web.Request) -> web.StreamResponse:
+    """The service worker, served from the root so that it covers every page."""
+    return web.FileResponse(STATIC / "js" / "sw.js", headers={"Cache-Control": "no-cache", "Content-Type": "text/javascript; charset=utf-8"})
+
+
 def merged_catalogue(lang: str) -> dict[str, str]:
     """The UI strings of one language: ``{lang}.json`` plus every ``{lang}.<part>.json`` beside it."""
     folder = config_path("i18n")
@@ -118,4 +128,6 @@ def setup_pages(app: web.Application) -> None:
     r.add_get("/review", review_page)
     r.add_get("/dashboard", dashboard_page)
     r.add_get("/i18n/{lang}.json", catalogue)
+    r.add_get("/offline", offline_page)
+    r.add_get("/sw.js", service_worker)
     r.add_static("/static/", STATIC, append_version=False)

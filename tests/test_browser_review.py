@@ -234,7 +234,13 @@ async def test_secretary_reviews_edits_merges_splits_triages_and_exports(live_se
         assert "Ремонт дороги по ул. Абая" in rows
         await page.locator("#export-result:not(:empty)").wait_for()
 
-        # A final export is refused while the roads problem has no deadline: the list links to it.
+        # A final package holds accepted problems only: accept the roads problem (from the list, in bulk),
+        # and the final export is refused while it has no deadline; the list links to it.
+        await page.click("#tab-problems")
+        await row(page, roads["id"]).locator("input.pick").check()
+        await page.click("#btn-accept-selected")
+        await row(page, roads["id"]).locator(".badge-accepted").wait_for(timeout=10_000)
+        await page.click("#tab-export")
         await page.check("input[name='export-mode'][value='final']")
         await page.click("[data-format='docx']")
         await page.locator("#export-blocked:not([hidden])").wait_for(timeout=10_000)

@@ -287,6 +287,8 @@ def test_timing_record_lists_segments_and_exports_csv():
     assert record["rule_held"] is False
     assert record["totals"]["over_cap_seconds"] == 100
     csv_text = timing_csv(record)
-    assert csv_text.splitlines()[0].startswith("phase,started_at_almaty")
-    assert "rule_held,,,no" in csv_text
-    assert "+05:00" in csv_text  # times are shown in Almaty
+    lines = csv_text.splitlines()
+    assert lines[0] == "\ufeffNo.;Phase;Start (Almaty);End (Almaty);Duration;Seconds;Note"
+    assert lines[1].startswith("1;Presentation;21.11.2026 10:00:00;") and ";16:40;1000,0;" in lines[1]  # Almaty time
+    assert ";The 1/4 rule;;;broken;;" in csv_text
+    assert ";Presentation share of the plan;;;27,8 %;;" in csv_text

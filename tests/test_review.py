@@ -136,20 +136,25 @@ async def test_category_change_is_stored_as_a_correction(client):
     assert rows == ["improvement_ecology", "improvement_ecology"]
 
 
-async def test_final_export_is_blocked_until_every_problem_has_executor_and_deadline(client):
+async def test_final_export_is_blocked_until_every_accepted_problem_has_executor_and_deadline(client):
     meeting_id, _ = await seed(client)
     url = f"/api/v1/meetings/{meeting_id}/report.docx"
+    resp = await client.get(url, params={"final": "1"}, headers=client.people.auth("secretary"))
+    assert resp.status == 422 and (await resp.json())["error"]["code"] == "nothing_accepted"
+    items = await problems(client, meeting_id)
+    await act(client, meeting_id, "accept", {"problem_ids": [p["id"] for p in items]})
     resp = await client.get(url, params={"final": "1"}, headers=client.people.auth("secretary"))
     assert resp.status == 422
     body = await resp.json()
     assert body["error"]["code"] == "final_blocked" and {m["number"] for m in body["missing"]} == {1, 2}
+    assert {m["problem_id"] for m in body["missing"]} == {p["id"] for p in items}
     draft = await client.get(url, headers=client.people.auth("secretary"))
     assert draft.status == 200
     for p in await problems(client, meeting_id):
         await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"],
                                                "fields": {"executor": ROADS, "deadline": "2027-03-31", "measures": "Средний ремонт"}})
     final = await client.get(url, params={"final": "1", "lang": "kk"}, headers=client.people.auth("secretary"))
-    assert final.status == 200
+    assert final.status == 200 and final.headers["X-Tyndau-Left-Out"] == "0"
 
 
 async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
@@ -169,7 +174,8 @@ async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
     data = await (await client.get(f"/api/v1/meetings/{meeting_id}/report.json", headers=client.people.auth("secretary"))).json()
     assert "+7 701" not in str(data)
     dash = await (await client.get("/api/v1/dashboard", params={"meetings": str(meeting_id)}, headers=client.people.auth("secretary"))).json()
-    assert dash["figures"]["problems_total"] == 2 and dash["figures"]["resolved"] == 0
+    # Unreviewed machine drafts are not problem questions yet: the dashboard counts them apart.
+    assert dash["figures"]["problems_total"] == 0 and dash["figures"]["drafts_pending"] == 2
     assert dash["charts"]["by_category"].startswith("<svg")
 
 

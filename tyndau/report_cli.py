@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Any) -> None:
         p.add_argument("--meetings", required=True, help="meeting ids of the round, e.g. 1,2,3")
         p.add_argument("--format", choices=formats, default="docx")
         p.add_argument("--lang", choices=("ru", "kk"), default="ru")
-        p.add_argument("--final", action="store_true", help="a final document (refused while a problem lacks an executor or a deadline)")
+        p.add_argument("--final", action="store_true", help="a final document: accepted problems only (refused while one lacks an executor or a deadline)")
         p.add_argument("-o", "--output", type=Path, help="file to write (default: a name in the current directory)")
         if kind == "quarterly":
             p.add_argument("--year", type=int, required=True)
@@ -55,9 +56,13 @@ async def build(kind: str, args: argparse.Namespace, settings: Settings, engine:
     try:
         if kind == "package":
             data: Any = await collect_round(engine, clock, ids, final=args.final, category_names=names, executors_kk=kk)
+            if args.final and not data.problems:
+                raise ReportError(f"a final package holds accepted problems only, and none of the {len(data.left_out)} is accepted yet")
             if args.final and (missing := final_export_problems(data)):
                 lines = "\n".join(f"  №{m.number} {m.title[:60]}: {', '.join(m.fields)}" for m in missing)
-                raise ReportError(f"a final package needs an executor and a deadline for every problem; missing:\n{lines}")
+                raise ReportError(f"a final package needs an executor and a deadline for every accepted problem; missing:\n{lines}")
+            if args.final and data.left_out:
+                print(f"left out {len(data.left_out)} draft(s) nobody accepted yet", file=sys.stderr)
         else:
             data = await collect_quarterly(engine, clock, ids, args.year, args.quarter, final=args.final, category_names=names, executors_kk=kk)
     except LookupError as exc:

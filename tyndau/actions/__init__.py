@@ -46,9 +46,9 @@ class Action:
 
 def registry() -> Mapping[str, Action]:
     """Every action, by name (built on call: no import-time global state)."""
-    from tyndau.actions import clock, feed, meetings, review
+    from tyndau.actions import clock, feed, meetings, review, review_bulk
 
-    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS]
+    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS, *review_bulk.ACTIONS]
     return MappingProxyType({a.name: a for a in actions})
 
 

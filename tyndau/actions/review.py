@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from tyndau.actions import Action, ActionError, meeting_id_of
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
+from tyndau.actions.wording import split_wordings
 from tyndau.store.problems import (
     EDITABLE, StaleProblem, create_problem, get_problem, memberships, restore, set_memberships, snapshot, update_problem,
 )
@@ -162,8 +163,14 @@ async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
     async with services.engine.begin() as conn:
         await _owned(conn, meeting_id, problem_id)
         before = await snapshot(conn, problem_id)
+        suggested: dict[str, Any] = {}
+        if "category" in values and "executor" not in values and "executor" not in (before.get("human_fields") or []):
+            # The suggested executor follows the category, unless a person chose one.
+            usual = (services.extra.get("executor_for") or {}).get(values["category"] or "")
+            if usual:
+                suggested["executor"] = usual
         try:
-            problem = await update_problem(conn, problem_id, version, values, human=True)
+            problem = await update_problem(conn, problem_id, version, values, human=True, suggested=suggested)
         except StaleProblem as exc:
             raise ActionError(409, "stale_version", "someone else changed this problem; look at their change and apply yours again", problem=exc.current) from None
         await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)}, {"restore": [before]})
@@ -208,11 +215,22 @@ async def split(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
         if any(current.get(cid, (None, False))[0] != source for cid in ids):
             raise ActionError(409, "not_members", "some comments are not (or no longer) in this problem; reload and try again")
         row = (await conn.execute(sa.select(problems).where(problems.c.id == source))).first()
-        new_id = await create_problem(conn, meeting_id, origin="human", title_ru=str(title or row.title_ru)[:500], title_kk=row.title_kk,
+        before = await snapshot(conn, source)
+        members = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.lang, comments.c.labels)
+                                      .join(problem_comments, problem_comments.c.comment_id == comments.c.id)
+                                      .where(problem_comments.c.problem_id == source))).all()
+        moved = [m for m in members if m.id in set(ids)]
+        kept = [m for m in members if m.id not in set(ids)]
+        (new_ru, new_kk), (rest_ru, rest_kk) = split_wordings(row, moved, kept, given=str(title or ""))
+        new_id = await create_problem(conn, meeting_id, origin="human", title_ru=new_ru[:500], title_kk=new_kk[:500],
                                       category=row.category, place=row.place, executor=row.executor, human_fields=["title_ru"] if title else [])
         await set_memberships(conn, {cid: (new_id, True) for cid in ids})
+        human = set(row.human_fields or [])
+        left = {k: v for k, v in (("title_ru", rest_ru), ("title_kk", rest_kk)) if k not in human and v != getattr(row, k)}
+        if left:
+            await conn.execute(problems.update().where(problems.c.id == source).values(**left, version=problems.c.version + 1))
         await _decision(conn, who, meeting_id, "split", {"problem_id": source, "new_id": new_id, "comment_ids": ids},
-                        {"delete": [new_id], "memberships": {str(k): list(v) for k, v in current.items()}})
+                        {"delete": [new_id], "memberships": {str(k): list(v) for k, v in current.items()}, "restore": [before] if left else []})
         problem = await get_problem(conn, new_id)
     await services.publish_review(meeting_id, [source, new_id])
     return {"problem": problem}
@@ -236,24 +254,30 @@ async def move(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
     return {"moved": ids, "to_problem_id": target}
 
 
+async def _dismiss_comments(conn: Any, services: Any, who: Principal, meeting_id: int, ids: list[int], action: str, payload: Mapping[str, Any]) -> set[int]:
+    """Mark comments "not a problem" (out of every problem, for good) with an exact undo; returns the problems they left."""
+    current = await memberships(conn, ids)
+    before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
+        sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
+    await set_memberships(conn, {cid: (None, True) for cid in ids})
+    await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
+        is_problem=False, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
+    await _decision(conn, who, meeting_id, action, payload,
+                    {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids},
+                     "comments": {str(k): list(v) for k, v in before.items()}})
+    await _corrections(conn, services, who, ids, is_problem=False)
+    return {v[0] for v in current.values() if v[0]}
+
+
 async def not_problem(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Mark comments "not a problem": out of every problem, for good (the machine respects it)."""
     meeting_id = meeting_id_of(payload)
     ids = _ids(payload, "comment_ids")
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
-        current = await memberships(conn, ids)
-        before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
-            sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
-        await set_memberships(conn, {cid: (None, True) for cid in ids})
-        await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
-            is_problem=False, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
-        await _decision(conn, who, meeting_id, "not_problem", {"comment_ids": ids},
-                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids},
-                         "comments": {str(k): list(v) for k, v in before.items()}})
-        await _corrections(conn, services, who, ids, is_problem=False)
-    await services.publish_review(meeting_id, sorted({v[0] for v in current.values() if v[0]}))
-    return {"not_problem": ids}
+        touched = await _dismiss_comments(conn, services, who, meeting_id, ids, "not_problem", {"comment_ids": ids})
+    await services.publish_review(meeting_id, sorted(touched))
+    return {"not_problem": ids, "problems": sorted(touched)}
 
 
 async def classify(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -297,6 +321,9 @@ async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
             changes = {int(k): (tuple(v) if v is not None else None) for k, v in plan["memberships"].items()}
             await set_memberships(conn, changes)  # type: ignore[arg-type]
             touched.update(v[0] for v in changes.values() if v and v[0])
+        for pid, values in (plan.get("fields") or {}).items():
+            await conn.execute(problems.update().where(problems.c.id == int(pid)).values(**values, version=problems.c.version + 1))
+            touched.add(int(pid))
         for cid, (category, needs_review, is_problem) in (plan.get("comments") or {}).items():
             await conn.execute(comments.update().where(comments.c.id == int(cid)).values(
                 category=category, needs_review=needs_review, is_problem=is_problem, reviewed_at=None, reviewed_by=None))

@@ -38,9 +38,14 @@ async def collect_round(
     executors_kk: Mapping[str, str],
     generated_at: datetime | None = None,
 ) -> Round:
-    """A round of one or more meetings, ready for any export format."""
+    """A round of one or more meetings, ready for any export format.
+
+    A final round holds the accepted problems only, numbered anew; the drafts nobody accepted yet
+    are kept apart in ``left_out`` (the review lists them; the published document does not).
+    """
     facts: list[MeetingFacts] = []
     titles: list[str] = []
+    titles_kk: list[str] = []
     akims: list[str] = []
     async with engine.connect() as conn:
         for meeting_id in meeting_ids:
@@ -59,9 +64,12 @@ async def collect_round(
                 comments_by_source=by_source, answered_on_spot=int(answered), timing=timing if timing.get("started_at") else None,
             ))
             titles.append(d.title)
+            titles_kk.append(d.title_kk)
             if d.akim_name:
                 akims.append(d.akim_name)
         items = await list_problems(conn, list(meeting_ids))
+        left_out = [p for p in items if final and not p["accepted"]]
+        items = [p for p in items if not final or p["accepted"]]
         problems: list[Problem] = []
         for number, p in enumerate(items, start=1):
             members = await member_rows(conn, p["id"])
@@ -75,11 +83,14 @@ async def collect_round(
                 deadline=_date(p["deadline"]), executor=p["executor"] or None, executor_kk=executors_kk.get(p["executor"]) or None,
                 competence=p["competence"], funding_need_tenge=p["funding_need"], funding_allocated_tenge=p["funding_allocated"],
                 funding_source=p["funding_source"], status=p["status"], status_note=p["notes"], quotes=quotes,
-                central_list=p["central_list"], meeting_id=p["meeting_id"],
+                central_list=p["central_list"], meeting_id=p["meeting_id"], problem_id=p["id"], accepted=bool(p["accepted"]),
             ))
+    drafts = [Problem(number=0, title_ru=_safe(p["title_ru"]), title_kk=_safe(p["title_kk"]), place="", category=p["category"] or "other",
+                      category_ru="", category_kk="", problem_id=p["id"], meeting_id=p["meeting_id"], accepted=False) for p in left_out]
     title = titles[0] if len(titles) == 1 else f"{titles[0]} (+{len(titles) - 1})"
+    title_kk = "" if not titles_kk[0] else titles_kk[0] if len(titles_kk) == 1 else f"{titles_kk[0]} (+{len(titles_kk) - 1})"
     return Round(title=title, akim=akims[0] if akims else "", meetings=facts, problems=problems,
-                 generated_at=generated_at or utcnow(), final=final)
+                 generated_at=generated_at or utcnow(), final=final, title_kk=title_kk, left_out=drafts)
 
 
 def _quotes(texts: Sequence[str]) -> tuple[str, ...]:
@@ -128,12 +139,13 @@ async def collect_quarterly(
     first, last = quarter_bounds(year, quarter)
     start = datetime.combine(first, dtime.min, ALMATY)
     end = datetime.combine(last, dtime.max, ALMATY)
+    ids = [p.problem_id for p in round_.problems if p.problem_id is not None]
     async with engine.connect() as conn:
-        ids = [p["id"] for p in await list_problems(conn, list(meeting_ids))]
         before = await status_at(conn, ids, start)
         after = await status_at(conn, ids, end) if end < utcnow() else None
     entries = []
-    for problem, pid in zip(round_.problems, ids):
+    for problem in round_.problems:
+        pid = problem.problem_id
         current = after[pid] if after is not None and after[pid] is not None else problem.status
         entries.append(ProgressEntry(problem=problem, previous_status=before.get(pid), current_status=current, note=problem.status_note))
     return ProgressReport(title=round_.title, akim=round_.akim, year=year, quarter=quarter, entries=entries,

@@ -2,11 +2,16 @@
 
 Shared by the publication package and the quarterly report. Large tables are written as one
 XML fragment (parsed once) instead of cell by cell, which keeps a 2,000-row table in seconds.
+
+The footer's "page x of y" are PAGE/NUMPAGES fields marked dirty, so Word and LibreOffice lay
+them out afresh; the value stored for viewers that do not paginate (previews, converters) is an
+estimate of the page count from the text and table sizes, not a constant "1".
 """
 
 from __future__ import annotations
 
 import io
+import math
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -28,6 +33,9 @@ LANG_TAGS = {"ru": "ru-RU", "kk": "kk-KZ"}
 RIGHT = {"int", "money", "percent"}
 CENTRE = {"date", "bool"}
 HEADER_FILL = "E7E6E6"
+MM_PER_PT = 0.3528
+CHAR_EM = 0.47  # Times New Roman: average character width in em
+LINE = 1.16  # single line spacing, as a multiple of the font size
 _V = "urn:schemas-microsoft-com:vml"
 _O = "urn:schemas-microsoft-com:office:office"
 
@@ -40,6 +48,9 @@ class DocxWriter:
         self.final = final
         self.doc = Document()
         self.tables_added = 0
+        self._used_mm = 0.0  # estimated height used in the current section
+        self._pages = 0  # estimated pages of the sections already closed
+        self._numpages: list[object] = []
         self._setup_styles()
         core = self.doc.core_properties
         core.title = one_line(title if final else f"{s.t('doc.draft')}: {title}", 255)  # the format's limit
@@ -98,7 +109,7 @@ class DocxWriter:
         """Page numbers in the footer; the DRAFT mark and watermark in the header unless final."""
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _template_with_fields(footer, self.s.t("footer.page", page="{page}", pages="{pages}"))
+        self._numpages.extend(_template_with_fields(footer, self.s.t("footer.page", page="{page}", pages="{pages}")))
         if self.final:
             return
         head = section.header.paragraphs[0]
@@ -111,6 +122,8 @@ class DocxWriter:
 
     def landscape_section(self) -> None:
         """Start a new page in landscape orientation (header and footer carry over)."""
+        self._pages += self._section_pages()
+        self._used_mm = 0.0
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         _page(section, landscape=True)
 
@@ -118,6 +131,10 @@ class DocxWriter:
 
     def title_block(self, title: str, subtitle: str, meta: list[str]) -> None:
         """The document's title, its subtitle and right-aligned meta lines (generated at, deadline)."""
+        self._text(title, 14, after_pt=6)
+        self._text(subtitle, 12, after_pt=6)
+        for line in meta:
+            self._text(line, 10)
         self.doc.add_paragraph(title, style="Title")
         sub = self.doc.add_paragraph()
         sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -130,10 +147,12 @@ class DocxWriter:
 
     def heading(self, text: str, level: int = 1) -> None:
         """A numbered section heading (the number is part of the text)."""
+        self._text(text, 13, after_pt=18)
         self.doc.add_heading(text, level=level)
 
     def labelled(self, label: str, value: str) -> None:
         """'Label: value' with a bold label."""
+        self._text(f"{label}: {value}", 12, after_pt=2)
         p = self.doc.add_paragraph()
         p.paragraph_format.space_after = Pt(2)
         p.add_run(f"{label}: ").bold = True
@@ -141,7 +160,14 @@ class DocxWriter:
 
     def paragraph(self, text: str) -> None:
         """A plain body paragraph."""
+        self._text(text, 12)
         self.doc.add_paragraph(text)
+
+    def note(self, text: str) -> None:
+        """An italic note (what a reader must know about the text below it)."""
+        self._text(text, 12)
+        run = self.doc.add_paragraph().add_run(text)
+        run.italic = True
 
     def table(self, table: Table, *, font_pt: float = 10) -> None:
         """A numbered caption and the table, header row repeated on every page, rows kept whole."""
@@ -152,6 +178,8 @@ class DocxWriter:
         usable = (page - left - right) / 635  # EMU -> twips
         total = sum(c.width for c in table.columns) or 1
         widths = [int(usable * c.width / total) for c in table.columns]
+        self._text(table.caption, 11, after_pt=14)
+        self._table_height(table, [w / TWIPS_PER_MM for w in widths], font_pt)
         self.doc.element.body.sectPr.addprevious(parse_xml(self._table_xml(table, widths, font_pt)))
 
     def _table_xml(self, table: Table, widths: list[int], font_pt: float) -> str:
@@ -195,8 +223,47 @@ class DocxWriter:
         parts.append("</w:tbl>")
         return "".join(parts)
 
+    # -- the page estimate ----------------------------------------------------------------
+
+    def _page_mm(self) -> tuple[float, float]:
+        """Usable width and height of the current section's page, in mm."""
+        section = self.doc.sections[-1]
+        width = (section.page_width - section.left_margin - section.right_margin) / 36000  # EMU -> mm
+        height = (section.page_height - section.top_margin - section.bottom_margin) / 36000
+        return width, height
+
+    def _lines(self, text: str, width_mm: float, font_pt: float) -> int:
+        per_line = max(1, int(width_mm / (CHAR_EM * font_pt * MM_PER_PT)))
+        return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or " ").split("\n"))
+
+    def _text(self, text: str, font_pt: float, after_pt: float = 6) -> None:
+        width, _ = self._page_mm()
+        self._used_mm += self._lines(text, width, font_pt) * font_pt * LINE * MM_PER_PT + after_pt * MM_PER_PT
+
+    def _table_height(self, table: Table, widths_mm: list[float], font_pt: float) -> None:
+        _, height = self._page_mm()
+        rows = [tuple(c.header for c in table.columns), *(tuple(display(v, c, self.s) for c, v in zip(table.columns, r)) for r in table.rows)]
+        if table.footer is not None:
+            rows.append(tuple(display(v, c, self.s) for c, v in zip(table.columns, table.footer)))
+        for cells in rows:
+            lines = max(self._lines(text, max(1.0, w - 2), font_pt) for text, w in zip(cells, widths_mm))
+            row = lines * font_pt * LINE * MM_PER_PT + 0.6
+            if self._used_mm % height + row > height:  # a row is never split across pages
+                self._used_mm += height - self._used_mm % height
+            self._used_mm += row
+
+    def _section_pages(self) -> int:
+        _, height = self._page_mm()
+        return max(1, math.ceil(self._used_mm / height - 1e-9))
+
+    def estimated_pages(self) -> int:
+        """How many pages the document should have (what a non-paginating viewer shows as "of y")."""
+        return self._pages + self._section_pages()
+
     def to_bytes(self) -> bytes:
         """The finished .docx file."""
+        for cached in self._numpages:
+            cached.text = str(self.estimated_pages())  # type: ignore[attr-defined]
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
@@ -214,10 +281,11 @@ def _page(section: Section, *, landscape: bool) -> None:
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
 
-def _template_with_fields(paragraph: object, template: str) -> None:
-    """Write text with ``{page}``/``{pages}`` replaced by live PAGE/NUMPAGES fields."""
+def _template_with_fields(paragraph: object, template: str) -> list[object]:
+    """Write text with ``{page}``/``{pages}`` replaced by live PAGE/NUMPAGES fields; returns NUMPAGES' stored values."""
     p = paragraph._p  # type: ignore[attr-defined]
     rest = template
+    numpages: list[object] = []
     while rest:
         cut = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=-1)
         if cut < 0:
@@ -226,9 +294,13 @@ def _template_with_fields(paragraph: object, template: str) -> None:
         if cut:
             p.append(_run(rest[:cut]))
         name = "NUMPAGES" if rest.startswith("{pages}", cut) else "PAGE"
-        for el in _field(name):
+        parts = _field(name)
+        for el in parts:
             p.append(el)
+        if name == "NUMPAGES":
+            numpages.append(parts[3].find(qn("w:t")))  # type: ignore[attr-defined]
         rest = rest[cut + (7 if name == "NUMPAGES" else 6):]
+    return numpages
 
 
 def _run(text: str) -> object:
@@ -238,7 +310,7 @@ def _run(text: str) -> object:
 def _field(name: str) -> list[object]:
     w = nsdecls("w")
     return [
-        parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>'),
+        parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'),
         parse_xml(f'<w:r {w}><w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'),
         parse_xml(f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>'),
         parse_xml(f'<w:r {w}><w:rPr><w:sz w:val="20"/></w:rPr><w:t>1</w:t></w:r>'),

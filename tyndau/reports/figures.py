@@ -1,6 +1,7 @@
 """Dashboard aggregates as JSON-able dicts: by category, status, executor and region; shares; funding.
 
-The share resolved is resolved / all problems taken under control (the government's measure,
+Only accepted problems count as problem questions (``drafts_pending`` counts the rest); the
+share resolved is resolved / all problems taken under control (the government's measure,
 e.g. 75.5 % nationally); the funding percentage is allocated / needed over the problems that
 state a need. Shares are 0..1 (4 decimals), percentages 0..100 (1 decimal).
 """
@@ -115,13 +116,19 @@ def dashboard_figures(rounds_or_problems: Iterable[Round | Problem], *, lang: st
     s = Strings(lang)
     items: list[Item] = []
     rounds: list[Round] = []
+    drafts = 0
     for thing in rounds_or_problems:
         if isinstance(thing, Round):
             rounds.append(thing)
-            items.extend(Item(p, p.status, one_line(p.region or thing.region or "")) for p in thing.problems)
-        else:
+            items.extend(Item(p, p.status, one_line(p.region or thing.region or "")) for p in thing.problems if p.accepted)
+            drafts += sum(1 for p in thing.problems if not p.accepted) + len(thing.left_out)
+        elif thing.accepted:
             items.append(Item(thing, thing.status, one_line(thing.region or "")))
+        else:
+            drafts += 1
+    # Problem questions are the accepted ones; the machine's drafts nobody reviewed yet are counted apart.
     figures = figures_for(items, s)
+    figures["drafts_pending"] = drafts
     regions = [i for i in items if i.region]
     figures["by_region"] = group_figures(regions, lambda i: i.region, lambda i: i.region, "region") if regions else []
     figures["lang"] = lang
@@ -136,9 +143,13 @@ def dashboard_figures(rounds_or_problems: Iterable[Round | Problem], *, lang: st
 
 
 def _publication(round_: Round, today: date | datetime) -> dict[str, Any]:
+    """One round's 10-day countdown; a round whose meetings have not all ended has not started counting."""
+    ended = [m for m in round_.meetings if m.ended_at is not None]
+    base = {"title": one_line(round_.title), "akim": one_line(round_.akim), "meetings": len(round_.meetings),
+            "ended": len(ended), "final": round_.final}
     end = last_event_end(round_.meetings)
     if end is None:
-        return {"title": one_line(round_.title), "deadline": None, "days_left": None, "overdue": False, "final": round_.final}
+        return {**base, "deadline": None, "days_left": None, "overdue": False}
     deadline = publication_deadline(end)
     status = publication_status(deadline, today)
-    return {"title": one_line(round_.title), "deadline": deadline.isoformat(), **status, "final": round_.final}
+    return {**base, "deadline": deadline.isoformat(), **status}

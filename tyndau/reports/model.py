@@ -23,6 +23,7 @@ FUNDING_SOURCES: tuple[str, ...] = ("local", "republican", "other")
 TIMING_KEYS: tuple[str, ...] = (
     "presentation_seconds", "qa_seconds", "cap_seconds", "planned_seconds", "presentation_share_of_planned", "rule_held",
 )
+AMENDMENT_KEYS: tuple[str, ...] = ("amendments", "planned_minutes_as_run", "rule_held_as_planned")
 
 
 def _freeze(obj: object, **fields: object) -> None:
@@ -89,6 +90,8 @@ class Problem:
     measures_kk: str = ""
     region: str | None = None
     meeting_id: int | None = None
+    problem_id: int | None = None  # the store's id (links a refused export's list to the review)
+    accepted: bool = True  # False: an unreviewed machine draft (never in a final package)
 
     def __post_init__(self) -> None:
         _freeze(self, mentions_by_source=dict(self.mentions_by_source), quotes=tuple(self.quotes))
@@ -125,9 +128,10 @@ class Round:
     final: bool = False
     title_kk: str = ""
     region: str | None = None
+    left_out: Sequence[Problem] = ()  # drafts a final package leaves out (not accepted), for the reviewer
 
     def __post_init__(self) -> None:
-        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems))
+        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems), left_out=tuple(self.left_out))
 
     def heading(self, lang: str) -> str:
         """The round's title in a language."""
@@ -176,4 +180,6 @@ def timing_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """The flat timing fields from either a flat dict or the clock's ``timing_record`` (totals nested)."""
     totals = record.get("totals")
     source: dict[str, Any] = {**totals, **record} if isinstance(totals, Mapping) else dict(record)
-    return {key: source.get(key) for key in TIMING_KEYS}
+    flat = {key: source.get(key) for key in TIMING_KEYS}
+    flat.update({key: source[key] for key in AMENDMENT_KEYS if source.get(key) not in (None, [], {})})  # plan changes after the end, when any
+    return flat

@@ -8,6 +8,7 @@ from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
 from tyndau.reports.tables import (
     action_plan_table,
+    fallback_note,
     meetings_table,
     problems_table,
     sources_table,
@@ -41,6 +42,9 @@ def package_docx(round_: Round, lang: str) -> bytes:
         w.table(meetings_table(round_, s).view("doc"), font_pt=9)
     w.table(sources_table(round_, s).view("doc"))
 
+    note = fallback_note(round_, s)
+    if note:
+        w.note(note)
     w.heading(s.t("section.problems"))
     w.table(problems_table(round_, s).view("doc"))
 

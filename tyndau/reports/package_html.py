@@ -18,6 +18,7 @@ from tyndau.reports.tables import (
     Value,
     action_plan_table,
     display,
+    fallback_note,
     meetings_table,
     problems_table,
     sources_table,
@@ -80,6 +81,9 @@ def package_html(round_: Round, lang: str, *, fragment: bool = False) -> str:
     out.append(html_table(sources_table(round_, s).view("doc"), s, tables.next()))
     out.append("</section>")
     out.append(_section_open("problems", s.t("section.problems")))
+    note = fallback_note(round_, s)
+    if note:
+        out.append(f'<p class="note" role="note"><em>{_e(note)}</em></p>')
     out.append(html_table(problems_table(round_, s).view("doc"), s, tables.next()))
     out.append("</section>")
     out.append(_section_open("action-plan", s.t("section.action_plan")))

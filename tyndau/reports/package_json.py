@@ -20,6 +20,7 @@ from tyndau.reports.deadlines import (
 )
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import MeetingFacts, Problem, Round
+from tyndau.reports.tables import language_fallbacks
 from tyndau.reports.text import QUOTE_LIMIT, TEXT_LIMIT, TITLE_LIMIT, clean, one_line
 from tyndau.reports.validate import ensure_exportable
 from tyndau.timeutil import iso
@@ -58,6 +59,7 @@ def package_json(round_: Round, lang: str) -> dict[str, Any]:
             "answered_on_spot": sum(m.answered_on_spot for m in meetings),
             "problems": len(round_.problems),
         },
+        "russian_text_in": language_fallbacks(round_, s),
         "meetings": [meeting_json(m, s) for m in meetings],
         "problems": [problem_json(p, s, round_.generated_at) for p in sorted(round_.problems, key=lambda p: p.number)],
     }

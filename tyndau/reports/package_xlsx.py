@@ -9,6 +9,7 @@ from tyndau.reports.tables import (
     Column,
     Table,
     action_plan_table,
+    fallback_note,
     meetings_table,
     problems_table,
     sources_table,
@@ -26,6 +27,9 @@ def summary_table(round_: Round, s: Strings) -> Table:
         rows.append((s.t("doc.status"), f"{s.t('doc.draft')}. {s.t('doc.draft_note')}"))
     rows.append((s.t("col.name"), one_line(round_.heading(s.lang))))
     rows.extend(summary_items(round_, s))
+    note = fallback_note(round_, s)
+    if note:
+        rows.append((s.t("summary.note"), note))
     end = last_event_end(round_.meetings)
     if not round_.final and end is not None:
         rows.append((s.t("package.publication_deadline", date="").rstrip(": "), fmt_date(publication_deadline(end))))

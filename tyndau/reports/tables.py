@@ -9,11 +9,12 @@ Some columns exist only for reading (``where="doc"``: the combined funding text)
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from tyndau.live.clock_view import share_shown
 from tyndau.reports.deadlines import almaty_date
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import MeetingFacts, Problem, Round
@@ -23,6 +24,7 @@ from tyndau.reports.text import (
     TITLE_LIMIT,
     clean,
     fmt_date,
+    fmt_datetime,
     fmt_int,
     fmt_percent,
     one_line,
@@ -200,7 +202,7 @@ def summary_items(round_: Round, s: Strings) -> list[tuple[str, str]]:
     attendance = _sum_known(m.attendance for m in meetings)
     reach = _sum_known(m.online_reach for m in meetings)
     levels = list(dict.fromkeys(s.akim_level(m.akim_level) for m in meetings if m.akim_level))
-    akim = one_line(round_.akim, 200) + (f" ({', '.join(levels)})" if levels else "")
+    akim = (one_line(round_.akim, 200) or s.t("summary.akim_unknown")) + (f" ({', '.join(levels)})" if levels else "")
     return [
         (s.t("summary.date"), when or unknown),
         (s.t("summary.place"), "; ".join(places) or unknown),
@@ -219,17 +221,73 @@ def timing_sentence(meeting: MeetingFacts, s: Strings) -> str:
     if not t or t.get("presentation_seconds") is None or not t.get("planned_seconds"):
         return s.t("timing.none")
     pres, planned = float(t["presentation_seconds"]), float(t["planned_seconds"])
+    held = t.get("rule_held")
     text = s.t(
         "timing.text", presentation=s.duration(pres), planned=s.duration(planned),
-        share=fmt_percent(t.get("presentation_share_of_planned") or pres / planned), qa=s.duration(t.get("qa_seconds")),
+        share=fmt_percent(share_shown(pres / planned, held)), qa=s.duration(t.get("qa_seconds")),
     )
-    held = t.get("rule_held")
-    if held is None:
-        return text
-    if held:
-        return f"{text} {s.t('timing.held')}"
-    cap = t.get("cap_seconds") or planned / 4
-    return f"{text} {s.t('timing.broken', over=s.duration(max(0.0, pres - float(cap))))}"
+    if held is not None:
+        cap = t.get("cap_seconds") or planned / 4
+        text = f"{text} {s.t('timing.held')}" if held else f"{text} {s.t('timing.broken', over=s.duration(max(0.0, pres - float(cap))))}"
+    return " ".join(filter(None, (text, amendments_sentence(t, s))))
+
+
+def amendments_sentence(timing: Mapping[str, object], s: Strings) -> str:
+    """Plan changes made after the meeting ended, and the verdict under the plan it ran with ('' if none)."""
+    amendments = [a for a in (timing.get("amendments") or []) if isinstance(a, Mapping)]  # type: ignore[union-attr]
+    if not amendments:
+        return ""
+    changes = "; ".join(
+        s.t("timing.amended_change", field=s.t(f"timing.amended_field.{a.get('field')}"), old=_amended_value(a.get("old")),
+            new=_amended_value(a.get("new")), actor=one_line(a.get("actor"), 100), when=_amended_when(a.get("at")), reason=one_line(a.get("reason"), 300))
+        for a in amendments
+    )
+    text = s.t("timing.amended", changes=changes)
+    as_planned = timing.get("rule_held_as_planned")
+    if as_planned is not None:
+        key = "timing.as_planned_held" if as_planned else "timing.as_planned_broken"
+        text = f"{text} {s.t(key, minutes=timing.get('planned_minutes_as_run'))}"
+    return text
+
+
+def _amended_value(value: object) -> str:
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+        try:
+            return fmt_date(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return "—" if value is None else str(value)
+
+
+def _amended_when(value: object) -> str:
+    try:
+        return fmt_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return ""
+
+
+def language_fallbacks(round_: Round, s: Strings) -> dict[str, list[int]]:
+    """Problem numbers whose Kazakh text is missing and whose Russian text a Kazakh package shows, by field."""
+    if s.lang != "kk":
+        return {}
+    out: dict[str, list[int]] = {"title": [], "measures": [], "executor": []}
+    for p in _ordered(round_.problems):
+        if not p.title_kk.strip() and p.title_ru.strip():
+            out["title"].append(p.number)
+        if not p.measures_kk.strip() and p.measures.strip():
+            out["measures"].append(p.number)
+        if p.executor and not p.executor_kk:
+            out["executor"].append(p.number)
+    return {k: v for k, v in out.items() if v}
+
+
+def fallback_note(round_: Round, s: Strings) -> str:
+    """The sentence a Kazakh package prints about the Russian texts it shows ('' when there are none)."""
+    found = language_fallbacks(round_, s)
+    if not found:
+        return ""
+    items = "; ".join(s.t(f"note.fallback_{key}", numbers=", ".join(map(str, numbers))) for key, numbers in found.items())
+    return s.t("note.fallback", items=items)
 
 
 def _ordered(problems: Sequence[Problem]) -> list[Problem]:

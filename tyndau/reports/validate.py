@@ -1,7 +1,7 @@
 """What blocks a final export, and field errors for the action-plan fields a secretary edits.
 
-A draft export always works (marked DRAFT); a final one needs every problem to have a
-responsible executor and a deadline. Field checks return :class:`FieldError` values rather than
+A draft export always works (marked DRAFT); a final one holds the accepted problems only and
+needs each of them to have a responsible executor and a deadline. Field checks return :class:`FieldError` values rather than
 raising, so the review workspace can show them all at once; :class:`ReportInvalid` wraps them
 for the HTTP layer's ``{"error": {"fields": {...}}}`` shape.
 """
@@ -34,6 +34,7 @@ class Missing:
     number: int
     title: str
     fields: tuple[str, ...]
+    problem_id: int | None = None
 
 
 class ReportInvalid(ValueError):
@@ -72,7 +73,7 @@ def final_export_problems(round_: Round) -> list[Missing]:
             ) if not ok
         )
         if lacks:
-            missing.append(Missing(problem.number, problem.title_ru or problem.title_kk, lacks))
+            missing.append(Missing(problem.number, problem.title_ru or problem.title_kk, lacks, problem.problem_id))
     return missing
 
 

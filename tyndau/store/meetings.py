@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.live.meeting import MeetingDraft, check_announcement
-from tyndau.store.schema import meetings
+from tyndau.store.schema import meeting_amendments, meetings
 from tyndau.timeutil import store_time, as_utc, iso, utcnow
 
 MAX_PRESENTER_MESSAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """A change of a plan field after the meeting ended: kept, shown in the record and the package."""
+
+    field: str
+    old: Any
+    new: Any
+    actor: str
+    at: datetime
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """As the API, the timing record and the reports carry it."""
+        return {"field": self.field, "old": self.old, "new": self.new, "actor": self.actor, "at": iso(self.at), "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +41,7 @@ class Meeting:
     presenter_message: str
     presenter_message_at: datetime | None
     created_at: datetime
+    amendments: tuple[Amendment, ...] = field(default=())
 
     @property
     def planned_seconds(self) -> float:
@@ -38,6 +55,7 @@ class Meeting:
         return {
             "id": self.id,
             "title": d.title,
+            "title_kk": d.title_kk,
             "akim_level": d.akim_level,
             "place": d.place,
             "starts_at": iso(d.starts_at),
@@ -50,6 +68,7 @@ class Meeting:
             "created_at": iso(self.created_at),
             "presenter_message": self.presenter_message,
             "presenter_message_at": iso(self.presenter_message_at),
+            "amendments": [a.to_json() for a in self.amendments],
             "announcement": {
                 "notice_days": check.notice_days,
                 "deadline": check.deadline.isoformat(),
@@ -68,19 +87,38 @@ def _aware(dt: datetime | None) -> datetime | None:
     return None if dt is None else as_utc(dt)
 
 
-def _row_to_meeting(row: Any) -> Meeting:
+def _row_to_meeting(row: Any, amendments: Sequence[Amendment] = ()) -> Meeting:
     draft = MeetingDraft(
         title=row.title, akim_level=row.akim_level, place=row.place, starts_at=as_utc(row.starts_at),
         planned_minutes=row.planned_minutes, announced_at=_aware(row.announced_at),
         stream_links=tuple(row.stream_links or ()), akim_name=row.akim_name or "",
-        attendance=row.attendance, online_reach=row.online_reach,
+        attendance=row.attendance, online_reach=row.online_reach, title_kk=row.title_kk or "",
     )
-    return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at))
+    return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at), tuple(amendments))
+
+
+async def _amendments(conn: AsyncConnection, meeting_ids: Sequence[int]) -> dict[int, list[Amendment]]:
+    out: dict[int, list[Amendment]] = {}
+    if not meeting_ids:
+        return out
+    rows = await conn.execute(sa.select(meeting_amendments).where(meeting_amendments.c.meeting_id.in_(list(meeting_ids)))
+                              .order_by(meeting_amendments.c.id))
+    for r in rows:
+        out.setdefault(r.meeting_id, []).append(Amendment(r.field, r.old, r.new, r.actor, as_utc(r.at), r.reason))
+    return out
+
+
+async def add_amendments(conn: AsyncConnection, meeting_id: int, actor: str, reason: str, changes: Sequence[tuple[str, Any, Any]]) -> None:
+    """Record plan changes made after the meeting ended (field, old, new), with who and why."""
+    now = _naive(utcnow())
+    for name, old, new in changes:
+        await conn.execute(meeting_amendments.insert().values(meeting_id=meeting_id, at=now, actor=actor[:100], field=name,
+                                                              old=old, new=new, reason=reason))
 
 
 def _values(draft: MeetingDraft) -> dict[str, Any]:
     return {
-        "title": draft.title, "akim_level": draft.akim_level, "place": draft.place,
+        "title": draft.title, "title_kk": draft.title_kk, "akim_level": draft.akim_level, "place": draft.place,
         "starts_at": _naive(draft.starts_at), "planned_minutes": draft.planned_minutes,
         "announced_at": _naive(draft.announced_at), "stream_links": list(draft.stream_links),
         "akim_name": draft.akim_name, "attendance": draft.attendance, "online_reach": draft.online_reach,
@@ -115,14 +153,17 @@ async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> M
         async with conn.connect() as c:
             return await get_meeting(c, meeting_id)
     row = (await conn.execute(sa.select(meetings).where(meetings.c.id == meeting_id))).first()
-    return None if row is None else _row_to_meeting(row)
+    if row is None:
+        return None
+    return _row_to_meeting(row, (await _amendments(conn, [meeting_id])).get(meeting_id, ()))
 
 
 async def list_meetings(engine: AsyncEngine, limit: int = 200) -> list[Meeting]:
     """Meetings, newest planned start first."""
     async with engine.connect() as conn:
         rows = (await conn.execute(sa.select(meetings).order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
-    return [_row_to_meeting(r) for r in rows]
+        amendments = await _amendments(conn, [r.id for r in rows])
+    return [_row_to_meeting(r, amendments.get(r.id, ())) for r in rows]
 
 
 async def set_presenter_message(conn: AsyncConnection, meeting_id: int, text: str) -> Meeting | None:

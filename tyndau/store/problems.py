@@ -24,6 +24,9 @@ EDITABLE = (
     "funding_allocated", "funding_source", "status", "measures", "notes", "central_list", "accepted",
 )
 MACHINE_FIELDS = ("title_ru", "title_kk", "category", "place")
+# Fields a person's edit marks as theirs: the machine's fields, and the executor (which otherwise
+# follows the category's usual department).
+HUMAN_FIELDS = (*MACHINE_FIELDS, "executor")
 
 
 class StaleProblem(Exception):
@@ -97,7 +100,9 @@ async def list_problems(conn: AsyncConnection, meeting_ids: Sequence[int], *, in
         query = query.where(problems.c.merged_into.is_(None))
     rows = (await conn.execute(query)).all()
     stats = await _stats(conn, [r.id for r in rows])
-    items = [problem_json(r, stats.get(r.id)) for r in rows]
+    # A problem left with no comments ("не проблема", moved away) is no problem: it leaves the list
+    # and every export; an undo that brings its comments back brings it back.
+    items = [problem_json(r, stats.get(r.id)) for r in rows if r.id in stats or r.merged_into is not None]
     items.sort(key=lambda p: (p["mentions"], p["last_seen"] or ""), reverse=True)
     return items
 
@@ -147,8 +152,13 @@ async def create_problem(conn: AsyncConnection, meeting_id: int, *, origin: str,
     return int(result.inserted_primary_key[0])
 
 
-async def update_problem(conn: AsyncConnection, problem_id: int, expected_version: int | None, fields: Mapping[str, Any], *, human: bool) -> dict[str, Any]:
-    """Change fields if the version matches; human changes are remembered so the machine leaves them."""
+async def update_problem(conn: AsyncConnection, problem_id: int, expected_version: int | None, fields: Mapping[str, Any], *, human: bool,
+                         suggested: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Change fields if the version matches; human changes are remembered so the machine leaves them.
+
+    ``suggested`` values change along (the executor that follows a new category) without being
+    counted as a person's decision.
+    """
     row = (await conn.execute(sa.select(problems).where(problems.c.id == problem_id))).first()
     if row is None:
         raise KeyError(problem_id)
@@ -156,9 +166,9 @@ async def update_problem(conn: AsyncConnection, problem_id: int, expected_versio
         current = await get_problem(conn, problem_id)
         assert current is not None
         raise StaleProblem(current)
-    values = dict(fields)
+    values = {**(suggested or {}), **fields}
     if human:
-        values["human_fields"] = sorted(set(row.human_fields or []) | (set(fields) & set(MACHINE_FIELDS)))
+        values["human_fields"] = sorted(set(row.human_fields or []) | (set(fields) & set(HUMAN_FIELDS)))
     result = await conn.execute(
         problems.update().where(problems.c.id == problem_id, problems.c.version == row.version)
         .values(**values, version=row.version + 1, updated_at=_now())
@@ -224,6 +234,11 @@ async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[D
             pid = row.id
             human = set(row.human_fields or [])
             proposed = {"title_ru": draft.title_ru[:500], "title_kk": draft.title_kk[:500], "category": draft.category, "place": draft.place[:300]}
+            if any(placed is not None and placed[1] and placed[0] != pid for placed in (current.get(cid) for cid in draft.comment_ids)):
+                # A person split or moved comments out of this cluster: the machine's wording may come
+                # from one of those, so it no longer rewords this problem.
+                proposed.pop("title_ru")
+                proposed.pop("title_kk")
             updates = {k: v for k, v in proposed.items() if k not in human and getattr(row, k) != v}
             if not row.executor and "executor" not in human and draft.executor:
                 updates["executor"] = draft.executor[:300]

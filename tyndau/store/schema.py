@@ -51,6 +51,7 @@ meetings = sa.Table(
     "meetings", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("title_kk", sa.String(300), nullable=False, server_default=""),
     sa.Column("akim_level", sa.String(30), nullable=False),
     sa.Column("place", sa.String(300), nullable=False, default=""),
     sa.Column("starts_at", sa.DateTime, nullable=False),
@@ -65,6 +66,18 @@ meetings = sa.Table(
     sa.Column("online_reach", sa.Integer, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
+meeting_amendments = sa.Table(
+    "meeting_amendments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("field", sa.String(40), nullable=False),
+    sa.Column("old", sa.JSON, nullable=True),
+    sa.Column("new", sa.JSON, nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
 )
 
 clock_events = sa.Table(

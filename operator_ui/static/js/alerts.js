@@ -6,13 +6,15 @@ let hideTimer = null;
 
 const ICONS = { error: "over", success: "check", info: "info" };
 
-/** Show `text` in #alert; errors stay until dismissed or replaced, others fade after a while. */
-export function showAlert(text, kind = "error") {
+/** Show `text` in #alert; errors stay until dismissed or replaced, others fade after a while. `code` names what it is about. */
+export function showAlert(text, kind = "error", code = "") {
   const box = document.getElementById("alert");
   if (!box) return;
   clearTimeout(hideTimer);
   box.replaceChildren();
   box.dataset.kind = kind;
+  if (code) box.dataset.code = code;
+  else delete box.dataset.code;
   const icon = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   icon.setAttribute("class", "icon");
   icon.setAttribute("aria-hidden", "true");
@@ -38,6 +40,13 @@ export function clearAlert() {
   if (!box) return;
   box.replaceChildren();
   delete box.dataset.kind;
+  delete box.dataset.code;
+}
+
+/** The code of the alert shown now ("" when none or not named). */
+export function alertCode() {
+  const box = document.getElementById("alert");
+  return (box && box.childElementCount && box.dataset.code) || "";
 }
 
 /** Localised text for a server error: our catalogue by code when we have one, else its message. */

@@ -88,7 +88,7 @@ export function renderClock(p, { canCommand }) {
   setText($("qa-share"), p.qa_share === null || p.qa_share === undefined ? "—" : percent(p.qa_share, code));
   setText($("pause-time"), duration(p.pause_seconds));
   setText($("planned-duration"), duration(p.planned_seconds));
-  setText($("planned-end"), p.planned_end_at ? clockTime(p.planned_end_at, code) : "—");
+  setText($("planned-end"), p.planned_end_at ? t("clock.planned_until", { time: clockTime(p.planned_end_at, code) }) : "—");
   renderRemaining(p);
   renderRestarts(p.restarts || []);
   renderButtons(p, canCommand);
@@ -143,6 +143,10 @@ function renderButtons(p, canCommand) {
     const disabled = !canCommand || !allowed[action];
     if (btn.disabled !== disabled) btn.disabled = disabled;
   }
+  // The undo button names what it would take back ("Отменить: переход к вопросам").
+  const undo = $("btn-undo");
+  const title = p.undo_action ? t("undo.title", { what: t(`undo.what.${p.undo_action}`) }) : "";
+  if (undo.title !== title) undo.title = title;
 }
 
 /** Disable every control (no meeting selected, or not allowed to command). */

@@ -1,6 +1,6 @@
 // The moderator console: meeting list and form, the live clock, presenter messages, timing record.
 
-import { announce, clearAlert, errorText, showAlert } from "./alerts.js";
+import { alertCode, announce, clearAlert, errorText, showAlert } from "./alerts.js";
 import { api, toLogin } from "./api.js";
 import { bindControls, disableControls, phaseName, projectNow, renderClock, setText } from "./clock-panel.js";
 import { isNewer, measureOffset } from "./clock-model.js";
@@ -8,9 +8,13 @@ import { initFeed, setFeedMeeting } from "./feed.js";
 import { dateTime } from "./format.js";
 import { bindLangSwitch, initialLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
-import { fillForm, initForm, isDirty, relabelForm, renderAnnouncement, setFormEditable } from "./meeting-form.js";
+import { fillForm, initForm, isDirty, relabelForm, renderAnnouncement, setFormEditable, setPlanLocked } from "./meeting-form.js";
 import { bindMessagePanel, messageOfMeeting, relabelMessage, renderMessage } from "./message-panel.js";
 import { loadTiming, setExportLinks } from "./timing.js";
+import { registerOffline } from "./offline-support.js";
+
+// Errors that only mean "the command did not reach the server": a reconnect makes them stale.
+const LINK_ERRORS = ["not_connected", "timeout", "network"];
 
 const $ = (id) => document.getElementById(id);
 const COMMANDERS = ["admin", "moderator"];
@@ -51,7 +55,7 @@ function renderMeetingList() {
     if (sameId(m.id, state.meetingId)) a.setAttribute("aria-current", "true");
     const title = document.createElement("span");
     title.className = "meeting-link-title";
-    title.textContent = m.title;
+    title.textContent = titleOf(m);
     const when = document.createElement("span");
     when.className = "meeting-link-when";
     when.textContent = `${dateTime(m.starts_at, lang())} · ${t(`akim_level.${m.akim_level}`)}`;
@@ -73,12 +77,19 @@ async function loadMeetings() {
   renderMeetingList();
 }
 
+/** A meeting's title in the UI language (the Kazakh title when there is one). */
+function titleOf(m) {
+  return (lang() === "kk" && m.title_kk) || m.title;
+}
+
 function renderMeetingHeader() {
   const m = state.meeting;
-  $("clock-title").textContent = m ? m.title : t("clock.no_meeting");
+  $("clock-title").textContent = m ? titleOf(m) : t("clock.no_meeting");
   $("clock-meta").textContent = m
     ? [dateTime(m.starts_at, lang()), m.place, t(`akim_level.${m.akim_level}`)].filter(Boolean).join(" · ")
     : t("meetings.pick_hint");
+  $("clock-meta").title = $("clock-meta").textContent;
+  $("clock-title").title = $("clock-title").textContent;
   renderAnnouncement($("clock-announcement"), m ? m.announcement : null, lang(), { compact: true });
   const link = $("presenter-link");
   link.hidden = !m;
@@ -94,6 +105,8 @@ function applyMeeting(meeting) {
   renderMeetingHeader();
   if (!isDirty()) fillForm(meeting);
   if (meeting.presenter_message !== undefined) renderMessage(messageOfMeeting(meeting));
+  // A changed plan (and an amendment after the end) changes the record: read it again.
+  if (sameId(meeting.id, state.meetingId)) scheduleTiming(300);
 }
 
 /** Follow meeting `id` (null: none) — the URL, the live link, the form and the record. */
@@ -112,6 +125,7 @@ function selectMeeting(id, { history: mode = "push" } = {}) {
   $("workspace").dataset.selected = next === null ? "false" : "true";
   renderMeetingList();
   renderMeetingHeader();
+  setPlanLocked(false);
   fillForm(found || null);
   renderMessage(messageOfMeeting(found));
   disableControls();
@@ -131,6 +145,7 @@ function applyClock(view, { fresh = false } = {}) {
   const changed = !state.view || state.view.version !== view.version;
   state.offsetMs = measureOffset(view, Date.now());
   state.view = view;
+  setPlanLocked(view.phase === "ended");
   tick();
   if (changed) scheduleTiming(400);
 }
@@ -160,20 +175,32 @@ function scheduleTiming(delay) {
 async function run(action) {
   if (state.busy || !state.view) return;
   state.busy = true;
+  const undoing = action === "undo" ? state.view.undo_action : null;
   try {
     const ack = await state.live.command(action, state.view.version);
     clearAlert();
     applyClock(ack.clock);
+    if (action === "undo") {
+      // Say what was taken back and where the clock is now, so an undo is never a guess.
+      const text = t("undo.done", { what: t(`undo.what.${undoing || "unknown"}`), phase: phaseName(ack.clock.phase) });
+      showAlert(text, "info", "undone");
+      announce(text);
+    }
   } catch (err) {
     if (err.clock) applyClock(err.clock, { fresh: true });
-    showAlert(errorText(err));
+    showAlert(errorText(err), "error", err.code || "");
   } finally {
     state.busy = false;
   }
 }
 
 function setConnection(conn) {
+  const was = state.conn;
   state.conn = conn;
+  if (conn === "connected" && was !== "connected" && LINK_ERRORS.includes(alertCode())) {
+    // The command that did not go is not repeated by itself: say so, instead of a stale error.
+    showAlert(t("conn.back_repeat"), "info", "reconnected");
+  }
   const el = $("connection");
   el.dataset.state = conn;
   setText($("connection-text"), t(`conn.${conn}`));
@@ -206,7 +233,10 @@ function relabel() {
   relabelForm();
   relabelMessage();
   setConnection(state.conn);
-  if (state.meetingId !== null) scheduleTiming(0);
+  if (state.meetingId !== null) {
+    setExportLinks(state.meetingId);
+    scheduleTiming(0);
+  }
   tick();
 }
 
@@ -225,6 +255,7 @@ async function logout() {
 }
 
 async function main() {
+  registerOffline();
   await setLang(initialLang());
   bindLangSwitch($("lang-switch"));
   try {
@@ -244,7 +275,7 @@ async function main() {
   $("btn-new-meeting").hidden = !COMMANDERS.includes(role);
   for (const el of $("message-panel").querySelectorAll("input, button")) el.disabled = !COMMANDERS.includes(role);
   bindControls(run, () => state.view, () => {
-    if (state.meetingId !== null && state.conn !== "connected") showAlert(t("errors.not_connected"));
+    if (state.meetingId !== null && state.conn !== "connected") showAlert(t("errors.not_connected"), "error", "not_connected");
   });
   bindMessagePanel((text) => state.live.presenterMessage(text));
   $("btn-logout").addEventListener("click", logout);

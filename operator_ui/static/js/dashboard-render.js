@@ -37,7 +37,8 @@ function tile(kind, label, value, sub = [], extra = null) {
 function publicationTile(items, lang) {
   const rows = (items || []).map((p) => {
     let state = "pending";
-    let text = t("dashboard.pub_not_ended");
+    // One akim's round: its deadline runs from the end of its last meeting.
+    let text = (p.meetings || 1) > 1 ? t("dashboard.pub_not_ended_round", { ended: p.ended ?? 0, total: p.meetings }) : t("dashboard.pub_not_ended");
     if (p.deadline) {
       if (p.overdue) {
         state = "overdue";
@@ -50,7 +51,8 @@ function publicationTile(items, lang) {
         text = tn("dashboard.pub_left", p.days_left, { date: dmy(p.deadline) });
       }
     }
-    return el("li", { dataset: { state } }, el("span", { class: "pub-title" }, p.title), el("span", { class: "pub-when" }, text),
+    const who = p.akim ? t("dashboard.pub_round", { akim: p.akim, meetings: tn("dashboard.n_meetings", p.meetings || 1) }) : p.title;
+    return el("li", { dataset: { state } }, el("span", { class: "pub-title", title: p.title }, who), el("span", { class: "pub-when" }, text),
       p.final ? el("span", { class: "badge badge-accepted" }, t("dashboard.pub_final")) : null);
   });
   const body = rows.length ? el("ul", { class: "pub-list" }, rows) : el("p", { class: "tile-sub" }, t("dashboard.pub_none"));
@@ -65,6 +67,7 @@ export function renderTiles(box, f, lang) {
   const funding = f.funding || {};
   const tiles = [
     tile("total", t("dashboard.total"), String(f.problems_total), [tn("dashboard.central", f.central_list)]),
+    tile("drafts", t("dashboard.drafts"), String(f.drafts_pending ?? 0), [t("dashboard.drafts_sub")]),
     tile("resolved", t("dashboard.resolved"), percent(f.share_resolved, lang),
       [t("dashboard.resolved_of", { n: f.resolved, total: f.problems_total })], bar(f.share_resolved, "calm")),
     tile("funding", t("dashboard.funding"), funding.need_tenge ? percent(funding.share, lang) : "—",

@@ -59,7 +59,8 @@ function render() {
   empty.hidden = Boolean(f && f.problems_total);
   showSections(Boolean(f));
   if (!f || !f.problems_total) {
-    empty.textContent = state.meetings.length ? t("dashboard.no_problems") : t("dashboard.no_meetings");
+    empty.textContent = !state.meetings.length ? t("dashboard.no_meetings")
+      : f && f.drafts_pending ? t("dashboard.no_accepted", { n: f.drafts_pending }) : t("dashboard.no_problems");
     $("tiles").replaceChildren($("tiles-heading"));
     $("charts").replaceChildren();
     $("tables").replaceChildren();

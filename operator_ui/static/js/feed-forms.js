@@ -60,8 +60,15 @@ export class HideDialog {
   }
 }
 
-/** Wire the hall-question form: `send(payload)` resolves to the ack ({id}); `pin(id)` queues it. */
-export function bindFloorForm({ send, pin }) {
+/**
+ * Wire the hall-question form: `send(payload)` resolves to the ack ({id}); `pin(id)` queues it;
+ * `named(id, name)` keeps the name typed here (the server never sends it back to a moderator).
+ */
+export function bindFloorForm({ send, pin, named = () => {} }) {
+  // "Type the question" goes as soon as there is a question.
+  $("floor-text").addEventListener("input", () => {
+    if ($("floor-text").value.trim() && $("floor-status").textContent === t("floor.need_text")) $("floor-status").textContent = "";
+  });
   $("floor-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = $("floor-text").value.trim();
@@ -74,7 +81,9 @@ export function bindFloorForm({ send, pin }) {
     const btn = $("floor-submit");
     btn.disabled = true;
     try {
-      const ack = await send({ text, author: $("floor-author").value.trim(), contact: $("floor-contact").value.trim() });
+      const author = $("floor-author").value.trim();
+      const ack = await send({ text, author, contact: $("floor-contact").value.trim() });
+      if (ack && ack.id && author) named(ack.id, author);
       if ($("floor-pin").checked && ack.id) await pin(ack.id);
       $("floor-form").reset();
       $("floor-pin").checked = true;

@@ -3,6 +3,7 @@
 
 import { lang, t, tn } from "./i18n.js";
 import { icon, sourceIcon, sourceName, when } from "./feed-row.js";
+import { authorOf } from "./feed-store.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,7 +39,11 @@ function item(c, n, ctx, answeredList) {
   const author = document.createElement("span");
   author.className = "row-author";
   author.dir = "auto";
-  author.textContent = c.author_display || c.author || t("feed.anonymous");
+  author.textContent = authorOf(c, t("feed.anonymous"));
+  if (c.author_local && !c.author) {
+    author.classList.add("local-only");
+    author.title = t("feed.name_here_only");
+  }
   const time = document.createElement("span");
   time.className = "row-time num";
   time.textContent = when(answeredList ? c.answered_at : c.pinned_at);

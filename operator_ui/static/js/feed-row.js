@@ -4,6 +4,8 @@
 import { clockTime, dateTime } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { personalBadge } from "./personal-data.js";
+import { categoryName as vocabularyName } from "./vocabulary.js";
+import { authorOf } from "./feed-store.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PLATFORM_ICONS = { youtube: "src-youtube", telegram: "src-telegram", instagram: "src-instagram", facebook: "src-facebook",
@@ -32,9 +34,21 @@ export function sourceName(source) {
   return text === key ? String(source || "") : text;
 }
 
-/** A localised category name, or the code. */
+/** A category's name in the UI language (never its id). */
 export function categoryName(code) {
-  const key = `category.${code}`;
+  return vocabularyName(code, lang());
+}
+
+/** A language's short badge ("рус", "қаз") in the UI language; an unknown code as it is, never a catalogue key. */
+export function langBadge(code) {
+  const key = `feed.lang_${code}`;
+  const text = t(key);
+  return text === key ? String(code).toUpperCase() : text;
+}
+
+/** A language's full name in the UI language. */
+export function langName(code) {
+  const key = `feed.lang_name_${code}`;
   const text = t(key);
   return text === key ? String(code) : text;
 }
@@ -63,23 +77,23 @@ function badge(text, kind, title = "") {
   return el;
 }
 
-/** The badges of a comment: language, kind (Super Chat amount), flags, moderation state. */
+/**
+ * The badges of a comment, most important first: the head line shows as many as fit, whole (the rest
+ * are in its title). On screen / answered / hidden, then the category (which implies "a question"),
+ * the private contact, what kind of message it is, its flags, the queue state and the language.
+ */
 export function badgesOf(c, ctx) {
   const out = [];
   if (ctx.currentId === c.id) out.push(badge(t("feed.on_screen"), "onscreen"));
   if (c.answered_at) out.push(badge(t("feed.answered"), "answered"));
-  else if (c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
   if (c.hidden) out.push(badge(c.hidden_reason ? t("feed.hidden_because", { reason: reasonName(c.hidden_reason) }) : t("feed.hidden"), "hidden"));
+  const category = categoryName(c.category);
+  if (category) out.push(badge(category, c.is_problem === true ? "category is-problem" : "category"));
+  else if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
   // Only secretaries and admins ever receive a contact; it is for calling back, never for screens.
   if (c.contact) out.push(badge(`☎ ${c.contact}`, "contact", t("feed.contact_private")));
   const pd = personalBadge(c);
   if (pd) out.push(pd);
-  if (c._lang) {
-    const title = c._langGuessed ? t("feed.lang_guessed") : "";
-    const b = badge(t(`feed.lang_${c._lang}`), "lang", title);
-    if (c._langGuessed) b.classList.add("guessed");
-    out.push(b);
-  }
   const extra = c.extra || {};
   if (c.kind === "paid") out.push(badge(extra.amount ? t("feed.kind_paid_amount", { amount: extra.amount }) : t("feed.kind_paid"), "paid"));
   else if (c.kind === "sticker") out.push(badge(extra.amount ? t("feed.kind_sticker_amount", { amount: extra.amount }) : t("feed.kind_sticker"), "paid"));
@@ -93,8 +107,13 @@ export function badgesOf(c, ctx) {
   if (c.clipped) out.push(badge(t("feed.clipped"), "flag"));
   if (ctx.isRetracted(c)) out.push(badge(t("feed.retracted"), "flag"));
   if (c.throttled) out.push(badge(t("feed.throttled"), "throttled", t("feed.throttled_hint")));
-  if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
-  if (c.category) out.push(badge(categoryName(c.category), "category"));
+  if (!c.answered_at && c.pinned_at) out.push(badge(t("feed.in_queue"), "pinned"));
+  if (c._lang) {
+    const title = c._langGuessed ? t("feed.lang_guessed") : "";
+    const b = badge(langBadge(c._lang), "lang", title || langName(c._lang));
+    if (c._langGuessed) b.classList.add("guessed");
+    out.push(b);
+  }
   return out;
 }
 
@@ -162,12 +181,16 @@ export function fillRow(row, c, ctx) {
   src.firstChild.firstChild.setAttribute("href", `/static/img/icons.svg#${sourceIcon(c.source)}`);
   src.title = sourceName(c.source);
   src.lastChild.textContent = sourceName(c.source);
-  author.textContent = c.author_display || c.author || t("feed.anonymous");
-  author.classList.toggle("anonymous", !(c.author_display || c.author));
+  author.textContent = authorOf(c, t("feed.anonymous"));
+  author.classList.toggle("anonymous", !(c.author_display || c.author || c.author_local));
+  author.classList.toggle("local-only", Boolean(c.author_local && !c.author));
+  author.title = c.author_local && !c.author ? t("feed.name_here_only") : "";
   time.dateTime = c.created_at || "";
   time.textContent = when(c.created_at);
   time.title = `${when(c.created_at, true)} · ${t("feed.received_at", { time: when(c.received_at, true) })}`;
-  badges.replaceChildren(...badgesOf(c, ctx));
+  const list = badgesOf(c, ctx);
+  badges.replaceChildren(...list);
+  badges.title = list.map((b) => b.textContent).join(" · ");
   let shown = c._revealed ?? c.display ?? "";
   if (!shown && c.kind === "deleted") shown = (c.extra && c.extra.reason) || t("feed.deleted_text");
   if (!shown && c.kind === "membership") shown = (c.extra && c.extra.header) || "";

@@ -1,6 +1,8 @@
 // The feed's data in the browser: every loaded comment by id (merged by version), kept in id order
 // (the order the server committed them), with the filters and the Q&A queue computed from it.
 
+import { matchesQuery, queryWords, skeleton } from "./search-fold.js";
+
 const KK_LETTERS = /[әғқңөұүһіӘҒҚҢӨҰҮҺІ]/;
 const CYRILLIC = /[а-яёА-ЯЁ]/;
 const LATIN = /[a-zA-Z]/;
@@ -14,9 +16,9 @@ export function guessLang(text) {
   return null;
 }
 
-/** Lower-case, ё as е: what the search box compares. */
+/** What the search box compares: the script-blind skeleton (see search-fold.js). */
 export function fold(text) {
-  return String(text || "").toLocaleLowerCase("ru").replace(/ё/g, "е");
+  return skeleton(text);
 }
 
 /** The filters the console starts with: everything but hidden and flooding comments. */
@@ -24,7 +26,7 @@ export function defaultFilter() {
   return { source: "", lang: "", problem: false, category: "", hidden: false, throttled: false, search: "" };
 }
 
-/** Whether comment `c` passes filter `f` (`f.search` already folded). */
+/** Whether comment `c` passes filter `f` (`f.search` already split into skeleton words). */
 export function matches(c, f) {
   if (c.hidden && !f.hidden) return false;
   if (c.throttled && !f.throttled) return false;
@@ -32,7 +34,7 @@ export function matches(c, f) {
   if (f.lang && c._lang !== f.lang) return false;
   if (f.problem && c.is_problem !== true) return false;
   if (f.category && c.category !== f.category) return false;
-  if (f.search && !c._haystack.includes(f.search)) return false;
+  if (f.search && f.search.length && !matchesQuery(c._haystack, f.search)) return false;
   return true;
 }
 
@@ -50,14 +52,21 @@ export function answeredOf(items) {
     .sort((a, b) => Date.parse(b.answered_at) - Date.parse(a.answered_at) || b.id - a.id);
 }
 
-function prepare(c, previous) {
+function prepare(c, previous, localNames) {
   if (previous && previous.contact !== undefined && c.contact === undefined) c.contact = previous.contact;
   if (previous && previous._revealed !== undefined && c._revealed === undefined) c._revealed = previous._revealed;
+  // A hall asker's name reaches this console only if it was typed here (see floor-names.js).
+  if (c.source === "floor" && !c.author && localNames && localNames.has(c.id)) c.author_local = localNames.get(c.id);
   const shown = c.display ?? c.text ?? "";
   c._lang = c.lang || guessLang(shown);
   c._langGuessed = !c.lang && c._lang !== null;
-  c._haystack = fold(`${c.author_display ?? c.author ?? ""}\n${shown}`);
+  c._haystack = fold(`${c.author_display ?? c.author ?? c.author_local ?? ""}\n${shown}`);
   return c;
+}
+
+/** The author as the console shows it: the platform name, a hall asker's name typed here, or "anonymous". */
+export function authorOf(c, anonymous) {
+  return c.author_display || c.author || c.author_local || anonymous;
 }
 
 /** The first index in sorted `ids` whose id is >= `id`. */
@@ -87,6 +96,13 @@ export class FeedStore {
     this.categories = new Set();
     this.hasProblemLabels = false;
     this.retracted = new Set();
+    this.localNames = new Map();
+  }
+
+  /** Names of hall askers typed at this console (comment id → name). */
+  setLocalNames(names) {
+    this.localNames = names;
+    for (const c of this.byId.values()) prepare(c, null, names);
   }
 
   /** Merge comments; returns the ids that were new. A stale version never replaces a newer one. */
@@ -98,7 +114,7 @@ export class FeedStore {
       if (item.partial && !old) continue; // labels for a comment not loaded here
       const raw = item.partial ? { ...old, ...item, version: old.version, partial: undefined } : item;
       if (old && !item.partial && Number(raw.version || 0) < Number(old.version || 0)) continue;
-      const c = prepare({ ...raw }, old);
+      const c = prepare({ ...raw }, old, this.localNames);
       this.byId.set(c.id, c);
       if (!old) {
         added.push(c.id);
@@ -138,7 +154,7 @@ export class FeedStore {
 
   /** Comments that pass `filter`, oldest first (only the contiguous loaded run, not stray pinned ones). */
   view(filter) {
-    const f = { ...filter, search: fold(filter.search || "").trim() };
+    const f = { ...filter, search: queryWords(filter.search || "") };
     const start = this.floor ? lowerBound(this.ids, this.floor) : 0;
     const out = [];
     for (let i = start; i < this.ids.length; i += 1) {

@@ -7,13 +7,16 @@ import { api } from "./api.js";
 import { HideDialog, bindFloorForm } from "./feed-forms.js";
 import { ImportDialog } from "./feed-import.js";
 import { VirtualList } from "./feed-list.js";
-import { createRow, fillRow, sourceName, categoryName } from "./feed-row.js";
+import { createRow, fillRow } from "./feed-row.js";
+import { bindFilters, renderFilterOptions, resetFilterOptions } from "./feed-filters.js";
 import { connectFeed } from "./feed-socket.js";
 import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
 import { QueueView } from "./feed-queue.js";
 import { onLangChange, t } from "./i18n.js";
 import { REVEALERS, confirmOnScreen, revealOriginal } from "./personal-data.js";
+import { loadVocabulary } from "./vocabulary.js";
+import { floorNames, rememberFloorName } from "./floor-names.js";
 
 const $ = (id) => document.getElementById(id);
 const OLDER_PAGE = 2000;
@@ -76,34 +79,8 @@ function render() {
   $("feed-empty").textContent = store.ids.length ? t("feed.nothing_matches") : t("feed.empty");
   $("feed-list").setAttribute("aria-busy", String(state.loadingOlder));
   $("feed-older").hidden = !state.loadingOlder;
-  renderFilterOptions();
+  renderFilterOptions(store);
   renderOnScreen();
-}
-
-function option(value, label) {
-  const o = document.createElement("option");
-  o.value = value;
-  o.textContent = label;
-  return o;
-}
-
-function fillSelect(select, first, values, label) {
-  const want = [first, ...values].join("\u0001");
-  if (select.dataset.options === want && select.options.length) return;
-  const current = select.value;
-  select.replaceChildren(option("", first), ...values.map((v) => option(v, label(v))));
-  select.value = values.includes(current) ? current : "";
-  select.dataset.options = want;
-}
-
-function renderFilterOptions() {
-  const store = state.store;
-  fillSelect($("feed-source"), t("feed.all_sources"), [...store.sources].sort(), sourceName);
-  fillSelect($("feed-lang"), t("feed.all_langs"), ["ru", "kk", "lat"], (v) => t(`feed.lang_name_${v}`));
-  const cats = [...store.categories].sort();
-  $("feed-category-wrap").hidden = cats.length === 0;
-  fillSelect($("feed-category"), t("feed.all_categories"), cats, categoryName);
-  $("feed-problem-wrap").hidden = !store.hasProblemLabels;
 }
 
 function renderOnScreen() {
@@ -126,7 +103,7 @@ async function command(verb, payload) {
     if (verb === "current") setQuestion(ack.question || null);
     return ack;
   } catch (err) {
-    showAlert(errorText(err));
+    showAlert(errorText(err), "error", err.code || "");
     return null;
   }
 }
@@ -303,6 +280,7 @@ export function setFeedMeeting(id) {
   if (state.meetingId !== null && id !== null && String(id) === String(state.meetingId)) return;
   state.meetingId = id === null ? null : Number(id);
   state.store.clear();
+  if (state.meetingId !== null) state.store.setLocalNames(floorNames(state.meetingId));
   state.question = null;
   state.selectedId = null;
   state.list.follow = true;
@@ -317,25 +295,6 @@ export function setFeedMeeting(id) {
     loadPinned(state.meetingId);
     state.sources.load();
   }
-}
-
-function bindFilters() {
-  let timer = null;
-  $("feed-search").addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      state.filter.search = $("feed-search").value;
-      schedule();
-    }, 120);
-  });
-  $("feed-filters").addEventListener("submit", (ev) => ev.preventDefault());
-  $("feed-filters").addEventListener("change", (ev) => {
-    const el = ev.target;
-    const key = el.dataset.filter;
-    if (!key) return;
-    state.filter[key] = el.type === "checkbox" ? el.checked : el.value;
-    schedule();
-  });
 }
 
 /** Set up the panel for a user of `role` (viewer: read only). */
@@ -389,7 +348,7 @@ export function initFeed({ role }) {
     onQuestion: setQuestion,
     onHealth: (list) => state.sources.applyHealth(list),
   });
-  bindFilters();
+  bindFilters(state.filter, schedule);
   $("feed-list").addEventListener("click", (ev) => {
     const row = ev.target.closest(".feed-row");
     if (!row) return;
@@ -408,12 +367,18 @@ export function initFeed({ role }) {
   state.hideDialog = new HideDialog({ onHide: hide, onClose: restoreFocus });
   bindFloorForm({
     send: (payload) => state.link.command("floor", payload),
+    named: (id, name) => {
+      rememberFloorName(state.meetingId, id, name);
+      state.store.setLocalNames(floorNames(state.meetingId));
+      state.list.refresh();
+      schedule();
+    },
     pin: (id) => can().pin && command("pin", { comment_id: id }),
   });
   // Inside a dialog, letters are for the dialog: the clock's P/Q/E/Space shortcuts must not fire.
   for (const id of ["hide-dialog", "import-dialog"]) $(id).addEventListener("keydown", (ev) => ev.stopPropagation());
   onLangChange(() => {
-    for (const select of [$("feed-source"), $("feed-lang"), $("feed-category")]) delete select.dataset.options;
+    resetFilterOptions();
     state.importer.relabel();
     state.sources.render();
     state.list.refresh();
@@ -421,4 +386,9 @@ export function initFeed({ role }) {
   });
   state.list.measure();
   schedule();
+  loadVocabulary().then(() => {
+    resetFilterOptions();
+    state.list.refresh();
+    schedule();
+  });
 }

@@ -2,11 +2,20 @@
 
 export const ZONE = "Asia/Almaty";
 
-const LOCALES = { ru: "ru-RU", kk: "kk-KZ" };
+// Numbers are written the same way in Russian and Kazakh in Kazakhstan ("1 234 567", "6,3 %"), but
+// Chromium's Kazakh locale data formats them the English way ("1,234,567", "6.3%"): numbers always
+// use the Russian rules.
+const NUMBER_LOCALE = "ru-RU";
 
-/** The Intl locale for a UI language. */
+/** The Intl locale for numbers in a UI language. */
 export function locale(lang) {
-  return LOCALES[lang] || LOCALES.ru;
+  return NUMBER_LOCALE;
+}
+
+/** A number with digit groups and a decimal comma ("1 234,5"), at most `digits` decimals. */
+export function number(value, lang, digits = 0) {
+  if (value === null || value === undefined || !Number.isFinite(Number(value))) return "—";
+  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(Number(value));
 }
 
 function pad(n) {
@@ -24,10 +33,9 @@ export function duration(seconds, round = "floor") {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
-/** A share 0..1 as a percentage in the UI locale (one decimal below 10 %, so 0.3 % is not "0 %"). */
-export function percent(share, lang) {
+/** A share 0..1 as a percentage, "6,3 %" in both languages (one decimal, dropped when zero: "80 %"). */
+export function percent(share, lang, digits = 1) {
   if (share === null || share === undefined || !Number.isFinite(Number(share))) return "—";
-  const digits = share > 0 && share < 0.1 ? 1 : 0;
   return new Intl.NumberFormat(locale(lang), { style: "percent", maximumFractionDigits: digits }).format(share);
 }
 

@@ -8,12 +8,17 @@ import {
 import { t, tn } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = ["title", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links"];
+const FIELDS = ["title", "title_kk", "akim_name", "akim_level", "place", "starts_at", "planned_minutes", "announced_at", "stream_links", "amend_reason"];
+// After the meeting has ended these are part of its record: changed only with a reason, visibly.
+const PLAN_FIELDS = ["planned_minutes", "starts_at", "akim_level", "announced_at"];
 
 const form = {
   levels: [],
   meeting: null,
   dirty: false,
+  editable: false,
+  locked: false,
+  amending: false,
   onSaved: () => {},
 };
 
@@ -89,6 +94,7 @@ export function renderAnnouncement(el, a, code, { compact = false } = {}) {
   const kind = met === "true" ? "met" : met === "false" ? "late" : "unknown";
   text.textContent = t(compact ? `announce.short_${kind}` : `announce.${kind}`, params);
   el.append(icon, badge, document.createTextNode(" "), text);
+  if (compact) el.title = text.textContent;
 }
 
 function renderPreview() {
@@ -101,12 +107,15 @@ function renderPreview() {
     : t("form.planned_minutes_hint_empty");
 }
 
+function clearError(name) {
+  const input = $(`f-${name}`);
+  if (input) input.removeAttribute("aria-invalid");
+  const box = $(`err-${name}`);
+  if (box) box.textContent = "";
+}
+
 function clearErrors() {
-  for (const name of FIELDS) {
-    const input = $(`f-${name}`);
-    input.removeAttribute("aria-invalid");
-    $(`err-${name}`).textContent = "";
-  }
+  for (const name of FIELDS) clearError(name);
 }
 
 function showFieldErrors(fields) {
@@ -120,7 +129,7 @@ function showFieldErrors(fields) {
     }
     input.setAttribute("aria-invalid", "true");
     const known = t(`field_error.${name}`);
-    $(`err-${name}`).textContent = known !== `field_error.${name}` ? `${known} (${message})` : message;
+    $(`err-${name}`).textContent = known !== `field_error.${name}` ? known : message;
     first = first || input;
   }
   if (first) first.focus();
@@ -129,8 +138,10 @@ function showFieldErrors(fields) {
 
 function payload() {
   const minutes = $("f-planned_minutes").value.trim();
-  return {
+  const data = {
     title: $("f-title").value.trim(),
+    title_kk: $("f-title_kk").value.trim(),
+    akim_name: $("f-akim_name").value.trim(),
     akim_level: $("f-akim_level").value,
     place: $("f-place").value.trim(),
     starts_at: almatyInputToIso($("f-starts_at").value),
@@ -138,6 +149,11 @@ function payload() {
     announced_at: almatyDateToIso($("f-announced_at").value),
     stream_links: $("f-stream_links").value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
   };
+  if (form.locked) {
+    if (form.amending) data.amend_reason = $("f-amend_reason").value.trim();
+    else for (const name of PLAN_FIELDS) delete data[name];
+  }
+  return data;
 }
 
 /** Check what the browser can before sending; returns field messages. */
@@ -147,6 +163,7 @@ function localErrors(data) {
   if (!data.akim_level) errors.akim_level = t("form.required");
   if (!data.starts_at) errors.starts_at = t("form.required");
   if (data.planned_minutes === null) errors.planned_minutes = t("form.required");
+  if (form.locked && form.amending && !data.amend_reason) errors.amend_reason = t("form.amend_reason_required");
   return errors;
 }
 
@@ -175,6 +192,12 @@ async function submit(ev) {
     showAlert(t(editing ? "form.saved" : "form.created"), "success");
     form.onSaved(meeting, !editing);
   } catch (err) {
+    if (err.code === "plan_locked") {
+      form.amending = false;
+      applyEditable();
+      showAlert(t("form.plan_locked_error"));
+      return;
+    }
     const unknown = showFieldErrors(err.fields);
     const extra = unknown.length ? ` ${unknown.join("; ")}` : "";
     showAlert(Object.keys(err.fields || {}).length ? t("form.has_errors") + extra : errorText(err));
@@ -189,6 +212,9 @@ export function fillForm(meeting) {
   form.dirty = false;
   clearErrors();
   $("f-title").value = meeting ? meeting.title || "" : "";
+  $("f-title_kk").value = meeting ? meeting.title_kk || "" : "";
+  $("f-akim_name").value = meeting ? meeting.akim_name || "" : "";
+  $("f-amend_reason").value = "";
   $("f-akim_level").value = meeting ? meeting.akim_level || "" : "";
   $("f-place").value = meeting ? meeting.place || "" : "";
   $("f-starts_at").value = meeting && meeting.starts_at ? isoToAlmatyInput(meeting.starts_at) : "";
@@ -198,12 +224,33 @@ export function fillForm(meeting) {
   $("form-heading").textContent = t(meeting ? "form.heading_edit" : "form.heading_new");
   $("meeting-submit").textContent = t(meeting ? "form.save" : "form.create");
   $("meeting-panel").dataset.mode = meeting ? "edit" : "new";
+  form.amending = false;
+  applyEditable();
   renderPreview();
+}
+
+function applyEditable() {
+  for (const el of $("meeting-form").elements) {
+    const plan = PLAN_FIELDS.includes(el.name);
+    el.disabled = !form.editable || (plan && form.locked && !form.amending);
+  }
+  $("plan-lock").hidden = !form.locked || !form.meeting;
+  $("btn-amend").hidden = !form.editable || form.amending;
+  $("amend-box").hidden = !form.amending;
 }
 
 /** Let the user edit (admin, moderator) or only read the form (secretary, viewer). */
 export function setFormEditable(editable) {
-  for (const el of $("meeting-form").elements) el.disabled = !editable;
+  form.editable = editable;
+  applyEditable();
+}
+
+/** After the meeting ended its plan is locked: changed only through "amend", with a reason. */
+export function setPlanLocked(locked) {
+  if (form.locked === locked) return;
+  form.locked = locked;
+  if (!locked) form.amending = false;
+  applyEditable();
 }
 
 /** Whether the user has unsaved edits (then a pushed update must not overwrite them). */
@@ -226,9 +273,17 @@ export function initForm(levels, onSaved) {
   renderLevels();
   const el = $("meeting-form");
   el.addEventListener("submit", submit);
-  el.addEventListener("input", () => {
+  el.addEventListener("input", (ev) => {
     form.dirty = true;
+    // A field's message goes as soon as the field is being fixed.
+    const name = ev.target && ev.target.name;
+    if (name && ev.target.getAttribute("aria-invalid") === "true") clearError(name);
     renderPreview();
+  });
+  $("btn-amend").addEventListener("click", () => {
+    form.amending = true;
+    applyEditable();
+    $("f-amend_reason").focus();
   });
   el.addEventListener("change", renderPreview);
   fillForm(null);

@@ -36,7 +36,7 @@ export function bindMessagePanel(send) {
       showAlert(t(text ? "msg.sent" : "msg.cleared"), "success");
       return true;
     } catch (err) {
-      showAlert(errorText(err));
+      showAlert(errorText(err), "error", err.code || "");
       return false;
     }
   };

@@ -4,6 +4,7 @@
 
 import { initialLang, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
+import { registerOffline } from "./offline-support.js";
 
 const $ = (id) => document.getElementById(id);
 const OUT_MS = 450;
@@ -66,6 +67,7 @@ function show(q) {
 }
 
 async function main() {
+  registerOffline();
   await setLang(initialLang(), { remember: false });
   const meetingId = meetingIdFromPath();
   if (meetingId === null) {

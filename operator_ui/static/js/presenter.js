@@ -5,8 +5,9 @@
 import { errorText } from "./alerts.js";
 import { measureOffset, project } from "./clock-model.js";
 import { duration } from "./format.js";
-import { initialLang, onLangChange, setLang, t } from "./i18n.js";
+import { initialLang, lang, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
+import { registerOffline } from "./offline-support.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,6 +32,29 @@ export function tokenFromHash(hash = location.hash) {
   return new URLSearchParams(hash.replace(/^#/, "")).get("token");
 }
 
+/** What the big reading shows in a phase: the presentation countdown, the meeting's time in Q&A, "ПАУЗА". */
+export function reading(p) {
+  if (p.phase === "pause") {
+    return { state: "pause", icon: "pause", label: t("phase.pause"), big: t("presenter.pause_big"),
+      sub: t("presenter.pause_sub", { time: duration(p.phase_seconds), phase: t(`phase.${p.paused_phase || "presentation"}`) }) };
+  }
+  if (p.phase === "ended") {
+    return { state: "ended", icon: "stop", label: t("phase.ended"), big: t("presenter.ended"), sub: "" };
+  }
+  if (p.phase === "qa") {
+    // The presentation is over: its overrun belongs to the record, not to the hall's screen.
+    const over = p.remaining_seconds !== null && p.remaining_seconds !== undefined && p.remaining_seconds < 0;
+    const left = p.remaining_seconds === null || p.remaining_seconds === undefined ? "--:--"
+      : over ? `+${duration(-p.remaining_seconds)}` : duration(p.remaining_seconds, "ceil");
+    return { state: over ? "qa-over" : "qa", icon: "qa", label: t(over ? "presenter.qa_over" : "presenter.qa_left"), big: left,
+      sub: t("presenter.qa_sub", { time: duration(p.qa_seconds) }), seconds: Math.round(p.remaining_seconds ?? 0) };
+  }
+  const big = p.cap_state === "over" ? `+${duration(p.over_cap_seconds)}` : duration(p.presentation_left_seconds, "ceil");
+  return { state: p.cap_state, icon: ICON[p.cap_state], label: t(`presenter.${p.cap_state}`), big,
+    sub: t("presenter.used", { used: duration(p.presentation_seconds), cap: duration(p.cap_seconds) }),
+    seconds: Math.round(p.cap_state === "over" ? -p.over_cap_seconds : p.presentation_left_seconds) };
+}
+
 function render() {
   const root = $("presenter");
   root.dataset.conn = state.conn;
@@ -45,22 +69,20 @@ function render() {
   const p = state.view ? project(state.view, Date.now(), state.offsetMs) : null;
   setText($("presenter-conn"), state.conn === "connected" ? "" : t(`conn.${state.conn}`));
   if (!p) return;
-  root.dataset.state = p.cap_state;
+  const r = reading(p);
+  root.dataset.state = r.state;
   root.dataset.phase = p.phase;
   setText($("presenter-phase"), t(`phase.${p.phase}`));
-  $("presenter-icon").setAttribute("href", `/static/img/icons.svg#${ICON[p.cap_state]}`);
-  setText($("presenter-label-text"), t(`presenter.${p.cap_state}`));
-  const countdown = p.cap_state === "over"
-    ? `+${duration(p.over_cap_seconds)}`
-    : duration(p.presentation_left_seconds, "ceil");
-  setText($("presenter-countdown"), countdown);
-  // Long readings ("+1:02:03") get a smaller size so they never spill off the screen.
-  $("presenter-countdown").dataset.len = String(countdown.length);
-  $("presenter-countdown").dataset.seconds = String(Math.round(p.cap_state === "over" ? -p.over_cap_seconds : p.presentation_left_seconds));
-  setText($("presenter-sub"), t("presenter.used", { used: duration(p.presentation_seconds), cap: duration(p.cap_seconds) }));
+  $("presenter-icon").setAttribute("href", `/static/img/icons.svg#${r.icon}`);
+  setText($("presenter-label-text"), r.label);
+  setText($("presenter-countdown"), r.big);
+  // Long readings ("+1:02:03", "ҮЗІЛІС") get a smaller size so they never spill off the screen.
+  $("presenter-countdown").dataset.len = String(r.big.length);
+  $("presenter-countdown").dataset.seconds = r.seconds === undefined ? "" : String(r.seconds);
+  setText($("presenter-sub"), r.sub);
 
   let left = "";
-  if (["presentation", "qa", "pause"].includes(p.phase) && p.remaining_seconds !== null && p.remaining_seconds !== undefined) {
+  if (["presentation", "pause"].includes(p.phase) && p.remaining_seconds !== null && p.remaining_seconds !== undefined) {
     left = p.running_over
       ? t("presenter.meeting_over", { time: duration(-p.remaining_seconds) })
       : t("presenter.meeting_left", { time: duration(p.remaining_seconds, "ceil") });
@@ -70,7 +92,9 @@ function render() {
 }
 
 function renderMeeting() {
-  setText($("presenter-title"), state.meeting ? state.meeting.title || "" : "");
+  const m = state.meeting;
+  // The Kazakh screen shows the Kazakh title when the moderator gave one.
+  setText($("presenter-title"), m ? (lang() === "kk" && m.title_kk) || m.title || "" : "");
 }
 
 /** The question on screen (from the moderator's queue); a hall question never shows the asker's name. */
@@ -130,6 +154,7 @@ function hideIdleCursor() {
 }
 
 async function main() {
+  registerOffline();
   await setLang(initialLang(), { remember: false });
   onLangChange(() => {
     renderQuestion();

@@ -5,13 +5,13 @@ import { announce, clearAlert, showAlert } from "./alerts.js";
 import { isoToAlmatyDate } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { renderComments, initComments } from "./review-comments.js";
-import { fillExecutor, fillForm, readForm, setFormEditable, showFieldErrors, valueText } from "./review-fields.js";
+import { clearFieldError, fillExecutor, fillForm, readForm, setFormEditable, showFieldErrors, valueText } from "./review-fields.js";
 import { badgesOf, markOpen } from "./review-list.js";
-import { changedKeys, fieldsOf, todayAlmaty } from "./review-model.js";
+import { changedKeys, fieldsOf, suggestedDepartments, todayAlmaty } from "./review-model.js";
 import { $, el, reviewError } from "./review-page.js";
 import { act, fetchDetail, meetingOf, store, subscribe } from "./review-store.js";
 
-const pane = { id: null, meetingId: null, problem: null, comments: [], base: null, busy: false, token: 0 };
+const pane = { id: null, meetingId: null, problem: null, comments: [], base: null, busy: false, token: 0, autoExecutor: null };
 
 /** The open problem's id (null when none). */
 export const openProblemId = () => pane.id;
@@ -50,6 +50,7 @@ function renderHead() {
 
 function adopt(problem) {
   pane.problem = problem;
+  pane.autoExecutor = null;
   pane.base = fieldsOf(problem);
   fillForm(pane.base);
   showFieldErrors({});
@@ -133,6 +134,8 @@ async function save() {
     return;
   }
   const fields = Object.fromEntries(keys.map((k) => [k, mine[k]]));
+  // The executor that only followed the new category is the server's suggestion, not a person's choice.
+  if ("category" in fields && pane.autoExecutor !== null && fields.executor === pane.autoExecutor) delete fields.executor;
   pane.busy = true;
   updateDirty();
   const state = $("save-state");
@@ -225,6 +228,16 @@ async function onStore(kind, detail) {
   }
 }
 
+/** A new category brings its usual department as the executor, unless a person chose the executor. */
+function followCategory(category) {
+  const current = $("pf-executor").value;
+  const chosen = (pane.problem && (pane.problem.human_fields || []).includes("executor")) || current !== (pane.base && pane.base.executor);
+  const usual = suggestedDepartments(category)[0];
+  const follow = !chosen || (pane.autoExecutor !== null && current === pane.autoExecutor);
+  pane.autoExecutor = follow && usual ? usual.ru : null;
+  fillExecutor(category, pane.autoExecutor ?? current);
+}
+
 /** Re-label the pane after a language change. */
 export function relabelDetail() {
   if (pane.id === null) return;
@@ -239,10 +252,15 @@ export function relabelDetail() {
 export function initDetail() {
   setFormEditable(store.canEdit);
   const form = $("problem-form");
-  form.addEventListener("input", updateDirty);
+  form.addEventListener("input", (ev) => {
+    clearFieldError(ev.target);
+    updateDirty();
+  });
   form.addEventListener("change", (ev) => {
     if (ev.target.id === "pf-competence" && ev.target.value === "central") $("pf-central_list").checked = true;
-    if (ev.target.id === "pf-category") fillExecutor(ev.target.value, $("pf-executor").value);
+    clearFieldError(ev.target);
+    if (ev.target.id === "pf-category") followCategory(ev.target.value);
+    if (ev.target.id === "pf-executor") pane.autoExecutor = null;
     updateDirty();
   });
   form.addEventListener("submit", (ev) => {

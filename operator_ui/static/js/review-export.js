@@ -1,11 +1,12 @@
 // The 10-day publication package: DOCX / XLSX / HTML / JSON / CSV in Russian or Kazakh, draft or
-// final; a refused final export lists the problems that block it, each a link to open it.
+// final. A final package holds the accepted problems only: the drafts nobody accepted are left out
+// and listed here; a refused final export lists the accepted problems that block it, as links.
 
 import { announce, clearAlert, showAlert } from "./alerts.js";
-import { t } from "./i18n.js";
-import { fetchFile, saveFile } from "./review-api.js";
+import { lang, t, tn } from "./i18n.js";
+import { call, fetchFile, saveFile } from "./review-api.js";
 import { $, el, reviewError } from "./review-page.js";
-import { loadProblems, store } from "./review-store.js";
+import { loadProblems, meetingOf, store, subscribe } from "./review-store.js";
 
 let openProblem = () => {};
 
@@ -28,19 +29,41 @@ function fieldNames(fields) {
   return fields.map((f) => lower(t(`review.f_${f}`))).join(", ");
 }
 
+function titleOf(p) {
+  return (lang() === "kk" && p.title_kk) || p.title_ru || p.title_kk || t("review.untitled");
+}
+
+function link(p, text) {
+  return el("a", { href: `#problem-${p.id}`, dataset: { open: String(p.id) } }, text);
+}
+
+/** What a final package would hold now: the accepted problems, and the drafts it leaves out. */
+function renderScope() {
+  const final = choice("export-mode") === "final";
+  const box = $("export-scope");
+  box.hidden = !final || !store.scope.length;
+  if (box.hidden) return;
+  const accepted = store.ranked.filter((p) => p.accepted);
+  const left = store.ranked.filter((p) => !p.accepted);
+  $("export-scope-text").textContent = accepted.length
+    ? t("review.final_scope", { n: accepted.length, total: store.ranked.length })
+    : t("review.final_none_accepted");
+  $("export-left-out").hidden = left.length === 0;
+  $("export-left-out-summary").textContent = tn("review.final_left_out", left.length);
+  $("export-left-out-list").replaceChildren(...left.map((p) => el("li", { dataset: { id: String(p.id) } }, link(p, `${p.rank}. ${titleOf(p)}`))));
+}
+
 async function showBlocked(missing) {
-  // The numbers are ranks in the list as the server sees it now: read it again to link them.
   try {
     await loadProblems();
   } catch {
     /* keep the links we have */
   }
   const items = missing.map((m) => {
-    const p = store.ranked[m.number - 1];
-    const link = p
-      ? el("a", { href: `#problem-${p.id}`, dataset: { open: String(p.id) } }, `${m.number}. ${m.title}`)
-      : el("span", {}, `${m.number}. ${m.title}`);
-    return el("li", { dataset: { number: String(m.number) } }, link, el("span", { class: "blocked-fields" }, ` — ${t("review.blocked_missing", { fields: fieldNames(m.fields || []) })}`));
+    const p = (m.problem_id && store.problems.get(m.problem_id)) || null;
+    const text = `${m.number}. ${m.title}`;
+    return el("li", { dataset: { number: String(m.number) } }, p ? link(p, text) : el("span", {}, text),
+      el("span", { class: "blocked-fields" }, ` — ${t("review.blocked_missing", { fields: fieldNames(m.fields || []) })}`));
   });
   $("blocked-list").replaceChildren(...items);
   $("export-blocked").hidden = false;
@@ -50,14 +73,14 @@ async function showBlocked(missing) {
 
 async function exportAs(fmt, button) {
   if (!store.scope.length) return;
-  const lang = choice("export-lang") || "ru";
+  const docLang = choice("export-lang") || "ru";
   const final = choice("export-mode") === "final";
   const result = $("export-result");
   $("export-blocked").hidden = true;
   button.disabled = true;
   result.textContent = t("review.export_working");
   try {
-    const file = await fetchFile(reportUrl(fmt, lang, final), `tyndau-${store.scope.join("-")}-${lang}.${fmt}`);
+    const file = await fetchFile(reportUrl(fmt, docLang, final), `tyndau-${store.scope.join("-")}-${docLang}.${fmt}`);
     saveFile(file);
     clearAlert();
     result.textContent = t("review.export_done", { name: file.filename });
@@ -71,16 +94,60 @@ async function exportAs(fmt, button) {
   }
 }
 
-/** Wire the format buttons; `open(id)` shows a problem from the blocking list. */
+function renderAkim() {
+  const names = store.scope.map(meetingOf).filter(Boolean).map((m) => m.akim_name).filter(Boolean);
+  const input = $("akim-name");
+  if (document.activeElement !== input && !input.dataset.dirty) input.value = names[0] || "";
+}
+
+async function saveAkim(ev) {
+  ev.preventDefault();
+  const status = $("akim-status");
+  const name = $("akim-name").value.trim();
+  $("btn-akim-save").disabled = true;
+  try {
+    const data = await call("POST", "/api/v1/akim-name", { meeting_ids: store.scope, akim_name: name });
+    for (const m of (data && data.meetings) || []) {
+      const i = store.meetings.findIndex((x) => x.id === m.id);
+      if (i >= 0) store.meetings[i] = m;
+    }
+    delete $("akim-name").dataset.dirty;
+    status.textContent = name ? t("review.akim_saved", { name }) : t("review.akim_cleared");
+    announce(status.textContent);
+  } catch (err) {
+    status.textContent = reviewError(err);
+  } finally {
+    $("btn-akim-save").disabled = false;
+  }
+}
+
+/** Wire the format buttons, the akim's name and the final package's scope; `open(id)` shows a problem. */
 export function initExport(open) {
   openProblem = open;
   for (const button of document.querySelectorAll("[data-format]")) {
     button.addEventListener("click", () => exportAs(button.dataset.format, button));
   }
-  $("blocked-list").addEventListener("click", (ev) => {
-    const a = ev.target.closest("a[data-open]");
-    if (!a) return;
-    ev.preventDefault();
-    openProblem(Number(a.dataset.open));
+  for (const list of [$("blocked-list"), $("export-left-out-list")]) {
+    list.addEventListener("click", (ev) => {
+      const a = ev.target.closest("a[data-open]");
+      if (!a) return;
+      ev.preventDefault();
+      openProblem(Number(a.dataset.open));
+    });
+  }
+  for (const radio of document.querySelectorAll("input[name='export-mode']")) radio.addEventListener("change", renderScope);
+  $("akim-form").addEventListener("submit", saveAkim);
+  $("akim-name").addEventListener("input", () => {
+    $("akim-name").dataset.dirty = "true";
+    $("akim-status").textContent = "";
   });
+  subscribe(() => renderScope());
+  renderAkim();
+  renderScope();
+}
+
+/** Re-render what depends on the language or the meetings. */
+export function relabelExport() {
+  renderAkim();
+  renderScope();
 }

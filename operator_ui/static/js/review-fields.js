@@ -90,6 +90,15 @@ export function showFieldErrors(errors = {}) {
   return first;
 }
 
+/** Drop a field's message as soon as the field is being fixed. */
+export function clearFieldError(control) {
+  const key = control && control.id && control.id.startsWith("pf-") ? control.id.slice(3) : null;
+  if (!key || control.getAttribute("aria-invalid") !== "true") return;
+  control.removeAttribute("aria-invalid");
+  const box = $(`err-${key}`);
+  if (box) box.textContent = "";
+}
+
 function fieldMessage(key, message) {
   if (/before the meeting/.test(message)) return t("review.err.deadline_before_meeting");
   if (/unknown executor/.test(message)) return t("review.err.unknown_executor");

@@ -6,6 +6,7 @@ import {
   STATUSES, categories, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, sourceIcon, todayAlmaty,
 } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
+import { matchesQuery, queryWords, skeleton } from "./search-fold.js";
 import { act, meetingOf, mergedCount, store } from "./review-store.js";
 
 const PAGE = 200;
@@ -53,17 +54,17 @@ function matches(p, f, today) {
     case "human": if (!humanEdited(p)) return false; break;
     default: break;
   }
-  if (f.search) {
-    const hay = [p.title_ru, p.title_kk, p.place, p.executor, executorName(p.executor, "kk"), p.measures, p.notes,
-      categoryName(p.category, lang())].join("\n").toLocaleLowerCase();
-    if (!f.search.split(/\s+/).every((w) => hay.includes(w))) return false;
+  if (f.search.length) {
+    const hay = skeleton([p.title_ru, p.title_kk, p.place, p.executor, executorName(p.executor, "kk"), p.measures, p.notes,
+      categoryName(p.category, "ru"), categoryName(p.category, "kk")].join("\n"));
+    if (!matchesQuery(hay, f.search)) return false;
   }
   return true;
 }
 
 function filters() {
   return {
-    search: $("f-search").value.trim().toLocaleLowerCase(),
+    search: queryWords($("f-search").value),
     category: $("f-category").value,
     status: $("f-status").value,
     executor: $("f-executor").value,
@@ -131,8 +132,7 @@ function row(p, today) {
 /** Draw the list and the counters from the store and the filters. */
 export function renderList() {
   const today = todayAlmaty();
-  const f = filters();
-  const shown = store.ranked.filter((p) => matches(p, f, today));
+  const shown = visible();
   for (const id of [...selected]) if (!store.problems.has(id)) selected.delete(id);
   // A big round draws its first rows at once and the rest on request (the open one is always drawn).
   const drawn = shown.slice(0, limit);
@@ -165,12 +165,49 @@ export function renderList() {
 function renderBulk() {
   const bar = $("bulk-bar");
   const picked = [...selected].map((id) => store.problems.get(id)).filter(Boolean);
-  bar.hidden = picked.length < 2 || !store.canEdit;
+  bar.hidden = picked.length < 1 || !store.canEdit;
+  const shown = visible();
+  const box = $("pick-all");
+  box.closest(".pick-all-row").hidden = !store.canEdit || shown.length === 0;
+  box.checked = shown.length > 0 && shown.every((p) => selected.has(p.id));
+  box.indeterminate = !box.checked && shown.some((p) => selected.has(p.id));
+  $("pick-all-text").textContent = t("review.pick_all_n", { n: shown.length });
   if (bar.hidden) return;
   $("bulk-count").textContent = tn("review.selected", picked.length);
+  $("btn-accept-selected").querySelector("span").textContent = t("review.bulk_accept_n", { n: picked.length });
+  $("btn-dismiss-selected").textContent = t("review.bulk_dismiss_n", { n: picked.length });
+  $("merge-controls").hidden = picked.length < 2;
   const keep = $("merge-target").value;
   const ranked = picked.sort((a, b) => a.rank - b.rank);
   $("merge-target").replaceChildren(...ranked.map((p) => option(p.id, `${p.rank}. ${(lang() === "kk" && p.title_kk) || p.title_ru}`, keep || ranked[0].id)));
+}
+
+/** The problems the filters show now. */
+function visible() {
+  const today = todayAlmaty();
+  const f = filters();
+  return store.ranked.filter((p) => matches(p, f, today));
+}
+
+/** Run one bulk decision per meeting of the selection (a round spans meetings). */
+async function bulk(verb, payloadOf, doneKey, button) {
+  const picked = [...selected].map((id) => store.problems.get(id)).filter(Boolean);
+  if (!picked.length) return;
+  const byMeeting = new Map();
+  for (const p of picked) byMeeting.set(p.meeting_id, [...(byMeeting.get(p.meeting_id) || []), p.id]);
+  button.disabled = true;
+  try {
+    for (const [meetingId, ids] of byMeeting) await act(meetingId, verb, payloadOf(ids), ids);
+    selected.clear();
+    const text = t(doneKey, { n: picked.length });
+    showAlert(text, "success");
+    announce(text);
+  } catch (err) {
+    showAlert(reviewError(err));
+  } finally {
+    button.disabled = false;
+    renderList();
+  }
 }
 
 async function merge() {
@@ -239,6 +276,17 @@ export function initList(open) {
     renderBulk();
   });
   $("btn-merge").addEventListener("click", merge);
+  $("btn-accept-selected").addEventListener("click", (ev) =>
+    bulk("accept", (ids) => ({ problem_ids: ids, accepted: true }), "review.bulk_accept_done", ev.currentTarget));
+  $("btn-dismiss-selected").addEventListener("click", (ev) =>
+    bulk("dismiss", (ids) => ({ problem_ids: ids }), "review.bulk_dismiss_done", ev.currentTarget));
+  $("pick-all").addEventListener("change", (ev) => {
+    for (const p of visible()) {
+      if (ev.target.checked) selected.add(p.id);
+      else selected.delete(p.id);
+    }
+    renderList();
+  });
   $("btn-unselect").addEventListener("click", () => {
     selected.clear();
     renderList();

@@ -14,47 +14,9 @@ export const EDITABLE = [
 ];
 export const DUE_SOON_DAYS = 7;
 
-const vocab = { categories: [], departments: [], byCategory: new Map(), byDept: new Map() };
-
-/** Keep the categories and departments of /api/v1/vocabulary (departments deduplicated by name). */
-export function setVocabulary(data) {
-  vocab.categories = (data && data.categories) || [];
-  vocab.byCategory = new Map(vocab.categories.map((c) => [c.id, c]));
-  vocab.byDept = new Map();
-  for (const d of (data && data.departments) || []) {
-    const key = d.ru;
-    if (!key) continue;
-    const known = vocab.byDept.get(key);
-    if (known) known.categories.push(d.category);
-    else vocab.byDept.set(key, { ru: d.ru, kk: d.kk || d.ru, categories: [d.category] });
-  }
-  vocab.departments = [...vocab.byDept.values()];
-}
-
-export const categories = () => vocab.categories;
-export const departments = () => vocab.departments;
-
-/** A category's name in the UI language (its id if unknown, "" for none). */
-export function categoryName(id, lang) {
-  if (!id) return "";
-  const c = vocab.byCategory.get(id);
-  return c ? c[lang] || c.ru : id;
-}
-
-/** An executor (stored by its Russian name) in the UI language. */
-export function executorName(name, lang) {
-  if (!name) return "";
-  const d = vocab.byDept.get(name);
-  return d ? d[lang] || d.ru : name;
-}
-
-/** Whether an executor is one of the configured departments. */
-export const knownExecutor = (name) => vocab.byDept.has(name);
-
-/** Departments that usually answer a category (suggested first in the select). */
-export function suggestedDepartments(category) {
-  return vocab.departments.filter((d) => category && d.categories.includes(category));
-}
+export {
+  categories, categoryName, departments, executorName, knownExecutor, setVocabulary, suggestedDepartments,
+} from "./vocabulary.js";
 
 /** Today's date in Almaty as "YYYY-MM-DD". */
 export function todayAlmaty(now = Date.now()) {
@@ -134,9 +96,11 @@ export function sourceIcon(source) {
   return ["youtube", "telegram", "instagram", "facebook", "floor", "file", "replay", "webhook"].includes(base) ? `src-${base}` : "src-webhook";
 }
 
-/** Whether a person has decided something about the problem's wording or contents. */
+const CONTENT_FIELDS = ["title_ru", "title_kk", "category", "place"];
+
+/** Whether a person has decided something about the problem's wording or contents (an assigned executor alone is not that). */
 export function humanEdited(problem) {
-  return problem.origin === "human" || (problem.human_fields || []).length > 0;
+  return problem.origin === "human" || (problem.human_fields || []).some((f) => CONTENT_FIELDS.includes(f));
 }
 
 /** A problem missing what a final export needs. */

@@ -5,6 +5,7 @@ import { errorText, showAlert } from "./alerts.js";
 import { toLogin } from "./api.js";
 import { bindLangSwitch, initialLang, onLangChange, setLang, t } from "./i18n.js";
 import { call } from "./review-api.js";
+import { registerOffline } from "./offline-support.js";
 
 export const EDITORS = ["admin", "moderator", "secretary"];
 
@@ -65,6 +66,7 @@ async function logout() {
 
 /** Load the language and who I am, wire the top bar; resolves to /api/v1/meta (user may be null). */
 export async function startPage() {
+  registerOffline();
   await setLang(initialLang());
   bindLangSwitch($("lang-switch"));
   $("btn-logout").addEventListener("click", logout);

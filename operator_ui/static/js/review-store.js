@@ -42,6 +42,12 @@ function keep(problem) {
     store.mergedInto.set(problem.id, problem.merged_into);
     return false;
   }
+  if (!problem.mentions) {
+    // Every comment of it is "not a problem" or moved away: it is no longer a problem.
+    store.problems.delete(problem.id);
+    store.mergedInto.delete(problem.id);
+    return false;
+  }
   store.mergedInto.delete(problem.id);
   store.problems.set(problem.id, problem);
   return true;

@@ -6,7 +6,7 @@ import { dateTime } from "./format.js";
 import { lang, onLangChange, t, tn } from "./i18n.js";
 import { call } from "./review-api.js";
 import { closeProblem, initDetail, openProblemId, openProblem, relabelDetail } from "./review-detail.js";
-import { initExport } from "./review-export.js";
+import { initExport, relabelExport } from "./review-export.js";
 import { fillFilters, initList, renderList } from "./review-list.js";
 import { setVocabulary } from "./review-model.js";
 import { $, EDITORS, el, meetingsFromUrl, reviewError, setConnection, startPage } from "./review-page.js";
@@ -170,6 +170,7 @@ async function main() {
     renderList();
     relabelDetail();
     relabelTriage();
+    relabelExport();
   });
   if (!scope.length) {
     setConnection("connected");
@@ -191,6 +192,7 @@ async function main() {
   }
   fillFilters();
   renderList();
+  relabelExport();
   if (store.canEdit) loadQueue();
   const hash = location.hash;
   if (hash === "#triage" || hash === "#export") selectTab(hash.slice(1));

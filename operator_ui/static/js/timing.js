@@ -64,23 +64,58 @@ export function renderTiming(record) {
     foot.append(tr);
   }
 
-  const share = record ? record.presentation_share_of_planned : null;
-  setSummary("timing-share", t("timing.share", { pct: percent(share, code) }));
+  const share = record ? record.presentation_share_shown ?? record.presentation_share_of_planned : null;
+  const started = segments.length > 0;
+  const final = Boolean(record && record.final);
+  // Shown with one decimal, rounded so that it never contradicts the verdict beside it (server side).
+  setSummary("timing-share", started ? t("timing.share", { pct: percent(share, code) }) : "");
   const rule = $("timing-rule");
-  const held = record ? record.rule_held : null;
-  rule.dataset.held = held === true ? "true" : held === false ? "false" : "unknown";
+  const held = started ? record.rule_held : null;
+  const verdict = held === false ? "false" : held === true && final ? "true" : held === true ? "so_far" : "unknown";
+  rule.dataset.held = verdict === "so_far" ? "true" : verdict;
   rule.querySelector("use").setAttribute("href", `/static/img/icons.svg#${held === true ? "check" : held === false ? "over" : "question"}`);
-  setSummary("timing-rule-text", held === true ? t("timing.rule_held") : held === false ? t("timing.rule_broken") : t("timing.rule_unknown"));
+  const over = record && record.totals ? record.totals.over_cap_seconds : 0;
+  setSummary("timing-rule-text", !started ? "" : verdict === "false"
+    ? t("timing.rule_broken_by", { time: duration(over) })
+    : verdict === "true" ? t("timing.rule_held") : t("timing.rule_so_far"));
+  renderAmendments(record);
+}
+
+/** Plan changes made after the meeting ended: what, from and to, who, when, why; and the verdict as run. */
+function renderAmendments(record) {
+  const box = $("timing-amendments");
+  const items = (record && record.amendments) || [];
+  box.hidden = items.length === 0;
+  const list = $("timing-amendments-list");
+  list.replaceChildren(...items.map((a) => {
+    const li = document.createElement("li");
+    li.textContent = t("timing.amended_item", {
+      field: t(`timing_csv.field.${a.field}`), old: amendedValue(a.field, a.old), new: amendedValue(a.field, a.new),
+      actor: a.actor, when: dateTime(a.at, lang()), reason: a.reason,
+    });
+    return li;
+  }));
+  const asRun = record ? record.rule_held_as_planned : null;
+  $("timing-as-run").textContent = asRun === null || asRun === undefined ? ""
+    : t(asRun ? "timing.as_run_held" : "timing.as_run_broken", { minutes: record.planned_minutes_as_run });
+}
+
+function amendedValue(field, value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (field === "akim_level") return t(`akim_level.${value}`);
+  if (field === "starts_at") return dateTime(value, lang());
+  if (field === "announced_at") return dateTime(value, lang()).slice(0, 10);
+  return String(value);
 }
 
 function setSummary(id, text) {
   $(id).textContent = text;
 }
 
-/** Point the export links at this meeting. */
+/** Point the export links at this meeting (the CSV in the UI language). */
 export function setExportLinks(meetingId) {
   const base = `/api/v1/meetings/${encodeURIComponent(meetingId)}/timing`;
-  $("timing-csv").href = `${base}.csv`;
+  $("timing-csv").href = `${base}.csv?lang=${lang()}`;
   $("timing-json").href = `${base}.json`;
 }
 

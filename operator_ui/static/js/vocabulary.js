@@ -1,0 +1,63 @@
+// Categories and departments from /api/v1/vocabulary, shared by the console's feed and the review:
+// a category is always shown by its name in the UI language, never by its id.
+
+import { t } from "./i18n.js";
+
+const vocab = { loaded: false, categories: [], departments: [], byCategory: new Map(), byDept: new Map(), pending: null };
+
+/** Keep the categories and departments of /api/v1/vocabulary (departments deduplicated by name). */
+export function setVocabulary(data) {
+  vocab.categories = (data && data.categories) || [];
+  vocab.byCategory = new Map(vocab.categories.map((c) => [c.id, c]));
+  vocab.byDept = new Map();
+  for (const d of (data && data.departments) || []) {
+    const key = d.ru;
+    if (!key) continue;
+    const known = vocab.byDept.get(key);
+    if (known) known.categories.push(d.category);
+    else vocab.byDept.set(key, { ru: d.ru, kk: d.kk || d.ru, categories: [d.category] });
+  }
+  vocab.departments = [...vocab.byDept.values()];
+  vocab.loaded = true;
+}
+
+/** Read the vocabulary once (later calls share the first read). */
+export function loadVocabulary() {
+  if (!vocab.pending) {
+    vocab.pending = fetch("/api/v1/vocabulary", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((res) => (res.ok ? res.json() : null))
+      .then((data) => {
+        if (data) setVocabulary(data);
+        return vocab.loaded;
+      })
+      .catch(() => false);
+  }
+  return vocab.pending;
+}
+
+export const categories = () => vocab.categories;
+export const departments = () => vocab.departments;
+export const vocabularyLoaded = () => vocab.loaded;
+
+/** A category's name in the UI language ("" for none; a catalogue word for an id the taxonomy lacks). */
+export function categoryName(id, lang) {
+  if (!id) return "";
+  const c = vocab.byCategory.get(id);
+  if (c) return c[lang] || c.ru;
+  return vocab.loaded ? t("category.unknown") : "";
+}
+
+/** An executor (stored by its Russian name) in the UI language. */
+export function executorName(name, lang) {
+  if (!name) return "";
+  const d = vocab.byDept.get(name);
+  return d ? d[lang] || d.ru : name;
+}
+
+/** Whether an executor is one of the configured departments. */
+export const knownExecutor = (name) => vocab.byDept.has(name);
+
+/** Departments that usually answer a category (suggested first in the select). */
+export function suggestedDepartments(category) {
+  return vocab.departments.filter((d) => category && d.categories.includes(category));
+}

@@ -1,0 +1,115 @@
+"""Publishing without touching every draft: bulk accept / not-a-problem with undo, a final package of
+accepted problems only, emptied problems gone, split wordings, the executor following the category."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from tests.test_review import ROADS, act, problems, resync, seed
+from tyndau.operator_ui.keys import SERVICES
+
+HEALTH = "Управление здравоохранения области (через акимат района)"
+
+
+async def test_bulk_accept_and_undo(client):
+    meeting_id, _ = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    body = await (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"], water["id"]]})).json()
+    assert sorted(body["problems"]) == sorted([roads["id"], water["id"]])
+    assert all(p["accepted"] for p in await problems(client, meeting_id))
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "accept"
+    assert not any(p["accepted"] for p in await problems(client, meeting_id))
+    assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]], "accepted": "yes"})).status == 400
+    assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]]}, role="viewer")).status == 403
+
+
+async def test_bulk_not_a_problem_empties_problems_out_of_the_list_and_the_package_and_undo_brings_them_back(client):
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    resp = await act(client, meeting_id, "dismiss", {"problem_ids": [water["id"]]})
+    assert resp.status == 200, await resp.text()
+    assert [p["id"] for p in await problems(client, meeting_id)] == [roads["id"]]
+    data = await (await client.get(f"/api/v1/meetings/{meeting_id}/report.json", headers=client.people.auth("secretary"))).json()
+    assert [p["title_ru"] for p in data["problems"]] == ["Ямы на улице Абая"]
+    # The machine's next pass does not bring the dismissed comments back.
+    await resync(client, meeting_id, ids)
+    assert [p["id"] for p in await problems(client, meeting_id)] == [roads["id"]]
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "dismiss"
+    assert [p["mentions"] for p in await problems(client, meeting_id)] == [3, 2]
+
+
+async def test_a_problem_emptied_one_comment_at_a_time_leaves_too(client):
+    meeting_id, ids = await seed(client)
+    await act(client, meeting_id, "not_problem", {"comment_ids": [ids[3], ids[4]]})
+    titles = [p["title_ru"] for p in await problems(client, meeting_id)]
+    assert titles == ["Ямы на улице Абая"]  # not "Нет воды в Иргели" with 0 mentions
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/report.zip", headers=client.people.auth("secretary"))
+    with zipfile.ZipFile(io.BytesIO(await resp.read())) as z:
+        names = [n for n in z.namelist() if "problems" in n]
+        assert names and "Иргели" not in z.read(names[0]).decode("utf-8-sig")
+
+
+async def test_final_package_holds_accepted_problems_only_and_lists_the_drafts_left_out(client):
+    meeting_id, _ = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"],
+                                           "fields": {"executor": ROADS, "deadline": "2027-03-31", "accepted": True}})
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/report.json", params={"final": "1"}, headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+    data = await resp.json()
+    assert [(p["number"], p["title_ru"]) for p in data["problems"]] == [(1, "Ямы на улице Абая")]
+    assert resp.headers["X-Tyndau-Left-Out"] == "1" and resp.headers["X-Tyndau-Problems"] == "1"
+    # The water draft has neither executor nor deadline, and does not block: it is left out.
+    draft = await (await client.get(f"/api/v1/meetings/{meeting_id}/report.json", headers=client.people.auth("secretary"))).json()
+    assert len(draft["problems"]) == 2
+
+
+async def test_split_keeps_each_parts_wording(client):
+    meeting_id, ids = await seed(client)
+    roads = (await problems(client, meeting_id))[0]
+    # The draft's Kazakh wording came from the Kazakh comment ids[1]; split that comment off.
+    engine = client.app[SERVICES].engine
+    from tyndau.nlp.drafts import wording
+    from tyndau.store.schema import comments, problems as problems_table
+    import sqlalchemy as sa
+
+    async with engine.begin() as conn:
+        await conn.execute(comments.update().where(comments.c.id == ids[1]).values(lang="kk"))
+        await conn.execute(problems_table.update().where(problems_table.c.id == roads["id"]).values(
+            title_kk=wording("Абай көшесінде шұңқыр көп")))
+    resp = await act(client, meeting_id, "split", {"problem_id": roads["id"], "comment_ids": [ids[1]]})
+    new = (await resp.json())["problem"]
+    assert new["title_kk"] == "Абай көшесінде шұңқыр көп"
+    assert new["title_ru"] == "Абай көшесінде шұңқыр көп"  # no Russian comment moved: its own text until a person rewords it
+    left = {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]
+    assert left["title_kk"] == ""  # no Kazakh comment is left: not the moved comment's wording
+    assert left["title_ru"] == "Ямы на улице Абая"
+    # The machine's next pass does not put the moved comment's wording back.
+    await resync(client, meeting_id, ids)
+    left = {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]
+    assert left["title_kk"] == ""
+    # Undo puts the problem back as it was.
+    await act(client, meeting_id, "undo", {})
+    back = {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]
+    assert back["title_kk"] == "Абай көшесінде шұңқыр көп" and back["mentions"] == 3
+
+
+async def test_changing_the_category_changes_the_suggested_executor_unless_a_person_chose_one(client):
+    meeting_id, _ = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    body = await (await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"],
+                                                          "fields": {"category": "healthcare"}})).json()
+    assert body["problem"]["executor"] == HEALTH
+    assert "executor" not in body["problem"]["human_fields"]
+    # A person picks the executor; a later category change leaves it.
+    body = await (await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"],
+                                                          "fields": {"executor": ROADS}})).json()
+    body = await (await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": body["problem"]["version"],
+                                                          "fields": {"category": "healthcare"}})).json()
+    assert body["problem"]["executor"] == ROADS
+    # Undo of the category change restores the old executor too.
+    await act(client, meeting_id, "undo", {})
+    await act(client, meeting_id, "undo", {})
+    await act(client, meeting_id, "undo", {})
+    assert {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]["executor"] == ROADS

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from tyndau.live.text_safety import neutralise
+from tyndau.live.text_chars import clean
 from tyndau.live.units import KIND_IDS, UNIT_KINDS, AdminUnit, UnitTree, UnitTreeError, build_tree
 
 CAPITAL_AB = "71"  # Astana: 710000000 in KATO
@@ -272,7 +272,7 @@ class _Importer:
             if given and given.zfill(len(part)) != getattr(code, part):
                 return self._error(row.line, part, f"{given} does not match the code {code.code} ({getattr(code, part)})")
         # Official names, but from a file: no control, zero-width or bidi characters, one line.
-        name_ru, name_kk = (neutralise(cells.get(k, "")).replace("\n", " ") for k in ("name_ru", "name_kk"))
+        name_ru, name_kk = (clean(cells.get(k, ""), one_line=True) for k in ("name_ru", "name_kk"))
         if not (name_ru or name_kk):
             return self._error(row.line, "name_rus", "the row has no name in Russian or Kazakh")
         if len(name_ru) > MAX_NAME or len(name_kk) > MAX_NAME:

@@ -24,7 +24,7 @@ SAME_IN_BOTH = {
     "feed.lang_lat", "feed.throttled", "feed.show_throttled", "import.col_author", "import.file", "import.kind_csv", "import.kind_xlsx",
     "role.moderator", "source.facebook", "source.file", "source.instagram", "source.telegram", "source.youtube", "sources.kind",
     "sources.kind_facebook", "sources.kind_facebook_webhook", "sources.kind_instagram_webhook", "sources.kind_telegram",
-    "sources.kind_youtube", "timing.col_n", "timing_csv.seconds", "review.anonymous", "review.nav_console", "review.rank",
+    "sources.kind_youtube", "sources.mode_webhook", "timing.col_n", "timing_csv.seconds", "review.anonymous", "review.nav_console", "review.rank",
     "review.source_webhook", "dashboard.pub_round",
 }
 

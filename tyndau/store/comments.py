@@ -160,8 +160,8 @@ def comment_json(row: Any, audience: Audience = "public", *, views: CommentViews
     """What an audience sees of a comment: the text with personal data replaced, a display text, state.
 
     Everyone gets the redacted text and ``personal_data`` (the kinds hidden, so a screen can show
-    that something was). Hall askers' names and pooled requesters' names are private (a moderator
-    sees the name of a hall asker that staff typed in); contacts go to secretaries and admins only.
+    that something was). Hall askers' names and pooled requesters' names are private to secretaries
+    and admins (the console that typed a hall asker's name remembers it itself); so are contacts.
     The original is read through an audited reveal (``feed.reveal``).
     """
     views = views or comment_views(row)
@@ -184,7 +184,7 @@ def comment_json(row: Any, audience: Audience = "public", *, views: CommentViews
             body["contact"] = contact
         return body
     extra.pop("typed_by", None)
-    if row.kind in PRIVATE_AUTHOR_KINDS and not (audience == "console" and row.kind == "floor"):
+    if row.kind in PRIVATE_AUTHOR_KINDS:  # the console that typed a hall asker's name keeps it in the browser
         body["author"] = body["author_display"] = ""
         body["extra"] = {}
     return body

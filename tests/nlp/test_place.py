@@ -35,23 +35,23 @@ def test_russian_and_kazakh_streets_meet(text: str) -> None:
     "text, kind, key",
     [
         ("пр. Назарбаева 50", "street", "street:назарбаев"),
-        ("проспект Достык", "street", "street:достык"),
-        ("переулок Гоголя", "street", "street:гоголь"),
+        ("проспект Достык", "street", "street:достик"),
+        ("переулок Гоголя", "street", "street:гогол"),
         ("улица Сатпаева", "street", "street:сатпаев"),
-        ("на улице Кабанбай батыра", "street", "street:кабанбай батыр"),
-        ("Төле би көшесі", "street", "street:толе би"),
+        ("на улице Кабанбай батыра", "street", "street:кабанбайбатир"),
+        ("Төле би көшесі", "street", "street:толеби"),
         ("мкр Айнабулак", "microdistrict", "microdistrict:айнабулак"),
         ("мкр. 5", "microdistrict", "microdistrict:5"),
         ("5 мкр", "microdistrict", "microdistrict:5"),
         ("Айнабулақ ықшам ауданы", "microdistrict", "microdistrict:айнабулак"),
         ("6 шағын аудан", "microdistrict", "microdistrict:6"),
         ("с. Каскелен", "settlement", "settlement:каскелен"),
-        ("село Жанатурмыс", "settlement", "settlement:жанатурмыс"),
+        ("село Жанатурмыс", "settlement", "settlement:жанатурмис"),
         ("поселок Боралдай", "settlement", "settlement:боралдай"),
         ("п. Иргели", "settlement", "settlement:иргели"),
         ("Шамалған ауылы", "settlement", "settlement:шамалган"),
-        ("Жамбыл ауылдық округі", "rural_district", "rural_district:жамбыл"),
-        ("Ельтайский сельский округ", "rural_district", "rural_district:ельтай"),
+        ("Жамбыл ауылдық округі", "rural_district", "rural_district:жамбил"),
+        ("Ельтайский сельский округ", "rural_district", "rural_district:елтай"),
         ("дом 12", "house", "house:12"),
         ("№50 үйдің ауласында", "house", "house:50"),
     ],
@@ -73,7 +73,7 @@ def test_gazetteer_inflections_without_markers() -> None:
 def test_parallel_sentence_pair() -> None:
     ru = "Здравствуйте! В городе Алматы, во дворе дома №50 по улице Абая, дороги в ужасном состоянии."
     kk = "Сәлеметсіз бе! Алматы қаласы, Абай көшесі, 50 үйдің ауласындағы жолдар өте нашар."
-    assert set(keys(ru)) == set(keys(kk)) == {"settlement:алматы", "street:абай", "house:абай/50"}
+    assert set(keys(ru)) == set(keys(kk)) == {"settlement:алмати", "street:абай", "house:абай/50"}
 
 
 def test_spans_point_into_the_text() -> None:

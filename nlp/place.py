@@ -2,7 +2,7 @@
 
 Russian, Kazakh and Latin-script markers ("ул. Абая 12", "Абай көшесі, 12", "Тихорецкий проспект,
 9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің") plus the akimat's gazetteer
-(``config/gazetteer.toml``), matched word by word through :func:`placenames.name_key`, so the
+(``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
 Russian, Kazakh and transliterated mention of one place get one key ("street:абай",
 "house:абай/12", "settlement:иргели").
 """
@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .placenames import fold, house_number, is_adjectival, name_key, strip_case
+from .place_keys import fold, house_number, is_adjectival, name_key, strip_case
 
 __all__ = ["Gazetteer", "GazetteerEntry", "Place", "default_gazetteer", "extract_places", "fold", "strip_case"]
 

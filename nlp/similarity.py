@@ -58,8 +58,7 @@ class PlaceMatrix:
 
     def __init__(self, places: Sequence[Sequence[str]]) -> None:
         self.n = len(places)
-        self._levels = {level: self._indicator(places, lambda k, lv=level: k if _kind(k) == lv or
-                                               (lv == "settlement" and _kind(k) == "rural_district") else None)
+        self._levels = {level: self._indicator(places, lambda k, lv=level: _level_key(k) if _level_key(k, lv) else None)
                         for level in _LEVELS}
         self._house_full = self._indicator(places, lambda k: k if _is_house(k) else None)
         self._house_base = self._indicator(places, lambda k: _house_base(k) if _is_house(k) else None)
@@ -125,8 +124,7 @@ class PlaceInfo:
 
     @classmethod
     def of(cls, keys: Sequence[str]) -> PlaceInfo:
-        levels = {lv: frozenset(k for k in keys if _kind(k) == lv or (lv == "settlement" and _kind(k) == "rural_district"))
-                  for lv in _LEVELS}
+        levels = {lv: frozenset(_level_key(k) for k in keys if _level_key(k, lv)) for lv in _LEVELS}
         houses = frozenset(k for k in keys if _is_house(k))
         bases = frozenset(_house_base(k) for k in houses)
         return cls(levels, houses, bases, any(_house_base(k) == k for k in houses),
@@ -158,6 +156,19 @@ def _kind(key: str) -> str:
     return key.split(":", 1)[0]
 
 
+def _level_key(key: str, level: str | None = None) -> str:
+    """The key compared at a level; a village and its rural district of one name are one area.
+
+    With ``level``: "" when the key is not of that level.
+    """
+    kind = _kind(key)
+    if kind == "rural_district":
+        kind, key = "settlement", "settlement:" + key.split(":", 1)[1]
+    if level is not None and kind != level:
+        return ""
+    return key
+
+
 def _is_house(key: str) -> bool:
     """A house keyed to a street or area ("house:абай/12"); a bare "house:12" says too little."""
     return key.startswith("house:") and "/" in key
@@ -179,7 +190,9 @@ class PairScorer:
         """Unit vectors centred on each item's language mean, and the language groups."""
         if not items:
             return np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=object)
-        raw = np.stack([np.asarray(it.vector, dtype=np.float32).reshape(-1) for it in items])
+        raw = np.stack([np.asarray(it.vector, dtype=np.float64).reshape(-1) for it in items])
+        raw = np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0)
+        raw = np.clip(raw, -1e6, 1e6).astype(np.float32)  # a broken vector counts as "no meaning"
         groups = np.array([language_of(it.lang) for it in items], dtype=object)
         if self.means:
             mixed = self.means.get("mixed")

@@ -128,3 +128,51 @@ def test_sanity_on_dev_data(appeals_dir: Path) -> None:
     kursk = list(csv.DictReader((appeals_dir / "kursk_appeals_dev.csv").open(encoding="utf-8")))
     found = sum(any(p.kind in ("street", "settlement") for p in extract_places(r["text"])) for r in kursk)
     assert found / len(kursk) >= 0.3, found / len(kursk)
+
+
+def _houses(text: str) -> set[str]:
+    from tyndau.nlp.normalise import normalise
+
+    return {p.normalised_key for p in extract_places(normalise(text).text) if p.kind == "house"}
+
+
+@pytest.mark.parametrize("text", ["ул. Абая 12", "Абай көшесі, 12", "Abaya 12", "пр. Абая, д. 12", "улица Абая, дом 12"])
+def test_one_house_across_spellings_scripts_and_languages(text: str) -> None:
+    assert _houses(text) == {"house:абай/12"}
+
+
+@pytest.mark.parametrize("text", ["В Иргели нет воды", "Іргеліде су жоқ", "Ырғелі ауылында су жоқ", "Irgelide su joq",
+                                  "Salem Irgeliden", "п. Иргели"])
+def test_one_village_across_spellings(text: str) -> None:
+    from tyndau.nlp.normalise import normalise
+
+    assert "settlement:иргели" in keys(normalise(text).text)
+
+
+def test_kaskelen_and_multi_word_names() -> None:
+    assert keys("в Каскелене") == keys("Қаскелеңде") == keys("из Kaskelen") == ["settlement:каскелен"]
+    assert keys("Из Жибек жолы смотрим") == keys("Жібек жолынан сәлем") == ["settlement:жибекжоли"]
+    assert keys("Кто принимал работу по ул. Жибек жолы?") == ["street:жибекжоли"]  # one street, not two places
+    assert keys("Жібек жолы көшесінде белгі керек") == ["street:жибекжоли"]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Дом Тихорецкий проспект, 9 к3", "в доме 9к3 по Тихорецкому пр."),
+    ("[Гражданский проспект, 122 к4]", "По адресу Гражданский проспект, д. 122 к. 4"),
+    ("[улица Учительская, 18 к1]", "Учительская улица, 18/1"),
+    ("проспект Маршала Блюхера, 12", "пр. Блюхера 12"),
+    ("муниципальный округ Звездное, 11 к2", "муниципальный округ Звездное, 11 корпус 2"),
+])
+def test_city_addresses_written_two_ways_are_one_house(a: str, b: str) -> None:
+    assert _houses(a) and _houses(a) == _houses(b), (_houses(a), _houses(b))
+
+
+def test_adjectival_streets_keep_their_type() -> None:
+    assert _houses("Московский проспект, 38") != _houses("Московское шоссе, 38")
+    assert _houses("Московский проспект, 38") == _houses("[Московский проспект, 38]")
+
+
+def test_no_false_addresses() -> None:
+    for text in ("Плохая дорога", "эта улица вся в ямах", "в парадной 2 на 5 этаже", "На площадке грязно",
+                 "Дом 5 этажей", "12 ноября 2020 года", "Разбитая дорога до школы"):
+        assert not [k for k in keys(text) if k.startswith(("street:", "house:") ) and "/" in k or k.startswith("street:")], (text, keys(text))

@@ -51,6 +51,7 @@ class MeetingClusters:
         self.dirty = True
         self._judged: set[tuple[int, int, bool]] = set()
         self._pending: dict[int, str | None] = {}
+        self._emptied: set[int] = set()
         self._spare = itertools.count(10**9)
 
     def restore(self, comment_id: int, vector: Any, cluster_id: int, meta: Mapping[str, Any]) -> None:
@@ -77,6 +78,11 @@ class MeetingClusters:
                 self._pending.setdefault(p.comment_id, group)
         for comment_id in set(cl.locked()) - set(wanted):
             cl.unlock(comment_id)  # an undone decision
+        alive = set(cl.clusters())
+        for key in [k for k in self.anchors if k not in alive]:  # emptied by people's decisions
+            gone = self.anchors.pop(key)
+            if gone not in self.anchors.values():
+                self._emptied.add(gone)
         pairs = [p for p in await cluster_state.feedback(conn, meeting_id) if p not in self._judged]
         if pairs:
             cl.add_feedback(pairs)
@@ -93,11 +99,14 @@ class MeetingClusters:
         for comment_id in self._pending:
             moved.setdefault(comment_id, self.clusterer.cluster_of(comment_id))
         self._pending.clear()
-        out = Changes()
+        out = Changes(emptied=set(self._emptied))
+        self._emptied.clear()
         now = self.clusterer.clusters()
         for key in before - set(now):
             if key in self.anchors:
-                out.emptied.add(self.anchors.pop(key))
+                gone = self.anchors.pop(key)
+                if gone not in self.anchors.values():
+                    out.emptied.add(gone)
         for comment_id, key in moved.items():
             if key is None:
                 continue
@@ -119,7 +128,6 @@ class MeetingClusters:
 
     def key(self, cluster_id: int) -> str | None:
         """The clusterer key of a stored cluster id, if this meeting has it."""
-        for key, anchor in self.anchors.items():
-            if anchor == cluster_id:
-                return key
-        return None
+        alive = self.clusterer.clusters()
+        keys = [key for key, anchor in self.anchors.items() if anchor == cluster_id]
+        return next((k for k in keys if k in alive), keys[0] if keys else None)

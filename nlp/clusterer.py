@@ -36,12 +36,12 @@ LIVE_BATCH = 64  # the live labeller's batch size; ``tyndau nlp eval`` feeds row
 class ClustererSettings:
     """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``, documented there)."""
 
-    threshold: float = 0.3
+    threshold: float = 0.2
     linkage: str = "average"
-    cross_language: float = 0.2
+    cross_language: float = 0.3
     hubness: float = 0.5
     hubness_k: int = 3
-    same_house: float = 0.3
+    same_house: float = 0.4
     same_street: float = 0.05
     same_area: float = 0.1
     with_place: bool = True

@@ -31,10 +31,10 @@ _HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
 class ScoreSettings:
     """The pair score's knobs (from ``[clusterer]`` in ``config/nlp.toml``)."""
 
-    cross_language: float = 0.2
+    cross_language: float = 0.3
     hubness: float = 0.5
     hubness_k: int = 3
-    same_house: float = 0.3
+    same_house: float = 0.4
     same_street: float = 0.05
     same_area: float = 0.1
 

@@ -153,7 +153,8 @@ class Labeller:
             is_problem = row.is_problem if human else lab.is_problem
             category = row.category if human else lab.category
             if is_problem and lab.vector is not None and mc is not None:
-                entries.append((row.id, lab.vector, {"lang": lab.lang, "places": place_keys(lab), "category": category}))
+                entries.append((row.id, lab.vector, {"lang": lab.lang, "places": place_keys(lab), "category": category,
+                                                     "text": lab.text}))
             elif is_problem is False:
                 not_problems.append(row.id)
             data = lab.as_dict()
@@ -220,7 +221,8 @@ class Labeller:
             for row, lab in zip(rows, labels):
                 if lab.vector is not None:
                     mc.restore(row.id, lab.vector, row.cluster_id,
-                               {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category})
+                               {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category,
+                                "text": lab.text})
             log.info("rebuilt %d clusters of meeting %s from the store", len(mc.anchors), meeting_id)
         self._clusterers[meeting_id] = mc
         return mc

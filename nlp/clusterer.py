@@ -42,8 +42,10 @@ class ClustererSettings:
     hubness: float = 0.5
     hubness_k: int = 3
     same_house: float = 0.4
-    same_street: float = 0.05
-    same_area: float = 0.1
+    same_street: float = 0.3
+    same_area: float = 0.3
+    same_topic: float = 0.0
+    other_topic: float = 0.0
     with_place: bool = True
     by_category: bool = False
     recluster_max: int = 2000
@@ -66,7 +68,7 @@ class ClustererSettings:
         """The pair-score part of the settings."""
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
-                             self.same_street * place, self.same_area * place)
+                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic)
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -96,12 +98,14 @@ def _agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarr
 def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None,
                    places: Sequence[Sequence[str]] | None = None,
                    settings: ClustererSettings | None = None,
-                   means: Mapping[str, Matrix] | None = None) -> np.ndarray:
+                   means: Mapping[str, Matrix] | None = None,
+                   texts: Sequence[str | None] | None = None) -> np.ndarray:
     """Stateless batch clustering of raw embeddings: one integer label per row."""
     s = settings or ClustererSettings()
     n = len(vectors)
-    items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else ())
-             for i in range(n)]
+    topic_of = Clusterer(s).topics
+    items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
+                  topic_of((texts or [None] * n)[i])) for i in range(n)]
     return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
@@ -243,14 +247,25 @@ class Clusterer:
 
     # -- incremental ----------------------------------------------------------------------
 
+    def topics(self, text: str | None) -> frozenset[str]:
+        """The subtopics of a comment (our own lexicon), when the settings use them."""
+        if not text or not (self.settings.same_topic or self.settings.other_topic):
+            return frozenset()
+        try:
+            from .subtopics import default_lexicon
+
+            return frozenset(m.id for m in default_lexicon().match(text))
+        except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
+            return frozenset()
+
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
-               lang: str | None = None) -> str:
+               lang: str | None = None, text: str | None = None) -> str:
         """Put a new comment into the cluster it links to best, or open a new one (idempotent)."""
         if item_id in self._items:
             return self._items[item_id].cluster
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else ())
+                    _places(place, places) if self.settings.with_place else (), self.topics(text))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -261,7 +276,8 @@ class Clusterer:
             entry.hub = self.scorer.hub_of(entry.unit, entry.group, units_o, groups_o)
             row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
                                   np.array([self._items[i].hub for i in others], dtype=np.float32),
-                                  [self._items[i].places for i in others])
+                                  [self._items[i].places for i in others], item.topics,
+                                  [self._items[i].item.topics for i in others])
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)
@@ -274,7 +290,7 @@ class Clusterer:
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.
 
-        ``entries`` are (id, raw embedding, {"lang", "places", "category"}). Returns every
+        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text"}). Returns every
         comment whose cluster changed (the new ones included).
         """
         changed: dict[ItemId, str] = {}
@@ -282,7 +298,8 @@ class Clusterer:
             if item_id in self._items:
                 continue
             changed[item_id] = self.assign(item_id, vector, category=meta.get("category"),
-                                           places=meta.get("places") or (), lang=meta.get("lang"))
+                                           places=meta.get("places") or (), lang=meta.get("lang"),
+                                           text=meta.get("text"))
         if changed and self._due():
             for item_id, cid in self.recluster().items():
                 changed[item_id] = cid

@@ -142,7 +142,7 @@ def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_
     have = [i for i in rows if labels[i].vector is not None] if clusterer is not None else []
     for start in range(0, len(have), LIVE_BATCH):
         clusterer.add_batch([(i, labels[i].vector, {"lang": labels[i].lang, "places": _place_keys(labels[i]),
-                                                    "category": labels[i].category})
+                                                    "category": labels[i].category, "text": labels[i].text})
                              for i in have[start:start + LIVE_BATCH]])
     return {i: clusterer.cluster_of(i) for i in have}
 
@@ -157,7 +157,7 @@ def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with
         return {}
     found = cluster_labels(np.stack([labels[i].vector for i in have]), langs=[labels[i].lang for i in have],
                            places=[_place_keys(labels[i]) for i in have], settings=clusterer.settings,
-                           means=clusterer.means)
+                           means=clusterer.means, texts=[labels[i].text for i in have])
     return {i: f"b{int(c)}" for i, c in zip(have, found)}
 
 

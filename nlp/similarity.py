@@ -35,8 +35,10 @@ class ScoreSettings:
     hubness: float = 0.5
     hubness_k: int = 3
     same_house: float = 0.4
-    same_street: float = 0.05
-    same_area: float = 0.1
+    same_street: float = 0.3
+    same_area: float = 0.3
+    same_topic: float = 0.0
+    other_topic: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Item:
     vector: Matrix
     lang: str | None = None
     places: tuple[str, ...] = ()
+    topics: frozenset[str] = frozenset()
 
 
 def language_of(lang: str | None) -> str:
@@ -223,7 +226,8 @@ class PairScorer:
         return out
 
     def row(self, unit: Matrix, group: str, hub: float, places: PlaceInfo, units: Matrix,
-            groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo]) -> np.ndarray:
+            groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo],
+            topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = ()) -> np.ndarray:
         """Scores of one prepared item against prepared others (hubness values given)."""
         s = self.settings
         if len(units) == 0:
@@ -235,6 +239,10 @@ class PairScorer:
             scores = np.where(cross, scores - s.hubness * ((hub + hubs) / 2 - centre_r), scores)
         scores = scores + s.cross_language * cross
         out = scores.astype(np.float32)
+        if topics and (s.same_topic or s.other_topic) and others_topics:
+            for k, theirs in enumerate(others_topics):
+                if theirs:
+                    out[k] += s.same_topic if topics & theirs else -s.other_topic
         if not places.any:
             return out
         bonus = {3: s.same_house, 2: s.same_street, 1: s.same_area, 0: 0.0}
@@ -274,9 +282,24 @@ class PairScorer:
         scores = scores + s.cross_language * cross
         clash, level = PlaceMatrix([it.places for it in items]).relations()
         bonus = np.select([level == 3, level == 2, level == 1], [s.same_house, s.same_street, s.same_area], 0.0)
-        scores = np.where(clash, CANNOT, scores + bonus).astype(np.float32)
+        scores = scores + bonus + self._topic_terms([it.topics for it in items])
+        scores = np.where(clash, CANNOT, scores).astype(np.float32)
         np.fill_diagonal(scores, 1.0)
         return scores, r
+
+    def _topic_terms(self, topics: Sequence[frozenset[str]]) -> np.ndarray | float:
+        """+same_topic when two comments share a subtopic, −other_topic when both have only different ones."""
+        s = self.settings
+        if not (s.same_topic or s.other_topic) or not any(topics):
+            return 0.0
+        index: dict[str, int] = {}
+        m = np.zeros((len(topics), 1 + len({t for ts in topics for t in ts})), dtype=np.float32)
+        for i, ts in enumerate(topics):
+            for t in ts:
+                m[i, index.setdefault(t, len(index))] = 1.0
+        shared = (m @ m.T) > 0
+        has = m.sum(1) > 0
+        return np.where(shared, s.same_topic, np.where(has[:, None] & has[None, :], -s.other_topic, 0.0))
 
 
 def reference_means(taxonomy: Any, encoder: Any, cache_dir: Any = None, *, per_language: int = 400) -> dict[str, Matrix]:

@@ -77,3 +77,13 @@ def test_reference_means_from_our_own_phrasings() -> None:
     means = reference_means(load_taxonomy(), HashingEncoder(64))
     assert set(means) == {"ru", "kk", "mixed"} and means["ru"].shape == (64,)
     assert not np.allclose(means["ru"], means["kk"])
+
+
+def test_optional_subtopic_terms_in_matrix_and_row() -> None:
+    rng = np.random.default_rng(2)
+    v = rng.normal(size=(3, 16))
+    items = [Item(v[0], "ru", (), frozenset({"no_water"})), Item(v[1], "ru", (), frozenset({"no_water"})),
+             Item(v[2], "ru", (), frozenset({"potholes"}))]
+    off = PairScorer(ScoreSettings(hubness=0.0)).matrix(items)
+    on = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.1, other_topic=0.2)).matrix(items)
+    assert on[0, 1] == pytest.approx(off[0, 1] + 0.1, abs=1e-5) and on[0, 2] == pytest.approx(off[0, 2] - 0.2, abs=1e-5)

@@ -2,9 +2,11 @@
 
 The pipeline loads in a worker thread after the server is up; until then (or if it cannot load)
 comments simply stay unlabelled and are labelled later — intake never waits for NLP. Each
-meeting has its own incremental clusterer; a cluster's stable id is the id of its first comment,
-so ids survive restarts (the clusterer is rebuilt from the stored labels). People's decisions are
-never overwritten: reviewed comments keep their category, locked memberships and edited fields
+meeting has its own clusterer (:mod:`tyndau.live.meeting_clusters`), run exactly as ``tyndau nlp
+eval`` runs it: each batch is assigned in order, then the meeting is re-clustered while it is
+small enough. A cluster's stable id is the id of its first comment, so ids survive restarts (the
+clusterer is rebuilt from the stored ids); merges, splits and moves are read back into it before
+the next batch, and the pairs people judged teach it. People's decisions are never overwritten: reviewed comments keep their category, locked memberships and edited fields
 stay (see :func:`tyndau.store.problems.sync_drafts`).
 """
 
@@ -20,7 +22,10 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tyndau.live.meeting_clusters import Changes, MeetingClusters, place_keys
+from tyndau.nlp.clusterer import LIVE_BATCH
 from tyndau.nlp.drafts import Member, build_draft
+from tyndau.store import cluster_state
 from tyndau.store.comments import get_comments
 from tyndau.store.problems import DraftProblem, sync_drafts
 from tyndau.store.schema import comments, corrections
@@ -34,7 +39,7 @@ class Labeller:
     """Labels comments in batches off the event loop and folds the result into the store."""
 
     def __init__(self, engine: AsyncEngine, load_pipeline: Callable[[], Any], publish: Publish,
-                 executor_for: Mapping[str, str], *, batch_size: int = 64, linger: float = 0.05) -> None:
+                 executor_for: Mapping[str, str], *, batch_size: int = LIVE_BATCH, linger: float = 0.05) -> None:
         self._engine = engine
         self._load = load_pipeline
         self._publish = publish
@@ -44,8 +49,7 @@ class Labeller:
         self._queue: asyncio.Queue[int] = asyncio.Queue()
         self._queued: set[int] = set()
         self._learn: list[tuple[str, str | None, bool | None]] = []
-        self._clusterers: dict[int, Any] = {}
-        self._anchors: dict[int, dict[str, int]] = {}
+        self._clusterers: dict[int, MeetingClusters | None] = {}
         self.pipeline: Any = None
         self.state = "loading"
         self.labelled = 0
@@ -137,84 +141,91 @@ class Labeller:
         self.labelled += len(rows)
 
     async def _fold(self, meeting_id: int, pairs: list[tuple[Any, Any]]) -> None:
-        clusterer = await self._clusterer_for(meeting_id)
-        anchors = self._anchors.setdefault(meeting_id, {})
-        touched: set[int] = set()
+        mc = await self._clusters_for(meeting_id)
+        if mc is not None and mc.dirty:
+            async with self._engine.begin() as conn:
+                await mc.sync_people(conn, meeting_id)
         updates: list[dict[str, Any]] = []
         not_problems: list[int] = []
+        entries: list[tuple[int, Any, dict[str, Any]]] = []
         for row, lab in pairs:
             human = row.reviewed_at is not None
             is_problem = row.is_problem if human else lab.is_problem
             category = row.category if human else lab.category
-            cluster_id = None
-            if is_problem and lab.vector is not None and clusterer is not None:
-                key = clusterer.assign(row.id, lab.vector, category=category, place=lab.place_key)
-                cluster_id = anchors.setdefault(key, row.id)
-                touched.add(cluster_id)
+            if is_problem and lab.vector is not None and mc is not None:
+                entries.append((row.id, lab.vector, {"lang": lab.lang, "places": place_keys(lab), "category": category,
+                                                     "text": lab.text}))
             elif is_problem is False:
                 not_problems.append(row.id)
             data = lab.as_dict()
             data.pop("text", None)
             updates.append({"id": row.id, "labels": data, "is_problem": is_problem, "category": category,
-                            "cluster_id": cluster_id, "needs_review": bool(lab.needs_review) and not human,
+                            "cluster_id": None, "needs_review": bool(lab.needs_review) and not human,
                             "lang": row.lang or lab.lang})
+        changes = await asyncio.to_thread(mc.add, entries) if mc is not None and entries else Changes()
+        for u in updates:
+            u["cluster_id"] = changes.clusters.get(u["id"])
+        in_batch = {u["id"] for u in updates}
         async with self._engine.begin() as conn:
             for u in updates:
                 await conn.execute(comments.update().where(comments.c.id == u["id"]).values(
                     labels=u["labels"], is_problem=u["is_problem"], category=u["category"], cluster_id=u["cluster_id"],
                     needs_review=u["needs_review"], lang=u["lang"], version=comments.c.version + 1))
-            drafts = await self._drafts(conn, meeting_id, clusterer, touched)
+            for comment_id, cluster_id in changes.clusters.items():
+                if comment_id not in in_batch:  # moved by a re-clustering
+                    await conn.execute(comments.update().where(comments.c.id == comment_id).values(cluster_id=cluster_id))
+            drafts = await self._drafts(conn, mc, changes.touched)
             changed = await sync_drafts(conn, meeting_id, drafts, not_problems)
+            changed.update(await cluster_state.retire_empty(conn, meeting_id, sorted(changes.emptied)))
         await self._publish(meeting_id, [{k: u[k] for k in ("id", "labels", "is_problem", "category", "cluster_id", "needs_review", "lang")} for u in updates], sorted(changed))
 
-    async def _drafts(self, conn: Any, meeting_id: int, clusterer: Any, touched: set[int]) -> list[DraftProblem]:
-        if not touched or clusterer is None:
+    def clusters_changed(self, meeting_id: int) -> None:
+        """A person merged, split or moved in this meeting: re-read their decisions before labelling on."""
+        mc = self._clusterers.get(meeting_id)
+        if mc is not None:
+            mc.dirty = True
+
+    async def _drafts(self, conn: Any, mc: MeetingClusters | None, touched: set[int]) -> list[DraftProblem]:
+        if not touched or mc is None:
             return []
-        keys = {anchor: key for key, anchor in self._anchors[meeting_id].items() if anchor in touched}
         drafts: list[DraftProblem] = []
-        for anchor, key in keys.items():
-            member_ids = sorted(clusterer.members(key))
+        for anchor in sorted(touched):
+            key = mc.key(anchor)
+            if key is None:
+                continue
+            member_ids = sorted(mc.clusterer.members(key))
+            if not member_ids:
+                continue
             rows = await get_comments(conn, member_ids)
             members = [Member(r.id, r.text, (r.labels or {}).get("lang"), r.category, _place_name(r.labels)) for r in rows]
-            vectors = self._vectors(clusterer, [r.id for r in rows])
-            d = build_draft(anchor, members, vectors, self._executor_for)
+            vectors = [mc.clusterer.vector(r.id) for r in rows]
+            stacked = np.stack(vectors) if rows and all(v is not None for v in vectors) else None
+            d = build_draft(anchor, members, stacked, self._executor_for)
             drafts.append(DraftProblem(d.cluster_id, d.title_ru, d.title_kk, d.category, d.place, d.executor, d.comment_ids))
         return drafts
 
-    @staticmethod
-    def _vectors(clusterer: Any, ids: Sequence[int]) -> np.ndarray | None:
-        items = getattr(clusterer, "_items", None)
-        if not items or not all(i in items for i in ids):
-            return None
-        return np.stack([items[i].vector for i in ids])
-
-    async def _clusterer_for(self, meeting_id: int) -> Any:
-        """The meeting's clusterer; after a restart it is rebuilt from the stored clusters."""
+    async def _clusters_for(self, meeting_id: int) -> MeetingClusters | None:
+        """The meeting's clusters; after a restart they are rebuilt from the stored cluster ids."""
         if meeting_id in self._clusterers:
             return self._clusterers[meeting_id]
         template = self.pipeline.clusterer
         if template is None:
             self._clusterers[meeting_id] = None
             return None
-        clusterer = type(template)(template.settings, center=template.center)
-        anchors: dict[str, int] = {}
+        mc = MeetingClusters(template.fresh())
         async with self._engine.connect() as conn:
             rows = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.category, comments.c.cluster_id, comments.c.labels)
                                        .where(comments.c.meeting_id == meeting_id, comments.c.cluster_id.is_not(None)).order_by(comments.c.id))).all()
         if rows:
             labels = await asyncio.to_thread(self.pipeline.process, [r.text for r in rows], [r.id for r in rows], cluster=False)
             for row, lab in zip(rows, labels):
-                if lab.vector is None:
-                    continue
-                key = f"m{row.cluster_id}"
-                clusterer.assign(row.id, lab.vector, category=row.category, place=(row.labels or {}).get("place_key"))
-                clusterer.move(row.id, key)
-                clusterer.unlock(row.id)
-                anchors[key] = row.cluster_id
-            log.info("rebuilt %d clusters of meeting %s from the store", len(anchors), meeting_id)
-        self._clusterers[meeting_id] = clusterer
-        self._anchors[meeting_id] = anchors
-        return clusterer
+                if lab.vector is not None:
+                    mc.restore(row.id, lab.vector, row.cluster_id,
+                               {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category,
+                                "text": lab.text})
+            log.info("rebuilt %d clusters of meeting %s from the store", len(mc.anchors), meeting_id)
+        self._clusterers[meeting_id] = mc
+        return mc
 
 
 def _place_name(labels: Mapping[str, Any] | None) -> str | None:

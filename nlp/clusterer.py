@@ -1,36 +1,57 @@
-"""The ``clusterer`` stage: comments about the same issue (and, optionally, the same place).
+"""The ``clusterer`` stage: one cluster per problem — the same issue at the same place.
 
-Two modes share one distance and one threshold, so they agree: a full agglomerative
-clustering (average linkage on centred cosine distance, cut at ``threshold``, no number of
-clusters given) and an incremental ``assign`` that joins a new comment to the nearest cluster
-when its average distance to the members is within the same threshold. Cluster ids are stable:
-a re-clustering maps new clusters onto old ids by maximum overlap (Hungarian assignment), and
-memberships fixed by people (merge, split, move) are locked and never undone by the machine.
+One pair score (:mod:`similarity`) and one threshold drive both modes, so they agree: an
+incremental ``assign`` joins a new comment to the cluster it links to best, and ``recluster``
+runs average-linkage agglomerative clustering over the meeting (no number of clusters given;
+average or complete linkage, so A≈B≈C does not make A and C one problem). ``add_batch`` is what
+the server runs after every batch of comments (assign each in order, then re-cluster while the
+meeting is small enough), and what ``tyndau nlp eval`` runs over a file in the same order.
+
+Ids are stable: a re-clustering maps new clusters onto old ids by maximum overlap (Hungarian
+assignment). People's decisions are never undone: a comment a person placed is pinned to its
+cluster, and a cluster holding pinned comments attracts comments similar to any of the groups
+a person put together (a merge of a Kazakh and a Russian cluster pulls in the next comment like
+either). Merges, splits and moves also leave pair feedback — must-link and cannot-link pairs,
+and a per-meeting shift of the threshold learned from the scores of the pairs people judged.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .features import Matrix, unit_rows
+from .features import Matrix
+from .similarity import CANNOT, Item, PairScorer, PlaceInfo, ScoreSettings
 
 ItemId = Hashable
+LIVE_BATCH = 64  # the live labeller's batch size; ``tyndau nlp eval`` feeds rows in batches of it
 
 
 @dataclass(frozen=True, slots=True)
 class ClustererSettings:
-    """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``)."""
+    """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``, documented there)."""
 
-    threshold: float = 0.6
-    by_category: bool = True
+    threshold: float = 0.2
+    linkage: str = "average"
+    cross_language: float = 0.3
+    hubness: float = 0.5
+    hubness_k: int = 3
+    same_house: float = 0.4
+    same_street: float = 0.3
+    same_area: float = 0.3
+    same_topic: float = 0.0
+    other_topic: float = 0.0
     with_place: bool = True
-    max_block: int = 4000
+    by_category: bool = False
+    recluster_max: int = 2000
+    recluster_growth: float = 0.25
+    max_threshold_shift: float = 0.1
+    feedback_prior: float = 3.0
     id_prefix: str = "c"
 
     @classmethod
@@ -38,142 +59,392 @@ class ClustererSettings:
         """Settings from a config table; unknown keys are an error so typos do not go unseen."""
         from .features import settings_from_mapping
 
-        return settings_from_mapping(cls, data, "clusterer")
+        settings = settings_from_mapping(cls, data, "clusterer")
+        if settings.linkage not in ("average", "complete"):
+            raise ValueError("clusterer linkage must be 'average' or 'complete'")
+        return settings
+
+    def scores(self) -> ScoreSettings:
+        """The pair-score part of the settings."""
+        place = 1.0 if self.with_place else 0.0
+        return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
+                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic)
 
 
-def _group_key(category: str | None, by_category: bool) -> str:
-    return (category or "") if by_category else ""
+def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
+    keys = list(places or ())
+    if isinstance(place, str):
+        keys.append(place)
+    elif place:
+        keys.extend(place)
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
-def _places_clash(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a != b
+def _agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
+    """Agglomerative labels from a score matrix (distance = 1 − score, cut at ``threshold``)."""
+    from scipy.cluster.hierarchy import fcluster, linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(scores)
+    if n <= 1:
+        return np.zeros(n, dtype=np.int64)
+    dist = np.clip(1.0 - scores.astype(np.float64), 0.0, None)
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0.0)
+    tree = scipy_linkage(squareform(dist, checks=False), method=linkage)
+    return fcluster(tree, t=threshold, criterion="distance").astype(np.int64) - 1
 
 
-def cluster_labels(vectors: Matrix, *, categories: Sequence[str | None] | None = None,
-                   places: Sequence[str | None] | None = None, threshold: float = 0.6,
-                   by_category: bool = True, with_place: bool = False,
-                   max_block: int = 4000) -> np.ndarray:
-    """Batch clustering of unit vectors: one integer label per row (no cluster count needed)."""
-    from sklearn.cluster import AgglomerativeClustering
-
+def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None,
+                   places: Sequence[Sequence[str]] | None = None,
+                   settings: ClustererSettings | None = None,
+                   means: Mapping[str, Matrix] | None = None,
+                   texts: Sequence[str | None] | None = None) -> np.ndarray:
+    """Stateless batch clustering of raw embeddings: one integer label per row."""
+    s = settings or ClustererSettings()
     n = len(vectors)
-    labels = np.full(n, -1, dtype=np.int64)
-    if n == 0:
-        return labels
-    cats = list(categories) if categories is not None else [None] * n
-    plc = list(places) if (places is not None and with_place) else [None] * n
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, cat in enumerate(cats):
-        groups[_group_key(cat, by_category)].append(i)
-    next_label = 0
-    for rows in groups.values():
-        head, tail = rows[:max_block], rows[max_block:]
-        if len(head) == 1:
-            sub = np.zeros(1, dtype=np.int64)
-        else:
-            u = vectors[head]
-            dist = np.clip(1.0 - u @ u.T, 0.0, 2.0).astype(np.float64)
-            if with_place:
-                hp = [plc[i] for i in head]
-                clash = np.array([[_places_clash(a, b) for b in hp] for a in hp])
-                dist[clash] = 4.0
-            np.fill_diagonal(dist, 0.0)
-            sub = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                          distance_threshold=threshold).fit_predict(dist)
-        labels[head] = sub + next_label
-        next_label += int(sub.max()) + 1
-        for i in tail:  # beyond max_block: join the nearest cluster of this group or open one
-            members = defaultdict(list)
-            for j in rows:
-                if labels[j] >= 0 and not (with_place and _places_clash(plc[i], plc[j])):
-                    members[int(labels[j])].append(j)
-            best, best_d = None, threshold
-            for lab, idx in members.items():
-                d = 1.0 - float(vectors[idx].mean(axis=0) @ vectors[i])
-                if d <= best_d:
-                    best, best_d = lab, d
-            if best is None:
-                best, next_label = next_label, next_label + 1
-            labels[i] = best
-    return labels
+    topic_of = Clusterer(s).topics
+    items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
+                  topic_of((texts or [None] * n)[i])) for i in range(n)]
+    return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
 @dataclass(slots=True)
-class _Item:
-    vector: Matrix
+class _Entry:
+    item: Item
     category: str | None
-    place: str | None
     cluster: str
+    order: int
+    unit: Matrix
+    group: str
+    hub: float
+    places: PlaceInfo
 
 
 @dataclass(slots=True)
-class _Cluster:
-    total: Matrix
-    members: set[ItemId] = field(default_factory=set)
-    category: str | None = None
-    place: str | None = None
-
-
-class _Index:
-    """Cluster centroids of one category group as arrays, so ``assign`` is one matrix product."""
-
-    def __init__(self, dim: int) -> None:
-        self.ids: list[str] = []
-        self.row: dict[str, int] = {}
-        self.totals = np.zeros((16, dim), dtype=np.float32)
-        self.counts = np.zeros(16, dtype=np.float32)
-        self.places: list[str | None] = []
-
-    def update(self, cid: str, delta: Matrix, count: int, place: str | None) -> None:
-        r = self.row.get(cid)
-        if r is None:
-            r = self.row[cid] = len(self.ids)
-            self.ids.append(cid)
-            self.places.append(place)
-            if r >= len(self.counts):
-                self.totals = np.vstack([self.totals, np.zeros_like(self.totals)])
-                self.counts = np.concatenate([self.counts, np.zeros_like(self.counts)])
-        self.totals[r] += delta
-        self.counts[r] += count
-        if self.places[r] is None:
-            self.places[r] = place
-
-    def nearest(self, u: Matrix, place: str | None, with_place: bool) -> tuple[str | None, float]:
-        n = len(self.ids)
-        if n == 0:
-            return None, float("inf")
-        counts = self.counts[:n]
-        dist = 1.0 - (self.totals[:n] @ u) / np.maximum(counts, 1.0)
-        dist[counts <= 0] = np.inf
-        if with_place and place is not None:
-            clash = np.fromiter((p is not None and p != place for p in self.places), bool, n)
-            dist[clash] = np.inf
-        best = int(np.argmin(dist))
-        return self.ids[best], float(dist[best])
+class _Feedback:
+    must: set[frozenset[ItemId]] = field(default_factory=set)
+    cannot: set[frozenset[ItemId]] = field(default_factory=set)
+    samples: list[tuple[float, bool]] = field(default_factory=list)
 
 
 class Clusterer:
-    """Stateful clusters for one meeting: incremental assignment, re-clustering and locks."""
+    """Stateful clusters for one meeting: incremental assignment, re-clustering, people's decisions."""
 
-    def __init__(self, settings: ClustererSettings | None = None, *, center: Matrix | None = None) -> None:
+    def __init__(self, settings: ClustererSettings | None = None, *, means: Mapping[str, Matrix] | None = None,
+                 center: Matrix | None = None) -> None:
         self.settings = settings or ClustererSettings()
-        self.center = None if center is None else np.asarray(center, dtype=np.float32)
-        self._items: dict[ItemId, _Item] = {}
-        self._clusters: dict[str, _Cluster] = {}
+        self.means = dict(means or {})
+        if center is not None and not self.means:
+            self.means = {"mixed": np.asarray(center, dtype=np.float32)}
+        self.scorer = PairScorer(self.settings.scores(), self.means)
+        self._items: dict[ItemId, _Entry] = {}
+        self._clusters: dict[str, set[ItemId]] = {}
         self._locks: dict[ItemId, str] = {}
+        self._groups: dict[ItemId, str] = {}
+        self._feedback = _Feedback()
+        self._shift = 0.0
         self._ids = itertools.count(1)
-        self._index: dict[str, _Index] = {}
+        self._order = itertools.count()
+        self._size_at_recluster = 0
 
-    # -- vectors and ids ------------------------------------------------------------------
+    def fresh(self) -> Clusterer:
+        """An empty clusterer with the same settings and reference means (one per meeting)."""
+        return type(self)(self.settings, means=self.means)
 
-    def prepare(self, vectors: Matrix) -> Matrix:
-        """Centre (with the configured reference mean) and renormalise embeddings."""
-        v = np.asarray(vectors, dtype=np.float32)
-        if v.ndim == 1:
-            v = v[None, :]
-        if self.center is not None:
-            v = v - self.center
-        return unit_rows(v)
+    @property
+    def threshold(self) -> float:
+        """The distance threshold in force: the configured one plus what corrections taught."""
+        return self.settings.threshold + self._shift
+
+    # -- scores ---------------------------------------------------------------------------
+
+    def _scores(self, ids: Sequence[ItemId]) -> np.ndarray:
+        items = [self._items[i].item for i in ids]
+        scores, hubs = self.scorer.matrix_and_hubs(items)
+        for item_id, hub in zip(ids, hubs):
+            self._items[item_id].hub = float(hub)
+        scores = self._constrained(ids, scores)
+        return scores
+
+    def _constrained(self, ids: Sequence[ItemId], scores: np.ndarray) -> np.ndarray:
+        """Scores with categories (when configured) and people's pair judgements applied."""
+        if self.settings.by_category:
+            cats = np.array([self._items[i].category or "" for i in ids], dtype=object)
+            scores = np.where(cats[:, None] != cats[None, :], CANNOT, scores)
+        if self._feedback.must or self._feedback.cannot:
+            pos = {item_id: k for k, item_id in enumerate(ids)}
+            for pairs, value in ((self._feedback.cannot, CANNOT), (self._feedback.must, 1.0)):
+                for pair in pairs:
+                    a, b = tuple(pair)
+                    if a in pos and b in pos:
+                        scores[pos[a], pos[b]] = scores[pos[b], pos[a]] = value
+        return scores
+
+    def _constrained_row(self, item_id: ItemId, others: Sequence[ItemId], row: np.ndarray) -> np.ndarray:
+        """One comment's scores with categories (when configured) and pair judgements applied."""
+        if self.settings.by_category:
+            mine = self._items[item_id].category or ""
+            cats = np.array([self._items[i].category or "" for i in others], dtype=object)
+            row = np.where(cats != mine, CANNOT, row)
+        fb = self._feedback
+        if fb.must or fb.cannot:
+            row = row.copy()
+            for k, other in enumerate(others):
+                pair = frozenset((item_id, other))
+                if pair in fb.cannot:
+                    row[k] = CANNOT
+                elif pair in fb.must:
+                    row[k] = 1.0
+        return row
+
+    def _best_cluster(self, others: Sequence[ItemId], row: np.ndarray, floor: float) -> tuple[str | None, float]:
+        """The cluster a comment with scores ``row`` (against ``others``) links to best, if any."""
+        cids = list(self._clusters)
+        code = {cid: c for c, cid in enumerate(cids)}
+        labels = np.fromiter((code[self._items[i].cluster] for i in others), dtype=np.int64, count=len(others))
+        vetoed = np.bincount(labels, weights=(row <= CANNOT / 2), minlength=len(cids)) > 0
+        if self.settings.linkage == "complete":
+            link = np.full(len(cids), np.inf)
+            np.minimum.at(link, labels, row)
+        else:
+            link = np.bincount(labels, weights=row, minlength=len(cids)) / np.maximum(
+                np.bincount(labels, minlength=len(cids)), 1)
+        link = np.where(vetoed, CANNOT, link)
+        pos = {i: k for k, i in enumerate(others)}
+        for cid in {self._locks[i] for i in self._locks if self._locks[i] in code}:  # people-made groups
+            members = self._clusters[cid]
+            cols = [pos[m] for m in members if m in pos]
+            if cols:
+                link[code[cid]] = self._group_linkage(row[None, :], [0], cols, [self._groups.get(m) for m in members if m in pos])
+        best = int(np.argmax(link)) if len(link) else -1
+        if best >= 0 and link[best] >= floor:
+            return cids[best], float(link[best])
+        return None, floor
+
+    def _linkage(self, block: np.ndarray) -> float:
+        """Average (or complete) linkage of a block of pair scores; any cannot-link vetoes."""
+        if block.size == 0:
+            return CANNOT
+        if (block <= CANNOT / 2).any():
+            return CANNOT
+        return float(block.min() if self.settings.linkage == "complete" else block.mean())
+
+    def _group_linkage(self, scores: np.ndarray, rows: Sequence[int], members: Sequence[int],
+                       groups: Sequence[str | None]) -> float:
+        """Linkage of ``rows`` to a cluster: to its best people-made group, else to all of it."""
+        block = scores[np.ix_(rows, members)]
+        if (block <= CANNOT / 2).any():
+            return CANNOT
+        best = self._linkage(block)
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for col, g in enumerate(groups):
+            if g is not None:
+                by_group[g].append(col)
+        for cols in by_group.values():
+            best = max(best, self._linkage(block[:, cols]))
+        return best
+
+    # -- incremental ----------------------------------------------------------------------
+
+    def topics(self, text: str | None) -> frozenset[str]:
+        """The subtopics of a comment (our own lexicon), when the settings use them."""
+        if not text or not (self.settings.same_topic or self.settings.other_topic):
+            return frozenset()
+        try:
+            from .subtopics import default_lexicon
+
+            return frozenset(m.id for m in default_lexicon().match(text))
+        except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
+            return frozenset()
+
+    def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
+               place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
+               lang: str | None = None, text: str | None = None) -> str:
+        """Put a new comment into the cluster it links to best, or open a new one (idempotent)."""
+        if item_id in self._items:
+            return self._items[item_id].cluster
+        item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
+                    _places(place, places) if self.settings.with_place else (), self.topics(text))
+        units, groups = self.scorer.prepare([item])
+        others = list(self._items)
+        entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
+        best, best_score = None, 1.0 - self.threshold
+        if others:
+            units_o = np.stack([self._items[i].unit for i in others])
+            groups_o = np.array([self._items[i].group for i in others], dtype=object)
+            entry.hub = self.scorer.hub_of(entry.unit, entry.group, units_o, groups_o)
+            row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
+                                  np.array([self._items[i].hub for i in others], dtype=np.float32),
+                                  [self._items[i].places for i in others], item.topics,
+                                  [self._items[i].item.topics for i in others])
+            self._items[item_id] = entry
+            row = self._constrained_row(item_id, others, row)
+            best, best_score = self._best_cluster(others, row, best_score)
+        self._items[item_id] = entry
+        cid = best or self._new_id()
+        self._items[item_id].cluster = cid
+        self._clusters.setdefault(cid, set()).add(item_id)
+        return cid
+
+    def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
+        """What the server does with a batch: assign each comment in order, then tidy up.
+
+        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text"}). Returns every
+        comment whose cluster changed (the new ones included).
+        """
+        changed: dict[ItemId, str] = {}
+        for item_id, vector, meta in entries:
+            if item_id in self._items:
+                continue
+            changed[item_id] = self.assign(item_id, vector, category=meta.get("category"),
+                                           places=meta.get("places") or (), lang=meta.get("lang"),
+                                           text=meta.get("text"))
+        if changed and self._due():
+            for item_id, cid in self.recluster().items():
+                changed[item_id] = cid
+        return changed
+
+    def _due(self) -> bool:
+        s = self.settings
+        n = len(self._items)
+        return n <= s.recluster_max or n >= self._size_at_recluster * (1.0 + s.recluster_growth)
+
+    # -- people's decisions ---------------------------------------------------------------
+
+    def pin(self, item_id: ItemId, cluster_id: str, group: str | None = None) -> None:
+        """Fix a comment in ``cluster_id`` (a person put it there); ``group``: with which others."""
+        if item_id not in self._items:
+            return
+        self._move(item_id, cluster_id)
+        self._locks[item_id] = cluster_id
+        self._groups[item_id] = group or cluster_id
+
+    def merge(self, keep: str, other: str) -> str:
+        """One problem: ``other``'s comments join ``keep``; both groups stay recognisable."""
+        kept, moved = self.members(keep), self.members(other)
+        for item_id in kept:
+            self.pin(item_id, keep, self._groups.get(item_id, keep))
+        for item_id in moved:
+            self.pin(item_id, keep, self._groups.get(item_id, other))
+        self.add_feedback((a, b, True) for a in kept for b in moved)
+        return keep
+
+    def split(self, cluster_id: str, item_ids: Sequence[ItemId]) -> str:
+        """Move ``item_ids`` out of ``cluster_id`` into a new cluster; both sides are pinned."""
+        new = self._new_id()
+        out = [i for i in item_ids if self.cluster_of(i) == cluster_id]
+        for item_id in out:
+            self.pin(item_id, new, new)
+        rest = self.members(cluster_id)
+        for item_id in rest:
+            self.pin(item_id, cluster_id, self._groups.get(item_id, cluster_id))
+        self.add_feedback((a, b, False) for a in out for b in rest)
+        return new
+
+    def move(self, item_id: ItemId, cluster_id: str) -> None:
+        """Put one comment into ``cluster_id`` (an existing or a new id) and pin it there."""
+        before = [m for m in self.members(self.cluster_of(item_id) or "") if m != item_id]
+        after = self.members(cluster_id)
+        self.pin(item_id, cluster_id, f"moved:{item_id}")
+        self.add_feedback(itertools.chain(((item_id, b, False) for b in before), ((item_id, b, True) for b in after)))
+
+    def unlock(self, item_id: ItemId) -> None:
+        """Let the machine move this comment again."""
+        self._locks.pop(item_id, None)
+        self._groups.pop(item_id, None)
+
+    def add_feedback(self, pairs: Iterable[tuple[ItemId, ItemId, bool]], *,
+                     scores: Iterable[tuple[float, bool]] = ()) -> None:
+        """Pairs people judged (same problem or not); also teaches the threshold.
+
+        ``scores`` are (score, same) samples judged elsewhere (other meetings of the akimat).
+        """
+        fb = self._feedback
+        judged = [(a, b, same) for a, b, same in pairs if a != b]
+        for a, b, same in judged:
+            pair = frozenset((a, b))
+            (fb.must if same else fb.cannot).add(pair)
+            (fb.cannot if same else fb.must).discard(pair)
+        known = [(a, b, same) for a, b, same in judged if a in self._items and b in self._items]
+        if known:
+            ids = list(dict.fromkeys(x for a, b, _ in known for x in (a, b)))
+            pos = {i: k for k, i in enumerate(ids)}
+            raw = self.scorer.matrix([self._items[i].item for i in ids])
+            fb.samples.extend((float(raw[pos[a], pos[b]]), same) for a, b, same in known
+                              if raw[pos[a], pos[b]] > CANNOT / 2)
+        fb.samples.extend((float(s), bool(same)) for s, same in scores)
+        self._shift = self._learned_shift()
+
+    def _learned_shift(self) -> float:
+        """The threshold shift that best separates judged pairs, pulled towards 0 by a prior."""
+        samples = self._feedback.samples
+        if not samples:
+            return 0.0
+        s = self.settings
+        best, best_cost = 0.0, float("inf")
+        for shift in np.linspace(-s.max_threshold_shift, s.max_threshold_shift, 21):
+            cut = 1.0 - (s.threshold + shift)
+            errors = sum(1 for score, same in samples if (score >= cut) != same)
+            cost = errors + s.feedback_prior * abs(shift) / max(s.max_threshold_shift, 1e-9)
+            if cost < best_cost - 1e-9 or (abs(cost - best_cost) <= 1e-9 and abs(shift) < abs(best)):
+                best, best_cost = float(shift), cost
+        return best
+
+    # -- full re-clustering ---------------------------------------------------------------
+
+    def recluster(self) -> dict[ItemId, str]:
+        """Cluster everything again; keep old ids where clusters overlap; pinned comments stay."""
+        from scipy.optimize import linear_sum_assignment
+
+        ids = sorted(self._items, key=lambda i: self._items[i].order)
+        self._size_at_recluster = len(ids)
+        if not ids:
+            return {}
+        scores = self._scores(ids)
+        free = [k for k, i in enumerate(ids) if i not in self._locks]
+        labels = _agglomerate(scores[np.ix_(free, free)], self.threshold, self.settings.linkage) if free else []
+        found: dict[int, list[int]] = defaultdict(list)
+        for k, lab in zip(free, labels):
+            found[int(lab)].append(k)
+        human: dict[str, list[int]] = defaultdict(list)
+        for k, i in enumerate(ids):
+            if i in self._locks:
+                human[self._locks[i]].append(k)
+        mapping: dict[int, str] = {}
+        for lab, rows in found.items():  # 1. a machine cluster like a people-made one joins it
+            best, best_score = None, 1.0 - self.threshold
+            for cid, members in human.items():
+                link = self._group_linkage(scores, rows, members, [self._groups.get(ids[m]) for m in members])
+                if link >= best_score:
+                    best, best_score = cid, link
+            if best is not None:
+                mapping[lab] = best
+        rest = [lab for lab in found if lab not in mapping]  # 2. the others keep their old ids
+        old_ids = sorted({self._items[ids[k]].cluster for lab in rest for k in found[lab]} - set(human))
+        if rest and old_ids:
+            col = {cid: c for c, cid in enumerate(old_ids)}
+            overlap = np.zeros((len(rest), len(old_ids)))
+            for r, lab in enumerate(rest):
+                for k in found[lab]:
+                    c = col.get(self._items[ids[k]].cluster)
+                    if c is not None:
+                        overlap[r, c] += 1
+            for r, c in zip(*linear_sum_assignment(-overlap)):
+                if overlap[r, c] > 0:
+                    mapping[rest[r]] = old_ids[c]
+        for lab in sorted(found):
+            if lab not in mapping:
+                mapping[lab] = self._new_id()
+        changed: dict[ItemId, str] = {}
+        for lab, rows in found.items():
+            for k in rows:
+                if self._items[ids[k]].cluster != mapping[lab]:
+                    self._move(ids[k], mapping[lab])
+                    changed[ids[k]] = mapping[lab]
+        return changed
+
+    # -- bookkeeping and views ------------------------------------------------------------
 
     def _new_id(self) -> str:
         while True:
@@ -181,161 +452,33 @@ class Clusterer:
             if cid not in self._clusters:
                 return cid
 
-    def batch_labels(self, vectors: Matrix, categories: Sequence[str | None] | None = None,
-                     places: Sequence[str | None] | None = None, *,
-                     with_place: bool | None = None) -> np.ndarray:
-        """Stateless full clustering of raw embeddings (used by evaluation)."""
-        s = self.settings
-        return cluster_labels(self.prepare(vectors), categories=categories, places=places,
-                              threshold=s.threshold, by_category=s.by_category,
-                              with_place=s.with_place if with_place is None else with_place,
-                              max_block=s.max_block)
-
-    # -- incremental ----------------------------------------------------------------------
-
-    def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
-               place: str | None = None) -> str:
-        """Put a new comment into the nearest compatible cluster, or open a new one."""
-        if item_id in self._items:
-            return self._items[item_id].cluster
-        u = self.prepare(vector)[0]
-        s = self.settings
-        index = self._index.get(_group_key(category, s.by_category))
-        best, best_d = (None, float("inf")) if index is None else index.nearest(u, place, s.with_place)
-        if best_d > s.threshold:
-            best = None
-        cid = best or self._new_id()
-        self._add(item_id, _Item(u, category, place, cid))
-        return cid
-
-    def _add(self, item_id: ItemId, item: _Item) -> None:
-        self._items[item_id] = item
-        cl = self._clusters.get(item.cluster)
-        if cl is None:
-            cl = self._clusters[item.cluster] = _Cluster(np.zeros_like(item.vector), category=item.category)
-        cl.total = cl.total + item.vector
-        cl.members.add(item_id)
-        if cl.place is None:
-            cl.place = item.place
-        self._indexed(cl.category, item.vector.shape[0]).update(item.cluster, item.vector, 1, cl.place)
-
-    def _remove(self, item_id: ItemId) -> _Item:
-        item = self._items.pop(item_id)
-        cl = self._clusters[item.cluster]
-        cl.total = cl.total - item.vector
-        cl.members.discard(item_id)
-        self._indexed(cl.category, item.vector.shape[0]).update(item.cluster, -item.vector, -1, cl.place)
-        if not cl.members:
-            del self._clusters[item.cluster]
-        return item
-
-    def _indexed(self, category: str | None, dim: int) -> _Index:
-        key = _group_key(category, self.settings.by_category)
-        index = self._index.get(key)
-        if index is None:
-            index = self._index[key] = _Index(dim)
-        return index
-
     def _move(self, item_id: ItemId, cid: str) -> None:
-        item = self._remove(item_id)
-        item.cluster = cid
-        self._add(item_id, item)
+        entry = self._items[item_id]
+        old = self._clusters.get(entry.cluster)
+        if old is not None:
+            old.discard(item_id)
+            if not old:
+                del self._clusters[entry.cluster]
+        entry.cluster = cid
+        self._clusters.setdefault(cid, set()).add(item_id)
 
-    # -- human decisions ------------------------------------------------------------------
-
-    def merge(self, keep: str, other: str) -> str:
-        """Move every member of ``other`` into ``keep`` and lock all of them there."""
-        for item_id in list(self.members(other)):
-            self._move(item_id, keep)
-        for item_id in self.members(keep):
-            self._locks[item_id] = keep
-        return keep
-
-    def split(self, cluster_id: str, item_ids: Sequence[ItemId]) -> str:
-        """Move ``item_ids`` out of ``cluster_id`` into a new cluster; lock both sides."""
-        new = self._new_id()
-        for item_id in item_ids:
-            if self.cluster_of(item_id) == cluster_id:
-                self._move(item_id, new)
-                self._locks[item_id] = new
-        for item_id in self.members(cluster_id):
-            self._locks[item_id] = cluster_id
-        return new
-
-    def move(self, item_id: ItemId, cluster_id: str) -> None:
-        """Put one comment into ``cluster_id`` (an existing or a new id) and lock it there."""
-        self._move(item_id, cluster_id)
-        self._locks[item_id] = cluster_id
-
-    def unlock(self, item_id: ItemId) -> None:
-        """Let the machine move this comment again."""
-        self._locks.pop(item_id, None)
-
-    # -- full re-clustering ---------------------------------------------------------------
-
-    def recluster(self) -> dict[ItemId, str]:
-        """Cluster everything again; keep old ids where clusters overlap, keep locked members."""
-        from scipy.optimize import linear_sum_assignment
-
-        ids = list(self._items)
-        if not ids:
-            return {}
-        s = self.settings
-        vectors = np.stack([self._items[i].vector for i in ids])
-        labels = cluster_labels(vectors, categories=[self._items[i].category for i in ids],
-                                places=[self._items[i].place for i in ids], threshold=s.threshold,
-                                by_category=s.by_category, with_place=s.with_place,
-                                max_block=s.max_block)
-        # 1. a new cluster holding locked comments takes their (human) id, even if several do
-        mapping: dict[int, str] = {}
-        anchors: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for k, item_id in enumerate(ids):
-            if item_id in self._locks:
-                anchors[int(labels[k])][self._locks[item_id]] += 1
-        for lab, votes in anchors.items():
-            mapping[lab] = max(sorted(votes), key=lambda cid: votes[cid])
-        # 2. the rest map onto the remaining old ids by maximum overlap (Hungarian)
-        taken = set(mapping.values())
-        free = [k for k in range(len(ids)) if int(labels[k]) not in mapping]
-        new_labels = sorted({int(labels[k]) for k in free})
-        old_ids = sorted({self._items[ids[k]].cluster for k in free} - taken)
-        if new_labels and old_ids:
-            row = {lab: r for r, lab in enumerate(new_labels)}
-            col = {cid: c for c, cid in enumerate(old_ids)}
-            overlap = np.zeros((len(new_labels), len(old_ids)))
-            for k in free:
-                old = self._items[ids[k]].cluster
-                if old in col:
-                    overlap[row[int(labels[k])], col[old]] += 1
-            for r, c in zip(*linear_sum_assignment(-overlap)):
-                if overlap[r, c] > 0:
-                    mapping[new_labels[r]] = old_ids[c]
-        for lab in sorted({int(lab) for lab in labels}):
-            if lab not in mapping:
-                mapping[lab] = self._new_id()
-        result: dict[ItemId, str] = {}
-        for k, item_id in enumerate(ids):
-            target = self._locks.get(item_id) or mapping[int(labels[k])]
-            if self._items[item_id].cluster != target:
-                self._move(item_id, target)
-            result[item_id] = target
-        return result
-
-    # -- views ----------------------------------------------------------------------------
+    def vector(self, item_id: ItemId) -> Matrix | None:
+        """The raw embedding of a comment (for drafts' medoids), or None when it is unknown."""
+        entry = self._items.get(item_id)
+        return None if entry is None else entry.item.vector
 
     def cluster_of(self, item_id: ItemId) -> str | None:
         """The cluster id of a comment, or None when it is unknown."""
-        item = self._items.get(item_id)
-        return item.cluster if item else None
+        entry = self._items.get(item_id)
+        return entry.cluster if entry else None
 
     def members(self, cluster_id: str) -> list[ItemId]:
-        """Comments in a cluster (no particular order)."""
-        cl = self._clusters.get(cluster_id)
-        return list(cl.members) if cl else []
+        """Comments in a cluster, in the order they came."""
+        return sorted(self._clusters.get(cluster_id, ()), key=lambda i: self._items[i].order)
 
     def clusters(self) -> dict[str, list[ItemId]]:
         """Every cluster id with its members."""
-        return {cid: list(cl.members) for cid, cl in self._clusters.items()}
+        return {cid: self.members(cid) for cid in self._clusters}
 
     def locked(self) -> dict[ItemId, str]:
         """Memberships fixed by people."""

@@ -4,6 +4,14 @@ Contract: a CSV with a header; ``text`` is required, ``category``, ``is_problem`
 are used when present (an empty cell means "not labelled"), other columns are ignored.
 ``--adapt F`` feeds the gold categories of the first F of the rows to the categoriser as
 secretary corrections and scores only the remaining rows.
+
+Clusters are made the way the server makes them: rows go through ``Clusterer.add_batch`` in file
+order, in batches of the live labeller's size, each batch assigned incrementally and the meeting
+re-clustered as the server does (``--batch``: one stateless clustering of all rows instead). The
+rows clustered are those the server would cluster (predicted problems) and every row with a
+``cluster`` label (so the cluster metrics measure clustering, not the problem detector).
+``--predictions OUT.csv`` writes the predicted ``text, category, is_problem, cluster`` of every
+input row, in input order (cluster ids are comparable only within the file).
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from .pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 METRIC_KEYS = ("n", "category_accuracy", "category_macro_f1", "problem_precision", "problem_recall",
-               "problem_f1", "cluster_v_measure", "cluster_ari", "texts_per_second")
+               "problem_f1", "cluster_v_measure", "cluster_ari", "cluster_bcubed_precision",
+               "cluster_bcubed_recall", "cluster_bcubed_f1", "texts_per_second")
 _TRUE, _FALSE = {"1", "true", "yes", "да", "иә"}, {"0", "false", "no", "нет", "жоқ"}
 
 
@@ -62,10 +71,11 @@ def _flag(value: str) -> int | None:
         return None
 
 
-def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = False,
+def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = True,
              config_path: Path | None = None, cache_dir: Path | None = None,
              overrides: Mapping[str, Mapping[str, Any]] | None = None,
-             pipeline: Pipeline | None = None) -> dict[str, Any]:
+             pipeline: Pipeline | None = None, batch: bool = False,
+             predictions: str | Path | None = None) -> dict[str, Any]:
     """Metrics of the pipeline on one labelled file (keys: ``METRIC_KEYS``; None = no rows)."""
     if not 0.0 <= adapt < 1.0:
         raise EvalInputError(f"--adapt must be in [0, 1), got {adapt}")
@@ -78,8 +88,12 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = F
     started = time.perf_counter()
     labels = pipe.process([r["text"] for r in scored], cluster=False)
     cluster_rows = [i for i, r in enumerate(scored) if r.get("cluster")]
-    predicted_clusters = _batch_clusters(pipe, labels, cluster_rows, with_place)
+    clustered = [i for i, r in enumerate(scored) if r.get("cluster") or labels[i].is_problem]
+    found = (_batch_clusters if batch else _live_clusters)(pipe, labels, clustered, with_place)
+    predicted_clusters = [found.get(i, f"unclustered-{i}") for i in cluster_rows]
     elapsed = max(time.perf_counter() - started, 1e-9)
+    if predictions is not None:
+        _write_predictions(Path(predictions), rows, n_adapt, labels, found)
     result: dict[str, Any] = {"n": len(scored)}
     result.update(_category_metrics(scored, labels))
     result.update(_problem_metrics(scored, labels))
@@ -104,18 +118,65 @@ def _feed_corrections(pipe: Pipeline, rows: Sequence[Mapping[str, str]]) -> None
         categoriser.add_corrections(pairs, np.stack(vectors), refit=True)
 
 
-def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> list[Any]:
-    clusterer = pipe.clusterer
-    if not rows:
-        return []
+def _place_keys(lab: Any) -> list[str]:
+    return [p.normalised_key for p in lab.places]
+
+
+def _clusterer_for(pipe: Pipeline, with_place: bool) -> Any:
+    template = pipe.clusterer
+    if template is None:
+        return None
+    clusterer = template.fresh()
+    if not with_place and clusterer.settings.with_place:
+        from dataclasses import replace
+
+        clusterer = type(clusterer)(replace(clusterer.settings, with_place=False), means=clusterer.means)
+    return clusterer
+
+
+def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> dict[int, str]:
+    """Rows through the server's step (``add_batch``), in file order, in the labeller's batches."""
+    from .clusterer import LIVE_BATCH
+
+    clusterer = _clusterer_for(pipe, with_place)
     have = [i for i in rows if labels[i].vector is not None] if clusterer is not None else []
-    predicted: dict[int, Any] = {}
-    if have:
-        vectors = np.stack([labels[i].vector for i in have])
-        found = clusterer.batch_labels(vectors, [labels[i].category for i in have],
-                                       [labels[i].place_key for i in have], with_place=with_place)
-        predicted = {i: int(c) for i, c in zip(have, found)}
-    return [predicted.get(i, f"unlabelled-{i}") for i in rows]
+    for start in range(0, len(have), LIVE_BATCH):
+        clusterer.add_batch([(i, labels[i].vector, {"lang": labels[i].lang, "places": _place_keys(labels[i]),
+                                                    "category": labels[i].category, "text": labels[i].text})
+                             for i in have[start:start + LIVE_BATCH]])
+    return {i: clusterer.cluster_of(i) for i in have}
+
+
+def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> dict[int, str]:
+    """One stateless clustering of all rows (``--batch``)."""
+    from .clusterer import cluster_labels
+
+    clusterer = _clusterer_for(pipe, with_place)
+    have = [i for i in rows if labels[i].vector is not None] if clusterer is not None else []
+    if not have:
+        return {}
+    found = cluster_labels(np.stack([labels[i].vector for i in have]), langs=[labels[i].lang for i in have],
+                           places=[_place_keys(labels[i]) for i in have], settings=clusterer.settings,
+                           means=clusterer.means, texts=[labels[i].text for i in have])
+    return {i: f"b{int(c)}" for i, c in zip(have, found)}
+
+
+def _write_predictions(path: Path, rows: Sequence[Mapping[str, str]], n_adapt: int, labels: Sequence[Any],
+                       found: Mapping[int, str]) -> None:
+    """One row per input row, in input order: the predicted category, problem flag and cluster."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["text", "category", "is_problem", "cluster"])
+            for k, row in enumerate(rows):
+                i = k - n_adapt
+                lab = labels[i] if i >= 0 else None
+                is_problem = "" if lab is None or lab.is_problem is None else int(bool(lab.is_problem))
+                writer.writerow([row.get("text", ""), (lab.category or "") if lab else "", is_problem,
+                                 found.get(i, "") if lab is not None else ""])
+    except OSError as exc:
+        raise EvalInputError(f"cannot write predictions to {path}: {exc}") from exc
 
 
 def _category_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) -> dict[str, Any]:
@@ -151,10 +212,29 @@ def _cluster_metrics(gold: Sequence[str], predicted: Sequence[Any]) -> dict[str,
     from sklearn.metrics import adjusted_rand_score, v_measure_score
 
     if not gold:
-        return {"cluster_v_measure": None, "cluster_ari": None}
+        return {"cluster_v_measure": None, "cluster_ari": None, "cluster_bcubed_precision": None,
+                "cluster_bcubed_recall": None, "cluster_bcubed_f1": None}
     pred = [str(p) for p in predicted]
+    p, r, f = bcubed(gold, pred)
     return {"cluster_v_measure": round(float(v_measure_score(gold, pred)), 4),
-            "cluster_ari": round(float(adjusted_rand_score(gold, pred)), 4)}
+            "cluster_ari": round(float(adjusted_rand_score(gold, pred)), 4),
+            "cluster_bcubed_precision": round(p, 4), "cluster_bcubed_recall": round(r, 4),
+            "cluster_bcubed_f1": round(f, 4)}
+
+
+def bcubed(gold: Sequence[Any], predicted: Sequence[Any]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 (Bagga & Baldwin): per item, averaged over items."""
+    from collections import Counter
+
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    pairs = Counter(zip(gold, predicted))
+    g_size, p_size = Counter(gold), Counter(predicted)
+    precision = sum(c * c / p_size[p] for (_, p), c in pairs.items()) / n
+    recall = sum(c * c / g_size[g] for (g, _), c in pairs.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return float(precision), float(recall), float(f1)
 
 
 def format_table(result: Mapping[str, Any], source: str = "") -> str:
@@ -176,8 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--adapt", type=float, default=0.0, metavar="FRACTION",
                         help="feed the gold categories of the first FRACTION of rows as corrections")
-    parser.add_argument("--with-place", action="store_true",
-                        help="cluster by issue and place (default: by issue alone)")
+    parser.add_argument("--with-place", action="store_true", default=True,
+                        help="cluster by issue and place, as the server does (the default)")
+    parser.add_argument("--without-place", dest="with_place", action="store_false",
+                        help="ignore places when clustering (for comparison)")
+    parser.add_argument("--batch", action="store_true",
+                        help="one stateless clustering of all rows instead of the server's live path")
+    parser.add_argument("--predictions", type=Path, default=None, metavar="OUT.csv",
+                        help="write the predicted text, category, is_problem, cluster of every row")
     parser.add_argument("--config", type=Path, default=None, help="NLP config (default: config/nlp.toml)")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="model cache (default: $TYNDAU_DATA_DIR/models)")
@@ -195,7 +281,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None,
         return int(exc.code or 0)
     try:
         result = run_eval(args.input, adapt=args.adapt, with_place=args.with_place,
-                          config_path=args.config, cache_dir=args.cache_dir)
+                          config_path=args.config, cache_dir=args.cache_dir, batch=args.batch,
+                          predictions=args.predictions)
     except EvalInputError as exc:
         print(f"tyndau nlp eval: error: {exc}", file=err)
         return 2

@@ -1,8 +1,10 @@
-"""Find the places a comment is about: streets, microdistricts, settlements, houses.
+"""Find the places a comment is about: streets with houses, microdistricts, settlements, districts.
 
-Russian and Kazakh markers ("ул. Абая 12", "Абай көшесі, 12", "мкр Айнабулак", "Қаскелең
-ауылы", "№50 үйдің") plus an optional gazetteer (``config/gazetteer.toml``). Every place gets a
-canonical key ("street:абай") so that the Russian and the Kazakh mention of one street meet.
+Russian, Kazakh and Latin-script markers ("ул. Абая 12", "Абай көшесі, 12", "Тихорецкий проспект,
+9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің") plus the akimat's gazetteer
+(``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
+Russian, Kazakh and transliterated mention of one place get one key ("street:абай",
+"house:абай/12", "settlement:иргели").
 """
 
 from __future__ import annotations
@@ -16,46 +18,57 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .place_keys import fold, house_number, is_adjectival, name_key, strip_case
+
+__all__ = ["Gazetteer", "GazetteerEntry", "Place", "default_gazetteer", "extract_places", "fold", "strip_case"]
+
 UP = "А-ЯЁӘҒҚҢӨҰҮҺІA-Z"
 LO = "а-яёәғқңөұүһіa-z"
 KK = "а-яёәғқңөұүһі"
-_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
-_CONNECTOR = r"(?:би|Би|батыр[а-я]*|Батыр[а-я]*|хан[а-я]?|ата|ана|ақын|акын[а-я]?|ұлы|улы)"
-_NW = rf"[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)*"
-_SURNAME_GEN = rf"[{UP}][{LO}]+(?:ова|ева|ина|ына|ого|ой|улы|ұлы)"
-_NAME_RU = rf"{_NW}(?:\s+(?:{_CONNECTOR}|{_SURNAME_GEN})(?![{LO}]))?"
-_NAME_KK = rf"{_NW}(?:\s+{_CONNECTOR}(?![{LO}]))?"
-_NUM = r"\d{1,4}(?:\s?[а-яa-z](?![а-яa-z\d]))?(?:/\d{1,4})?"
+_CONT = r"(?:би|Би|батыр[а-я]*|Батыр[а-я]*|хан[а-я]?|ата|ана|ақын|акын[а-я]?|ұлы|улы|жолы|Жолы|жол|канала|реки|острова|bi|batyr|zholy)"
+_CAP = rf"[{UP}][{LO}]+(?:-[{UP}]?[{LO}]+)*"
+_NAME = rf"{_CAP}(?:\s+(?:{_CONT}|{_CAP})(?![{LO}]))?"
+_NAME_KK = rf"{_CAP}(?:\s+{_CONT}(?![{LO}]))?"
+_ORDINAL = r"\d{1,2}\s*-?\s*(?:й|я|е|ий|ый|ая|ое|ой|го|м|ом|ем|ю|ую)\s+"
+_NUM = (r"\d{1,4}(?:-?[а-яa-z](?![а-яa-z\d]))?(?:/\d{1,4})?"
+        r"(?:\s*,?\s*(?i:корпус|корп\.?|к\.?)\s*\d{1,3}(?![\d]))?")
 _HOUSE_TAIL = rf"(?:\s*,?\s*(?:(?i:д\.|дом[а-я]*)\s*)?(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d))?"
 _W = r"(?<![\w.])"
+_TITLE = r"(?:Академика|Маршала|Генерала|Адмирала|Комиссара|Профессора|Героя|Героев|Братьев|Юрия|Кабанбай|Толе)"
+_RU_TYPES = (r"ул\.|пр\.|пр-т|пр-кт|улиц[а-я]*|проспект[а-я]*|шоссе|переул[а-я]*|дорог[аиеу]|проезд[а-я]*|бульвар[а-я]*|"
+             r"набережн[а-я]+|площад(?:ь|и|ью)(?![а-я])|лини[яиюей]|алле[яиюей]|тупик[а-я]*")
 
 STREET_RU = re.compile(
-    rf"{_W}(?i:ул\.|ул(?=\s)|улиц[а-я]*|пр\.|пр-т|пр-кт|просп\.|проспект[а-я]*|пер\.|"
-    rf"переул[а-я]*|бульвар[а-я]*|б-р|шоссе|трасс[а-я]+)\s*(?P<name>{_NAME_RU}){_HOUSE_TAIL}"
+    rf"{_W}(?P<mk>(?i:ул\.|ул(?=\s)|улиц[а-я]*|пр\.|пр-т|пр-кт|просп\.|проспект[а-я]*|пер\.|переул[а-я]*|"
+    rf"бульвар[а-я]*|б-р|шоссе|трасс[а-я]+|наб\.|набережн[а-я]+|пл\.|площад[а-я]+|проезд[а-я]*|"
+    rf"ul\.|ulitsa|ulica|prospekt|pr\.))\s*(?P<name>(?:{_ORDINAL})?{_NAME}){_HOUSE_TAIL}"
 )
-STREET_PO = re.compile(rf"{_W}(?i:по|на)\s+(?P<name>{_NW}){_HOUSE_TAIL}")
+STREET_RU_NAME_FIRST = re.compile(
+    rf"(?<![\w-])(?P<name>(?:{_ORDINAL})?(?:{_TITLE}\s+)?(?:[{UP}][{LO}]{{2,}}(?:-[{UP}]?[{LO}]+)*|"
+    rf"[а-яёa-z]{{3,}}))\s+(?P<mk>(?i:{_RU_TYPES}|ulitsa|ulica|koshesi|dangyly|prospekt)){_HOUSE_TAIL}"
+)
+STREET_PO = re.compile(rf"{_W}(?i:по|на)\s+(?P<name>{_CAP}){_HOUSE_TAIL}")
+STREET_BARE = re.compile(rf"(?<![\w.-])(?P<name>{_CAP})\s*,?\s+(?:(?i:д\.|дом)\s*)?(?P<num>{_NUM})(?![\d.,:]?\d)(?!\s*(?i:этаж|кв|парадн|подъезд|год|г\.|мкр))")
 STREET_KK = re.compile(
-    rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*))"
+    rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*|koshe[a-z]*|dangyl[a-z]*))"
     rf"(?:\s*,?\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d))?"
 )
 MKR_RU = re.compile(
-    rf"{_W}(?i:мкр\.?|мкрн\.?|мк-н|м-н|микрорайон[а-я]*)\s*"
-    rf"(?P<name>\d{{1,3}}[а-я]?(?![\w])|{_NW}(?:[\s-]\d{{1,2}})?)"
+    rf"{_W}(?i:мкр\.?|мкрн\.?|мк-н|м-н|микрорайон[а-я]*|(?:муниципальн|внутригородск)[а-я]+\s+округ[а-я]*)\s*"
+    rf"(?P<name>\d{{1,3}}[а-я]?(?![\w])|{_CAP}(?:[\s-]\d{{1,2}})?){_HOUSE_TAIL}"
 )
 MKR_NUM_FIRST = re.compile(
     rf"(?<![\w])(?P<name>\d{{1,3}})\s*-?(?:й|ий|ой|ші|шы)?\s*"
     rf"(?i:мкр\.?|мкрн\.?|микрорайон[а-я]*|(?:ықшам|шағын)\s+аудан[{KK}]*)"
 )
-MKR_KK = re.compile(
-    rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ықшам|шағын)\s+аудан[{KK}]*)"
-)
+MKR_KK = re.compile(rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ықшам|шағын)\s+аудан[{KK}]*)")
 RURAL_KK = re.compile(rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауылдық)\s+округ[{KK}]*)")
 RURAL_RU = re.compile(
-    rf"(?<![\w])(?P<name>{_NW})(?:ский|ского|скому|ском|ским)\s+"
+    rf"(?<![\w])(?P<name>{_CAP})(?:ский|ского|скому|ском|ским)\s+"
     rf"(?P<mk>(?i:сельск[а-я]+\s+округ[а-я]*|с/о|с\.о\.))"
 )
 RURAL_RU_AFTER = re.compile(
-    rf"{_W}(?i:сельск[а-я]+\s+округ[а-я]*|с/о|с\.о\.)\s*(?P<name>{_NW}(?:\s+[{LO}]+(?=\s*[,.!?]|$))?)"
+    rf"{_W}(?i:сельск[а-я]+\s+округ[а-я]*|с/о|с\.о\.)\s*(?P<name>{_CAP}(?:\s+[{LO}]+(?=\s*[,.!?]|$))?)"
 )
 SETTLEMENT_RU = re.compile(
     rf"{_W}(?i:с\.|село|сел[еау]|селом|пос\.|п\.|пгт\.?|пос[её]л[оке][а-я]*|аул[еау]?|г\.|"
@@ -63,19 +76,28 @@ SETTLEMENT_RU = re.compile(
 )
 SETTLEMENT_KK = re.compile(
     rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауыл(?!д)[{KK}]*|кент[{KK}]*|қала[{KK}]*|"
-    rf"елді\s+мекен[{KK}]*))"
+    rf"елді\s+мекен[{KK}]*|auyl(?!d)[a-z]*))"
 )
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")
 HOUSE_KK = re.compile(rf"(?<![\w/])(?:№\s*)?(?P<num>{_NUM})\s*(?:-\s*)?(?i:үй[{KK}]*)(?![\w])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _LINK_DISTANCE = 80
-
-_RU_SUFFIXES = ("а", "у", "е", "ом", "ем", "ым", "ой", "ы", "и")
-_KK_SUFFIXES = (
-    "да", "де", "та", "те", "нда", "нде", "га", "ге", "ка", "ке", "на", "не", "нан", "нен",
-    "дан", "ден", "тан", "тен", "нын", "нин", "дын", "дин", "тын", "тин", "ны", "ни", "ды",
-    "ди", "ты", "ти", "дагы", "деги", "тагы", "теги", "ндагы", "ндеги", "лык", "лик",
+_WORD = re.compile(rf"[{UP}{LO}]+(?:-[{UP}{LO}]+)*")
+# Evaluative or common words that look like a street name before "улица"/"дорога" or a number.
+_NOT_NAMES = frozenset(
+    "плох хорош грязн разбит темн ужасн наш ваш ето етот кажд вся весь все вс друг соседн ближайш "
+    "дом парадн подезд етаж квартир корпус секци школ детсад сад лицей гимназ болниц поликлиник "
+    "маршрут автобус кабинет палат год номер участок лини на по из от до за при для про нет ест "
+    "вход виход перв втор трет четверт пят шест седм восм девят десят".split()
 )
+_RU_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ою", "а", "я", "у", "ю", "е", "ы", "и")
+_KK_SUFFIXES = tuple(sorted({
+    "да", "де", "та", "те", "нда", "нде", "ға", "ге", "қа", "ке", "на", "не", "нан", "нен",
+    "дан", "ден", "тан", "тен", "нан", "ның", "нің", "дың", "дің", "тың", "тің", "ны", "ні", "ды", "ді",
+    "ты", "ті", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі", "лық", "лік", "ға", "ына", "іне",
+    "ында", "інде", "ынан", "інен", "ы", "і", "сы", "сі", "ның", "ге", "ке", "ден",
+}, key=len, reverse=True))
+_KINDS_BY_RANK = ("street", "microdistrict", "settlement", "rural_district", "district")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,50 +120,23 @@ class GazetteerEntry:
     variants: tuple[str, ...] = ()
 
 
-def fold(text: str) -> str:
-    """Lower case with Kazakh letters and ё folded to Russian ones, same length as ``text``."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text).translate(_FOLD)
-
-
-def strip_case(name: str, russian: bool = True) -> str:
-    """A folded name in a conservative nominative: "Абая" -> "абай", "Сатпаева" -> "сатпаев"."""
-    words = []
-    for word in fold(name).split():
-        if re.search(r"(?:ов|ев|ин|ын)ой$", word):
-            word = word[:-2] + "а"
-        elif re.search(r"(?:ов|ев|ин|ын)а$", word):
-            word = word[:-1]
-        elif re.search(r"(?:ба[яюе]|[еоуэю]я)$", word):
-            word = word[:-1] + "й"
-        elif re.search(r"(?:ск|цк)(?:ого|ому|ом)$", word):
-            word = re.sub(r"(?:ого|ому|ом)$", "ий", word)
-        elif re.search(r"(?:ск|цк|н|в)(?:ой|ую)$", word):
-            word = word[:-2] + "ая"
-        elif russian and len(word) >= 4 and re.search(r"[бвгджзклмнпрстфхцчшщ]а$", word):
-            word = word[:-1]
-        elif russian and len(word) >= 5 and re.search(r"[лнр]я$", word):
-            word = word[:-1] + "ь"
-        words.append(word)
-    return " ".join(words)
-
-
 class Gazetteer:
-    """Known places, matched case- and inflection-tolerantly in folded text."""
+    """Known places, matched word by word on script- and inflection-tolerant keys."""
 
     def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
         self.entries = tuple(entries)
-        self._by_name: dict[tuple[str, str], GazetteerEntry] = {}
-        forms: dict[str, GazetteerEntry] = {}
+        self._by_key: dict[tuple[str, str], GazetteerEntry] = {}
+        self._any: dict[str, GazetteerEntry] = {}
+        self.max_words = 1
         for entry in self.entries:
             for spelling in (entry.name, *entry.variants):
                 for russian in (True, False):
-                    self._by_name.setdefault((entry.kind, strip_case(spelling, russian)), entry)
-                for form in _inflected(fold(spelling)):
-                    forms.setdefault(form, entry)
-        self._forms = forms
-        alts = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-        suffixes = "|".join(sorted({*_RU_SUFFIXES, *_KK_SUFFIXES}, key=len, reverse=True))
-        self._regex = re.compile(rf"(?<![\w-])(?P<form>{alts})(?:{suffixes})?(?![\w])") if forms else None
+                    key = name_key(spelling, russian=russian)
+                    if len(key) >= 3:
+                        self._by_key.setdefault((entry.kind, key), entry)
+                        if entry.kind != "street" or key not in self._any:
+                            self._any[key] = self._any.get(key) if key in self._any and self._any[key].kind != "street" else entry
+                self.max_words = max(self.max_words, len(spelling.split()))
 
     @classmethod
     def from_toml(cls, path: str | Path | None = None) -> Gazetteer:
@@ -152,29 +147,59 @@ class Gazetteer:
         else:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         return cls(
-            GazetteerEntry(p["kind"], p["name"], p.get("key") or f"{p['kind']}:{strip_case(p['name'])}",
+            GazetteerEntry(p["kind"], p["name"], p.get("key") or f"{p['kind']}:{name_key(p['name'])}",
                            tuple(p.get("variants", ())))
             for p in data.get("place", ())
         )
 
-    def lookup(self, kind: str, name: str, russian: bool) -> GazetteerEntry | None:
-        """The entry of ``kind`` whose spelling matches ``name`` after case stripping."""
-        return (self._by_name.get((kind, strip_case(name, russian)))
-                or self._by_name.get((kind, fold(name))))
+    def lookup(self, kind: str, name: str, russian: bool = True) -> GazetteerEntry | None:
+        """The entry of ``kind`` whose spelling matches ``name`` (any case ending, any script)."""
+        for key in {name_key(name, russian=russian), name_key(name, russian=not russian)}:
+            entry = self._by_key.get((kind, key))
+            if entry is not None:
+                return entry
+        return None
 
     def find(self, text: str) -> list[tuple[GazetteerEntry, tuple[int, int]]]:
-        """Every gazetteer place mentioned in ``text`` with its span."""
-        if self._regex is None:
+        """Every gazetteer place named in ``text`` (inflected, suffixed, any script) with its span."""
+        if not self._any:
             return []
-        return [(self._forms[m.group("form")], m.span()) for m in self._regex.finditer(fold(text))]
+        words = [(m.group(0), m.span()) for m in _WORD.finditer(text)]
+        out: list[tuple[GazetteerEntry, tuple[int, int]]] = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for n in range(min(self.max_words, len(words) - i), 0, -1):
+                chunk = words[i:i + n]
+                if any(text[a[1][1]:b[1][0]].strip(" -") for a, b in zip(chunk, chunk[1:])):
+                    continue  # only words next to each other form one name
+                head = " ".join(w for w, _ in chunk[:-1])
+                for last in _forms(chunk[-1][0]):
+                    entry = self._any.get(name_key(f"{head} {last}".strip()))
+                    if entry is not None:
+                        hit = (entry, (chunk[0][1][0], chunk[-1][1][1]), n)
+                        break
+                if hit:
+                    break
+            if hit:
+                out.append(hit[:2])
+                i += hit[2]
+            else:
+                i += 1
+        return out
 
 
-def _inflected(form: str) -> set[str]:
-    out = {form}
-    if form.endswith(("й", "ь")):
-        out.update(form[:-1] + end for end in ("я", "ю", "е", "ем"))
-    elif form.endswith("а") and len(form) > 3:
-        out.update(form[:-1] + end for end in ("ы", "е", "у", "ой"))
+def _forms(word: str) -> list[str]:
+    """The word and the word without one Russian case ending or Kazakh suffix (longest first)."""
+    out = [word]
+    low = word.lower()
+    for suffix in (*_KK_SUFFIXES, *_RU_ENDINGS):
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            out.append(word[: -len(suffix)])
+    for latin in ("dagy", "degi", "nda", "nde", "da", "de", "ta", "te", "ga", "ge", "ka", "ke", "nan",
+                  "nen", "dan", "den", "tan", "ten", "na", "ne", "yna", "ine", "ynda", "inde", "a", "e", "u"):
+        if low.endswith(latin) and low.isascii() and len(low) - len(latin) >= 3:
+            out.append(word[: -len(latin)])
     return out
 
 
@@ -185,22 +210,27 @@ def default_gazetteer() -> Gazetteer:
 
 
 def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]:
-    """Places in ``text``, in order of appearance; houses are keyed to a nearby street."""
+    """Places in ``text``, in order of appearance; houses are keyed to a nearby street or area."""
     if not text:
         return []
     gaz = gazetteer if gazetteer is not None else default_gazetteer()
     found: list[Place] = []
     houses: list[tuple[str, tuple[int, int]]] = []
 
-    def add(kind: str, m: re.Match[str], russian: bool, key_name: str | None = None) -> None:
+    def add(kind: str, m: re.Match[str], russian: bool) -> None:
         raw = m.group("name")
-        start, end = m.start(), max(m.end("name"), m.end("mk") if "mk" in m.re.groupindex else 0)
+        groups = m.re.groupindex
+        start = m.start()
+        end = max(m.end("name"), m.end("mk") if "mk" in groups and m.group("mk") else 0)
         entry = gaz.lookup(kind, raw, russian)
         if entry is not None:
             found.append(Place(kind, entry.name, entry.key, (start, end)))
         else:
-            name = key_name or strip_case(raw, russian and kind == "street")
-            found.append(Place(kind, raw, f"{kind}:{name}", (start, end)))
+            marker = m.group("mk") if kind == "street" and "mk" in groups else None
+            key = name_key(raw, russian=russian and kind == "street", street_type=marker)
+            if not key:
+                return
+            found.append(Place(kind, _shown(raw, kind, russian), f"{kind}:{key}", (start, end)))
         num = m.groupdict().get("num")
         if num:
             houses.append((num, m.span("num")))
@@ -216,10 +246,14 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         for m in rx.finditer(text):
             if m.group("name") and not _overlaps(m.span(), found):
                 add(kind, m, russian)
+    for m in STREET_RU_NAME_FIRST.finditer(text):
+        if not _overlaps(m.span(), found) and _plausible_name_first(text, m, gaz):
+            add("street", m, True)
     for m in STREET_PO.finditer(text):
-        if _overlaps(m.span(), found):
-            continue
-        if m.group("num") or gaz.lookup("street", m.group("name"), True):
+        if not _overlaps(m.span(), found) and (m.group("num") or gaz.lookup("street", m.group("name"), True)):
+            add("street", m, True)
+    for m in STREET_BARE.finditer(text):
+        if not _overlaps(m.span(), found) and _plausible_bare(m.group("name"), gaz):
             add("street", m, True)
     for rx in (HOUSE_RU, HOUSE_KK):
         for m in rx.finditer(text):
@@ -232,21 +266,66 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
     streets = [p for p in found if p.kind == "street"]
     areas = [p for p in found if p.kind in ("microdistrict", "settlement")]
     for num, span in houses:
-        street = _nearest_street(text, span, streets) or _nearest_street(text, span, areas)
-        number = re.sub(r"\s", "", num.lower())
+        street = _nearest(text, span, streets) or _nearest(text, span, areas)
+        number = house_number(num)
         key = f"house:{street.normalised_key.split(':', 1)[1]}/{number}" if street else f"house:{number}"
         found.append(Place("house", num, key, span))
-    return sorted(found, key=lambda p: p.span)
+    return _dedupe(sorted(found, key=lambda p: p.span))
+
+
+def _shown(raw: str, kind: str, russian: bool) -> str:
+    """The name as a person would write it in a list ("Абая" -> "Абай")."""
+    if kind == "street" and not any(is_adjectival(w) for w in raw.split()):
+        words = strip_case(raw, russian).split()
+        return " ".join(w[:1].upper() + w[1:] if o[:1].isupper() else w for w, o in zip(words, raw.split()))
+    return raw
+
+
+def _plausible_name_first(text: str, m: re.Match[str], gaz: Gazetteer) -> bool:
+    """ "Тихорецкий проспект", "Замшина улица, 54" — but not "Плохая дорога" or "Дом улица"."""
+    name = m.group("name")
+    first = re.sub(r"^\d{1,2}\s*-?\s*[а-я]{1,2}\s+", "", name).split()[0]
+    stem = fold(first)
+    if name_key(first) in _NOT_NAMES:
+        return False
+    if re.search(r"(?i)^дорог", m.group("mk")) and not m.group("num"):
+        return False  # "Кушелевская дорога, 7" is an address, "Разбитая дорога" is a complaint
+    if first[:1].islower() and not is_adjectival(first):
+        return gaz.lookup("street", first, True) is not None  # "абая улица", not "эта улица"
+    return is_adjectival(first) or bool(re.search(r"(?:ин|ын|ов|ев)[аоы]?$", stem)) or first[:1].isupper()
+
+
+def _plausible_bare(name: str, gaz: Gazetteer) -> bool:
+    """A capitalised word right before a house number is a street if it looks like one."""
+    if gaz.lookup("street", name, True):
+        return True
+    stem = fold(name)
+    if name_key(name) in _NOT_NAMES or is_adjectival(name):
+        return False
+    return bool(re.search(r"(?:ова|ева|ёва|ина|ына|ого|ova|eva|ina|yna)$", stem))
+
+
+def _dedupe(places: list[Place]) -> list[Place]:
+    """One place per key and kind, in order (a street named twice is one street)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in places:
+        if (p.kind, p.normalised_key) not in seen:
+            seen.add((p.kind, p.normalised_key))
+            out.append(p)
+    return out
 
 
 def _overlaps(span: tuple[int, int], places: Iterable[Place]) -> bool:
     return any(span[0] < p.span[1] and p.span[0] < span[1] for p in places)
 
 
-def _nearest_street(text: str, span: tuple[int, int], streets: list[Place]) -> Place | None:
+def _nearest(text: str, span: tuple[int, int], streets: list[Place]) -> Place | None:
     """The closest of ``streets`` in the same sentence as the house number at ``span``."""
     best: tuple[int, Place] | None = None
     for street in streets:
+        if street.span[0] <= span[0] < street.span[1]:
+            return street
         lo, hi = (street.span[1], span[0]) if street.span[0] < span[0] else (span[1], street.span[0])
         gap = text[lo:hi] if hi > lo else ""
         if len(gap) > _LINK_DISTANCE or _ends(gap):
@@ -259,6 +338,11 @@ def _nearest_street(text: str, span: tuple[int, int], streets: list[Place]) -> P
 def _ends(gap: str) -> bool:
     """True when a sentence ends inside ``gap`` (the dot of "ул." or "д." does not count)."""
     for m in _SENTENCE_END.finditer(gap):
-        if m.group(0) != "." or not re.search(r"(?i:\bул|\bпр|\bд|\bмкр|\bпросп|\bпер|\bс|\bп|\bг|\bмкрн)$", gap[: m.start()]):
+        if m.group(0) != "." or not re.search(r"(?i:\bул|\bпр|\bд|\bмкр|\bпросп|\bпер|\bс|\bп|\bг|\bмкрн|\bк|\bкорп)$", gap[: m.start()]):
             return True
     return False
+
+
+def place_rank(kind: str) -> int:
+    """How specific a kind is (0 = house, most specific)."""
+    return 0 if kind == "house" else 1 + _KINDS_BY_RANK.index(kind) if kind in _KINDS_BY_RANK else 9

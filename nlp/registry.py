@@ -162,9 +162,11 @@ def _categoriser(config: Mapping[str, Any], ctx: StageContext) -> Any:
 @register("clusterer", "agglomerative")
 def _clusterer(config: Mapping[str, Any], ctx: StageContext) -> Any:
     from .clusterer import Clusterer, ClustererSettings
-    categoriser = ctx.stages.get("categoriser")
-    center = getattr(categoriser, "mean", None)
-    return Clusterer(ClustererSettings.from_mapping(config), center=center)
+    from .similarity import reference_means
+    settings = ClustererSettings.from_mapping(config)
+    encoder = ctx.stages.get("encoder")
+    means = reference_means(ctx.taxonomy, encoder, _cache_or_none(ctx)) if encoder is not None else {}
+    return Clusterer(settings, means=means)
 
 
 def _require(ctx: StageContext, role: str, needed_by: str) -> Any:

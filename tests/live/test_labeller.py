@@ -103,3 +103,56 @@ async def test_a_correction_and_a_not_a_problem_decision_survive_relabelling(nlp
     await labeller.label([comment["id"]])  # the machine looks again
     after = (await _comments(client, meeting["id"]))[0]
     assert after["is_problem"] is False
+
+
+async def _post(client, meeting_id, key, text):
+    await client.post(f"/api/v1/meetings/{meeting_id}/comments", headers=client.people.auth("moderator"),
+                      json={"source": "youtube", "external_id": key, "author": "a", "text": text, "created_at": "2026-12-01T10:00:00+05:00"})
+
+
+async def _problems(client, meeting_id):
+    resp = await client.get(f"/api/v1/meetings/{meeting_id}/problems", headers=client.people.auth("secretary"))
+    return (await resp.json())["items"]
+
+
+async def test_a_merge_teaches_the_live_clusterer(nlp_client, pipeline, monkeypatch):
+    """Two wordings the machine kept apart are merged by a secretary; the next one like either follows."""
+    from dataclasses import replace
+
+    from tyndau.nlp.clusterer import Clusterer
+
+    template = pipeline.clusterer  # stricter than the module's loose hashing-space threshold
+    monkeypatch.setitem(pipeline.stages, "clusterer", Clusterer(replace(template.settings, threshold=0.4), means=template.means))
+    client = nlp_client
+    meeting = await create_meeting(client)
+    mid = meeting["id"]
+    ru = ["В селе Иргели нет воды уже неделю", "В селе Иргели нет воды уже неделю!!"]
+    kk = ["Су жоқ бір аптадан бері, көмектесіңіздер", "Су жоқ бір аптадан бері, көмектесіңіздер!!"]
+    for n, text in enumerate(ru + kk):
+        await _post(client, mid, f"m{n}", text)
+
+    async def labelled():
+        items = await _comments(client, mid)
+        return len(items) == 4 and all(c["labels"] is not None for c in items)
+
+    await _until(labelled)
+    items = sorted(await _comments(client, mid), key=lambda c: c["id"])
+    assert items[0]["cluster_id"] == items[1]["cluster_id"] != items[2]["cluster_id"] == items[3]["cluster_id"]
+    problems = {p["cluster_id"]: p for p in await _problems(client, mid)}
+    target, source = problems[items[0]["cluster_id"]], problems[items[2]["cluster_id"]]
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/merge", json={"target_id": target["id"], "source_ids": [source["id"]]},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200
+    await _post(client, mid, "m9", "Су жоқ бір аптадан бері, көмектесіңіздер!!!")
+
+    async def five():
+        found = await _comments(client, mid)
+        return len(found) == 5 and all(c["labels"] is not None for c in found)
+
+    await _until(five)
+    newest = max(await _comments(client, mid), key=lambda c: c["id"])
+    live = [p for p in await _problems(client, mid)]
+    assert [p["id"] for p in live] == [target["id"]], live  # no new draft: it joined the merged problem
+    assert newest["cluster_id"] == target["cluster_id"]
+    detail = await (await client.get(f"/api/v1/meetings/{mid}/problems/{target['id']}", headers=client.people.auth("secretary"))).json()
+    assert live[0]["mentions"] == 5, detail

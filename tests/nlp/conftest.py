@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+# ``../shared`` beside the checkout; TYNDAU_SHARED_DIR points elsewhere (e.g. from a git worktree).
+SHARED = Path(os.environ.get("TYNDAU_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared")
 APPEALS = SHARED / "data" / "appeals"
 
 

@@ -1,25 +1,37 @@
-"""The clusterer: incremental assignment, stable ids on re-clustering, and human locks."""
+"""The clusterer: same issue and same place, no chaining, stable ids, people's decisions and what they teach."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from tyndau.nlp.clusterer import Clusterer, ClustererSettings, cluster_labels
 
+DIM = 48
 
-def _topic(seed: int, n: int, dim: int = 32, noise: float = 0.05) -> np.ndarray:
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def _topic(seed: int, n: int, noise: float = 0.15) -> np.ndarray:
     rng = np.random.default_rng(seed)
-    base = rng.normal(size=dim)
-    rows = base + noise * rng.normal(size=(n, dim)) * np.linalg.norm(base)
-    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    base = _unit(rng.normal(size=DIM))
+    return _unit(base + noise * rng.normal(size=(n, DIM)) / np.sqrt(DIM))
+
+
+def _settings(**kw: object) -> ClustererSettings:
+    defaults: dict[str, object] = {"threshold": 0.3, "hubness": 0.0, "cross_language": 0.0}
+    defaults.update(kw)
+    return ClustererSettings(**defaults)  # type: ignore[arg-type]
 
 
 def _clusterer(**kw: object) -> Clusterer:
-    return Clusterer(ClustererSettings(threshold=0.3, **kw))  # type: ignore[arg-type]
+    return Clusterer(_settings(**kw))
 
 
 def test_batch_clustering_finds_topics_without_being_told_how_many() -> None:
     a, b, c = _topic(1, 6), _topic(2, 5), _topic(3, 4)
-    labels = cluster_labels(np.vstack([a, b, c]), threshold=0.3)
+    labels = cluster_labels(np.vstack([a, b, c]), settings=_settings())
     assert len(set(labels)) == 3
     assert len(set(labels[:6])) == 1 and len(set(labels[6:11])) == 1 and len(set(labels[11:])) == 1
 
@@ -32,16 +44,67 @@ def test_incremental_joins_near_and_opens_far() -> None:
     assert cl.assign(("a", 0), a[0]) == ids[0]  # idempotent
 
 
-def test_category_and_place_keep_problems_apart() -> None:
-    v = _topic(5, 4)
+def test_place_joins_one_house_and_never_two() -> None:
+    v = _topic(5, 4, noise=0.6)  # one issue, loosely worded
     cl = _clusterer()
-    x = cl.assign(1, v[0], category="roads", place="street:абай")
-    assert cl.assign(2, v[1], category="roads", place="street:абай") == x
-    assert cl.assign(3, v[2], category="roads", place="street:сатпаев") != x  # another street
-    assert cl.assign(4, v[3], category="utilities", place="street:абай") != x  # another issue
-    labels = cluster_labels(v, categories=["r", "r", "r", "u"], places=["a", "a", "s", "a"],
-                            threshold=0.3, with_place=True)
-    assert labels[0] == labels[1] and len({labels[0], labels[2], labels[3]}) == 3
+    x = cl.assign(1, v[0], places=["street:абай", "house:абай/12"])
+    assert cl.assign(2, v[1], places=["street:абай", "house:абай/12"]) == x
+    assert cl.assign(3, v[2], places=["street:абай", "house:абай/14"]) != x  # the house next door
+    assert cl.assign(4, v[3], places=["settlement:иргели"]) != cl.assign(5, v[3], places=["settlement:каскелен"])
+
+
+def test_category_neither_splits_nor_merges() -> None:
+    a, b = _topic(1, 3), _topic(2, 3)
+    cl = _clusterer()
+    first = cl.assign(1, a[0], category="utilities")
+    assert cl.assign(2, a[1], category="education") == first  # a wrong category does not split a duplicate
+    assert cl.assign(3, b[0], category="utilities") != first  # a shared category does not merge two issues
+    old = Clusterer(_settings(by_category=True))
+    assert old.assign(1, a[0], category="utilities") != old.assign(2, a[1], category="education")
+
+
+def test_no_chaining() -> None:
+    rng = np.random.default_rng(7)
+    x, z = _unit(rng.normal(size=DIM)), _unit(rng.normal(size=DIM))
+    chain = _unit(np.stack([x, 0.72 * x + 0.28 * z, 0.5 * x + 0.5 * z, 0.28 * x + 0.72 * z, z]))
+    sims = chain @ chain.T
+    assert sims[0, 1] >= 0.7 and sims[1, 2] >= 0.7 and sims[0, 4] < 0.2  # A≈B≈C… but A≉E
+    for linkage in ("average", "complete"):
+        labels = cluster_labels(chain, settings=_settings(linkage=linkage))
+        assert labels[0] != labels[4], linkage
+        cl = _clusterer(linkage=linkage)
+        for i, v in enumerate(chain):
+            cl.assign(i, v)
+        cl.recluster()
+        assert cl.cluster_of(0) != cl.cluster_of(4), linkage
+
+
+def test_language_centring_joins_a_translation() -> None:
+    rng = np.random.default_rng(3)
+    ru_mean, kk_mean = 3 * _unit(rng.normal(size=DIM)), 3 * _unit(rng.normal(size=DIM))
+    issue, other = _topic(11, 1)[0], _topic(12, 1)[0]
+    ru, kk, ru_other = ru_mean + issue, kk_mean + issue, ru_mean + other
+    plain = _clusterer()
+    assert plain.assign(1, ru, lang="ru") != plain.assign(2, kk, lang="kk")  # raw: the language dominates
+    cl = Clusterer(_settings(), means={"ru": ru_mean, "kk": kk_mean})
+    first = cl.assign(1, ru, lang="ru")
+    assert cl.assign(2, kk, lang="kk") == first
+    assert cl.assign(3, ru_other, lang="ru") != first
+
+
+def test_live_path_equals_batch_clustering() -> None:
+    rng = np.random.default_rng(0)
+    vectors = np.vstack([_topic(s, int(rng.integers(1, 5)), noise=0.4) for s in range(30)])
+    order = rng.permutation(len(vectors))
+    vectors = vectors[order]
+    places = [[f"house:абай/{int(i) % 3}"] if i % 2 else [] for i in order]
+    batch = cluster_labels(vectors, places=places, settings=_settings())
+    cl = _clusterer()
+    for start in range(0, len(vectors), 16):
+        cl.add_batch([(i, vectors[i], {"places": places[i]}) for i in range(start, min(start + 16, len(vectors)))])
+    live = [cl.cluster_of(i) for i in range(len(vectors))]
+    pairs = [(i, j) for i in range(len(vectors)) for j in range(i)]
+    assert all((batch[i] == batch[j]) == (live[i] == live[j]) for i, j in pairs)
 
 
 def test_recluster_keeps_ids_stable() -> None:
@@ -51,8 +114,8 @@ def test_recluster_keeps_ids_stable() -> None:
         cl.assign(("a", i), a[i])
         cl.assign(("b", i), b[i])
     before = {k: cl.cluster_of(k) for k in [("a", i) for i in range(5)] + [("b", i) for i in range(5)]}
-    after = cl.recluster()
-    assert after == before
+    assert cl.recluster() == {}
+    assert {k: cl.cluster_of(k) for k in before} == before
 
 
 def test_recluster_maps_renamed_clusters_back_to_old_ids() -> None:
@@ -62,8 +125,8 @@ def test_recluster_maps_renamed_clusters_back_to_old_ids() -> None:
     for i in range(1, 6):
         cl.assign(i, a[i])
     cl._move(5, "c99")  # an earlier machine mistake, not a human decision
-    result = cl.recluster()
-    assert set(result.values()) == {first}
+    assert cl.recluster() == {5: first}
+    assert {cl.cluster_of(i) for i in range(6)} == {first}
 
 
 def test_merge_and_split_survive_reclustering() -> None:
@@ -77,17 +140,67 @@ def test_merge_and_split_survive_reclustering() -> None:
     cl.merge(ca, cb)  # a secretary says: one problem
     new = cl.split(ca, [("a", 3)])  # ... except this comment
     for _ in range(2):
-        result = cl.recluster()
-        assert result[("b", 0)] == result[("a", 0)] == ca
-        assert result[("a", 3)] == new
-    cl.unlock(("a", 3))
-    assert cl.recluster()[("a", 3)] == ca
+        cl.recluster()
+        assert cl.cluster_of(("b", 0)) == cl.cluster_of(("a", 0)) == ca
+        assert cl.cluster_of(("a", 3)) == new
+    assert set(cl.locked()) == {("a", i) for i in range(4)} | {("b", i) for i in range(4)}
 
 
-def test_new_comments_still_join_locked_clusters() -> None:
+def test_a_later_comment_follows_a_merge() -> None:
+    """Two wordings the machine kept apart; a secretary merges them; the next one like either joins."""
+    a, b = _topic(1, 3), _topic(2, 3)
     cl = _clusterer()
-    a = _topic(1, 4)
-    x = cl.assign(0, a[0])
-    cl.move(0, x)
-    assert cl.assign(1, a[1]) == x
-    assert cl.locked() == {0: x}
+    for i in range(2):
+        cl.assign(("a", i), a[i])
+        cl.assign(("b", i), b[i])
+    ca, cb = cl.cluster_of(("a", 0)), cl.cluster_of(("b", 0))
+    assert ca != cb
+    control = _clusterer()
+    for i in range(2):
+        control.assign(("a", i), a[i])
+        control.assign(("b", i), b[i])
+    control.merge(control.cluster_of(("a", 0)), control.cluster_of(("b", 0)))
+    cl.merge(ca, cb)
+    assert cl.assign(("b", 2), b[2]) == ca  # like the merged-in group: follows the correction
+    cl.recluster()
+    assert cl.cluster_of(("b", 2)) == ca
+    assert cl.assign(("a", 2), a[2]) == ca
+
+
+def test_a_later_comment_follows_a_split() -> None:
+    """A secretary splits a cluster; a later comment like the split-off one does not go back."""
+    rng = np.random.default_rng(5)
+    base = _unit(rng.normal(size=DIM))
+    near = _unit(base + 0.5 * _unit(rng.normal(size=DIM)))
+    vectors = _unit(np.stack([base, base + 0.05 * near, near, near + 0.02 * base]))
+    cl = _clusterer(threshold=0.45)
+    for i in range(3):
+        cl.assign(i, vectors[i])
+    whole = cl.cluster_of(0)
+    assert cl.cluster_of(2) == whole  # the machine lumped them
+    new = cl.split(whole, [2])
+    assert cl.assign(3, vectors[3]) == new
+    cl.recluster()
+    assert cl.cluster_of(3) == new and cl.cluster_of(0) == whole
+
+
+def test_judged_pairs_shift_the_threshold_within_bounds() -> None:
+    a = _topic(1, 6, noise=1.2)
+    cl = _clusterer(max_threshold_shift=0.1, feedback_prior=1.0)
+    for i, v in enumerate(a):
+        cl.assign(i, v)
+    before = cl.threshold
+    cl.add_feedback([(0, j, True) for j in range(1, 6)])  # loose pairs people call one problem
+    assert cl.threshold >= before
+    assert cl.threshold <= before + 0.1 + 1e-9
+    strict = _clusterer(max_threshold_shift=0.1, feedback_prior=1.0)
+    strict.add_feedback([], scores=[(0.75, False)] * 10)  # close pairs people keep apart
+    assert strict.threshold < before
+
+
+@pytest.mark.parametrize("vector", [np.zeros(DIM), np.full(DIM, np.nan), np.full(DIM, 1e30)])
+def test_broken_vectors_never_crash(vector: np.ndarray) -> None:
+    cl = _clusterer()
+    cl.add_batch([(1, _topic(1, 1)[0], {}), (2, vector, {"places": ["house:абай/1", "garbage"]}),
+                  (3, _topic(1, 1)[0], {"lang": "xx"})])
+    assert cl.cluster_of(2) is not None and cl.cluster_of(1) == cl.cluster_of(3)

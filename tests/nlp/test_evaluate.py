@@ -142,3 +142,46 @@ def test_dev_file_slice_with_e5(appeals_dir: Path, tmp_path: Path,
     data = _write(tmp_path / "slice.csv", list(rows[0]), [tuple(r.values()) for r in rows])
     result = run_eval(data, cache_dir=_model_cache(tmp_path_factory))
     assert result["category_accuracy"] >= 0.6 and result["problem_recall"] >= 0.9
+
+
+def test_bcubed_keys_and_predictions_in_input_order(tmp_path: Path, pipe: Pipeline) -> None:
+    data = _write(tmp_path / "dev.csv", ["text", "category", "is_problem", "cluster"], [r[:4] for r in ROWS])
+    out = tmp_path / "pred" / "out.csv"
+    result = run_eval(data, pipeline=pipe, predictions=out)
+    for key in ("cluster_bcubed_precision", "cluster_bcubed_recall", "cluster_bcubed_f1"):
+        assert 0.0 <= result[key] <= 1.0, key
+    with out.open(encoding="utf-8", newline="") as fh:
+        predicted = list(csv.DictReader(fh))
+    assert [r["text"] for r in predicted] == [r[0] for r in ROWS]
+    assert list(predicted[0]) == ["text", "category", "is_problem", "cluster"]
+    assert all(r["is_problem"] in ("0", "1") for r in predicted)
+    labelled = [p for p, r in zip(predicted, ROWS) if r[3]]
+    assert all(p["cluster"] for p in labelled)  # every row with a gold cluster is clustered
+
+
+def test_live_path_and_batch_agree(tmp_path: Path, pipe: Pipeline) -> None:
+    rows = [(f"Нет воды на улице Абая {n % 7} уже {n} дней", "utilities", "1", f"w{n % 7}") for n in range(150)]
+    data = _write(tmp_path / "dev.csv", ["text", "category", "is_problem", "cluster"], rows)
+    live = run_eval(data, pipeline=pipe)
+    batch = run_eval(data, pipeline=pipe, batch=True)
+    assert live["cluster_bcubed_f1"] == batch["cluster_bcubed_f1"]
+
+
+def test_bcubed_definition() -> None:
+    from tyndau.nlp.evaluate import bcubed
+
+    assert bcubed(["a", "a", "b"], [1, 1, 2]) == (1.0, 1.0, 1.0)
+    p, r, f = bcubed(["a", "a", "b", "b"], [1, 2, 3, 4])  # singletons: precision 1, recall 1/2
+    assert (p, r) == (1.0, 0.5) and abs(f - 2 / 3) < 1e-9
+    p, r, _ = bcubed(["a", "a", "b", "b"], [1, 1, 1, 1])
+    assert (p, r) == (0.5, 1.0)
+
+
+def test_bad_rows_never_crash_the_batch(tmp_path: Path, pipe: Pipeline) -> None:
+    nasty = ["", "😀😀😀🔥", "НЕТ ВОДЫ В ИРГЕЛИ!!!" * 3, "а" * 10_000, "Irgelide su joq, в Иргели нет воды, Ырғелі",
+             "\x00\u202e ул. Абая 12 \ufffd", "д. 12 к 3 / 5 корп. 7 №№ 1-1-1"]
+    rows = [(t, "utilities", "1", f"c{i % 2}") for i, t in enumerate(nasty)]
+    data = _write(tmp_path / "bad.csv", ["text", "category", "is_problem", "cluster"], rows)
+    result = run_eval(data, pipeline=pipe, predictions=tmp_path / "p.csv")
+    assert result["n"] == len(nasty) and result["cluster_bcubed_f1"] is not None
+    assert run_eval(data, pipeline=pipe, batch=True)["cluster_bcubed_f1"] is not None

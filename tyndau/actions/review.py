@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from tyndau.actions import Action, ActionError, meeting_id_of
+from tyndau.store import cluster_state
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.actions.wording import split_wordings
@@ -116,12 +117,24 @@ def clean_fields(services: Any, fields: Mapping[str, Any], meeting_starts: date 
     return out
 
 
-async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, payload: Mapping[str, Any], undo: Mapping[str, Any]) -> None:
-    await conn.execute(review_decisions.insert().values(
+async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, payload: Mapping[str, Any], undo: Mapping[str, Any]) -> int:
+    result = await conn.execute(review_decisions.insert().values(
         meeting_id=meeting_id, at=utcnow().replace(tzinfo=None), actor=f"{who.kind}:{who.name}", action=action,
         payload=dict(payload), undo=dict(undo), undone=False,
     ))
     await audit(conn, who, f"review.{action}", meeting_id, dict(payload))
+    return int(result.inserted_primary_key[0])
+
+
+async def _members(conn: Any, problem_ids: list[int]) -> list[int]:
+    return list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(problem_ids)))).scalars())
+
+
+def _clusters_changed(services: Any, meeting_id: int) -> None:
+    """Tell the live clusterer that people decided something (it re-reads before the next batch)."""
+    labeller = services.extra.get("labeller")
+    if labeller is not None and hasattr(labeller, "clusters_changed"):
+        labeller.clusters_changed(meeting_id)
 
 
 async def _owned(conn: Any, meeting_id: int, problem_id: int) -> None:
@@ -192,13 +205,16 @@ async def merge(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
         for pid in (target, *sources):
             await _owned(conn, meeting_id, pid)
         moved = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(sources)))).scalars())
+        kept = await _members(conn, [target])
         before_members = await memberships(conn, moved)
         before = [await snapshot(conn, pid) for pid in sources]
         await set_memberships(conn, {cid: (target, True) for cid in moved})
         await conn.execute(problems.update().where(problems.c.id.in_(sources)).values(merged_into=target, version=problems.c.version + 1))
-        await _decision(conn, who, meeting_id, "merge", {"target_id": target, "source_ids": sources},
-                        {"restore": before, "memberships": {str(k): list(v) for k, v in before_members.items()}})
+        decision = await _decision(conn, who, meeting_id, "merge", {"target_id": target, "source_ids": sources},
+                                   {"restore": before, "memberships": {str(k): list(v) for k, v in before_members.items()}})
+        await cluster_state.record(conn, meeting_id, decision, ((a, b, True) for a in kept for b in moved))
         problem = await get_problem(conn, target)
+    _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, [target, *sources])
     return {"problem": problem}
 
@@ -229,9 +245,15 @@ async def split(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
         left = {k: v for k, v in (("title_ru", rest_ru), ("title_kk", rest_kk)) if k not in human and v != getattr(row, k)}
         if left:
             await conn.execute(problems.update().where(problems.c.id == source).values(**left, version=problems.c.version + 1))
-        await _decision(conn, who, meeting_id, "split", {"problem_id": source, "new_id": new_id, "comment_ids": ids},
-                        {"delete": [new_id], "memberships": {str(k): list(v) for k, v in current.items()}, "restore": [before] if left else []})
+        rest = [m.id for m in kept]
+        was_free = [c for c, (_, locked) in (await memberships(conn, rest)).items() if not locked]
+        await set_memberships(conn, {cid: (source, True) for cid in rest})  # both sides are a person's now
+        decision = await _decision(conn, who, meeting_id, "split", {"problem_id": source, "new_id": new_id, "comment_ids": ids},
+                                   {"delete": [new_id], "memberships": {str(k): list(v) for k, v in current.items()},
+                                    "restore": [before] if left else [], "unlock": was_free})
+        await cluster_state.record(conn, meeting_id, decision, ((a, b, False) for a in ids for b in rest))
         problem = await get_problem(conn, new_id)
+    _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, [source, new_id])
     return {"problem": problem}
 
@@ -245,11 +267,16 @@ async def move(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
         await _owned(conn, meeting_id, target)
         await _meeting_comments(conn, meeting_id, ids)
         current = await memberships(conn, ids)
+        joined = [c for c in await _members(conn, [target]) if c not in ids]
+        left = [c for c in await _members(conn, sorted({v[0] for v in current.values() if v[0] and v[0] != target})) if c not in ids]
         await set_memberships(conn, {cid: (target, True) for cid in ids})
-        await _decision(conn, who, meeting_id, "move", {"to_problem_id": target, "comment_ids": ids},
-                        {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
+        decision = await _decision(conn, who, meeting_id, "move", {"to_problem_id": target, "comment_ids": ids},
+                                   {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
+        await cluster_state.record(conn, meeting_id, decision, [*((a, b, True) for a in ids for b in joined),
+                                                                 *((a, b, False) for a in ids for b in left)])
         row = (await conn.execute(sa.select(problems.c.category).where(problems.c.id == target))).first()
         await _corrections(conn, services, who, ids, category=row.category if row else None, is_problem=True)
+    _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, sorted({target, *(v[0] for v in current.values() if v[0])}))
     return {"moved": ids, "to_problem_id": target}
 
@@ -327,12 +354,16 @@ async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
         for cid, (category, needs_review, is_problem) in (plan.get("comments") or {}).items():
             await conn.execute(comments.update().where(comments.c.id == int(cid)).values(
                 category=category, needs_review=needs_review, is_problem=is_problem, reviewed_at=None, reviewed_by=None))
+        for cid in plan.get("unlock", []):
+            await conn.execute(problem_comments.update().where(problem_comments.c.comment_id == int(cid)).values(locked=False))
+        await cluster_state.forget_decision(conn, row.id)
         for pid in plan.get("delete", []):
             await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == pid))
             await conn.execute(problems.delete().where(problems.c.id == pid))
             touched.add(pid)
         await conn.execute(review_decisions.update().where(review_decisions.c.id == row.id).values(undone=True))
         await audit(conn, who, "review.undo", meeting_id, {"decision": row.id, "action": row.action})
+    _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, sorted(touched))
     return {"undone": row.action, "problems": sorted(touched)}
 

@@ -224,3 +224,14 @@ problem_status_log = sa.Table(
     sa.Column("status", sa.String(30), nullable=False),
     sa.Column("at", sa.DateTime, nullable=False),
 )
+
+cluster_feedback = sa.Table(
+    "cluster_feedback", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("meeting_id", sa.Integer, sa.ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("a_comment_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("b_comment_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("same", sa.Boolean, nullable=False),
+    sa.Column("decision_id", sa.Integer, sa.ForeignKey("review_decisions.id", ondelete="CASCADE"), nullable=True, index=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+)

@@ -1,6 +1,6 @@
 """meeting title in Kazakh; amendments of a meeting's plan after it ended
 
-Revision ID: 0006_issue_13
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-02 10:00:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-02 10:00:00
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0006_issue_13'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None

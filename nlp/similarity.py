@@ -1,0 +1,320 @@
+"""How likely two comments are one problem: same issue (embeddings) and same place (place keys).
+
+The score of a pair is the cosine of their e5 embeddings after each is centred on its language's
+reference mean (Russian and Kazakh sentences sit in different corners of the e5 space; centring
+per language puts "В Иргели нет воды" next to "Іргеліде су жоқ"), plus a calibrated offset for a
+pair across languages, less a hubness correction for such pairs (CSLS: a text close to every
+text of the other language says little about any one of them), plus a bonus when the two name
+the same house, street or settlement. Two comments that name different houses, streets or
+settlements can never be one problem (a cannot-link). The predicted category plays no part: a
+wrong category must not split a duplicate, and a shared one must not merge two issues.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .features import Matrix, unit_rows
+
+CANNOT = -10.0  # a score no threshold accepts
+_LEVELS = ("street", "microdistrict", "settlement", "district")
+_HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSettings:
+    """The pair score's knobs (from ``[clusterer]`` in ``config/nlp.toml``)."""
+
+    cross_language: float = 0.3
+    hubness: float = 0.5
+    hubness_k: int = 3
+    same_house: float = 0.4
+    same_street: float = 0.3
+    same_area: float = 0.3
+    same_topic: float = 0.0
+    other_topic: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What the clusterer knows of one comment: its raw embedding, language and place keys."""
+
+    vector: Matrix
+    lang: str | None = None
+    places: tuple[str, ...] = ()
+    topics: frozenset[str] = frozenset()
+
+
+def language_of(lang: str | None) -> str:
+    """The reference group of a language label: "kk", "ru", or "mixed" for the rest."""
+    return lang if lang in ("kk", "ru") else "mixed"
+
+
+class PlaceMatrix:
+    """Place keys of many comments as indicator matrices, so pair relations are matrix products."""
+
+    def __init__(self, places: Sequence[Sequence[str]]) -> None:
+        self.n = len(places)
+        self._levels = {level: self._indicator(places, lambda k, lv=level: _level_key(k) if _level_key(k, lv) else None)
+                        for level in _LEVELS}
+        self._house_full = self._indicator(places, lambda k: k if _is_house(k) else None)
+        self._house_base = self._indicator(places, lambda k: _house_base(k) if _is_house(k) else None)
+        bare = np.zeros(self.n, dtype=bool)
+        for i, keys in enumerate(places):
+            bare[i] = any(_is_house(k) and _house_base(k) == k for k in keys)
+        self._bare = bare
+
+    @staticmethod
+    def _indicator(places: Sequence[Sequence[str]], pick: Any) -> np.ndarray:
+        index: dict[str, int] = {}
+        rows: list[list[int]] = []
+        for keys in places:
+            cols = []
+            for key in keys:
+                chosen = pick(key)
+                if chosen is not None:
+                    cols.append(index.setdefault(chosen, len(index)))
+            rows.append(cols)
+        m = np.zeros((len(places), max(1, len(index))), dtype=np.float32)
+        for i, cols in enumerate(rows):
+            m[i, cols] = 1.0
+        return m
+
+    def relations(self, rows: Sequence[int] | None = None, cols: Sequence[int] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """(cannot-link, bonus level) for ``rows`` × ``cols``: 0 none, 1 area, 2 street, 3 house."""
+        r = slice(None) if rows is None else np.asarray(rows)
+        c = slice(None) if cols is None else np.asarray(cols)
+        clash: np.ndarray | None = None
+        level: np.ndarray | None = None
+        for rank, name in ((2, "street"), (1, "microdistrict"), (1, "settlement"), (0, "district")):
+            m = self._levels[name]
+            a, b = m[r], m[c]
+            shared = (a @ b.T) > 0
+            both = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+            here = both & ~shared
+            clash = here if clash is None else clash | here
+            lv = np.where(shared, rank, 0)
+            level = lv if level is None else np.maximum(level, lv)
+        fa, fb = self._house_full[r], self._house_full[c]
+        ba, bb = self._house_base[r], self._house_base[c]
+        full = (fa @ fb.T) > 0
+        base = (ba @ bb.T) > 0
+        bare = self._bare[r][:, None] | self._bare[c][None, :]
+        same_house = full | (base & bare)
+        both = (ba.sum(1) > 0)[:, None] & (bb.sum(1) > 0)[None, :]
+        assert clash is not None and level is not None
+        clash = clash | (both & ~same_house)
+        level = np.where(same_house, 3, level)
+        return clash, level
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceInfo:
+    """One comment's place keys by level, for pair checks one row at a time."""
+
+    levels: Mapping[str, frozenset[str]]
+    houses: frozenset[str]
+    bases: frozenset[str]
+    bare: bool
+    any: bool
+
+    @classmethod
+    def of(cls, keys: Sequence[str]) -> PlaceInfo:
+        levels = {lv: frozenset(_level_key(k) for k in keys if _level_key(k, lv)) for lv in _LEVELS}
+        houses = frozenset(k for k in keys if _is_house(k))
+        bases = frozenset(_house_base(k) for k in houses)
+        return cls(levels, houses, bases, any(_house_base(k) == k for k in houses),
+                   bool(houses) or any(levels.values()))
+
+
+_RANKS = (("street", 2), ("microdistrict", 1), ("settlement", 1), ("district", 0))
+
+
+def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:
+    """(cannot-link, bonus level) of two comments, as :meth:`PlaceMatrix.relations` computes it."""
+    clash, level = False, 0
+    for name, rank in _RANKS:
+        x, y = a.levels[name], b.levels[name]
+        if x and y:
+            if x & y:
+                level = max(level, rank)
+            else:
+                clash = True
+    if a.bases and b.bases:
+        if (a.houses & b.houses) or ((a.bases & b.bases) and (a.bare or b.bare)):
+            level = 3
+        else:
+            clash = True
+    return clash, level
+
+
+def _kind(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+def _level_key(key: str, level: str | None = None) -> str:
+    """The key compared at a level; a village and its rural district of one name are one area.
+
+    With ``level``: "" when the key is not of that level.
+    """
+    kind = _kind(key)
+    if kind == "rural_district":
+        kind, key = "settlement", "settlement:" + key.split(":", 1)[1]
+    if level is not None and kind != level:
+        return ""
+    return key
+
+
+def _is_house(key: str) -> bool:
+    """A house keyed to a street or area ("house:абай/12"); a bare "house:12" says too little."""
+    return key.startswith("house:") and "/" in key
+
+
+def _house_base(key: str) -> str:
+    m = _HOUSE_BASE.match(key)
+    return m.group(1) if m else key
+
+
+class PairScorer:
+    """Scores pairs of items; the reference means centre each language."""
+
+    def __init__(self, settings: ScoreSettings, means: Mapping[str, Matrix] | None = None) -> None:
+        self.settings = settings
+        self.means = {k: np.asarray(v, dtype=np.float32) for k, v in (means or {}).items()}
+
+    def prepare(self, items: Sequence[Item]) -> tuple[Matrix, np.ndarray]:
+        """Unit vectors centred on each item's language mean, and the language groups."""
+        if not items:
+            return np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=object)
+        raw = np.stack([np.asarray(it.vector, dtype=np.float64).reshape(-1) for it in items])
+        raw = np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0)
+        raw = np.clip(raw, -1e6, 1e6).astype(np.float32)  # a broken vector counts as "no meaning"
+        groups = np.array([language_of(it.lang) for it in items], dtype=object)
+        if self.means:
+            mixed = self.means.get("mixed")
+            if mixed is None and "ru" in self.means and "kk" in self.means:
+                mixed = (self.means["ru"] + self.means["kk"]) / 2
+            for group in ("ru", "kk", "mixed"):
+                mean = self.means.get(group, mixed)
+                mask = groups == group
+                if mean is not None and mask.any() and mean.shape[0] == raw.shape[1]:
+                    raw[mask] = raw[mask] - mean
+        return unit_rows(raw), groups
+
+    def hubness(self, unit: Matrix, groups: np.ndarray) -> np.ndarray:
+        """Each item's mean similarity to its ``k`` nearest items of the other language."""
+        n = len(unit)
+        out = np.zeros(n, dtype=np.float32)
+        if n < 2 or not self.settings.hubness:
+            return out
+        sims = unit @ unit.T
+        for group in np.unique(groups):
+            mine = groups == group
+            other = (groups != group) & (groups != "mixed") if group != "mixed" else groups != "mixed"
+            if not other.any():
+                continue
+            k = max(1, min(self.settings.hubness_k, int(other.sum())))
+            block = sims[np.ix_(mine, other)]
+            out[mine] = -np.mean(np.sort(-block, axis=1)[:, :k], axis=1)
+        return out
+
+    def row(self, unit: Matrix, group: str, hub: float, places: PlaceInfo, units: Matrix,
+            groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo],
+            topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = ()) -> np.ndarray:
+        """Scores of one prepared item against prepared others (hubness values given)."""
+        s = self.settings
+        if len(units) == 0:
+            return np.zeros(0, dtype=np.float32)
+        scores = units @ unit
+        cross = groups != group
+        if s.hubness:
+            centre_r = float(np.median(hubs)) if len(hubs) else 0.0
+            scores = np.where(cross, scores - s.hubness * ((hub + hubs) / 2 - centre_r), scores)
+        scores = scores + s.cross_language * cross
+        out = scores.astype(np.float32)
+        if topics and (s.same_topic or s.other_topic) and others_topics:
+            for k, theirs in enumerate(others_topics):
+                if theirs:
+                    out[k] += s.same_topic if topics & theirs else -s.other_topic
+        if not places.any:
+            return out
+        bonus = {3: s.same_house, 2: s.same_street, 1: s.same_area, 0: 0.0}
+        for k, info in enumerate(infos):
+            if info.any:
+                clash, level = relation(places, info)
+                out[k] = CANNOT if clash else out[k] + bonus[level]
+        return out
+
+    def hub_of(self, unit: Matrix, group: str, units: Matrix, groups: np.ndarray) -> float:
+        """One item's hubness against prepared others."""
+        if not self.settings.hubness or len(units) == 0:
+            return 0.0
+        other = (groups != group) & (groups != "mixed") if group != "mixed" else groups != "mixed"
+        if not other.any():
+            return 0.0
+        sims = units[other] @ unit
+        k = max(1, min(self.settings.hubness_k, len(sims)))
+        return float(np.mean(np.sort(-sims)[:k]) * -1)
+
+    def matrix(self, items: Sequence[Item]) -> np.ndarray:
+        """The full pair-score matrix (``CANNOT`` where places clash); the diagonal is 1."""
+        return self.matrix_and_hubs(items)[0]
+
+    def matrix_and_hubs(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
+        """The pair-score matrix and each item's hubness (kept for scoring later items)."""
+        unit, groups = self.prepare(items)
+        if len(items) == 0:
+            return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32)
+        s = self.settings
+        scores = unit @ unit.T
+        cross = groups[:, None] != groups[None, :]
+        r = self.hubness(unit, groups)
+        if s.hubness:
+            centre_r = float(np.median(r)) if len(r) else 0.0
+            scores = np.where(cross, scores - s.hubness * ((r[:, None] + r[None, :]) / 2 - centre_r), scores)
+        scores = scores + s.cross_language * cross
+        clash, level = PlaceMatrix([it.places for it in items]).relations()
+        bonus = np.select([level == 3, level == 2, level == 1], [s.same_house, s.same_street, s.same_area], 0.0)
+        scores = scores + bonus + self._topic_terms([it.topics for it in items])
+        scores = np.where(clash, CANNOT, scores).astype(np.float32)
+        np.fill_diagonal(scores, 1.0)
+        return scores, r
+
+    def _topic_terms(self, topics: Sequence[frozenset[str]]) -> np.ndarray | float:
+        """+same_topic when two comments share a subtopic, −other_topic when both have only different ones."""
+        s = self.settings
+        if not (s.same_topic or s.other_topic) or not any(topics):
+            return 0.0
+        index: dict[str, int] = {}
+        m = np.zeros((len(topics), 1 + len({t for ts in topics for t in ts})), dtype=np.float32)
+        for i, ts in enumerate(topics):
+            for t in ts:
+                m[i, index.setdefault(t, len(index))] = 1.0
+        shared = (m @ m.T) > 0
+        has = m.sum(1) > 0
+        return np.where(shared, s.same_topic, np.where(has[:, None] & has[None, :], -s.other_topic, 0.0))
+
+
+def reference_means(taxonomy: Any, encoder: Any, cache_dir: Any = None, *, per_language: int = 400) -> dict[str, Matrix]:
+    """Mean embedding of our own Russian and of our own Kazakh example phrasings (taxonomy.toml)."""
+    from .features import EmbeddingCache
+
+    cache = EmbeddingCache(encoder, cache_dir, name="clusterer-reference")
+    means: dict[str, Matrix] = {}
+    for lang in ("ru", "kk"):
+        lists = [[cat.name[lang], cat.description[lang], *cat.examples[lang]] for cat in taxonomy]
+        mixed = [t for row in itertools.zip_longest(*lists) for t in row if t]  # every category alike
+        texts = list(dict.fromkeys(mixed))[:per_language]
+        if texts:
+            means[lang] = cache.embed(texts).mean(axis=0).astype(np.float32)
+    cache.save()
+    if "ru" in means and "kk" in means:
+        means["mixed"] = ((means["ru"] + means["kk"]) / 2).astype(np.float32)
+    return means

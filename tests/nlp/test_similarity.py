@@ -1,0 +1,89 @@
+"""The pair score: place relations (matrix and one-row forms agree), language centring, reference means."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tyndau.nlp.similarity import CANNOT, Item, PairScorer, PlaceInfo, PlaceMatrix, ScoreSettings, relation
+
+PLACES = [
+    [],
+    ["street:абай", "house:абай/12"],
+    ["street:абай", "house:абай/12к1"],
+    ["street:абай", "house:абай/12к2"],
+    ["street:абай", "house:абай/14"],
+    ["street:абай"],
+    ["street:толеби"],
+    ["settlement:иргели"],
+    ["settlement:каскелен", "street:абай"],
+    ["rural_district:иргели"],
+    ["house:12"],
+]
+
+
+def test_matrix_and_row_relations_agree() -> None:
+    clash, level = PlaceMatrix(PLACES).relations()
+    infos = [PlaceInfo.of(p) for p in PLACES]
+    for i, a in enumerate(infos):
+        for j, b in enumerate(infos):
+            assert relation(a, b) == (bool(clash[i, j]), int(level[i, j])), (PLACES[i], PLACES[j])
+
+
+@pytest.mark.parametrize("a, b, clash, level", [
+    (1, 2, False, 3),   # "12" and "12 к1": the same house, one without its корпус
+    (2, 3, True, 2),    # корпус 1 and корпус 2 are two buildings
+    (1, 4, True, 2),    # the house next door
+    (1, 5, False, 2),   # the street and a house on it
+    (5, 6, True, 0),    # two streets
+    (7, 9, False, 1),   # a village and its rural district share the name
+    (7, 8, True, 0),    # another settlement
+    (0, 1, False, 0),   # no place says nothing
+    (10, 1, False, 0),  # a bare house number without a street says nothing either
+])
+def test_place_relations(a: int, b: int, clash: bool, level: int) -> None:
+    assert relation(PlaceInfo.of(PLACES[a]), PlaceInfo.of(PLACES[b])) == (clash, level)
+
+
+def test_scores_centre_languages_and_veto_clashes() -> None:
+    rng = np.random.default_rng(1)
+    ru_mean, kk_mean = rng.normal(size=16) * 3, rng.normal(size=16) * 3
+    issue = rng.normal(size=16)
+    items = [Item(ru_mean + issue, "ru", ("settlement:иргели",)), Item(kk_mean + issue, "kk", ("settlement:иргели",)),
+             Item(kk_mean + issue, "kk", ("settlement:каскелен",))]
+    scorer = PairScorer(ScoreSettings(cross_language=0.2, hubness=0.0, same_area=0.1), {"ru": ru_mean, "kk": kk_mean})
+    scores = scorer.matrix(items)
+    assert scores[0, 1] == pytest.approx(1.0 + 0.2 + 0.1, abs=1e-5)
+    assert scores[0, 2] == CANNOT and scores[1, 2] == CANNOT
+    row = scorer.row(*_prepared(scorer, items[0]), 0.0, PlaceInfo.of(items[0].places),
+                     *_prepared_many(scorer, items[1:]), np.zeros(2, dtype=np.float32),
+                     [PlaceInfo.of(i.places) for i in items[1:]])
+    assert row[0] == pytest.approx(scores[0, 1], abs=1e-5) and row[1] == CANNOT
+
+
+def _prepared(scorer: PairScorer, item: Item) -> tuple[np.ndarray, str]:
+    unit, groups = scorer.prepare([item])
+    return unit[0], str(groups[0])
+
+
+def _prepared_many(scorer: PairScorer, items: list[Item]) -> tuple[np.ndarray, np.ndarray]:
+    return scorer.prepare(items)
+
+
+def test_reference_means_from_our_own_phrasings() -> None:
+    from tyndau.nlp.registry import HashingEncoder
+    from tyndau.nlp.similarity import reference_means
+    from tyndau.nlp.taxonomy import load_taxonomy
+
+    means = reference_means(load_taxonomy(), HashingEncoder(64))
+    assert set(means) == {"ru", "kk", "mixed"} and means["ru"].shape == (64,)
+    assert not np.allclose(means["ru"], means["kk"])
+
+
+def test_optional_subtopic_terms_in_matrix_and_row() -> None:
+    rng = np.random.default_rng(2)
+    v = rng.normal(size=(3, 16))
+    items = [Item(v[0], "ru", (), frozenset({"no_water"})), Item(v[1], "ru", (), frozenset({"no_water"})),
+             Item(v[2], "ru", (), frozenset({"potholes"}))]
+    off = PairScorer(ScoreSettings(hubness=0.0)).matrix(items)
+    on = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.1, other_topic=0.2)).matrix(items)
+    assert on[0, 1] == pytest.approx(off[0, 1] + 0.1, abs=1e-5) and on[0, 2] == pytest.approx(off[0, 2] - 0.2, abs=1e-5)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .loading import LoadReporter, ProgressCallback
 from .registry import REGISTRY, StageContext
 from .taxonomy import Taxonomy, config_path, load_taxonomy
 
@@ -95,8 +96,12 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, path: Path | None = None, *, overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None) -> Pipeline:
-        """Build every stage named in the config (``overrides`` replace whole role tables)."""
+                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None,
+                    progress: ProgressCallback | None = None) -> Pipeline:
+        """Build every stage named in the config (``overrides`` replace whole role tables).
+
+        ``progress`` hears each step of the build (the role and the overall percentage).
+        """
         config = read_config(path)
         for role, table in (overrides or {}).items():
             if role not in ROLES:
@@ -104,13 +109,16 @@ class Pipeline:
             config[role] = {"use": DEFAULTS[role], **dict(table)}
         tax = taxonomy or load_taxonomy()
         ctx = StageContext(taxonomy=tax, cache_dir=cache_dir, stages={})
+        reporter = LoadReporter(ROLES, progress)
         for role in ROLES:
             name = str(config[role]["use"])
             factories = REGISTRY.get(role, {})
             if name not in factories:
                 raise ValueError(f"NLP stage {role}: unknown implementation {name!r} "
                                  f"(known: {', '.join(sorted(factories))})")
-            ctx.stages[role] = factories[name](config[role], ctx)
+            with reporter.role(role, ctx.stages.get("encoder")):
+                ctx.stages[role] = factories[name](config[role], ctx)
+        reporter.ready()
         return cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
 
     def stage(self, role: str) -> Any:

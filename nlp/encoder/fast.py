@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from .batching import Progress, length_batches
 from .convert import MANIFEST
-from .onnx_export import ONNX_FILE, TOKENIZER_FILE, ensure_onnx_model
+from .onnx_export import FORMAT_VERSION, ONNX_FILE, TOKENIZER_FILE, ensure_onnx_model
 
 logger = logging.getLogger(__name__)
 _MAX_CHARS_PER_TOKEN = 32  # as in e5.py: clipping longer texts first changes nothing after truncation
@@ -41,9 +41,7 @@ class OnnxEncoder:
         self.pad_id, self.eos_id = int(manifest["pad_id"]), int(manifest["eos_id"])
         self.batch_size, self.max_tokens = batch_size, max_tokens
         self.precision = str(manifest["precision"])
-        self.fingerprint = hashlib.sha1(
-            f"onnx:{self.precision}:{manifest['source']['sha256']}:{manifest['format_version']}:{self.max_length}".encode()
-        ).hexdigest()[:16]
+        self.fingerprint = onnx_fingerprint(self.precision, manifest["source"]["sha256"], self.max_length)
         self.tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(self.max_length)
         self.tokenizer.no_padding()
@@ -85,6 +83,11 @@ class OnnxEncoder:
             if self.on_progress is not None:
                 self.on_progress(done, len(texts))
         return out
+
+
+def onnx_fingerprint(precision: str, source_sha256: str, max_length: int) -> str:
+    """The id under which this encoder's example embeddings are cached (weights, export format, cut-off)."""
+    return hashlib.sha1(f"onnx:{precision}:{source_sha256}:{FORMAT_VERSION}:{max_length}".encode()).hexdigest()[:16]
 
 
 def load_onnx_encoder(cache_dir: Path, *, precision: str = "int8", source: Path | None = None,

@@ -8,6 +8,8 @@ learned stages by how many example texts the encoder has embedded so far.
 from __future__ import annotations
 
 import contextlib
+import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +23,7 @@ class LoadStep:
     percent: int
 
 
+logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[LoadStep], None]
 # Share of a cold start each role takes (measured on 2 cores with an empty model cache).
 ROLE_WEIGHTS: dict[str, float] = {"normaliser": 2, "language": 6, "personal_data": 1, "encoder": 30,
@@ -51,6 +54,7 @@ class LoadReporter:
     def role(self, role: str, encoder: Any) -> Iterator[None]:
         """Report the build of ``role``; while it runs, the encoder's progress counts inside it."""
         self._emit(role, 0.0)
+        started = time.perf_counter()
         hooked = encoder is not None and hasattr(encoder, "on_progress")
         if hooked:
             encoder.on_progress = lambda done, total: self._emit(role, _EMBEDDING_SHARE * done / max(total, 1))
@@ -60,6 +64,7 @@ class LoadReporter:
             if hooked:
                 encoder.on_progress = None
         self._done += self._weights.get(role, 0.0)
+        logger.info("NLP %s built in %.1f s", role, time.perf_counter() - started)
         self._emit(role, 0.0)
 
     def ready(self) -> None:

@@ -32,6 +32,9 @@ def spec() -> dict[str, Any]:
         "/api/v1/meta": {"get": _op("Akim levels, thresholds and the caller", {"200": {"description": "OK"}}, errors=(401,), tag="console")},
         "/api/v1/me": {"get": _op("The caller", {"200": {"description": "OK"}}, errors=(401,), tag="console")},
         "/api/v1/audit": {"get": _op("Audit log (admin)", {"200": {"description": "OK"}}, tag="ops")},
+        "/api/v1/nlp/status": {"get": _op("Language analysis: loading (with its real percentage), ready, failed or off",
+                                          {"200": {"description": "state, percent, stage, pending, labelled, error"}},
+                                          errors=(401,), tag="ops")},
         "/api/v1/meetings": {
             "get": _op("List meetings", _json(200, "MeetingList")),
             "post": _op("Create a meeting", _json(201, "Meeting", "Created"), body="MeetingInput", errors=(400, 401, 403, 413, 415, 422)),

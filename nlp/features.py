@@ -251,6 +251,7 @@ def fit_cached(model: TwoViewModel, texts: Sequence[str], embeddings: Matrix, la
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".pickle.tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o644)  # the model cache may be shared by several service accounts
         os.replace(tmp, path)
     except OSError as exc:
         logger.warning("cannot write model cache %s: %s", path, exc)

@@ -26,8 +26,9 @@ class LoadStep:
 logger = logging.getLogger(__name__)
 ProgressCallback = Callable[[LoadStep], None]
 # Share of a cold start each role takes (measured on 2 cores with an empty model cache).
-ROLE_WEIGHTS: dict[str, float] = {"normaliser": 2, "language": 6, "personal_data": 1, "encoder": 30,
-                                  "detector": 25, "categoriser": 32, "places": 1, "profanity": 1, "clusterer": 2}
+ROLE_WEIGHTS: dict[str, float] = {"normaliser": 2, "language": 1, "personal_data": 1, "encoder": 25,
+                                  "detector": 12, "categoriser": 50, "places": 1, "profanity": 1, "clusterer": 1,
+                                  "warm_up": 6}
 _EMBEDDING_SHARE = 0.8  # of a learned stage's time, when its examples are not cached yet
 
 
@@ -40,6 +41,7 @@ class LoadReporter:
         self._total = sum(self._weights.values()) or 1.0
         self._done = 0.0
         self._last = -1
+        self._deferred: set[str] = set()
 
     def _emit(self, stage: str, within: float) -> None:
         if self._callback is None:
@@ -54,7 +56,7 @@ class LoadReporter:
     def role(self, role: str, encoder: Any) -> Iterator[None]:
         """Report the build of ``role``; while it runs, the encoder's progress counts inside it."""
         self._emit(role, 0.0)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         hooked = encoder is not None and hasattr(encoder, "on_progress")
         if hooked:
             encoder.on_progress = lambda done, total: self._emit(role, _EMBEDDING_SHARE * done / max(total, 1))
@@ -63,9 +65,24 @@ class LoadReporter:
         finally:
             if hooked:
                 encoder.on_progress = None
+        if role in self._deferred:
+            logger.info("NLP %s started (finishes in the background)", role)
+            return
         self._done += self._weights.get(role, 0.0)
-        logger.info("NLP %s built in %.1f s", role, time.perf_counter() - started)
+        logger.info("NLP %s built in %.1f s (%.1f s of CPU)", role, time.perf_counter() - started,
+                    time.process_time() - cpu)
         self._emit(role, 0.0)
+
+    def defer(self, role: str) -> None:
+        """``role``'s stage finishes in the background; its share counts when :meth:`settle` is called."""
+        self._deferred.add(role)
+
+    def settle(self, role: str) -> None:
+        """A deferred role has finished."""
+        if role in self._deferred:
+            self._deferred.discard(role)
+            self._done += self._weights.get(role, 0.0)
+            self._emit(role, 0.0)
 
     def ready(self) -> None:
         """The pipeline is built."""

@@ -22,6 +22,7 @@ from .registry import REGISTRY, StageContext
 from .taxonomy import Taxonomy, config_path, load_taxonomy
 
 logger = logging.getLogger(__name__)
+WARM_UP = ("Когда будет вода в селе?", "Ауылда жарық жоқ", "kogda otremontiruyut dorogu")
 ROLES: tuple[str, ...] = ("normaliser", "language", "personal_data", "encoder", "detector",
                           "categoriser", "places", "profanity", "clusterer")
 DEFAULTS: dict[str, str] = {"normaliser": "default", "language": "default", "personal_data": "regex",
@@ -109,7 +110,7 @@ class Pipeline:
             config[role] = {"use": DEFAULTS[role], **dict(table)}
         tax = taxonomy or load_taxonomy()
         ctx = StageContext(taxonomy=tax, cache_dir=cache_dir, stages={})
-        reporter = LoadReporter(ROLES, progress)
+        reporter = LoadReporter((*ROLES, "warm_up"), progress)
         for role in ROLES:
             name = str(config[role]["use"])
             factories = REGISTRY.get(role, {})
@@ -118,8 +119,17 @@ class Pipeline:
                                  f"(known: {', '.join(sorted(factories))})")
             with reporter.role(role, ctx.stages.get("encoder")):
                 ctx.stages[role] = factories[name](config[role], ctx)
+                if callable(getattr(ctx.stages[role], "wait", None)):
+                    reporter.defer(role)  # e.g. the encoder export, running beside the other stages
+        for role, stage in ctx.stages.items():
+            if callable(getattr(stage, "wait", None)):
+                ctx.stages[role] = stage.wait()
+                reporter.settle(role)
+        pipeline = cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+        with reporter.role("warm_up", None):
+            pipeline.process(WARM_UP, cluster=False)  # lazy models load now, not on a citizen's comment
         reporter.ready()
-        return cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+        return pipeline
 
     def stage(self, role: str) -> Any:
         """The stage object filling ``role`` (None when the config disables it)."""

@@ -96,3 +96,15 @@ def ensure_onnx_model(cache_dir: Path, precision: str = "int8", source: Path | N
     src = source if source is not None else shipped_model_path()
     return ensure_built(cache_dir / onnx_dir_name(precision), lambda d: onnx_problem(d, src, precision),
                         lambda tmp: export(src, tmp, precision), what=f"ONNX e5 encoder ({precision}, from {src})")
+
+
+def main() -> None:
+    """``python -m tyndau.nlp.encoder.onnx_export CACHE_DIR PRECISION [SOURCE]``: export in a process of its own."""
+    import sys
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ensure_onnx_model(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
+
+
+if __name__ == "__main__":
+    main()

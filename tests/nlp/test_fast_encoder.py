@@ -159,3 +159,23 @@ def test_real_int8_encoder_agrees_with_the_fp32_reference(tmp_path: Path) -> Non
     sim_fast, sim_ref = a @ a.T, b @ b.T
     assert np.abs(sim_fast - sim_ref).max() < 0.03, "pairwise similarities barely move"
     assert sim_fast[0, 2] > sim_fast[0, 3], "a paraphrase stays closer than chatter"
+
+
+def test_pending_encoder_exports_in_a_child_process(tmp_path: Path, tiny_file: Path) -> None:
+    from tyndau.nlp.encoder import EncoderLoadError
+    from tyndau.nlp.encoder.fast import OnnxEncoder
+    from tyndau.nlp.encoder.onnx_export import onnx_dir_name
+    from tyndau.nlp.encoder.pending import PendingEncoder
+
+    def load() -> OnnxEncoder:
+        return OnnxEncoder(tmp_path / onnx_dir_name("fp32"), threads=1, max_length=16)
+
+    pending = PendingEncoder(tmp_path, "fp32", "tiny-fp", load, source=tiny_file)
+    assert pending.fingerprint == "tiny-fp", "known before the export ends (the embedding cache keys on it)"
+    seen: list[int] = []
+    pending.on_progress = lambda done, total: seen.append(done)
+    assert pending.encode(TEXTS).shape == (len(TEXTS), 32) and seen[-1] == len(TEXTS)
+    assert pending.wait().dim == 32 and pending.dim == 32
+    broken = PendingEncoder(tmp_path / "other", "fp32", "x", load, source=tmp_path / "missing.bin")
+    with pytest.raises(EncoderLoadError, match="export failed"):
+        broken.wait()

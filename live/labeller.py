@@ -33,16 +33,20 @@ from tyndau.store.schema import comments, corrections
 log = logging.getLogger(__name__)
 SKIP_KINDS = ("deleted", "placeholder", "membership", "media")
 Publish = Callable[[int, list[dict[str, Any]], list[int]], Awaitable[None]]
+PublishStatus = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Labeller:
     """Labels comments in batches off the event loop and folds the result into the store."""
 
-    def __init__(self, engine: AsyncEngine, load_pipeline: Callable[[], Any], publish: Publish,
-                 executor_for: Mapping[str, str], *, batch_size: int = LIVE_BATCH, linger: float = 0.05) -> None:
+    def __init__(self, engine: AsyncEngine, load_pipeline: Callable[[Callable[[Any], None]], Any], publish: Publish,
+                 executor_for: Mapping[str, str], *, batch_size: int = LIVE_BATCH, linger: float = 0.05,
+                 publish_status: PublishStatus | None = None) -> None:
         self._engine = engine
         self._load = load_pipeline
         self._publish = publish
+        self._publish_status = publish_status
+        self._status_tasks: set[asyncio.Task[None]] = set()
         self._executor_for = executor_for
         self._batch_size = batch_size
         self._linger = linger
@@ -52,8 +56,30 @@ class Labeller:
         self._clusterers: dict[int, MeetingClusters | None] = {}
         self.pipeline: Any = None
         self.state = "loading"
+        self.percent = 0
+        self.stage = "start"
+        self.error: str | None = None
         self.labelled = 0
         self.latencies: list[float] = []
+
+    def status(self) -> dict[str, Any]:
+        """What a console shows while the model loads: state, real percentage, stage, comments waiting."""
+        return {"state": self.state, "percent": self.percent, "stage": self.stage,
+                "pending": len(self._queued), "labelled": self.labelled, "error": self.error}
+
+    def _progress(self, step: Any) -> None:
+        """A build step from the loading thread (called on the event loop)."""
+        if self.state == "loading" and step.percent > self.percent:
+            self.percent, self.stage = int(step.percent), str(step.stage)
+            self._announce()
+
+    def _announce(self) -> None:
+        """Push the status to the consoles without waiting (a slow socket never slows the load)."""
+        if self._publish_status is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._publish_status(self.status()))
+        self._status_tasks.add(task)
+        task.add_done_callback(self._status_tasks.discard)
 
     def enqueue(self, ids: Iterable[int]) -> None:
         """Queue committed comments for labelling (never blocks)."""
@@ -69,18 +95,23 @@ class Labeller:
     async def run(self) -> None:
         """Load the pipeline, catch up with unlabelled comments, then label as they come."""
         started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        self._announce()
         try:
-            self.pipeline = await asyncio.to_thread(self._load)
+            self.pipeline = await asyncio.to_thread(self._load, lambda step: loop.call_soon_threadsafe(self._progress, step))
         except Exception as exc:  # noqa: BLE001 - the server runs on without NLP
-            self.state = "failed"
-            log.error("the NLP pipeline could not load (%s); comments stay unlabelled", exc)
+            self.state, self.error = "failed", f"{type(exc).__name__}: {exc}"
+            hint = " (pip install 'tyndau[nlp-reference]' for the fp32 encoder)" if isinstance(exc, ImportError) else ""
+            log.error("the NLP pipeline could not load (%s)%s; comments stay unlabelled", exc, hint)
+            self._announce()
             return
         log.info("NLP pipeline ready in %.1f s", time.perf_counter() - started)
         try:
             await self._replay_corrections()
         except Exception:  # noqa: BLE001 - labelling without old corrections beats not labelling
             log.exception("could not replay the stored corrections; labelling without them")
-        self.state = "ready"
+        self.state, self.percent, self.stage = "ready", 100, "ready"
+        self._announce()
         try:
             await self._catch_up()
         except Exception:  # noqa: BLE001 - new comments are still labelled as they arrive

@@ -17,10 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from .loading import LoadReporter, ProgressCallback
 from .registry import REGISTRY, StageContext
 from .taxonomy import Taxonomy, config_path, load_taxonomy
 
 logger = logging.getLogger(__name__)
+WARM_UP = ("Когда будет вода в селе?", "Ауылда жарық жоқ", "kogda otremontiruyut dorogu")
 ROLES: tuple[str, ...] = ("normaliser", "language", "personal_data", "encoder", "detector",
                           "categoriser", "places", "profanity", "clusterer")
 DEFAULTS: dict[str, str] = {"normaliser": "default", "language": "default", "personal_data": "regex",
@@ -95,8 +97,12 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, path: Path | None = None, *, overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None) -> Pipeline:
-        """Build every stage named in the config (``overrides`` replace whole role tables)."""
+                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None,
+                    progress: ProgressCallback | None = None) -> Pipeline:
+        """Build every stage named in the config (``overrides`` replace whole role tables).
+
+        ``progress`` hears each step of the build (the role and the overall percentage).
+        """
         config = read_config(path)
         for role, table in (overrides or {}).items():
             if role not in ROLES:
@@ -104,14 +110,26 @@ class Pipeline:
             config[role] = {"use": DEFAULTS[role], **dict(table)}
         tax = taxonomy or load_taxonomy()
         ctx = StageContext(taxonomy=tax, cache_dir=cache_dir, stages={})
+        reporter = LoadReporter((*ROLES, "warm_up"), progress)
         for role in ROLES:
             name = str(config[role]["use"])
             factories = REGISTRY.get(role, {})
             if name not in factories:
                 raise ValueError(f"NLP stage {role}: unknown implementation {name!r} "
                                  f"(known: {', '.join(sorted(factories))})")
-            ctx.stages[role] = factories[name](config[role], ctx)
-        return cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+            with reporter.role(role, ctx.stages.get("encoder")):
+                ctx.stages[role] = factories[name](config[role], ctx)
+                if callable(getattr(ctx.stages[role], "wait", None)):
+                    reporter.defer(role)  # e.g. the encoder export, running beside the other stages
+        for role, stage in ctx.stages.items():
+            if callable(getattr(stage, "wait", None)):
+                ctx.stages[role] = stage.wait()
+                reporter.settle(role)
+        pipeline = cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+        with reporter.role("warm_up", None):
+            pipeline.process(WARM_UP, cluster=False)  # lazy models load now, not on a citizen's comment
+        reporter.ready()
+        return pipeline
 
     def stage(self, role: str) -> Any:
         """The stage object filling ``role`` (None when the config disables it)."""

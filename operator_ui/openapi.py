@@ -83,6 +83,8 @@ def _paths() -> dict[str, Any]:
         "/api/v1/meta": {"get": _op("Akim levels, thresholds and the caller", _ok(), errors=(401,), tag="console")},
         "/api/v1/me": {"get": _op("The caller", _ok(), errors=(401,), tag="console")},
         "/api/v1/audit": {"get": _op("Audit log (admin)", _ok(), errors=(400, 401, 403), tag="ops", params=[_query("meeting_id", ID)])},
+        "/api/v1/nlp/status": {"get": _op("Language analysis: loading (with its real percentage), ready, failed or off",
+                                          _ok("state, percent, stage, pending, labelled, error"), errors=(401,), tag="ops")},
         "/api/v1/users": {"get": _op("Users: role, disabled, live sessions (admin)", _ok(), tag="people")},
         "/api/v1/users/{name}/{verb}": {
             "parameters": [_path("name", {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[^/]+$"}),

@@ -111,6 +111,10 @@ class Services:
         if changed_problems:
             await self.publish_review(meeting_id, changed_problems)
 
+    async def publish_nlp_status(self, status: dict[str, Any]) -> None:
+        """The NLP model's loading progress, to every console watching a feed (it is server-wide)."""
+        await self.sio.emit("nlp_status", status, namespace=FEED_NS)
+
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""
         manager = self.extra.get("sources")

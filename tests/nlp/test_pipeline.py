@@ -21,7 +21,7 @@ def pipe() -> Pipeline:
 
 def test_shipped_config_names_every_role() -> None:
     config = read_config()
-    assert config["encoder"]["use"] == "e5" and config["categoriser"]["use"] == "two_view"
+    assert config["encoder"]["use"] == "e5_onnx" and config["categoriser"]["use"] == "two_view"
     assert config["clusterer"]["use"] == "agglomerative" and config["detector"]["use"] == "two_view"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, perform, require_role
+from tyndau.actions import ActionError, perform, require
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.live.clock_view import timing_csv
 from tyndau.live.meeting import NOTICE_DAYS
@@ -15,13 +15,11 @@ from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.openapi import spec
 from tyndau.operator_ui.pages import merged_catalogue
-from tyndau.security import ROLES
+from tyndau.permissions import ROLES, as_json as permission_table
 from tyndau.store.audit import entries as audit_entries
 from tyndau.store.meetings import get_meeting, list_meetings
 from tyndau.timeutil import iso, utcnow
 
-ANYONE = frozenset(ROLES)
-STAFF = frozenset({"admin", "moderator", "secretary"})
 
 
 async def _act(request: web.Request, name: str, payload: dict[str, Any]) -> Any:
@@ -45,24 +43,26 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def meta(request: web.Request) -> web.Response:
-    """What the console needs before anything else: akim levels, thresholds, who I am."""
-    who = require_role(principal(request), ANYONE)
+    """What the pages need before anything else: akim levels, thresholds, who I am, and who may do what."""
+    who = require(principal(request), "read")
     return web.json_response({
         "akim_levels": [{"id": k, "notice_days": v} for k, v in NOTICE_DAYS.items()],
         "warning_ratio": request.app[SERVICES].settings.warning_ratio,
         "user": who.to_json(),
+        "roles": list(ROLES),
+        "permissions": permission_table(),
         "server_time": iso(utcnow()),
     })
 
 
 async def me(request: web.Request) -> web.Response:
     """The caller."""
-    return web.json_response({"user": require_role(principal(request), ANYONE).to_json()})
+    return web.json_response({"user": require(principal(request), "read").to_json()})
 
 
 async def meetings_list(request: web.Request) -> web.Response:
     """All meetings, newest first."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     items = await list_meetings(request.app[SERVICES].engine)
     return web.json_response({"items": [m.to_json() for m in items]})
 
@@ -75,7 +75,7 @@ async def meetings_create(request: web.Request) -> web.Response:
 
 async def meeting_get(request: web.Request) -> web.Response:
     """One meeting."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     meeting = await get_meeting(request.app[SERVICES].engine, _meeting_id(request))
     if meeting is None:
         raise ActionError(404, "not_found", "no such meeting")
@@ -96,7 +96,7 @@ async def akim_name(request: web.Request) -> web.Response:
 
 async def clock_get(request: web.Request) -> web.Response:
     """The clock of a meeting now."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     try:
         _, view = await request.app[SERVICES].clock.snapshot(_meeting_id(request))
     except MeetingNotFound:
@@ -121,7 +121,7 @@ async def presenter_message(request: web.Request) -> web.Response:
 
 async def timing(request: web.Request) -> web.Response:
     """The timing record as JSON or CSV (``/timing.csv``)."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     meeting_id = _meeting_id(request)
     try:
         record = await request.app[SERVICES].clock.timing(meeting_id)
@@ -147,7 +147,7 @@ async def timing(request: web.Request) -> web.Response:
 
 async def audit(request: web.Request) -> web.Response:
     """Recent audit entries (admins), optionally for one meeting."""
-    require_role(principal(request), frozenset({"admin"}))
+    require(principal(request), "audit.read")
     raw = request.query.get("meeting_id")
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 12 and int(raw) >= 1):
         raise ActionError(400, "bad_request", "meeting_id must be a meeting's id")

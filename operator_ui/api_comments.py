@@ -12,19 +12,18 @@ from typing import Any, Mapping
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, perform, require_role
+from tyndau.actions import ActionError, perform, require
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import parse_json, query_flag as _flag, query_int as _number, read_json
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.security import ROLES
-from tyndau.store.comments import FeedQuery, audience_of, comment_json, list_comments
+from tyndau.permissions import audience_of
+from tyndau.store.comments import FeedQuery, comment_json, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.timeutil import parse_iso
 
 log = logging.getLogger(__name__)
-WRITERS = frozenset({"admin", "moderator", "secretary"})
 MAX_ITEMS = 1000
 MAX_LIMIT = 10_000
 SIGNATURE_TOLERANCE = 300
@@ -126,7 +125,7 @@ async def post_comments(request: web.Request) -> web.Response:
     if signed:
         _check_signature(request, meeting_id, await request.read())
     else:
-        require_role(principal(request), WRITERS)
+        require(principal(request), "comments.import")
     if not signed and request.content_type != "application/json":  # a signature, not a cookie, may come as anything
         raise ActionError(415, "unsupported_media_type", "send the body as application/json")
     body = _loads(await request.read())
@@ -193,7 +192,7 @@ def feed_query(query: Mapping[str, str]) -> FeedQuery:
 
 async def get_comments(request: web.Request) -> web.Response:
     """A page of the meeting's comments: ``{"items": [...], "next": cursor | null}``."""
-    who = require_role(principal(request), frozenset(ROLES))
+    who = require(principal(request), "read")
     meeting_id = _meeting_id(request)
     services = request.app[SERVICES]
     q = feed_query(request.query)

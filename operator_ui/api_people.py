@@ -8,31 +8,30 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, require_role
+from tyndau.actions import ActionError, require
 from tyndau.operator_ui.auth import AUTH, principal
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.store import people
 from tyndau.store.audit import record as audit
 
-ADMINS = frozenset({"admin"})
 NAME_PATTERN = r"[^/]{1,100}"
 
 
 async def users(request: web.Request) -> web.Response:
     """Every user: name, role, disabled, live sessions."""
-    require_role(principal(request), ADMINS)
+    require(principal(request), "people.manage")
     return web.json_response({"items": await people.list_users(request.app[SERVICES].engine)})
 
 
 async def tokens(request: web.Request) -> web.Response:
     """Every API token by name (never the secret)."""
-    require_role(principal(request), ADMINS)
+    require(principal(request), "people.manage")
     return web.json_response({"items": await people.list_tokens(request.app[SERVICES].engine)})
 
 
 async def user_verb(request: web.Request) -> web.Response:
     """``disable`` (ends every session), ``enable`` or ``end-sessions`` for one user."""
-    who = require_role(principal(request), ADMINS)
+    who = require(principal(request), "people.manage")
     name, verb = request.match_info["name"], request.match_info["verb"]
     engine = request.app[SERVICES].engine
     try:
@@ -50,7 +49,7 @@ async def user_verb(request: web.Request) -> web.Response:
 
 async def token_revoke(request: web.Request) -> web.Response:
     """Revoke every live token with this name; its open sockets are closed."""
-    who = require_role(principal(request), ADMINS)
+    who = require(principal(request), "people.manage")
     name = request.match_info["name"]
     engine = request.app[SERVICES].engine
     count = await people.revoke_token(engine, name)

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from aiohttp import web
 
-from tyndau.actions import ActionError, perform, require_role
+from tyndau.actions import ActionError, perform, require
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import query_flag, query_int, read_json
 from tyndau.operator_ui.keys import SERVICES
@@ -26,15 +26,13 @@ from tyndau.reports.package_html import package_html
 from tyndau.reports.package_json import package_json
 from tyndau.reports.package_xlsx import package_xlsx
 from tyndau.reports.validate import FinalExportBlocked, final_export_problems
-from tyndau.security import ROLES
 from tyndau.operator_ui.pages import REPORT_CSP
-from tyndau.store.comments import audience_of, comment_json
+from tyndau.permissions import audience_of
+from tyndau.store.comments import comment_json
 from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem
 from tyndau.store.schema import comments
 
-ANYONE = frozenset(ROLES)
 MEETING_ID = re.compile(r"[0-9]{1,12}")
-STAFF = frozenset({"admin", "moderator", "secretary"})
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", package_docx),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", package_xlsx),
@@ -68,7 +66,7 @@ async def _check_meetings(request: web.Request, ids: list[int]) -> None:
 
 async def problems_list(request: web.Request) -> web.Response:
     """The draft/reviewed problem list of a meeting or a round, ranked by mentions and recency."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     ids = _meeting_ids(request)
     await _check_meetings(request, ids)
     who = principal(request)
@@ -81,7 +79,7 @@ async def problems_list(request: web.Request) -> web.Response:
 
 async def problem_detail(request: web.Request) -> web.Response:
     """One problem with every comment in it (source, time, full text for staff)."""
-    who = require_role(principal(request), ANYONE)
+    who = require(principal(request), "read")
     meeting_id = _int(request.match_info["meeting_id"], "meeting")
     problem_id = _int(request.match_info["problem_id"], "problem")
     async with request.app[SERVICES].engine.connect() as conn:
@@ -106,7 +104,7 @@ async def review_action(request: web.Request) -> web.Response:
 
 async def review_queue(request: web.Request) -> web.Response:
     """The triage queue: comments the NLP was unsure about and nobody has decided yet, with counters."""
-    who = require_role(principal(request), STAFF)
+    who = require(principal(request), "review.decide")
     meeting_id = _int(request.match_info["meeting_id"], "meeting")
     limit = query_int(request.query, "limit", 200, 1, 2000)
     if not await request.app[SERVICES].meeting_exists(meeting_id):
@@ -136,7 +134,7 @@ def _left_out(round_: Any) -> list[dict[str, Any]]:
 
 async def report(request: web.Request) -> web.Response:
     """The 10-day publication package: ``report.{docx,xlsx,html,json,zip}?lang=ru|kk&final=1``."""
-    require_role(principal(request), STAFF)
+    require(principal(request), "report.export")
     ids = _meeting_ids(request)
     await _check_meetings(request, ids)
     fmt = request.match_info["fmt"]
@@ -172,7 +170,7 @@ async def report(request: web.Request) -> web.Response:
 
 async def quarterly(request: web.Request) -> web.Response:
     """The quarterly progress report: ``quarterly.{docx,xlsx,json}?meetings=..&year=&quarter=&lang=``."""
-    require_role(principal(request), STAFF)
+    require(principal(request), "report.export")
     ids = _meeting_ids(request)
     await _check_meetings(request, ids)
     if "year" not in request.query or "quarter" not in request.query:
@@ -199,7 +197,7 @@ async def dashboard(request: web.Request) -> web.Response:
     The meetings are grouped into rounds of one akim (each with its own 10-day deadline); the
     figures count accepted problems, and the machine's drafts awaiting review apart.
     """
-    require_role(principal(request), STAFF)
+    require(principal(request), "report.export")
     services = request.app[SERVICES]
     lang = request.query.get("lang", "ru")
     if lang not in ("ru", "kk"):
@@ -221,7 +219,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 async def vocabulary(request: web.Request) -> web.Response:
     """Categories and departments for the review workspace's selects."""
-    require_role(principal(request), ANYONE)
+    require(principal(request), "read")
     extra = request.app[SERVICES].extra
     return web.json_response({"categories": extra.get("categories_json", []), "departments": extra.get("departments_json", [])})
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from tyndau.actions import ActionError, require_role
+from tyndau.actions import ActionError, require
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.source_manager import SourceConfigError, SourceManager
 from tyndau.live.sources.files import FileImportError, ReadOptions, import_file, preview
@@ -21,14 +21,11 @@ from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.webhooks import setup_webhooks
-from tyndau.security import ROLES
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
 from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
-OPERATORS = frozenset({"admin", "moderator"})
-IMPORTERS = frozenset({"admin", "moderator", "secretary"})
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
@@ -46,13 +43,13 @@ async def _meeting(request: web.Request) -> int:
 
 async def list_sources(request: web.Request) -> web.Response:
     """The meeting's sources with their health."""
-    require_role(principal(request), frozenset(ROLES))
+    require(principal(request), "read")
     return web.json_response({"items": await manager(request).list(await _meeting(request))})
 
 
 async def start_source(request: web.Request) -> web.Response:
     """Start a source: ``{"kind": "youtube", "config": {"url": ...}}``."""
-    who = require_role(principal(request), OPERATORS)
+    who = require(principal(request), "sources.run")
     meeting_id = await _meeting(request)
     body = await read_json(request)
     kind, config = body.get("kind"), body.get("config", {})
@@ -69,7 +66,7 @@ async def start_source(request: web.Request) -> web.Response:
 
 async def source_verb(request: web.Request) -> web.Response:
     """Stop or start again an existing source."""
-    who = require_role(principal(request), OPERATORS)
+    who = require(principal(request), "sources.run")
     meeting_id = await _meeting(request)
     raw = request.match_info["source_id"]
     verb = request.match_info["verb"]
@@ -187,7 +184,7 @@ def _jsonable(value: Any) -> Any:
 
 async def import_requests(request: web.Request) -> web.Response:
     """Import pooled requests from CSV/XLSX (``?preview=1`` shows the mapping, first rows and how the file was read)."""
-    who = require_role(principal(request), IMPORTERS)
+    who = require(principal(request), "comments.import")
     meeting_id = await _meeting(request)
     path, mapping, options = await _upload(request)
     try:

@@ -17,7 +17,8 @@ from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_creden
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
 from tyndau.actions.feed import current_question_json
 from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_room, meeting_room
-from tyndau.store.comments import Audience, FeedQuery, audience_of, comment_json, get_comments, list_comments
+from tyndau.permissions import Audience, audience_of
+from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.store.schema import meetings
 from tyndau.settings import Settings

@@ -18,7 +18,8 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
-from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json, comment_views, same_for_everyone
+from tyndau.permissions import Audience, audience_of
+from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.store.schema import comments, meetings
 

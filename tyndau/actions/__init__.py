@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Mapping
 
+from tyndau.permissions import TABLE, allowed
 from tyndau.store.people import Principal
 
 
@@ -37,10 +38,10 @@ Handler = Callable[[Any, Principal, Mapping[str, Any]], Awaitable[Any]]
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A named operator command and the roles allowed to run it."""
+    """A named operator command and the capability needed to run it."""
 
     name: str
-    roles: frozenset[str]
+    capability: str
     handler: Handler = field(repr=False)
 
 
@@ -52,11 +53,13 @@ def registry() -> Mapping[str, Action]:
     return MappingProxyType({a.name: a for a in actions})
 
 
-def require_role(who: Principal | None, roles: frozenset[str]) -> Principal:
-    """401 without a principal, 403 with the wrong role."""
+def require(who: Principal | None, capability: str) -> Principal:
+    """401 without a principal, 403 when its role lacks the capability (see :mod:`tyndau.permissions`)."""
+    if capability not in TABLE:
+        raise KeyError(f"unknown capability {capability!r}")
     if who is None:
         raise ActionError(401, "unauthorized", "log in or send an API token")
-    if who.role not in roles:
+    if not allowed(who.role, capability):
         raise ActionError(403, "forbidden", f"the {who.role} role may not do this")
     return who
 
@@ -66,7 +69,7 @@ async def perform(actions: Mapping[str, Action], services: Any, who: Principal |
     action = actions.get(name)
     if action is None:
         raise ActionError(404, "unknown_action", f"no action {name!r}")
-    principal = require_role(who, action.roles)
+    principal = require(who, action.capability)
     if not isinstance(payload, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
     return await action.handler(services, principal, payload)

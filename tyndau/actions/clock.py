@@ -11,7 +11,6 @@ from tyndau.store.audit import record as audit
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE, set_presenter_message
 from tyndau.store.people import Principal
 
-OPERATORS = frozenset({"admin", "moderator"})
 STATUS = {"stale_version": 409, "invalid_transition": 409, "nothing_to_undo": 409, "unknown_action": 400}
 
 
@@ -57,6 +56,6 @@ async def presenter_message(services: Any, who: Principal, payload: Mapping[str,
 
 
 ACTIONS = (
-    Action("clock.command", OPERATORS, switch),
-    Action("presenter.message", OPERATORS, presenter_message),
+    Action("clock.command", "clock.run", switch),
+    Action("presenter.message", "clock.run", presenter_message),
 )

@@ -12,15 +12,12 @@ from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
-from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, PRIVATE_ROLES, get_comments, update_comment
+from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
 from tyndau.store.meetings import get_meeting
 from tyndau.store.people import Principal
 from tyndau.store.schema import meetings
 from tyndau.timeutil import utcnow
 
-FEED_ROLES = frozenset({"admin", "moderator", "secretary"})
-ON_AIR = frozenset({"admin", "moderator"})
-REVEALERS = PRIVATE_ROLES
 MAX_REASON = 200
 ON_SCREEN_LIMIT = 400
 
@@ -172,13 +169,13 @@ async def reveal(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 
 
 ACTIONS = (
-    Action("feed.pin", FEED_ROLES, pin),
-    Action("feed.unpin", FEED_ROLES, unpin),
-    Action("feed.answered", ON_AIR, answered),
-    Action("feed.unanswered", ON_AIR, unanswered),
-    Action("feed.hide", FEED_ROLES, hide),
-    Action("feed.unhide", FEED_ROLES, unhide),
-    Action("feed.current", ON_AIR, current),
-    Action("feed.floor", FEED_ROLES, floor),
-    Action("feed.reveal", REVEALERS, reveal),
+    Action("feed.pin", "feed.moderate", pin),
+    Action("feed.unpin", "feed.moderate", unpin),
+    Action("feed.answered", "feed.on_air", answered),
+    Action("feed.unanswered", "feed.on_air", unanswered),
+    Action("feed.hide", "feed.moderate", hide),
+    Action("feed.unhide", "feed.moderate", unhide),
+    Action("feed.current", "feed.on_air", current),
+    Action("feed.floor", "feed.moderate", floor),
+    Action("feed.reveal", "comments.private", reveal),
 )

@@ -12,8 +12,6 @@ from tyndau.store.meetings import add_amendments, create_meeting, get_meeting, u
 from tyndau.store.people import Principal
 from tyndau.timeutil import iso
 
-EDITORS = frozenset({"admin", "moderator"})
-REPORTERS = frozenset({"admin", "moderator", "secretary"})
 MAX_REASON = 500
 MAX_ROUND = 500
 
@@ -105,7 +103,7 @@ async def akim_name(services: Any, who: Principal, payload: Mapping[str, Any]) -
 
 
 ACTIONS = (
-    Action("meeting.create", EDITORS, create),
-    Action("meeting.update", EDITORS, update),
-    Action("meeting.akim_name", REPORTERS, akim_name),
+    Action("meeting.create", "meeting.edit", create),
+    Action("meeting.update", "meeting.edit", update),
+    Action("meeting.akim_name", "report.export", akim_name),
 )

@@ -22,7 +22,6 @@ from tyndau.store.problems import (
 from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
 from tyndau.timeutil import utcnow
 
-REVIEWERS = frozenset({"admin", "moderator", "secretary"})
 STATUSES = ("resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported")
 COMPETENCES = ("local", "central", "national_company")
 FUNDING_SOURCES = ("local", "republican", "other")
@@ -369,11 +368,11 @@ async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
 
 
 ACTIONS = (
-    Action("review.edit", REVIEWERS, edit),
-    Action("review.merge", REVIEWERS, merge),
-    Action("review.split", REVIEWERS, split),
-    Action("review.move", REVIEWERS, move),
-    Action("review.not_problem", REVIEWERS, not_problem),
-    Action("review.classify", REVIEWERS, classify),
-    Action("review.undo", REVIEWERS, undo),
+    Action("review.edit", "review.decide", edit),
+    Action("review.merge", "review.decide", merge),
+    Action("review.split", "review.decide", split),
+    Action("review.move", "review.decide", move),
+    Action("review.not_problem", "review.decide", not_problem),
+    Action("review.classify", "review.decide", classify),
+    Action("review.undo", "review.decide", undo),
 )

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from tyndau.actions import Action, ActionError, meeting_id_of
-from tyndau.actions.review import REVIEWERS, _decision, _dismiss_comments, _ids, _owned
+from tyndau.actions.review import _decision, _dismiss_comments, _ids, _owned
 from tyndau.store.people import Principal
 from tyndau.store.schema import problem_comments, problems
 from tyndau.timeutil import utcnow
@@ -53,6 +53,6 @@ async def accept(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 
 
 ACTIONS = (
-    Action("review.accept", REVIEWERS, accept),
-    Action("review.dismiss", REVIEWERS, dismiss),
+    Action("review.accept", "review.decide", accept),
+    Action("review.dismiss", "review.decide", dismiss),
 )

@@ -123,7 +123,7 @@ async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
     services = request.app[SERVICES]
     return await collect_round(
         services.engine, services.clock, ids, final=final,
-        category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}),
+        category_names=services.vocabulary.categories, executors_kk=services.vocabulary.executors_kk,
     )
 
 
@@ -181,7 +181,7 @@ async def quarterly(request: web.Request) -> web.Response:
         raise ActionError(400, "bad_request", "lang must be ru or kk")
     services = request.app[SERVICES]
     report_ = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=bool(query_flag(request.query.get("final"))),
-                                      category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}))
+                                      category_names=services.vocabulary.categories, executors_kk=services.vocabulary.executors_kk)
     fmt = request.match_info["fmt"]
     stem = f"tyndau-quarterly-{year}-Q{quarter}-{lang}"
     if fmt == "json":
@@ -218,10 +218,9 @@ async def dashboard(request: web.Request) -> web.Response:
 
 
 async def vocabulary(request: web.Request) -> web.Response:
-    """Categories and departments for the review workspace's selects."""
+    """The vocabularies the pages show by name: categories, departments, statuses, competences, funding and source kinds."""
     require(principal(request), "read")
-    extra = request.app[SERVICES].extra
-    return web.json_response({"categories": extra.get("categories_json", []), "departments": extra.get("departments_json", [])})
+    return web.json_response(request.app[SERVICES].vocabulary.as_json())
 
 
 def setup_review_api(app: web.Application) -> None:

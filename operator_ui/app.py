@@ -28,6 +28,7 @@ from tyndau.settings import Settings
 from tyndau.store import clock_log
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
 from tyndau.store.migrate import upgrade
+from tyndau.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +63,15 @@ def load_pipeline(settings: Settings, taxonomy: Any) -> Any:
                                 cache_dir=settings.effective_model_cache, taxonomy=taxonomy)
 
 
-def load_vocabulary(settings: Settings) -> dict[str, Any]:
+def load_vocabulary(settings: Settings) -> Vocabulary:
     """Categories and departments from config (a broken file stops start-up, naming the line)."""
-    from tyndau.nlp.taxonomy import TaxonomyError, load_departments, load_taxonomy
+    from tyndau.nlp.taxonomy import TaxonomyError
+    from tyndau.vocabulary import load_vocabulary as load
 
     try:
-        taxonomy = load_taxonomy(settings.taxonomy_file or None)
-        departments = load_departments(settings.departments_file or None, taxonomy=taxonomy)
+        return load(settings)
     except TaxonomyError as exc:
         raise StoreError(str(exc)) from None
-    names = {c.id: dict(c.name) for c in taxonomy.categories}
-    deps = list(departments.values())
-    return {
-        "taxonomy": taxonomy,
-        "category_ids": frozenset(names),
-        "category_names": names,
-        "categories_json": [{"id": cid, **n} for cid, n in names.items()],
-        "departments_json": [{"category": d.category, "ru": d.name.get("ru", ""), "kk": d.name.get("kk", "")} for d in deps],
-        "departments": frozenset(" ".join(n.split()).casefold() for d in deps for n in d.name.values()),
-        "executors_kk": {d.name.get("ru", ""): d.name.get("kk", "") for d in deps},
-        "executor_for": {d.category: d.name.get("ru", "") for d in deps},
-    }
 
 
 def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
@@ -98,7 +87,7 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             time = SystemTime()
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
-            services.extra.update(load_vocabulary(settings))
+            services.vocabulary = load_vocabulary(settings)
             down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
             marked = await services.clock.mark_restarts(down_from)
             if marked:
@@ -110,9 +99,9 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             services.extra["sources"] = sources
             loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
             if settings.nlp_enabled:
-                loader = pipeline_loader or (lambda: load_pipeline(settings, services.extra["taxonomy"]))
+                loader = pipeline_loader or (lambda: load_pipeline(settings, services.vocabulary.taxonomy))
                 labeller = Labeller(engine, loader, services.publish_labels,
-                                    services.extra["executor_for"])
+                                    services.vocabulary.executor_for)
                 services.extra["labeller"] = labeller
                 loops.append(labeller.run)
             async with running(*loops):

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from tyndau.operator_ui.routes import Route
     from tyndau.operator_ui.services import Services
     from tyndau.settings import Settings
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 SERVICES: web.AppKey["Services"] = web.AppKey("services")
+ROUTES: web.AppKey["list[Route]"] = web.AppKey("routes")

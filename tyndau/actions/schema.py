@@ -78,11 +78,12 @@ def refusal(model: type[BaseModel], exc: ValidationError) -> ActionError:
     return ActionError(422, "invalid", getattr(model, "invalid", Payload.invalid), plain)
 
 
-def _nested(annotation: Any) -> type[BaseModel] | None:
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's type (``X``, ``X | None``, ``list[X]``), if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _nested(arg)
+        found = nested_model(arg)
         if found is not None:
             return found
     return None
@@ -101,7 +102,7 @@ def _says(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Says | None, in
         info = current.model_fields[part]
         says = next((m for m in info.metadata if isinstance(m, Says)), None)
         found = (says, i + 1) if says is not None else (None, len(loc))
-        current = _nested(info.annotation)
+        current = nested_model(info.annotation)
     return found
 
 
@@ -113,9 +114,9 @@ def _name(model: type[BaseModel], loc: tuple[Any, ...], kind: str) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif current is not None and part in current.model_fields:
-            if not (i == 0 and part in getattr(model, "flat", ())):
+            if not (i == 0 and len(loc) > 1 and part in getattr(model, "flat", ())):
                 out += f".{part}" if out else part
-            current = _nested(current.model_fields[part].annotation)
+            current = nested_model(current.model_fields[part].annotation)
         elif kind == "extra_forbidden" and i == len(loc) - 1:
             out += f".{part}" if out else str(part)
     return out or "body"
@@ -130,7 +131,7 @@ def _reason(model: type[BaseModel], loc: tuple[Any, ...], err: Mapping[str, Any]
         owner: type[BaseModel] | None = model
         for part in loc[:-1]:
             if owner is not None and isinstance(part, str) and part in owner.model_fields:
-                owner = _nested(owner.model_fields[part].annotation)
+                owner = nested_model(owner.model_fields[part].annotation)
         return getattr(owner, "unknown", Payload.unknown)
     if kind == "string_too_long":
         return f"at most {ctx.get('max_length')} characters"

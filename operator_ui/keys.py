@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import jinja2
 from aiohttp import web
 
 if TYPE_CHECKING:
@@ -14,3 +15,4 @@ if TYPE_CHECKING:
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 SERVICES: web.AppKey["Services"] = web.AppKey("services")
 ROUTES: web.AppKey["list[Route]"] = web.AppKey("routes")
+PAGE_TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("page_templates", jinja2.Environment)

@@ -4,6 +4,8 @@ send and is the action's request body in the OpenAPI document.
 A refusal keeps the API's one error shape, ``{"error": {"code", "message", "fields": {name: why}}}``:
 a field marked with :class:`Says` is reported in its words, status and code (a malformed id is a
 400 ``bad_request``); any other field error is a 422 ``invalid`` naming every bad field at once.
+Every string is first made :func:`~tyndau.live.text_safety.storable` (a lone surrogate or NUL
+becomes U+FFFD, as the sources do), so hostile text is kept, never refused or lost.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Annotated, Any, ClassVar, Mapping, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
 
 from tyndau.actions.errors import ActionError
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import as_utc, parse_iso
 
 MAX_ID = 2**53 - 1
@@ -54,9 +57,20 @@ def parse(model: type[P], data: Any, context: Mapping[str, Any] | None = None) -
     if not isinstance(data, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
     try:
-        return model.model_validate(dict(data), context=dict(context or {}))
+        return model.model_validate(_storable(dict(data)), context=dict(context or {}))
     except ValidationError as exc:
         raise refusal(model, exc) from None
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every string in it (keys too) made storable; other values as they are."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 def refusal(model: type[BaseModel], exc: ValidationError) -> ActionError:

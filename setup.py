@@ -23,6 +23,7 @@ for name, folder in ROOTS.items():
 PACKAGE_DATA = {
     "tyndau.config": ["*.toml", "**/*.json", "**/*.toml", "**/*.txt", "**/*.md", "**/*.yaml", "**/*.csv", "nlp/*.npz"],
     "tyndau.operator_ui": ["pages/*.html", "static/**/*"],
+    "tyndau.reports": ["templates/*.html"],
     "tyndau.store": ["migrations/*.mako"],
 }
 

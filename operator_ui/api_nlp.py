@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tyndau.actions import require_role
 from tyndau.nlp.extras import INSTALL_HINT
-from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.security import ROLES
+from tyndau.operator_ui.routes import Reply, Route, mount
 
 
 async def nlp_status(request: web.Request) -> web.Response:
-    """The labeller's status, so a freshly opened console shows "Модель загружается: 40 %" at once."""
-    require_role(principal(request), frozenset(ROLES))
+    """Language analysis: loading (with its real percentage), ready, failed or off."""
     services = request.app[SERVICES]
     labeller = services.extra.get("labeller")
     if labeller is not None:
@@ -26,5 +23,6 @@ async def nlp_status(request: web.Request) -> web.Response:
 
 
 def setup_nlp_api(app: web.Application) -> None:
-    """Register the NLP status route."""
-    app.router.add_get("/api/v1/nlp/status", nlp_status)
+    """Register the NLP status route (every signed-in role may read it)."""
+    mount(app, [Route("GET", "/api/v1/nlp/status", nlp_status, "ops",
+                      replies={200: Reply("state, percent, stage, pending, labelled, error")})])

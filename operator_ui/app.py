@@ -29,6 +29,7 @@ from tyndau.settings import Settings
 from tyndau.store import clock_log
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
 from tyndau.store.migrate import upgrade
+from tyndau.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -87,34 +88,22 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
         loader: Callable[[Callable[[Any], None]], Any] = (
             given if takes_progress else lambda progress: given())  # type: ignore[call-arg]
     else:
-        loader = lambda progress: load_pipeline(settings, services.extra["taxonomy"], progress)
-    labeller = Labeller(services.engine, loader, services.publish_labels, services.extra["executor_for"],
+        loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
+    labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
                         publish_status=services.publish_nlp_status)
     services.extra["labeller"] = labeller
     return labeller.run
 
 
-def load_vocabulary(settings: Settings) -> dict[str, Any]:
+def load_vocabulary(settings: Settings) -> Vocabulary:
     """Categories and departments from config (a broken file stops start-up, naming the line)."""
-    from tyndau.nlp.taxonomy import TaxonomyError, load_departments, load_taxonomy
+    from tyndau.nlp.taxonomy import TaxonomyError
+    from tyndau.vocabulary import load_vocabulary as load
 
     try:
-        taxonomy = load_taxonomy(settings.taxonomy_file or None)
-        departments = load_departments(settings.departments_file or None, taxonomy=taxonomy)
+        return load(settings)
     except TaxonomyError as exc:
         raise StoreError(str(exc)) from None
-    names = {c.id: dict(c.name) for c in taxonomy.categories}
-    deps = list(departments.values())
-    return {
-        "taxonomy": taxonomy,
-        "category_ids": frozenset(names),
-        "category_names": names,
-        "categories_json": [{"id": cid, **n} for cid, n in names.items()],
-        "departments_json": [{"category": d.category, "ru": d.name.get("ru", ""), "kk": d.name.get("kk", "")} for d in deps],
-        "departments": frozenset(" ".join(n.split()).casefold() for d in deps for n in d.name.values()),
-        "executors_kk": {d.name.get("ru", ""): d.name.get("kk", "") for d in deps},
-        "executor_for": {d.category: d.name.get("ru", "") for d in deps},
-    }
 
 
 def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
@@ -130,7 +119,7 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             time = SystemTime()
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
-            services.extra.update(load_vocabulary(settings))
+            services.vocabulary = load_vocabulary(settings)
             down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
             marked = await services.clock.mark_restarts(down_from)
             if marked:

@@ -18,8 +18,10 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
-from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json, comment_views, same_for_everyone
+from tyndau.permissions import Audience, audience_of
+from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
+from tyndau.vocabulary import Vocabulary
 from tyndau.store.schema import comments, meetings
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class Services:
     clock: ClockService = field(init=False)
     intake: Intake = field(init=False)
     feed: FeedBroadcaster = field(init=False)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     extra: dict[str, Any] = field(default_factory=dict)
     _pushed_here: set[int] = field(default_factory=set)
 

@@ -19,6 +19,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tyndau.permissions import ROLES
 from tyndau.settings import Settings, SettingsError, load_settings, load_table
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
 from tyndau.store.people import PeopleError
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", parents=[common], help="manage people who log in").add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user.add_parser("add", parents=[common], help="add a user (or --replace to reset one)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    add.add_argument("--role", required=True, help=", ".join(ROLES))
     add.add_argument("--password", help="the password (default: env TYNDAU_PASSWORD, else asked)")
     add.add_argument("--replace", action="store_true", help="reset the password and role of an existing user")
     add.set_defaults(run=_user_add)
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", parents=[common], help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token.add_parser("create", parents=[common], help="create an API token and print it")
-    create.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    create.add_argument("--role", required=True, help=", ".join(ROLES))
     create.add_argument("--name", required=True, help="what the token is for, e.g. 'vk-bridge'")
     create.set_defaults(run=_token_create)
     revoke = token.add_parser("revoke", parents=[common], help="revoke every token with a name")
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", parents=[common], help="apply pending migrations").set_defaults(run=_db_upgrade)
 
     sub.add_parser("settings", parents=[common], help="print every setting with its value and help").set_defaults(run=_settings)
+    sub.add_parser("roles", parents=[common], help="print every capability, the roles that hold it, and what it covers").set_defaults(run=_roles)
 
     from tyndau.ingest_cli import add_parser as add_ingest
     from tyndau.nlp_cli import add_parser as add_nlp
@@ -291,6 +293,16 @@ def _report(kind: str) -> Command:
 async def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for name, spec in load_table().items():
         print(f"{name} = {getattr(settings, name)!s}\n    {spec.help} (env TYNDAU_{name.upper()})")
+    return 0
+
+
+async def _roles(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.permissions import CAPABILITIES, ROLE_HELP
+
+    for role in ROLES:
+        print(f"{role}: {ROLE_HELP.get(role, '')}")
+    for cap in CAPABILITIES:
+        print(f"{cap.name} = {', '.join(r for r in ROLES if r in cap.roles)}\n    {cap.help}")
     return 0
 
 

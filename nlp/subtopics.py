@@ -1,0 +1,312 @@
+"""Subtopics: the specific issue a comment raises ("нет воды", "ямы на дороге"), from our own lexicon.
+
+Categories are too coarse to tell two problems apart (street lighting and a pothole are both
+"roads" to a careless reader); the subtopic lexicon in ``config/nlp/subtopics.toml`` names the
+issue itself, with a Russian and a Kazakh wording a secretary can sign. Terms are matched on
+words and Russian lemmas of the normalised text, so "воды нет", "без воды" and "су жоқ" meet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+TERM_LANGS: tuple[str, ...] = ("ru", "kk", "lat")
+WINDOW = 4
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
+_KK_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
+_KAZAKH = frozenset("әғқңөұүһі")
+_MAX_WORDS = 400  # a 10,000-character rant is matched on its first words only
+_LEMMA_CACHE = 50_000
+
+
+class SubtopicError(ValueError):
+    """The subtopic file is invalid; the message names the file and the subtopic."""
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a term: alternatives, each a whole word or (``prefix``) a word start."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def matches(self, forms: Iterable[str]) -> bool:
+        """True when any form of a text word is one of the alternatives."""
+        return any(f in self.exact or f.startswith(self.prefixes) for f in forms)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A trigger: words that must all occur within ``WINDOW`` words, in any order."""
+
+    text: str
+    words: tuple[Word, ...]
+
+    @property
+    def weight(self) -> int:
+        """A term of more words says more precisely what the comment is about."""
+        return len(self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Subtopic:
+    """One issue under a category, with its Russian and Kazakh wording and its triggers."""
+
+    id: str
+    category: str
+    name: Mapping[str, str]
+    terms: tuple[Term, ...]
+    overrides: tuple[str, ...] = ()
+
+    def label(self, lang: str = "ru") -> str:
+        """The wording in ``lang`` (Russian when that language is missing)."""
+        return self.name.get(lang) or self.name["ru"]
+
+
+@dataclass(frozen=True, slots=True)
+class SubtopicMatch:
+    """A subtopic found in a text: id, category, ru/kk names, score and the terms that fired."""
+
+    id: str
+    category: str
+    name_ru: str
+    name_kk: str
+    score: int
+    terms: tuple[str, ...]
+
+
+def fold(word: str) -> str:
+    """Lower case, ё as е, Kazakh letters as typed on a Russian keyboard (жоқ = жок)."""
+    return word.lower().translate(_KK_FOLD)
+
+
+def _parse_word(raw: str) -> Word:
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    for alt in raw.split("|"):
+        alt = alt.strip().lower().replace("ё", "е")
+        if not alt:
+            continue
+        if alt.endswith("*"):
+            stem = alt[:-1]
+            prefixes.extend({stem, fold(stem)})
+        else:
+            exact.update({alt, fold(alt)})
+    return Word(frozenset(exact), tuple(sorted(set(prefixes))))
+
+
+def parse_term(text: str) -> Term:
+    """A term from the file's syntax ("нет вода", "су|суы жоқ|жок", "шұңқыр*")."""
+    words = tuple(_parse_word(w) for w in text.split())
+    if not words or any(not (w.exact or w.prefixes) for w in words):
+        raise ValueError(f"empty word in term {text!r}")
+    if any(p == "" for w in words for p in w.prefixes):
+        raise ValueError(f"a bare '*' in term {text!r} would match every word")
+    return Term(text, words)
+
+
+class Lemmas:
+    """Russian lemmas by pymorphy3's most probable normal form; None when pymorphy3 is absent."""
+
+    def __init__(self) -> None:
+        self._morph: Any = None
+        self._tried = False
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str | None:
+        """The lemma of a lower-case Cyrillic word without Kazakh letters, else None."""
+        if _KAZAKH & set(word) or not all("\u0400" <= c <= "\u04ff" or c == "-" for c in word):
+            return None
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        morph = self._analyser()
+        if morph is None:
+            return None
+        totals: dict[str, float] = {}
+        for parse in morph.parse(word):
+            if parse.is_known:
+                totals[parse.normal_form] = totals.get(parse.normal_form, 0.0) + parse.score
+        lemma = max(totals, key=lambda k: totals[k]).replace("ё", "е") if totals else word
+        if len(self._cache) >= _LEMMA_CACHE:
+            self._cache.clear()
+        self._cache[word] = lemma
+        return lemma
+
+    def _analyser(self) -> Any:
+        if not self._tried:
+            self._tried = True
+            try:
+                from pymorphy3 import MorphAnalyzer
+
+                self._morph = MorphAnalyzer(lang="ru")
+            except Exception:  # noqa: BLE001 - without pymorphy3 the matcher uses word forms only
+                self._morph = None
+        return self._morph
+
+
+class SubtopicLexicon:
+    """The subtopics of one file and the matcher over them."""
+
+    def __init__(self, subtopics: Iterable[Subtopic], *, source: str = "<memory>",
+                 lemmas: Lemmas | None = None) -> None:
+        self.subtopics = tuple(subtopics)
+        self.source = source
+        self._by_id = {s.id: s for s in self.subtopics}
+        self._lemmas = lemmas if lemmas is not None else Lemmas()
+
+    @classmethod
+    def from_toml(cls, path: str | Path | None = None, *, categories: Iterable[str] | None = None) -> SubtopicLexicon:
+        """Read ``config/nlp/subtopics.toml`` (or ``path``); every mistake is a SubtopicError."""
+        if path is None:
+            res = resources.files("tyndau.config").joinpath("nlp", "subtopics.toml")
+            text, source = res.read_text(encoding="utf-8"), "config/nlp/subtopics.toml"
+        else:
+            text, source = Path(path).read_text(encoding="utf-8"), str(path)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise SubtopicError(f"{source}: {exc}") from exc
+        known = set(categories) if categories is not None else None
+        subtopics = [_subtopic(raw, source, known) for raw in data.get("subtopic", ())]
+        ids = [s.id for s in subtopics]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise SubtopicError(f"{source}: duplicate subtopic id(s): {', '.join(dupes)}")
+        for s in subtopics:
+            missing = [o for o in s.overrides if o not in ids]
+            if missing:
+                raise SubtopicError(f"{source}: subtopic {s.id!r} overrides unknown {', '.join(missing)}")
+        return cls(subtopics, source=source)
+
+    def __iter__(self) -> Iterator[Subtopic]:
+        return iter(self.subtopics)
+
+    def __len__(self) -> int:
+        return len(self.subtopics)
+
+    def __contains__(self, subtopic_id: object) -> bool:
+        return subtopic_id in self._by_id
+
+    def get(self, subtopic_id: str) -> Subtopic:
+        """The subtopic with ``subtopic_id``; KeyError names the unknown id."""
+        try:
+            return self._by_id[subtopic_id]
+        except KeyError:
+            raise KeyError(f"unknown subtopic {subtopic_id!r}") from None
+
+    def forms(self, text: str) -> list[frozenset[str]]:
+        """Each word of ``text`` as the set of forms the terms are compared with."""
+        out: list[frozenset[str]] = []
+        for m in _WORD_RE.finditer(text or ""):
+            if len(out) >= _MAX_WORDS:
+                break
+            low = m.group(0).lower().replace("ё", "е")
+            parts = [low, *low.split("-")] if "-" in low else [low]
+            forms: set[str] = set()
+            for part in parts:
+                forms.update({part, fold(part)})
+                lemma = self._lemmas(part)
+                if lemma:
+                    forms.add(lemma)
+            out.append(frozenset(forms))
+        return out
+
+    def match(self, text: str) -> list[SubtopicMatch]:
+        """Subtopics of ``text``, best first (empty when none fires); never raises on text."""
+        forms = self.forms(text)
+        if not forms:
+            return []
+        scores: dict[str, tuple[int, list[str]]] = {}
+        for sub in self.subtopics:
+            fired = [t for t in sub.terms if _occurs(t, forms)]
+            if fired:
+                scores[sub.id] = (sum(t.weight for t in fired), [t.text for t in fired])
+        for sid in list(scores):
+            for other in self._by_id[sid].overrides:
+                if other in scores and scores[sid][0] >= scores[other][0]:
+                    del scores[other]
+        order = {s.id: i for i, s in enumerate(self.subtopics)}
+        ranked = sorted(scores, key=lambda s: (-scores[s][0], -max(len(t.split()) for t in scores[s][1]), order[s]))
+        return [self._result(sid, *scores[sid]) for sid in ranked]
+
+    def match_many(self, texts: Sequence[str]) -> list[list[SubtopicMatch]]:
+        """``match`` for each text."""
+        return [self.match(t) for t in texts]
+
+    def best(self, text: str) -> SubtopicMatch | None:
+        """The strongest subtopic of ``text``, or None."""
+        found = self.match(text)
+        return found[0] if found else None
+
+    def _result(self, sid: str, score: int, terms: list[str]) -> SubtopicMatch:
+        sub = self._by_id[sid]
+        return SubtopicMatch(sub.id, sub.category, sub.label("ru"), sub.label("kk"), score, tuple(terms))
+
+
+def _occurs(term: Term, forms: list[frozenset[str]]) -> bool:
+    """True when every word of ``term`` matches a distinct text word within ``WINDOW`` words."""
+    first = term.words[0]
+    for start, here in enumerate(forms):
+        if not first.matches(here):
+            continue
+        if len(term.words) == 1:
+            return True
+        lo, hi = max(0, start - WINDOW + 1), min(len(forms), start + WINDOW)
+        used = {start}
+        ok = True
+        for word in term.words[1:]:
+            hit = next((j for j in range(lo, hi) if j not in used and word.matches(forms[j])), None)
+            if hit is None:
+                ok = False
+                break
+            used.add(hit)
+        if ok and max(used) - min(used) < WINDOW:
+            return True
+    return False
+
+
+def _subtopic(raw: Mapping[str, Any], source: str, categories: set[str] | None) -> Subtopic:
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not _ID_RE.match(sid):
+        raise SubtopicError(f"{source}: subtopic id {sid!r} must be lower case a-z, 0-9, _")
+    where = f"{source}: subtopic {sid!r}"
+    category = raw.get("category")
+    if not isinstance(category, str) or (categories is not None and category not in categories):
+        raise SubtopicError(f"{where}: unknown category {category!r}")
+    name = raw.get("name") or {}
+    if not all(isinstance(name.get(lang), str) and name[lang].strip() for lang in ("ru", "kk")):
+        raise SubtopicError(f"{where}: needs name.ru and name.kk")
+    terms: list[Term] = []
+    for lang in TERM_LANGS:
+        values = raw.get(lang, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise SubtopicError(f"{where}: {lang} must be a list of strings")
+        for value in values:
+            try:
+                terms.append(parse_term(value))
+            except ValueError as exc:
+                raise SubtopicError(f"{where}: {exc}") from None
+    if not raw.get("ru") or not raw.get("kk"):
+        raise SubtopicError(f"{where}: needs Russian and Kazakh terms")
+    overrides = raw.get("overrides", [])
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise SubtopicError(f"{where}: overrides must be a list of subtopic ids")
+    unknown = sorted(set(raw) - {"id", "category", "name", "overrides", *TERM_LANGS})
+    if unknown:
+        raise SubtopicError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    return Subtopic(sid, category, {"ru": name["ru"].strip(), "kk": name["kk"].strip()}, tuple(terms), tuple(overrides))
+
+
+@functools.cache
+def default_lexicon() -> SubtopicLexicon:
+    """The shipped lexicon, read once per process."""
+    return SubtopicLexicon.from_toml()

@@ -1,0 +1,123 @@
+"""The subtopic lexicon: our own issue names and triggers, matched in Russian, Kazakh and translit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tyndau.nlp.language import LanguageDetector
+from tyndau.nlp.normalise import normalise
+from tyndau.nlp.subtopics import SubtopicError, SubtopicLexicon, default_lexicon, parse_term
+from tyndau.nlp.taxonomy import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> SubtopicLexicon:
+    return default_lexicon()
+
+
+def test_shipped_lexicon_covers_the_taxonomy_with_both_names(lexicon: SubtopicLexicon) -> None:
+    taxonomy = load_taxonomy()
+    checked = SubtopicLexicon.from_toml(categories=taxonomy.ids)
+    assert len(checked) == len(lexicon) >= 80
+    covered = {s.category for s in lexicon}
+    assert covered == set(taxonomy.ids) - {"other"}
+    words = LanguageDetector(use_model=False)
+    for sub in lexicon:
+        assert not set("әғқңөұүһі") & set(sub.name["ru"].lower()) and words.detect(sub.name["ru"]).lang != "kk", sub.id
+        assert words.detect(sub.name["kk"]).lang == "kk", sub.id
+
+
+# Our own phrasings, as residents write them: Russian, Kazakh, Kazakh without its letters, translit.
+CASES = [
+    ("Третий день нет воды, возим в бидонах", "no_water"),
+    ("Воды нет с понедельника!!!", "no_water"),
+    ("Ауылда бір апта су жоқ", "no_water"),
+    ("ауылда су жок", "no_water"),
+    ("Su joq, akim myrza", "no_water"),
+    ("Из крана течёт ржавая вода", "water_quality"),
+    ("На нашей улице ямы, машину не проехать", "potholes"),
+    ("Көшеде үлкен шұңқырлар бар", "potholes"),
+    ("Нет уличного освещения, темно вечером", "street_lighting"),
+    ("Көшеде жарық жоқ, қараңғы", "street_lighting"),
+    ("Фонари не горят вторую неделю", "street_lighting"),
+    ("Нет мест в детском саду, очередь три года", "kindergarten_places"),
+    ("Балабақшада орын жоқ", "kindergarten_places"),
+    ("Мусор не вывозят вторую неделю", "garbage_collection"),
+    ("Қоқыс шығарылмайды", "garbage_collection"),
+    ("Бродячие собаки нападают на детей", "stray_dogs"),
+    ("Қаңғыбас иттер көбейді", "stray_dogs"),
+    ("Когда проведут газ в наше село?", "gas_connection"),
+    ("Ауылға газ қашан тартылады?", "gas_connection"),
+    ("В селе нет интернета", "no_internet"),
+    ("Ауылда интернет жоқ", "no_internet"),
+    ("Автобус ходит раз в час, не сесть", "bus_frequency"),
+    ("Жайылым жоқ, малды қайда бағамыз?", "pastures"),
+    ("Арыққа су келмейді, бақшаға су жетпейді", "irrigation"),
+    ("В поликлинике очереди на две недели", "clinic_queues"),
+    ("Стою в очереди на земельный участок 10 лет", "land_plot_queue"),
+    ("Пособие на детей перестали платить", "benefits"),
+    ("Нужен светофор у школы", "traffic_light"),
+    ("Нужен пешеходный переход через трассу", "pedestrian_crossing"),
+    ("Мал ұрлығы көбейді", "livestock_theft"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_best_subtopic_of_our_phrasings(lexicon: SubtopicLexicon, text: str, expected: str) -> None:
+    best = lexicon.best(normalise(text).text)
+    assert best is not None and best.id == expected, (text, lexicon.match(normalise(text).text))
+    assert best.category == lexicon.get(expected).category
+    assert best.name_ru and best.name_kk
+
+
+def test_chatter_has_no_subtopic(lexicon: SubtopicLexicon) -> None:
+    for text in ("Всем добрый день!", "Сәлеметсіз бе", "Рахмет, әкім мырза", "Шамалғаннан сәлем 👋",
+                 "кто смотрит из Алматы?", "спасибо за эфир"):
+        assert lexicon.match(normalise(text).text) == [], text
+
+
+def test_irrigation_water_is_not_drinking_water(lexicon: SubtopicLexicon) -> None:
+    ids = [m.id for m in lexicon.match("Арық суы жоқ, суару кестесін жасаңыздар")]
+    assert ids[0] == "irrigation" and "no_water" not in ids
+
+
+def test_words_must_be_near_each_other(lexicon: SubtopicLexicon) -> None:
+    assert "no_water" in [m.id for m in lexicon.match("нет воды")]
+    far = "нет, я не согласен с тем что говорят про наши дороги и про то, какая там вода"
+    assert "no_water" not in [m.id for m in lexicon.match(far)]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😡😡😡", "А" * 10_000, "НЕТ ВОДЫ!!! КОГДА ДАДУТ???",
+                                  "Irgeli su жоқ voda нет 😡", "\x00\u202e bad \ud800", "12345"])
+def test_bad_input_never_raises(lexicon: SubtopicLexicon, text: str) -> None:
+    found = lexicon.match(text)
+    assert isinstance(found, list)
+    if text.startswith("НЕТ ВОДЫ"):
+        assert found and found[0].id == "no_water"
+
+
+def test_term_syntax() -> None:
+    term = parse_term("су|суы жоқ|жок")
+    assert term.weight == 2
+    assert term.words[0].matches({"суы"}) and term.words[1].matches({"жок"})
+    assert parse_term("шұңқыр*").words[0].matches({"шункырлар"})  # Kazakh typed without its letters
+    with pytest.raises(ValueError):
+        parse_term("вода *")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[[subtopic]]\nid = "x"\ncategory = "nowhere"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n', "unknown category"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а" }\nru = ["а"]\nkk = ["ә"]\n', "name.kk"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\n', "Kazakh terms"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["*"]\nkk = ["ә"]\n', "bare"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n'
+     'overrides = ["y"]\n', "overrides unknown"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n' * 2, "duplicate"),
+    ("[[subtopic]\n", "subtopics.toml"),
+])
+def test_mistakes_in_the_file_are_named(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "subtopics.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(SubtopicError, match=message):
+        SubtopicLexicon.from_toml(path, categories=load_taxonomy().ids)

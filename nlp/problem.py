@@ -3,7 +3,9 @@
 Trained on our own phrasings: every category example in the taxonomy and the problem examples
 in ``config/nlp/problem_examples.toml`` are positives; greetings, thanks, praise, chatter, spam,
 insults and reviews of goods and apps are negatives. Profanity does not decide anything here:
-an angry comment that names a real problem is still a problem.
+an angry comment that names a real problem is still a problem. The form of a chat message comes
+first (``tyndau.nlp.chat``): a relay of the akim's answer, an agenda remark or a moderator's
+notice is never a problem, and an echo ("+", "и у нас тоже") is a mention of someone else's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .features import (
     fit_cached,
     softmax,
 )
+from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)
@@ -38,11 +41,12 @@ _LETTERS = re.compile(r"[^\W\d_]")
 
 @dataclass(frozen=True, slots=True)
 class ProblemVerdict:
-    """Whether a text is a problem, with the probability that it is one and the confidence."""
+    """Whether a text is a problem: P(problem), the confidence in the verdict, the chat act behind it."""
 
     is_problem: bool
     probability: float
     confidence: float
+    act: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,7 @@ class DetectorSettings:
     """Knobs of the detector (``[detector]`` in ``config/nlp.toml``)."""
 
     threshold: float = 0.7
+    review_band: float = 0.15
     embedding_c: float = 10.0
     text_c: float = 10.0
     text_weight: float = 0.5
@@ -115,14 +120,24 @@ class ProblemDetector:
         return np.where(letters < self.settings.min_letters, 0.0, probs).astype(np.float32)
 
     def predict(self, texts: Sequence[str], embeddings: Matrix | None = None) -> list[ProblemVerdict]:
-        """A verdict per text: problem when P(problem) reaches the threshold."""
+        """A verdict per text: problem when P(problem) reaches the threshold and the chat act allows it."""
         th = self.settings.threshold
         out = []
-        for p in self.probabilities(texts, embeddings):
+        for text, p in zip(texts, self.probabilities(texts, embeddings)):
             p = float(p)
-            is_problem = p >= th
-            # confidence: how far the probability sits from the threshold, mapped to [0.5, 1]
-            conf = 0.5 + 0.5 * ((p - th) / (1 - th) if is_problem else (th - p) / th)
+            act = chat_act(text)
+            is_problem = p >= th and act not in NOT_PROBLEM_ACTS and act != ECHO
+            if act in NOT_PROBLEM_ACTS or act == ECHO:
+                conf = 0.9  # decided by the form of the message, not by the model
+            else:
+                # how far the probability sits from the threshold, mapped to [0.5, 1]
+                conf = 0.5 + 0.5 * ((p - th) / (1 - th) if is_problem else (th - p) / th)
             out.append(ProblemVerdict(is_problem=is_problem, probability=round(p, 4),
-                                      confidence=round(min(conf, 1.0), 4)))
+                                      confidence=round(min(conf, 1.0), 4), act=act))
         return out
+
+    def uncertain(self, verdict: ProblemVerdict) -> bool:
+        """True when a person should decide whether this is a problem (P near the threshold)."""
+        if verdict.act is not None:
+            return False
+        return abs(verdict.probability - self.settings.threshold) < self.settings.review_band

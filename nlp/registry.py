@@ -54,7 +54,7 @@ def _none(config: Mapping[str, Any], ctx: StageContext) -> None:
 
 
 for _role in ("normaliser", "language", "personal_data", "encoder", "detector", "categoriser",
-              "places", "profanity", "clusterer"):
+              "places", "subtopics", "profanity", "clusterer"):
     register(_role, "none")(_none)
 
 
@@ -87,6 +87,14 @@ def _places(config: Mapping[str, Any], ctx: StageContext) -> Any:
     from .place import default_gazetteer, extract_places
     gazetteer = default_gazetteer()
     return lambda text: extract_places(text, gazetteer)
+
+
+@register("subtopics", "lexicon")
+def _subtopics(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .subtopics import SubtopicLexicon, default_lexicon
+    lexicon = (SubtopicLexicon.from_toml(config["path"], categories=ctx.taxonomy.ids) if config.get("path")
+               else default_lexicon())
+    return lexicon.match
 
 
 @register("profanity", "lexicon")

@@ -5,7 +5,8 @@ comments simply stay unlabelled and are labelled later — intake never waits fo
 meeting has its own incremental clusterer; a cluster's stable id is the id of its first comment,
 so ids survive restarts (the clusterer is rebuilt from the stored labels). People's decisions are
 never overwritten: reviewed comments keep their category, locked memberships and edited fields
-stay (see :func:`tyndau.store.problems.sync_drafts`).
+stay (see :func:`tyndau.store.problems.sync_drafts`). An echo ("+", "и у нас тоже", "про Кемер
+так и не ответили") joins the recent problem it points at as a mention and never starts a draft.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.nlp.drafts import Member, build_draft
+from tyndau.nlp.chat import ECHO, REMINDER, ChatContext, Seen
+from tyndau.nlp.drafts import DraftBuilder, Member
+from tyndau.nlp.place_names import mentions_from_labels
 from tyndau.store.comments import get_comments
 from tyndau.store.problems import DraftProblem, sync_drafts
 from tyndau.store.schema import comments, corrections
@@ -46,6 +49,9 @@ class Labeller:
         self._learn: list[tuple[str, str | None, bool | None]] = []
         self._clusterers: dict[int, Any] = {}
         self._anchors: dict[int, dict[str, int]] = {}
+        self._echoes: dict[int, dict[int, set[int]]] = {}
+        self._context: dict[int, ChatContext] = {}
+        self._builder: DraftBuilder | None = None
         self.pipeline: Any = None
         self.state = "loading"
         self.labelled = 0
@@ -142,17 +148,28 @@ class Labeller:
         touched: set[int] = set()
         updates: list[dict[str, Any]] = []
         not_problems: list[int] = []
+        context = self._context.setdefault(meeting_id, ChatContext())
+        echoes = self._echoes.setdefault(meeting_id, {})
         for row, lab in pairs:
             human = row.reviewed_at is not None
             is_problem = row.is_problem if human else lab.is_problem
             category = row.category if human else lab.category
             cluster_id = None
-            if is_problem and lab.vector is not None and clusterer is not None:
+            target = None if human else _echo_target(context, row, lab)
+            if target is not None:
+                is_problem, lab.echo_of, cluster_id = True, target.comment_id, target.cluster
+                echoes.setdefault(int(target.cluster), set()).add(row.id)  # type: ignore[arg-type]
+                touched.add(int(target.cluster))  # type: ignore[arg-type]
+            elif lab.chat_act == ECHO and not human:
+                is_problem = False
+            if target is None and is_problem and lab.vector is not None and clusterer is not None:
                 key = clusterer.assign(row.id, lab.vector, category=category, place=lab.place_key)
                 cluster_id = anchors.setdefault(key, row.id)
                 touched.add(cluster_id)
             elif is_problem is False:
                 not_problems.append(row.id)
+            context.observe(Seen(row.id, row.author or "", lab.chat_act, bool(is_problem),
+                                 lab.subtopics[0] if lab.subtopics else None, lab.place_key, cluster_id))
             data = lab.as_dict()
             data.pop("text", None)
             updates.append({"id": row.id, "labels": data, "is_problem": is_problem, "category": category,
@@ -171,15 +188,27 @@ class Labeller:
         if not touched or clusterer is None:
             return []
         keys = {anchor: key for key, anchor in self._anchors[meeting_id].items() if anchor in touched}
+        echoes = self._echoes.get(meeting_id, {})
+        builder = self._draft_builder()
         drafts: list[DraftProblem] = []
         for anchor, key in keys.items():
             member_ids = sorted(clusterer.members(key))
-            rows = await get_comments(conn, member_ids)
-            members = [Member(r.id, r.text, (r.labels or {}).get("lang"), r.category, _place_name(r.labels)) for r in rows]
+            if not member_ids:
+                continue
+            echo_ids = sorted(echoes.get(anchor, set()) - set(member_ids))
+            rows = await get_comments(conn, member_ids + echo_ids)
+            members = [_member(r, r.id in echo_ids) for r in rows]
             vectors = self._vectors(clusterer, [r.id for r in rows])
-            d = build_draft(anchor, members, vectors, self._executor_for)
+            d = builder.build(anchor, members, vectors)
             drafts.append(DraftProblem(d.cluster_id, d.title_ru, d.title_kk, d.category, d.place, d.executor, d.comment_ids))
         return drafts
+
+    def _draft_builder(self) -> DraftBuilder:
+        if self._builder is None:
+            taxonomy = getattr(self.pipeline, "taxonomy", None)
+            names = {c.id: dict(c.name) for c in taxonomy} if taxonomy is not None else {}
+            self._builder = DraftBuilder(self._executor_for, category_names=names)
+        return self._builder
 
     @staticmethod
     def _vectors(clusterer: Any, ids: Sequence[int]) -> np.ndarray | None:
@@ -201,6 +230,8 @@ class Labeller:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.category, comments.c.cluster_id, comments.c.labels)
                                        .where(comments.c.meeting_id == meeting_id, comments.c.cluster_id.is_not(None)).order_by(comments.c.id))).all()
+        echoes = self._echoes.setdefault(meeting_id, {})
+        rows = [r for r in rows if not _stored_echo(r, echoes)]
         if rows:
             labels = await asyncio.to_thread(self.pipeline.process, [r.text for r in rows], [r.id for r in rows], cluster=False)
             for row, lab in zip(rows, labels):
@@ -215,6 +246,35 @@ class Labeller:
         self._clusterers[meeting_id] = clusterer
         self._anchors[meeting_id] = anchors
         return clusterer
+
+
+def _echo_target(context: ChatContext, row: Any, lab: Any) -> Seen | None:
+    """The recent problem this comment only echoes, if it is an echo (or a reaction to a relay)."""
+    act = lab.chat_act
+    if act not in (ECHO, REMINDER):
+        recent = context.recent()[-3:]
+        reacting = lab.is_problem and not lab.place_key and any(s.act == "relay" for s in recent)
+        if not reacting:
+            return None
+    return context.resolve(act=act, text=row.text or "", subtopics=lab.subtopics, place=lab.place_key,
+                           author=row.author or "")
+
+
+def _stored_echo(row: Any, echoes: dict[int, set[int]]) -> bool:
+    """True (and remembered) when a stored comment joined its problem as an echo."""
+    if (row.labels or {}).get("echo_of") is None or row.cluster_id is None:
+        return False
+    echoes.setdefault(int(row.cluster_id), set()).add(row.id)
+    return True
+
+
+def _member(row: Any, echo: bool) -> Member:
+    """A stored comment as the draft builder reads it."""
+    labels = row.labels or {}
+    lang = labels.get("lang") or row.lang
+    subtopics = labels.get("subtopics")
+    return Member(row.id, row.text, lang, row.category, _place_name(labels), tuple(mentions_from_labels(labels, lang)),
+                  tuple(subtopics) if isinstance(subtopics, list) else None, echo=echo or labels.get("echo_of") is not None)
 
 
 def _place_name(labels: Mapping[str, Any] | None) -> str | None:

@@ -21,7 +21,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.nlp.chat import ECHO, REMINDER, ChatContext, Seen
+from tyndau.nlp.chat import ECHO, ChatContext, Seen, names
 from tyndau.nlp.drafts import DraftBuilder, Member
 from tyndau.nlp.place_names import mentions_from_labels
 from tyndau.store.comments import get_comments
@@ -169,11 +169,12 @@ class Labeller:
             elif is_problem is False:
                 not_problems.append(row.id)
             context.observe(Seen(row.id, row.author or "", lab.chat_act, bool(is_problem),
-                                 lab.subtopics[0] if lab.subtopics else None, lab.place_key, cluster_id))
+                                 lab.subtopics[0] if lab.subtopics else None, lab.place_key, cluster_id,
+                                 names(row.text or "")))
             data = lab.as_dict()
             data.pop("text", None)
             updates.append({"id": row.id, "labels": data, "is_problem": is_problem, "category": category,
-                            "cluster_id": cluster_id, "needs_review": bool(lab.needs_review) and not human,
+                            "cluster_id": cluster_id, "needs_review": bool(lab.needs_review) and not human and lab.echo_of is None,
                             "lang": row.lang or lab.lang})
         async with self._engine.begin() as conn:
             for u in updates:
@@ -249,15 +250,9 @@ class Labeller:
 
 
 def _echo_target(context: ChatContext, row: Any, lab: Any) -> Seen | None:
-    """The recent problem this comment only echoes, if it is an echo (or a reaction to a relay)."""
-    act = lab.chat_act
-    if act not in (ECHO, REMINDER):
-        recent = context.recent()[-3:]
-        reacting = lab.is_problem and not lab.place_key and any(s.act == "relay" for s in recent)
-        if not reacting:
-            return None
-    return context.resolve(act=act, text=row.text or "", subtopics=lab.subtopics, place=lab.place_key,
-                           author=row.author or "")
+    """The recent problem this comment only echoes, if it is an echo (see ``ChatContext.echo_target``)."""
+    return context.echo_target(act=lab.chat_act, is_problem=lab.is_problem, text=row.text or "",
+                               subtopics=lab.subtopics, place=lab.place_key)
 
 
 def _stored_echo(row: Any, echoes: dict[int, set[int]]) -> bool:

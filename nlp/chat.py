@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-RELAY, META, NOTICE, ECHO, REMINDER = "relay", "meta", "notice", "echo", "reminder"
-NOT_PROBLEM_ACTS = frozenset({RELAY, META, NOTICE})
+RELAY, META, NOTICE, ECHO, REMINDER, STREAM = "relay", "meta", "notice", "echo", "reminder", "stream"
+NOT_PROBLEM_ACTS = frozenset({RELAY, META, NOTICE, STREAM})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _MENTION = re.compile(r"(?<![\w@])@[\w.\-]+|<user>")
 
@@ -61,11 +61,24 @@ REMINDER_RE = re.compile(
     r"(?:так\s+и\s+не\s+ответ|не\s+ответил[иа]?|ни\s+слова\s+про|ответа\s+(?:нет|так\s+и\s+нет)|без\s+ответа|"
     r"(?:опять|снова)\s+забыли|забыли\s+про|не\s+забудьте|мой\s+вопрос|повтор(?:ю|яю)|напоминаю|"
     r"ответили\s*\?|жд(?:ём|ем)\s+ответ|жауап\s+берілмеді|жауап\s+бермеді|ұмыттыңыз|ұмытпаңыз|"
-    r"ещё\s+про|еще\s+про|а\s+про\s+\S+\s*\?|ждёт\s+\S+|ждет\s+\S+)",
+    r"ещё\s+про|еще\s+про|а\s+про\s+\S+\s*\?|ждёт\s+\S+|ждет\s+\S+|ешкім\s+айтпай|туралы\s+ешкім|"
+    r"(?:человек|людей)\s+(?:уже\s+)?написал|уже\s+написали|прочитайте\s+уже)",
     re.IGNORECASE,
 )
+STREAM_RE = re.compile(
+    r"(?<![\w])(?:звук\w*|ничего\s+не\s+слышно|не\s+слышно|слайд\w*|трансляц\w*|эфир\w*|лага\w*|"
+    r"микрофон\w*|камер\w*\s+(?:далеко|тряс\w*|поверн\w*|не\s+работает)|картинк\w*|изображени\w*|"
+    r"видео\s+(?:тормоз\w*|завис\w*)|дыбыс\w*|естілмей\w*|көрінбей\w*|"
+    r"стрим\w*|связь\s+пропала\s+у\s+меня)",
+    re.IGNORECASE,
+)
+STREAM_MAX_WORDS = 8
 ECHO_MAX_WORDS = 6
-CONTEXT_SIZE = 60
+SHORT_ECHO_WORDS = 10
+NEAR = 3
+CONTEXT_SIZE = 1000
+_NAME_STOP = frozenset("""про когда почему ещё еще аким әкім уважаемый уважаемая спасибо рахмет здравствуйте
+сәлеметсіз прошу просим скажите ответьте наконец опять снова""".split())
 
 
 def words(text: str) -> list[str]:
@@ -73,8 +86,19 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(_MENTION.sub(" ", text or ""))]
 
 
+def names(text: str) -> frozenset[str]:
+    """Capitalised words of ``text`` in a folded nominative ("Абая" -> "абай"): the places and names it mentions."""
+    from .place import strip_case
+
+    out = set()
+    for word in _WORD.findall(_MENTION.sub(" ", text or "")):
+        if len(word) >= 4 and word[:1].isupper() and not word.isupper() and word.lower() not in _NAME_STOP:
+            out.add(strip_case(word))
+    return frozenset(out)
+
+
 def chat_act(text: str) -> str | None:
-    """The form of one message: relay, meta, notice, echo, reminder, or None (decide by content)."""
+    """The form of one message: relay, meta, notice, stream, echo, reminder, or None (decide by content)."""
     raw = (text or "").strip()
     if not raw:
         return None
@@ -84,6 +108,8 @@ def chat_act(text: str) -> str | None:
     if RELAY_RE.search(raw) or RELAY_RE.search(body):
         return RELAY
     n = len(words(body))
+    if n <= STREAM_MAX_WORDS and STREAM_RE.search(body):
+        return STREAM
     if META_RE.search(body) or (_SHORT_TOPIC_RE.search(body) and n <= 5):
         return META
     if n <= 12 and REMINDER_RE.search(body):
@@ -108,6 +134,7 @@ class Seen:
     subtopic: str | None
     place: str | None
     cluster: Hashable | None
+    names: frozenset[str] = frozenset()
 
 
 class ChatContext:
@@ -145,10 +172,35 @@ class ChatContext:
             if found is not None or place:
                 return found
         if subs:
-            return next((s for s in problems if s.subtopic in subs), None)
+            found = next((s for s in problems if s.subtopic in subs), None)
+            if found is not None or act is None:
+                return found
+        mentioned_names = names(text)
+        if mentioned_names and act in (ECHO, REMINDER):
+            found = next((s for s in problems if s.names & mentioned_names), None)
+            if found is not None:
+                return found
         if act == ECHO:
             newest = problems[0]
-            return newest if self._distance(newest) <= 3 else None
+            return newest if self._distance(newest) <= NEAR else None
+        return None
+
+    def echo_target(self, *, act: str | None, is_problem: bool | None, text: str, subtopics: Sequence[str],
+                    place: str | None) -> Seen | None:
+        """The problem this message only echoes, or None when it stands on its own.
+
+        Echoes and reminders look for their problem; a problem comment is an echo too when it
+        names no place and is either a reaction to a relay of the akim just before it or a short
+        line on the issue of an earlier problem ("воды нет до весны").
+        """
+        if act in (ECHO, REMINDER):
+            return self.resolve(act=act, text=text, subtopics=subtopics, place=place)
+        if not is_problem or place:
+            return None
+        after_relay = any(s.act == RELAY for s in list(self._recent)[-NEAR:])
+        short = bool(subtopics) and len(words(text)) <= SHORT_ECHO_WORDS
+        if after_relay or short:
+            return self.resolve(act=None, text=text, subtopics=subtopics, place=None)
         return None
 
     def _distance(self, seen: Seen) -> int:

@@ -47,7 +47,7 @@ def russian_spelling(name: str) -> str:
 
 
 def _capital(name: str) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in name.split()) if name.islower() else name
+    return name[:1].upper() + name[1:] if name.islower() else name
 
 
 class PlaceNamer:

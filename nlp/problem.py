@@ -55,6 +55,7 @@ class DetectorSettings:
 
     threshold: float = 0.7
     review_band: float = 0.15
+    subtopic_boost: float = 2.0
     embedding_c: float = 10.0
     text_c: float = 10.0
     text_weight: float = 0.5
@@ -91,6 +92,7 @@ class ProblemDetector:
                  examples_path: Path | None = None, wrappers_path: Path | None = None) -> None:
         self.encoder = encoder
         self.settings = settings or DetectorSettings()
+        self._lexicon: Any = None
         s = self.settings
         train = load_problem_examples(examples_path)
         for cat in taxonomy:
@@ -116,8 +118,21 @@ class ProblemDetector:
         raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
                else np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
         probs = softmax(self._model.log_proba(texts, centre(raw, self.mean)))[:, self._col]
+        if self.settings.subtopic_boost:
+            probs = self._boost(texts, probs)
         letters = np.array([len(_LETTERS.findall(t or "")) for t in texts])
         return np.where(letters < self.settings.min_letters, 0.0, probs).astype(np.float32)
+
+    def _boost(self, texts: Sequence[str], probs: Matrix) -> Matrix:
+        """A comment naming an issue of our lexicon is more likely a problem: its log-odds rise."""
+        if self._lexicon is None:
+            from .subtopics import default_lexicon
+
+            self._lexicon = default_lexicon()
+        strength = np.array([min(m[0].score, 2) / 2 if (m := self._lexicon.match(t)) else 0.0 for t in texts])
+        p = np.clip(probs.astype(np.float64), 1e-6, 1 - 1e-6)
+        logit = np.log(p / (1 - p)) + self.settings.subtopic_boost * strength
+        return (1 / (1 + np.exp(-logit))).astype(np.float32)
 
     def predict(self, texts: Sequence[str], embeddings: Matrix | None = None) -> list[ProblemVerdict]:
         """A verdict per text: problem when P(problem) reaches the threshold and the chat act allows it."""

@@ -147,11 +147,13 @@ def _detector(config: Mapping[str, Any], ctx: StageContext) -> Any:
 
 
 class AlwaysProblem:
-    """Stand-in detector: every non-empty comment is a problem."""
+    """Stand-in detector: every comment is a problem unless its form says otherwise (a relay, an echo …)."""
 
     def predict(self, texts: Sequence[str], embeddings: Any = None) -> list[Any]:
+        from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
         from .problem import ProblemVerdict
-        return [ProblemVerdict(True, 1.0, 1.0) for _ in texts]
+        acts = [chat_act(t) for t in texts]
+        return [ProblemVerdict(a not in NOT_PROBLEM_ACTS and a != ECHO, 1.0, 1.0, a) for a in acts]
 
 
 @register("detector", "always")

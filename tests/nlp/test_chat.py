@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tyndau.nlp.chat import ECHO, META, NOTICE, RELAY, REMINDER, ChatContext, Seen, chat_act
+from tyndau.nlp.chat import ECHO, META, NOTICE, RELAY, REMINDER, STREAM, ChatContext, Seen, chat_act
 
 
 @pytest.mark.parametrize(("text", "act"), [
@@ -19,6 +19,7 @@ from tyndau.nlp.chat import ECHO, META, NOTICE, RELAY, REMINDER, ChatContext, Se
     ("Пишите свои вопросы в чат", META),
     ("Уважаемые зрители, просим не дублировать сообщения", NOTICE),
     ("Құрметті тұрғындар, барлық сұрақтар тіркелді", NOTICE),
+    ("Звук пропал", STREAM), ("трансляция тормозит у всех?", STREAM), ("Дыбыс естілмейді", STREAM),
     ("+", ECHO), ("+1", ECHO), ("++", ECHO),
     ("и у нас тоже", ECHO), ("Поддерживаю 👍", ECHO), ("@Марат поддерживаю", ECHO), ("Дұрыс айтасыз", ECHO),
     ("Про газ так и не ответили", REMINDER), ("Наше село опять забыли", REMINDER),

@@ -124,12 +124,13 @@ class ProblemDetector:
         return np.where(letters < self.settings.min_letters, 0.0, probs).astype(np.float32)
 
     def _boost(self, texts: Sequence[str], probs: Matrix) -> Matrix:
-        """A comment naming an issue of our lexicon is more likely a problem: its log-odds rise."""
+        """A comment naming an issue of our lexicon clearly (a phrase, or several triggers) is more likely a problem."""
         if self._lexicon is None:
             from .subtopics import default_lexicon
 
             self._lexicon = default_lexicon()
-        strength = np.array([min(m[0].score, 2) / 2 if (m := self._lexicon.match(t)) else 0.0 for t in texts])
+        # A single one-word trigger ("цена", "интернет") says too little: reviews of shops and apps use them too.
+        strength = np.array([1.0 if (m := self._lexicon.match(t)) and m[0].score >= 2 else 0.0 for t in texts])
         p = np.clip(probs.astype(np.float64), 1e-6, 1 - 1e-6)
         logit = np.log(p / (1 - p)) + self.settings.subtopic_boost * strength
         return (1 / (1 + np.exp(-logit))).astype(np.float32)

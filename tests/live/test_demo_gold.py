@@ -46,10 +46,15 @@ def test_scoring_of_a_draft_list() -> None:
 
 
 def in_language(text: str, lang: str, detector: Any) -> bool:
-    """True when ``text`` reads as ``lang``: detected so, or mixed only by the other language's place names."""
+    """True when ``text`` reads as ``lang``: the wording before " — <place>" is detected as ``lang``.
+
+    The place is left out of the check because a Russian wording names a Kazakh village in Russian
+    spelling and a Kazakh one a Russian-named street ("Садовая көшесі"); a Russian wording may
+    still carry no Kazakh letter anywhere.
+    """
     if not text or (lang == "ru" and KAZAKH & set(text.lower())):
         return False
-    guess = detector.detect(text)
+    guess = detector.detect(text.split(" — ", 1)[0])
     if guess.lang == lang:
         return True
     mine, other = (guess.ru_words, guess.kk_words) if lang == "ru" else (guess.kk_words, guess.ru_words)

@@ -129,7 +129,11 @@ def _kk_name(entry: GazetteerEntry | None, seen: Sequence[PlaceMention], bare: s
 
 
 def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
-    """The keys a draft is about: its most named specific place, then its most named area."""
+    """The keys a draft is about: its most named specific place, then its most named area.
+
+    A house number is kept only when at least two comments name it (a building's problem);
+    named once it may be a resident's home address, so the wording names the street.
+    """
     out: list[str] = []
     streets: Counter[str] = Counter()
     houses: Counter[str] = Counter()
@@ -148,7 +152,8 @@ def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
         if count * 3 >= min(members, sum(votes.values())) or len(votes) == 1:
             if key in streets:
                 house = next((h for h, n in houses.most_common() if h.startswith("house:" + key[7:] + "/")), None)
-                if house and houses[house] * 2 >= streets[key]:
+                # A house number named once may be someone's home address: the street is enough then.
+                if house and houses[house] >= 2 and houses[house] * 2 >= streets[key]:
                     key = house
             out.append(key)
     return out

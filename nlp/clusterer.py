@@ -46,6 +46,8 @@ class ClustererSettings:
     same_area: float = 0.3
     same_topic: float = 0.0
     other_topic: float = 0.0
+    topic_gate: bool = False
+    same_topic_place: float = 0.0
     with_place: bool = True
     by_category: bool = False
     recluster_max: int = 2000
@@ -68,7 +70,8 @@ class ClustererSettings:
         """The pair-score part of the settings."""
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
-                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic)
+                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
+                             self.topic_gate, self.same_topic_place * place)
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -249,7 +252,8 @@ class Clusterer:
 
     def topics(self, text: str | None) -> frozenset[str]:
         """The subtopics of a comment (our own lexicon), when the settings use them."""
-        if not text or not (self.settings.same_topic or self.settings.other_topic):
+        if not text or not (self.settings.same_topic or self.settings.other_topic or self.settings.topic_gate
+                                     or self.settings.same_topic_place):
             return frozenset()
         try:
             from .subtopics import default_lexicon

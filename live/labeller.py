@@ -200,7 +200,7 @@ class Labeller:
                 echoes[row.id] = int(verdict.root)  # type: ignore[call-overload]
             elif is_problem and lab.vector is not None and mc is not None:
                 entries.append((row.id, lab.vector, {"lang": lab.lang, "places": place_keys(lab), "category": category,
-                                                     "text": lab.text}))
+                                                     "text": lab.text, "subtopics": lab.subtopics}))
             elif is_problem is False:
                 not_problems.append(row.id)
             data = lab.as_dict()
@@ -279,7 +279,7 @@ class Labeller:
                 if lab.vector is not None:
                     mc.restore(row.id, lab.vector, row.cluster_id,
                                {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category,
-                                "text": lab.text})
+                                "text": lab.text, "subtopics": lab.subtopics})
             log.info("rebuilt %d clusters of meeting %s from the store", len(mc.anchors), meeting_id)
         self._clusterers[meeting_id] = mc
         return mc

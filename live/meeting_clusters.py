@@ -61,7 +61,8 @@ class MeetingClusters:
         """Put a stored comment back into its stored cluster (after a restart)."""
         key = key_of(cluster_id)
         self.clusterer.assign(comment_id, vector, places=meta.get("places") or (), lang=meta.get("lang"),
-                              category=meta.get("category"), text=meta.get("text"))
+                              category=meta.get("category"), text=meta.get("text"),
+                              subtopics=meta.get("subtopics"))
         self.clusterer._move(comment_id, key)  # noqa: SLF001 - restoring, not deciding
         self.anchors[key] = cluster_id
 

@@ -250,10 +250,14 @@ class Clusterer:
 
     # -- incremental ----------------------------------------------------------------------
 
-    def topics(self, text: str | None) -> frozenset[str]:
-        """The subtopics of a comment (our own lexicon), when the settings use them."""
-        if not text or not (self.settings.same_topic or self.settings.other_topic or self.settings.topic_gate
-                                     or self.settings.same_topic_place):
+    def topics(self, text: str | None, subtopics: Iterable[str] | None = None) -> frozenset[str]:
+        """The subtopics of a comment (given, else matched in our own lexicon), when the settings use them."""
+        s = self.settings
+        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place):
+            return frozenset()
+        if subtopics is not None:
+            return frozenset(subtopics)
+        if not text:
             return frozenset()
         try:
             from .subtopics import default_lexicon
@@ -264,12 +268,15 @@ class Clusterer:
 
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
-               lang: str | None = None, text: str | None = None) -> str:
-        """Put a new comment into the cluster it links to best, or open a new one (idempotent)."""
+               lang: str | None = None, text: str | None = None, subtopics: Iterable[str] | None = None) -> str:
+        """Put a new comment into the cluster it links to best, or open a new one (idempotent).
+
+        ``subtopics``: the pipeline's subtopics of the comment; without them ``text`` is matched.
+        """
         if item_id in self._items:
             return self._items[item_id].cluster
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else (), self.topics(text))
+                    _places(place, places) if self.settings.with_place else (), self.topics(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -294,7 +301,7 @@ class Clusterer:
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.
 
-        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text"}). Returns every
+        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text", "subtopics"}). Returns every
         comment whose cluster changed (the new ones included).
         """
         changed: dict[ItemId, str] = {}
@@ -303,7 +310,7 @@ class Clusterer:
                 continue
             changed[item_id] = self.assign(item_id, vector, category=meta.get("category"),
                                            places=meta.get("places") or (), lang=meta.get("lang"),
-                                           text=meta.get("text"))
+                                           text=meta.get("text"), subtopics=meta.get("subtopics"))
         if changed and self._due():
             for item_id, cid in self.recluster().items():
                 changed[item_id] = cid

@@ -161,7 +161,8 @@ def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_
                 roots[i] = verdict.root
             elif own:
                 entries.append((i, lab.vector, {"lang": lab.lang, "places": _place_keys(lab),
-                                                "category": lab.category, "text": lab.text}))
+                                                "category": lab.category, "text": lab.text,
+                                                "subtopics": lab.subtopics}))
                 have.append(i)
         clusterer.add_batch(entries)
     found = {i: clusterer.cluster_of(i) for i in have}

@@ -282,7 +282,8 @@ class Pipeline:
         for i in rows:
             lab = labels[i]
             try:
-                lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key)
+                lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key,
+                                           text=lab.text, subtopics=lab.subtopics)
             except Exception as exc:  # noqa: BLE001 - that comment stays unclustered
                 lab.errors["clusterer"] = f"{type(exc).__name__}: {exc}"
                 logger.warning("NLP stage clusterer failed on one comment: %s", exc)

@@ -116,7 +116,7 @@ def _ru_name(entry: GazetteerEntry | None, seen: Sequence[PlaceMention], bare: s
     kazakh = Counter(m.name for m in seen if _CYRILLIC.match(m.name))
     if kazakh:
         return russian_spelling(kazakh.most_common(1)[0][0])
-    return _capital(bare)
+    return _capital(_bare_name(bare))
 
 
 def _kk_name(entry: GazetteerEntry | None, seen: Sequence[PlaceMention], bare: str) -> str:
@@ -125,7 +125,15 @@ def _kk_name(entry: GazetteerEntry | None, seen: Sequence[PlaceMention], bare: s
     kazakh = Counter(m.name for m in seen if m.lang == "kk" and _CYRILLIC.match(m.name))
     if kazakh:
         return kazakh.most_common(1)[0][0]
-    return _capital(bare)
+    written = Counter(m.name for m in seen if _CYRILLIC.match(m.name))  # "Садовая көшесі": a Russian name stays
+    if written:
+        return written.most_common(1)[0][0]
+    return _capital(_bare_name(bare))
+
+
+def _bare_name(bare: str) -> str:
+    """A key's name without its marks ("садов|ул", an adjectival street, reads "садов")."""
+    return bare.split("|", 1)[0]
 
 
 def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:

@@ -241,7 +241,10 @@ class PairScorer:
             scores = np.where(cross, scores - s.hubness * ((hub + hubs) / 2 - centre_r), scores)
         scores = scores + s.cross_language * cross
         out = scores.astype(np.float32)
-        rel = topic_relation([topics], others_topics)[0] if topics and len(others_topics) else np.zeros(len(out), np.int8)
+        rel = np.zeros(len(out), dtype=np.int8)
+        if topics:
+            rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
+                              dtype=np.int8, count=len(out)) if len(others_topics) else rel
         out = out + self._topic_terms(rel)
         if not places.any:
             return out.astype(np.float32)

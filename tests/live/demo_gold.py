@@ -81,6 +81,20 @@ def chat_ids(path: Path = CHAT) -> dict[str, int]:
     return out
 
 
+def chat_texts(path: Path = CHAT) -> list[str]:
+    """The text of each line's first message (for printing drafts), "" for lines without one."""
+    out: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = ""
+        for action in json.loads(line)["replayChatItemAction"]["actions"]:
+            item = action.get("addChatItemAction", {}).get("item", {})
+            for renderer in item.values():
+                if isinstance(renderer, dict) and "message" in renderer and not text:
+                    text = "".join(run.get("text", run.get("emoji", {}).get("emojiId", "")) for run in renderer["message"].get("runs", []))
+        out.append(text)
+    return out
+
+
 @dataclass
 class Score:
     drafts: int

@@ -66,6 +66,10 @@ def test_places_read_properly_in_each_language():
     assert choose_places(house, 1) == ["street:тауелсиздик"]  # named once: maybe a home address
     assert choose_places(house * 2, 2) == ["house:тауелсиздик/45"]
     assert namer.wording("house:тауелсиздик/45", house).ru == "ул. Тауелсиздик, 45"
+    sadovaya = [PlaceMention("street", "Садовая", "street:садов|ул", "ru")]  # an adjectival street's key
+    assert (namer.wording("street:садов|ул", sadovaya).ru, namer.wording("street:садов|ул", sadovaya).kk) == (
+        "ул. Садовая", "Садовая көшесі")
+    assert "|" not in namer.wording("street:садов|ул").kk
 
 
 def test_without_subtopic_the_cleanest_member_in_each_language_and_never_translit(builder):

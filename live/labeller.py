@@ -6,8 +6,11 @@ meeting has its own clusterer (:mod:`tyndau.live.meeting_clusters`), run exactly
 eval`` runs it: each batch is assigned in order, then the meeting is re-clustered while it is
 small enough. A cluster's stable id is the id of its first comment, so ids survive restarts (the
 clusterer is rebuilt from the stored ids); merges, splits and moves are read back into it before
-the next batch, and the pairs people judged teach it. People's decisions are never overwritten: reviewed comments keep their category, locked memberships and edited fields
-stay (see :func:`tyndau.store.problems.sync_drafts`).
+the next batch, and the pairs people judged teach it. People's decisions are never overwritten:
+reviewed comments keep their category, locked memberships and edited fields stay (see
+:func:`tyndau.store.problems.sync_drafts`). An echo ("+", "и у нас тоже", "про Кемер так и не
+ответили") joins the problem it points at as a mention, follows it through re-clustering, and
+never starts a draft or goes to triage (:mod:`tyndau.nlp.echoes`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.meeting_clusters import Changes, MeetingClusters, place_keys
 from tyndau.nlp.clusterer import LIVE_BATCH
-from tyndau.nlp.drafts import Member, build_draft
+from tyndau.nlp.drafts import DraftBuilder, Member
+from tyndau.nlp.echoes import EchoTracker
+from tyndau.nlp.place_names import mentions_from_labels
 from tyndau.store import cluster_state
 from tyndau.store.comments import get_comments
 from tyndau.store.problems import DraftProblem, sync_drafts
@@ -54,6 +59,8 @@ class Labeller:
         self._queued: set[int] = set()
         self._learn: list[tuple[str, str | None, bool | None]] = []
         self._clusterers: dict[int, MeetingClusters | None] = {}
+        self._echo_trackers: dict[int, EchoTracker] = {}
+        self._builder: DraftBuilder | None = None
         self.pipeline: Any = None
         self.state = "loading"
         self.percent = 0
@@ -179,21 +186,30 @@ class Labeller:
         updates: list[dict[str, Any]] = []
         not_problems: list[int] = []
         entries: list[tuple[int, Any, dict[str, Any]]] = []
+        echoes: dict[int, int] = {}
+        tracker = self._echo_trackers.setdefault(meeting_id, EchoTracker())
         for row, lab in pairs:
             human = row.reviewed_at is not None
-            is_problem = row.is_problem if human else lab.is_problem
             category = row.category if human else lab.category
-            if is_problem and lab.vector is not None and mc is not None:
+            verdict = tracker.read(row.id, lab, text=row.text or "", author=row.author or "",
+                                   is_problem=row.is_problem if human else lab.is_problem, human=human,
+                                   clustered=lab.vector is not None and mc is not None)
+            is_problem = verdict.is_problem
+            if verdict.root is not None:
+                lab.echo_of = verdict.root
+                echoes[row.id] = int(verdict.root)  # type: ignore[call-overload]
+            elif is_problem and lab.vector is not None and mc is not None:
                 entries.append((row.id, lab.vector, {"lang": lab.lang, "places": place_keys(lab), "category": category,
-                                                     "text": lab.text}))
+                                                     "text": lab.text, "subtopics": lab.subtopics}))
             elif is_problem is False:
                 not_problems.append(row.id)
             data = lab.as_dict()
             data.pop("text", None)
             updates.append({"id": row.id, "labels": data, "is_problem": is_problem, "category": category,
-                            "cluster_id": None, "needs_review": bool(lab.needs_review) and not human,
-                            "lang": row.lang or lab.lang})
-        changes = await asyncio.to_thread(mc.add, entries) if mc is not None and entries else Changes()
+                            "cluster_id": None, "lang": row.lang or lab.lang,
+                            "needs_review": bool(lab.needs_review) and not human and verdict.root is None})
+        busy = mc is not None and (entries or echoes)
+        changes = await asyncio.to_thread(mc.add, entries, echoes) if busy else Changes()  # type: ignore[union-attr]
         for u in updates:
             u["cluster_id"] = changes.clusters.get(u["id"])
         in_batch = {u["id"] for u in updates}
@@ -227,13 +243,19 @@ class Labeller:
             member_ids = sorted(mc.clusterer.members(key))
             if not member_ids:
                 continue
-            rows = await get_comments(conn, member_ids)
-            members = [Member(r.id, r.text, (r.labels or {}).get("lang"), r.category, _place_name(r.labels)) for r in rows]
-            vectors = [mc.clusterer.vector(r.id) for r in rows]
-            stacked = np.stack(vectors) if rows and all(v is not None for v in vectors) else None
-            d = build_draft(anchor, members, stacked, self._executor_for)
+            echo_ids = [e for e in mc.echoes_in(anchor) if e not in set(member_ids)]
+            rows = await get_comments(conn, member_ids + echo_ids)
+            members = [_member(r, r.id in echo_ids) for r in rows]
+            d = self._draft_builder().build(anchor, members, _vectors(mc, [r.id for r in rows]))
             drafts.append(DraftProblem(d.cluster_id, d.title_ru, d.title_kk, d.category, d.place, d.executor, d.comment_ids))
         return drafts
+
+    def _draft_builder(self) -> DraftBuilder:
+        if self._builder is None:
+            taxonomy = getattr(self.pipeline, "taxonomy", None)
+            names = {c.id: dict(c.name) for c in taxonomy} if taxonomy is not None else {}
+            self._builder = DraftBuilder(self._executor_for, category_names=names)
+        return self._builder
 
     async def _clusters_for(self, meeting_id: int) -> MeetingClusters | None:
         """The meeting's clusters; after a restart they are rebuilt from the stored cluster ids."""
@@ -247,16 +269,39 @@ class Labeller:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.category, comments.c.cluster_id, comments.c.labels)
                                        .where(comments.c.meeting_id == meeting_id, comments.c.cluster_id.is_not(None)).order_by(comments.c.id))).all()
+        echoes = [r for r in rows if (r.labels or {}).get("echo_of") is not None]
+        for row in echoes:
+            mc.restore_echo(row.id, int(row.labels["echo_of"]), row.cluster_id)
+        rows = [r for r in rows if (r.labels or {}).get("echo_of") is None]
         if rows:
             labels = await asyncio.to_thread(self.pipeline.process, [r.text for r in rows], [r.id for r in rows], cluster=False)
             for row, lab in zip(rows, labels):
                 if lab.vector is not None:
                     mc.restore(row.id, lab.vector, row.cluster_id,
                                {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category,
-                                "text": lab.text})
+                                "text": lab.text, "subtopics": lab.subtopics})
             log.info("rebuilt %d clusters of meeting %s from the store", len(mc.anchors), meeting_id)
         self._clusterers[meeting_id] = mc
         return mc
+
+
+def _vectors(mc: MeetingClusters, ids: Sequence[int]) -> np.ndarray | None:
+    """Members' embeddings for the draft's medoid (an echo, not in the clusterer, gets zeros)."""
+    vectors = [mc.clusterer.vector(i) for i in ids]
+    known = [v for v in vectors if v is not None]
+    if not known:
+        return None
+    zero = np.zeros_like(np.asarray(known[0], dtype=np.float32))
+    return np.stack([zero if v is None else np.asarray(v, dtype=np.float32) for v in vectors])
+
+
+def _member(row: Any, echo: bool) -> Member:
+    """A stored comment as the draft builder reads it."""
+    labels = row.labels or {}
+    lang = labels.get("lang") or row.lang
+    subtopics = labels.get("subtopics")
+    return Member(row.id, row.text, lang, row.category, _place_name(labels), tuple(mentions_from_labels(labels, lang)),
+                  tuple(subtopics) if isinstance(subtopics, list) else None, echo=echo or labels.get("echo_of") is not None)
 
 
 def _place_name(labels: Mapping[str, Any] | None) -> str | None:

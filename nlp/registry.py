@@ -54,7 +54,7 @@ def _none(config: Mapping[str, Any], ctx: StageContext) -> None:
 
 
 for _role in ("normaliser", "language", "personal_data", "encoder", "detector", "categoriser",
-              "places", "profanity", "clusterer"):
+              "places", "subtopics", "profanity", "clusterer"):
     register(_role, "none")(_none)
 
 
@@ -87,6 +87,14 @@ def _places(config: Mapping[str, Any], ctx: StageContext) -> Any:
     from .place import default_gazetteer, extract_places
     gazetteer = default_gazetteer()
     return lambda text: extract_places(text, gazetteer)
+
+
+@register("subtopics", "lexicon")
+def _subtopics(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .subtopics import SubtopicLexicon, default_lexicon
+    lexicon = (SubtopicLexicon.from_toml(config["path"], categories=ctx.taxonomy.ids) if config.get("path")
+               else default_lexicon())
+    return lexicon.match
 
 
 @register("profanity", "lexicon")
@@ -162,11 +170,13 @@ def _detector(config: Mapping[str, Any], ctx: StageContext) -> Any:
 
 
 class AlwaysProblem:
-    """Stand-in detector: every non-empty comment is a problem."""
+    """Stand-in detector: every comment is a problem unless its form says otherwise (a relay, an echo …)."""
 
     def predict(self, texts: Sequence[str], embeddings: Any = None) -> list[Any]:
+        from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
         from .problem import ProblemVerdict
-        return [ProblemVerdict(True, 1.0, 1.0) for _ in texts]
+        acts = [chat_act(t) for t in texts]
+        return [ProblemVerdict(a not in NOT_PROBLEM_ACTS and a != ECHO, 1.0, 1.0, a) for a in acts]
 
 
 @register("detector", "always")

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", help="listen address (env TYNDAU_HOST)")
     serve.add_argument("--port", type=int, help="listen port (env TYNDAU_PORT)")
-    serve.add_argument("--role", choices=["all", "web"], help="all (default): serve and run the labeller and sources (under leases "
+    serve.add_argument("--role", dest="process_role", choices=["all", "web"], help="all (default): serve and run the labeller and sources (under leases "
                        "when several processes share PostgreSQL); web: serve only (env TYNDAU_ROLE)")
     serve.set_defaults(run=_serve)
 
@@ -105,7 +105,7 @@ def resolve_settings(args: argparse.Namespace, env: dict[str, str] | None = None
         "log_level": args.log_level,
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
-        "role": getattr(args, "role", None),
+        "role": getattr(args, "process_role", None),  # `--role` of `user add` / `token create` is a person's role
     }
     return load_settings(config_file=config, env=env, overrides=overrides)
 

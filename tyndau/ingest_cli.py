@@ -58,9 +58,12 @@ async def ingest(kind: str, args: argparse.Namespace, settings: Settings, engine
     intake = Intake(engine, publish.committed)
     try:
         async with running(intake.run):
-            if kind == "file":
-                return await _file(args, intake)
-            return await _follow(kind, args, settings, intake)
+            try:
+                if kind == "file":
+                    return await _file(args, intake)
+                return await _follow(kind, args, settings, intake)
+            finally:
+                await intake.drained()  # the servers hear of the last batch before this process exits
     finally:
         await publish.close()
 

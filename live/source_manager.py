@@ -172,6 +172,8 @@ class SourceManager:
         """Run the source here if this process may (push kinds always; polled kinds under their lease)."""
         if kind not in PUSH_KINDS and not await self._leases.acquire(source_lease(source_id)):
             return False
+        if source_id in self._running:  # started meanwhile (the operator's start and a reconcile at once)
+            return False
         try:
             self._spawn(source_id, meeting_id, kind, config)
         except SourceConfigError as exc:

@@ -135,8 +135,11 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
             services.extra.update(load_vocabulary(settings))
-            down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
-            marked = await services.clock.mark_restarts(down_from)
+            now = time.now().wall
+            down_from = await clock_log.start_boot(engine, time.boot_id, now)
+            others_alive = (settings.client_manager == "redis" and down_from is not None
+                            and (now - down_from).total_seconds() < 2 * settings.heartbeat_seconds)
+            marked = [] if others_alive else await services.clock.mark_restarts(down_from)  # a worker joining is no outage
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,

@@ -239,14 +239,17 @@ async def test_two_workers_and_an_ingest_share_the_work_once_and_fail_over(datab
 
         await _until(lambda: up(url_a), 60, lambda: f"worker a to start and load NLP:\n{cluster.log('a')}")
         await _until(lambda: holder_of("labeller", "a"), 10, "worker a to take the labeller lease")
+        async with http.post(f"{url_a}/api/v1/meetings", json=MEETING) as resp:
+            assert resp.status == 201, await resp.text()
+            meeting_id = (await resp.json())["id"]
+        async with http.post(f"{url_a}/api/v1/meetings/{meeting_id}/clock", json={"action": "start_presentation"}) as resp:
+            assert resp.status == 200, await resp.text()
         url_b = cluster.start("b")
         await _until(lambda: up(url_b), 60, lambda: f"worker b to start:\n{cluster.log('b')}")
         async with http.get(f"{url_b}/api/v1/nlp/status") as resp:
             assert (await resp.json())["state"] == "standby"  # b does not label: a holds the lease
-
-        async with http.post(f"{url_a}/api/v1/meetings", json=MEETING) as resp:
-            assert resp.status == 201, await resp.text()
-            meeting_id = (await resp.json())["id"]
+        async with http.get(f"{url_b}/api/v1/meetings/{meeting_id}/clock") as resp:
+            assert (await resp.json())["restarts"] == []  # a worker joining is no restart of the meeting's clock
         for url in (url_a, url_b):
             console = Console()
             await console.join(url, token, meeting_id)

@@ -70,6 +70,13 @@ class _Running:
 Notify = Callable[[int], Awaitable[None]]
 
 
+def _should_run() -> Any:
+    """Rows to run: marked running, or webhook rows older servers created stopped and never touched."""
+    never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
+                            sources.c.checkpoint.is_(None))
+    return sa.or_(sources.c.running.is_(True), never_touched)
+
+
 class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
@@ -136,10 +143,8 @@ class SourceManager:
 
     async def resume_all(self) -> int:
         """Start every running source this process can take (at start-up: those running before the restart)."""
-        never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
-                                sources.c.checkpoint.is_(None))  # webhook rows older servers created stopped
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(sources).where(sa.or_(sources.c.running.is_(True), never_touched)))).all()
+            rows = (await conn.execute(sa.select(sources).where(_should_run()))).all()
         started = 0
         for row in rows:
             if row.id in self._running or self._errors.get(row.id, ("",))[0] == "cannot_resume":
@@ -151,7 +156,7 @@ class SourceManager:
     async def reconcile(self) -> None:
         """Take over running sources nobody holds; stop those stopped elsewhere or whose lease was lost."""
         async with self._engine.connect() as conn:
-            running = set((await conn.execute(sa.select(sources.c.id).where(sources.c.running.is_(True)))).scalars())
+            running = set((await conn.execute(sa.select(sources.c.id).where(_should_run()))).scalars())
         for source_id, r in list(self._running.items()):
             leased = r.kind not in PUSH_KINDS
             if source_id not in running or leased and not self._leases.holds(source_lease(source_id)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from typing import Any
 
 import asyncpg
@@ -79,3 +80,49 @@ def test_a_standing_by_labeller_forwards_what_people_decide_to_the_one_that_labe
     labeller.clusters_changed(5)
     assert labeller.status()["pending"] == 0  # nothing queued here
     assert sent == [("learn", {"text": "Нет воды", "category": "water", "is_problem": True}), ("clusters_changed", {"meeting_id": 5})]
+
+
+@pytest.mark.parametrize("settings", ["postgres"], indirect=True)
+async def test_two_source_managers_run_a_source_once_and_follow_stops_made_elsewhere(settings: Any, tmp_path: Any) -> None:
+    from tyndau.config import path as shipped
+    from tyndau.live.intake import Intake, running
+    from tyndau.live.meeting import MeetingDraft
+    from tyndau.live.source_manager import SourceManager
+    from tyndau.store.meetings import create_meeting as store_meeting
+    from tyndau.store.engine import create_engine
+    from tyndau.store.migrate import upgrade
+
+    engine = create_engine(settings)
+    await upgrade(engine)
+    url = settings.effective_database_url
+    leases = [AdvisoryLeases(url), AdvisoryLeases(url)]
+
+    async def nothing(rows: list[Any]) -> None:
+        return None
+
+    intake = Intake(engine, nothing)
+    managers = [SourceManager(engine, intake, tmp_path / f"w{n}", leases=leases[n]) for n in range(2)]
+    try:
+        async with running(intake.run):
+            async with engine.begin() as conn:
+                meeting = await store_meeting(conn, MeetingDraft(
+                    title="Встреча акима села", akim_level="village", place="с. Каскелен", planned_minutes=120,
+                    starts_at=datetime(2026, 12, 1, 5, tzinfo=timezone.utc), announced_at=datetime(2026, 11, 20, 4, tzinfo=timezone.utc),
+                    stream_links=()))
+            chat = str(shipped("demo") / "meeting_chat.live_chat.json")
+            source = await managers[0].start(meeting.id, "replay", {"path": chat, "speed": 0.01})
+            await managers[1].reconcile()
+            assert managers[0].running_source(source["id"]) and managers[1].running_source(source["id"]) is None
+            assert (await managers[1].describe(source["id"]))["health"]["state"] == "elsewhere"
+            await managers[1].stop(source["id"])  # the operator stops it on the other worker
+            await managers[0].reconcile()
+            assert managers[0].running_source(source["id"]) is None and not leases[0].holds(source_lease(source["id"]))
+            await managers[1].restart(source["id"])  # and starts it again there: that worker runs it now
+            await managers[0].reconcile()
+            assert managers[1].running_source(source["id"]) and managers[0].running_source(source["id"]) is None
+    finally:
+        for m in managers:
+            await m.close()
+        for lease in leases:
+            await lease.close()
+        await engine.dispose()

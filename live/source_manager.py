@@ -103,9 +103,13 @@ class SourceManager:
         now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
             result = await conn.execute(sources.insert().values(
-                meeting_id=meeting_id, kind=kind, config=dict(config), running=True, created_at=now, updated_at=now,
+                meeting_id=meeting_id, kind=kind, config=dict(config), running=False, created_at=now, updated_at=now,
             ))
             source_id = int(result.inserted_primary_key[0])
+        if kind not in PUSH_KINDS:  # take its lease before other processes can see it running
+            await self._leases.acquire(source_lease(source_id))
+        async with self._engine.begin() as conn:
+            await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True))
         await self._claim(source_id, meeting_id, kind, config)
         return await self.describe(source_id)
 

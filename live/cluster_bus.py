@@ -40,10 +40,15 @@ class RedisBus:
             self._redis = aioredis.Redis.from_url(self.url, socket_connect_timeout=5, socket_keepalive=True)
         return self._redis
 
-    async def publish(self, kind: str, body: Mapping[str, Any]) -> None:
-        """Send one event to every listening process (but this one)."""
+    async def publish(self, kind: str, body: Mapping[str, Any]) -> bool:
+        """Send one event to every listening process (but this one); False when Redis is away (the sweep catches up)."""
         message = json.dumps({"kind": kind, "origin": self.origin, **body})
-        await self._client().publish(self.channel, message)
+        try:
+            await self._client().publish(self.channel, message)
+        except Exception as exc:  # noqa: BLE001 - at most once by design: the labeller's sweep finds what was missed
+            log.warning("could not publish %s on %s: %s", kind, self.channel, exc)
+            return False
+        return True
 
     async def listen(self, handler: Handler, on_reconnect: Callable[[], Awaitable[None]] | None = None) -> None:
         """Hand every foreign event to ``handler`` until cancelled; reconnect after a Redis failure."""

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SKIP_KINDS = ("deleted", "placeholder", "membership", "media")
 Publish = Callable[[int, list[dict[str, Any]], list[int]], Awaitable[None]]
 PublishStatus = Callable[[dict[str, Any]], Awaitable[None]]
+Forward = Callable[[str, dict[str, Any]], None]
 
 
 class Labeller:
@@ -46,8 +47,11 @@ class Labeller:
 
     def __init__(self, engine: AsyncEngine, load_pipeline: Callable[[Callable[[Any], None]], Any], publish: Publish,
                  executor_for: Mapping[str, str], *, batch_size: int = LIVE_BATCH, linger: float = 0.05,
-                 publish_status: PublishStatus | None = None) -> None:
+                 publish_status: PublishStatus | None = None, forward: Forward | None = None,
+                 sweep_seconds: float | None = None) -> None:
         self._engine = engine
+        self._forward = forward
+        self._sweep_seconds = sweep_seconds
         self._load = load_pipeline
         self._publish = publish
         self._publish_status = publish_status
@@ -88,21 +92,37 @@ class Labeller:
         self._status_tasks.add(task)
         task.add_done_callback(self._status_tasks.discard)
 
+    def reset(self, *, standby: bool = True) -> None:
+        """Forget everything (another process holds the labeller lease, or this one lost it)."""
+        self.pipeline = None
+        self._clusterers.clear()
+        self._learn.clear()
+        self._queued.clear()
+        self._queue = asyncio.Queue()
+        self.state, self.percent, self.stage, self.error = ("standby" if standby else "loading"), 0, "start", None
+
     def enqueue(self, ids: Iterable[int]) -> None:
-        """Queue committed comments for labelling (never blocks)."""
+        """Queue committed comments for labelling (never blocks; ignored on a process that does not label)."""
+        if self.state == "standby":
+            return
         for comment_id in ids:
             if comment_id not in self._queued:
                 self._queued.add(comment_id)
                 self._queue.put_nowait(comment_id)
 
     def learn(self, text: str, *, category: str | None, is_problem: bool | None) -> None:
-        """A secretary's correction; applied before the next batch is labelled."""
+        """A secretary's correction; applied before the next batch is labelled (by the process that labels)."""
+        if self.state == "standby":
+            if self._forward is not None:
+                self._forward("learn", {"text": text, "category": category, "is_problem": is_problem})
+            return
         self._learn.append((text, category, is_problem))
 
     async def run(self) -> None:
         """Load the pipeline, catch up with unlabelled comments, then label as they come."""
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
+        self.state, self.percent, self.stage, self.error = "loading", 0, "start", None
         self._announce()
         try:
             self.pipeline = await asyncio.to_thread(self._load, lambda step: loop.call_soon_threadsafe(self._progress, step))
@@ -123,6 +143,28 @@ class Labeller:
             await self._catch_up()
         except Exception:  # noqa: BLE001 - new comments are still labelled as they arrive
             log.exception("could not queue the comments that arrived while NLP was not running")
+        sweeper = asyncio.create_task(self._sweep()) if self._sweep_seconds else None
+        try:
+            await self._label_forever()
+        finally:
+            if sweeper is not None:
+                sweeper.cancel()
+
+    async def _sweep(self) -> None:
+        """With several processes, a safety net under the event channel (at most once): queue what is still unlabelled."""
+        assert self._sweep_seconds
+        while True:
+            await asyncio.sleep(self._sweep_seconds)
+            try:
+                await self._catch_up(quiet=True)
+            except Exception:  # noqa: BLE001 - the next sweep tries again
+                log.warning("could not look for unlabelled comments", exc_info=True)
+
+    async def sweep_now(self) -> None:
+        """Queue every comment still unlabelled (after the event channel reconnected)."""
+        await self._catch_up(quiet=True)
+
+    async def _label_forever(self) -> None:
         while True:
             ids = [await self._queue.get()]
             deadline = asyncio.get_running_loop().time() + self._linger
@@ -135,7 +177,7 @@ class Labeller:
                 except asyncio.TimeoutError:
                     break
             try:
-                await self.label(ids)
+                await self.label(ids, only_new=True)
             except Exception:  # noqa: BLE001 - a failing batch stays unlabelled, the loop goes on
                 log.exception("labelling %d comments failed; they stay unlabelled", len(ids))
             finally:
@@ -149,12 +191,13 @@ class Labeller:
             await asyncio.to_thread(categoriser.add_corrections, [(r.text, r.category) for r in rows])
             log.info("replayed %d secretary corrections into the categoriser", len(rows))
 
-    async def _catch_up(self) -> None:
+    async def _catch_up(self, *, quiet: bool = False) -> None:
         async with self._engine.connect() as conn:
             ids = (await conn.execute(sa.select(comments.c.id).where(comments.c.labels.is_(None), comments.c.kind.not_in(SKIP_KINDS)).order_by(comments.c.id))).scalars().all()
-        if ids:
+        ids = [i for i in ids if i not in self._queued]
+        if ids and not quiet:
             log.info("labelling %d comments that arrived while NLP was not running", len(ids))
-            self.enqueue(ids)
+        self.enqueue(ids)
 
     async def _apply_learning(self) -> None:
         pending, self._learn = self._learn, []
@@ -163,11 +206,16 @@ class Labeller:
         if items and categoriser is not None:
             await asyncio.to_thread(categoriser.add_corrections, items)
 
-    async def label(self, ids: Sequence[int]) -> None:
-        """Label one batch, cluster it per meeting, update drafts, and tell the consoles."""
+    async def label(self, ids: Sequence[int], *, only_new: bool = False) -> None:
+        """Label one batch, cluster it per meeting, update drafts, and tell the consoles.
+
+        ``only_new`` skips comments that already have labels (a comment heard of twice, by the
+        event channel and by a sweep, is labelled once).
+        """
         await self._apply_learning()
         async with self._engine.connect() as conn:
-            rows = [r for r in await get_comments(conn, ids) if r.kind not in SKIP_KINDS and not (r.extra or {}).get("own")]  # the page's own posts are no problems
+            rows = [r for r in await get_comments(conn, ids) if r.kind not in SKIP_KINDS and not (r.extra or {}).get("own")  # the page's own posts are no problems
+                    and not (only_new and r.labels is not None)]
         if not rows:
             return
         labels = await asyncio.to_thread(self.pipeline.process, [r.text for r in rows], [r.id for r in rows], cluster=False)
@@ -228,6 +276,10 @@ class Labeller:
 
     def clusters_changed(self, meeting_id: int) -> None:
         """A person merged, split or moved in this meeting: re-read their decisions before labelling on."""
+        if self.state == "standby":
+            if self._forward is not None:
+                self._forward("clusters_changed", {"meeting_id": meeting_id})
+            return
         mc = self._clusterers.get(meeting_id)
         if mc is not None:
             mc.dirty = True

@@ -11,7 +11,9 @@ from aiohttp import web
 
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
+from tyndau.live.cluster_bus import RedisBus, channels
 from tyndau.live.intake import running
+from tyndau.live.leased import keep_leases, run_leased
 from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
@@ -28,6 +30,7 @@ from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
 from tyndau.store import clock_log
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
+from tyndau.store.leases import LABELLER, Leases, leases_for
 from tyndau.store.migrate import upgrade
 from tyndau.vocabulary import Vocabulary
 
@@ -90,7 +93,8 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
     else:
         loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
     labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
-                        publish_status=services.publish_nlp_status)
+                        publish_status=services.publish_nlp_status, forward=services.forward,
+                        sweep_seconds=30.0 if services.bus is not None else None)
     services.extra["labeller"] = labeller
     return labeller.run
 
@@ -120,29 +124,63 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
             services.vocabulary = load_vocabulary(settings)
-            down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
-            marked = await services.clock.mark_restarts(down_from)
+            now = time.now().wall
+            down_from = await clock_log.start_boot(engine, time.boot_id, now)
+            others_alive = (settings.client_manager == "redis" and down_from is not None
+                            and (now - down_from).total_seconds() < 2 * settings.heartbeat_seconds)
+            marked = [] if others_alive else await services.clock.mark_restarts(down_from)  # a worker joining is no outage
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,
                                     meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir)
+            leases = leases_for(settings.effective_database_url, settings.role)
+            if settings.client_manager == "redis":
+                services.bus = RedisBus(settings.redis_url, channels(settings.redis_prefix)[1])
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
-                                    context=context)
+                                    context=context, leases=leases)
             services.extra["sources"] = sources
-            loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
+            loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services),
+                     lambda: keep_leases(leases, settings.lease_check_seconds),
+                     lambda: sources.run_reconciling(settings.lease_check_seconds)]
             labelling = start_labeller(services, pipeline_loader)
+            if services.bus is not None:  # other writers publish what they commit
+                loops.append(lambda: services.bus.listen(services.on_cluster_event, _catch_up(services)))  # type: ignore[union-attr]
+            else:  # one server (and perhaps `tyndau ingest`) without Redis: read what others committed
+                loops.append(services.tail_other_writers)
             if labelling is not None:
-                loops.append(labelling)
-            async with running(*loops):
-                resumed = await sources.resume_all()
-                if resumed:
-                    log.warning("resumed %d comment source(s) that were running before the restart", resumed)
-                yield
-                await sources.close()
+                loops.append(_leased_labelling(services, leases, labelling))
+            try:
+                async with running(*loops):
+                    resumed = await sources.resume_all()
+                    if resumed:
+                        log.warning("resumed %d comment source(s) that were running before the restart", resumed)
+                    yield
+                    await sources.close()
+            finally:
+                await leases.close()
+                if services.bus is not None:
+                    await services.bus.close()
         finally:
             await engine.dispose()
 
     return store
+
+
+def _leased_labelling(services: Services, leases: Leases, labelling: Callable[[], Any]) -> Callable[[], Any]:
+    """The labeller runs in the one process holding the labeller lease; the others stand by."""
+    labeller = services.extra["labeller"]
+    check = services.settings.lease_check_seconds
+    return lambda: run_leased(leases, LABELLER, labelling, check_seconds=check, on_standby=labeller.reset)
+
+
+def _catch_up(services: Services) -> Callable[[], Any]:
+    """After a Redis reconnect: the labeller (if here) looks in the store for what it may have missed."""
+    async def catch_up() -> None:
+        labeller = services.extra.get("labeller")
+        if labeller is not None and labeller.state == "ready":
+            await labeller.sweep_now()
+
+    return catch_up
 
 
 async def _health_loop(services: Services) -> None:

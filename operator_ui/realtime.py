@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field
 from tyndau.actions import ActionError, perform
 from tyndau.actions.schema import Id, MeetingId, Payload, parse
 from tyndau.live.clock_service import MeetingNotFound
+from tyndau.live.cluster_bus import channels
 from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_credential
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
 from tyndau.actions.feed import current_question_json
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     """The socket server with the configured client manager (memory, or Redis for several workers)."""
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.client_manager == "redis" else None
+    manager = (socketio.AsyncRedisManager(settings.redis_url, channel=channels(settings.redis_prefix)[0])
+               if settings.client_manager == "redis" else None)
     return socketio.AsyncServer(
         async_mode="aiohttp", client_manager=manager, max_http_buffer_size=256 * 1024,
         ping_interval=10, ping_timeout=10,

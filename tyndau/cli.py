@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", help="listen address (env TYNDAU_HOST)")
     serve.add_argument("--port", type=int, help="listen port (env TYNDAU_PORT)")
+    serve.add_argument("--role", dest="process_role", choices=["all", "web"], help="all (default): serve and run the labeller and sources (under leases "
+                       "when several processes share PostgreSQL); web: serve only (env TYNDAU_ROLE)")
     serve.set_defaults(run=_serve)
 
     demo = sub.add_parser("demo", parents=[common], help="run the server with a demo meeting and a demo login (SQLite in a temporary data dir)")
@@ -105,6 +107,7 @@ def resolve_settings(args: argparse.Namespace, env: dict[str, str] | None = None
         "log_level": args.log_level,
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
+        "role": getattr(args, "process_role", None),  # `--role` of `user add` / `token create` is a person's role
     }
     return load_settings(config_file=config, env=env, overrides=overrides)
 

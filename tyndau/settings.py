@@ -47,6 +47,9 @@ class Settings:
     warning_ratio: float
     client_manager: str
     redis_url: str
+    redis_prefix: str
+    role: str
+    lease_check_seconds: float
     session_days: int
     cookie_secure: bool
     max_body_bytes: int

@@ -21,7 +21,7 @@ from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
-from tyndau.operator_ui.keys import SERVICES, SETTINGS
+from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCES
 from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
 from tyndau.operator_ui.services import Services
@@ -72,11 +72,11 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
 
     settings = services.settings
     if not settings.nlp_enabled:
-        services.extra["nlp_off"] = "disabled"
+        services.nlp_off = "disabled"
         return None
     missing = [] if pipeline_loader is not None else missing_nlp_modules()
     if missing:
-        services.extra["nlp_off"] = "not_installed"
+        services.nlp_off = "not_installed"
         log.warning("NLP is off: the [nlp] extra is not installed (missing %s); comments are kept unlabelled "
                     "until you install it with: %s", ", ".join(missing), INSTALL_HINT)
         return None
@@ -91,7 +91,7 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
         loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
     labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
                         publish_status=services.publish_nlp_status)
-    services.extra["labeller"] = labeller
+    services.labeller = labeller
     return labeller.run
 
 
@@ -128,7 +128,8 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
                                     meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir)
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
                                     context=context)
-            services.extra["sources"] = sources
+            services.sources = sources
+            app[SOURCES] = sources
             loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
             labelling = start_labeller(services, pipeline_loader)
             if labelling is not None:
@@ -149,7 +150,7 @@ async def _health_loop(services: Services) -> None:
     """Every two seconds, tell consoles how their meetings' sources are doing."""
     while True:
         await asyncio.sleep(2)
-        for meeting_id in services.extra["sources"].active_meetings():
+        for meeting_id in services.sources.active_meetings() if services.sources else ():
             try:
                 await services.publish_source_health(meeting_id)
             except Exception:  # noqa: BLE001 - health is advisory

@@ -193,7 +193,7 @@ class FeedNamespace(AuthenticatedNamespace):
                 return {"ok": False, "error": {"code": "not_found", "message": f"no meeting {meeting_id}"}}
             rows, cursor = await list_comments(conn, meeting_id, FeedQuery(limit=limit, newest_first=True))
         items = [comment_json(r, audience) for r in reversed(rows)]
-        sources = self.app[SERVICES].extra.get("sources")
+        sources = self.app[SERVICES].sources
         return {"ok": True, "items": items, "older": cursor, "question": await current_question(self.app, meeting_id),
                 "sources": sources.health(meeting_id) if sources else []}
 

@@ -18,6 +18,7 @@ from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
+from tyndau.domain.ports import Labelling, SourceRegistry
 from tyndau.permissions import Audience, audience_of
 from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
@@ -53,7 +54,10 @@ class Services:
     intake: Intake = field(init=False)
     feed: FeedBroadcaster = field(init=False)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    extra: dict[str, Any] = field(default_factory=dict)
+    labeller: Labelling | None = None
+    sources: SourceRegistry | None = None
+    nlp_off: str = "disabled"  # why there is no labeller: "disabled" or "not_installed"
+    _known_meetings: set[int] = field(default_factory=set)
     _pushed_here: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -80,7 +84,7 @@ class Services:
 
     async def meeting_exists(self, meeting_id: int) -> bool:
         """Whether a meeting exists (meetings are never deleted, so a positive answer is cached)."""
-        known: set[int] = self.extra.setdefault("known_meetings", set())
+        known = self._known_meetings
         if meeting_id in known:
             return True
         async with self.engine.connect() as conn:
@@ -120,7 +124,7 @@ class Services:
 
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""
-        manager = self.extra.get("sources")
+        manager = self.sources
         if manager is not None:
             await self.publish_feed_event(meeting_id, "source_health", {"meeting_id": meeting_id, "sources": manager.health(meeting_id)})
 
@@ -131,9 +135,8 @@ class Services:
             by_meeting.setdefault(row.meeting_id, []).append(row)
         for meeting_id, items in by_meeting.items():
             self.feed.push(meeting_id, items)
-        labeller = self.extra.get("labeller")
-        if labeller is not None:
-            labeller.enqueue([row.id for row in rows])
+        if self.labeller is not None:
+            self.labeller.enqueue([row.id for row in rows])
 
     async def tail_other_writers(self, interval: float = 1.0) -> None:
         """Push comments that other processes (``tyndau ingest``, other workers) committed to the store."""
@@ -158,9 +161,8 @@ class Services:
                     by_meeting.setdefault(row.meeting_id, []).append(row)
                 for meeting_id, items in by_meeting.items():
                     self.feed.push(meeting_id, items)
-                labeller = self.extra.get("labeller")
-                if labeller is not None:
-                    labeller.enqueue([row.id for row in foreign])
+                if self.labeller is not None:
+                    self.labeller.enqueue([row.id for row in foreign])
 
     async def _emit_comments(self, meeting_id: int, rows: list[Any]) -> None:
         await self._emit_by_audience(meeting_id, "comments", rows)

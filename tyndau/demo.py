@@ -57,7 +57,8 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
         })
         async with engine.begin() as conn:
             meeting = await create_meeting(conn, draft)
-    sources = services.extra["sources"]
+    sources = services.sources
+    assert sources is not None, "the app's store context is running"
     if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
         chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
         await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})

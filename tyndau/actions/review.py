@@ -11,6 +11,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.review_schema import Classify, CommentIds, Edit, MeetingOnly, Merge, Move, Split
 from tyndau.actions.wording import split_wordings
 from tyndau.store import cluster_state
@@ -23,7 +24,7 @@ from tyndau.store.schema import comments, corrections, problem_comments, problem
 from tyndau.timeutil import utcnow
 
 
-async def _edit_context(services: Any, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def _edit_context(services: ActionContext, payload: Mapping[str, Any]) -> dict[str, Any]:
     """The meeting's date, against which a deadline is checked (none for a malformed or unknown meeting)."""
     meeting_id = payload.get("meeting_id")
     if isinstance(meeting_id, bool) or not isinstance(meeting_id, int) or not 0 < meeting_id < 2**53:
@@ -47,11 +48,10 @@ async def _members(conn: Any, problem_ids: list[int]) -> list[int]:
     return list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(problem_ids)))).scalars())
 
 
-def _clusters_changed(services: Any, meeting_id: int) -> None:
+def _clusters_changed(services: ActionContext, meeting_id: int) -> None:
     """Tell the live clusterer that people decided something (it re-reads before the next batch)."""
-    labeller = services.extra.get("labeller")
-    if labeller is not None and hasattr(labeller, "clusters_changed"):
-        labeller.clusters_changed(meeting_id)
+    if services.labeller is not None:
+        services.labeller.clusters_changed(meeting_id)
 
 
 async def _owned(conn: Any, meeting_id: int, problem_id: int) -> None:
@@ -67,20 +67,20 @@ async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
         raise ActionError(404, "not_found", f"comments not in this meeting: {missing[:10]}")
 
 
-async def _corrections(conn: Any, services: Any, who: Principal, comment_ids: list[int], *, category: str | None = None, is_problem: bool | None = None) -> None:
+async def _corrections(conn: Any, services: ActionContext, who: Principal, comment_ids: list[int], *, category: str | None = None, is_problem: bool | None = None) -> None:
     """Store corrections and teach the live categoriser at once."""
     rows = (await conn.execute(sa.select(comments.c.id, comments.c.text).where(comments.c.id.in_(comment_ids)))).all()
     now = utcnow().replace(tzinfo=None)
     for row in rows:
         await conn.execute(corrections.delete().where(corrections.c.comment_id == row.id))
         await conn.execute(corrections.insert().values(comment_id=row.id, text=row.text, category=category, is_problem=is_problem, actor=who.name, at=now))
-    learner = services.extra.get("labeller")
+    learner = services.labeller
     if learner is not None:
         for row in rows:
             learner.learn(row.text, category=category, is_problem=is_problem)
 
 
-async def edit(services: Any, who: Principal, cmd: Edit) -> dict[str, Any]:
+async def edit(services: ActionContext, who: Principal, cmd: Edit) -> dict[str, Any]:
     """Edit fields of a problem (``version`` required: a stale one gets 409 with the current problem)."""
     meeting_id, problem_id, version, values = cmd.meeting_id, cmd.problem_id, cmd.version, cmd.fields.values()
     await services.meeting_day(meeting_id)  # 404 for an unknown meeting
@@ -105,7 +105,7 @@ async def edit(services: Any, who: Principal, cmd: Edit) -> dict[str, Any]:
     return {"problem": problem}
 
 
-async def merge(services: Any, who: Principal, cmd: Merge) -> dict[str, Any]:
+async def merge(services: ActionContext, who: Principal, cmd: Merge) -> dict[str, Any]:
     """Merge problems into a target: their comments move (locked); they are marked merged."""
     meeting_id, target = cmd.meeting_id, cmd.target_id
     sources = [s for s in cmd.source_ids if s != target]
@@ -129,7 +129,7 @@ async def merge(services: Any, who: Principal, cmd: Merge) -> dict[str, Any]:
     return {"problem": problem}
 
 
-async def split(services: Any, who: Principal, cmd: Split) -> dict[str, Any]:
+async def split(services: ActionContext, who: Principal, cmd: Split) -> dict[str, Any]:
     """Split comments off into a new problem (a person's problem, comments locked)."""
     meeting_id, source, ids, title = cmd.meeting_id, cmd.problem_id, cmd.comment_ids, cmd.title_ru or ""
     async with services.engine.begin() as conn:
@@ -165,7 +165,7 @@ async def split(services: Any, who: Principal, cmd: Split) -> dict[str, Any]:
     return {"problem": problem}
 
 
-async def move(services: Any, who: Principal, cmd: Move) -> dict[str, Any]:
+async def move(services: ActionContext, who: Principal, cmd: Move) -> dict[str, Any]:
     """Move comments to another problem (locked)."""
     meeting_id, target, ids = cmd.meeting_id, cmd.to_problem_id, cmd.comment_ids
     async with services.engine.begin() as conn:
@@ -186,7 +186,7 @@ async def move(services: Any, who: Principal, cmd: Move) -> dict[str, Any]:
     return {"moved": ids, "to_problem_id": target}
 
 
-async def _dismiss_comments(conn: Any, services: Any, who: Principal, meeting_id: int, ids: list[int], action: str, payload: Mapping[str, Any]) -> set[int]:
+async def _dismiss_comments(conn: Any, services: ActionContext, who: Principal, meeting_id: int, ids: list[int], action: str, payload: Mapping[str, Any]) -> set[int]:
     """Mark comments "not a problem" (out of every problem, for good) with an exact undo; returns the problems they left."""
     current = await memberships(conn, ids)
     before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
@@ -201,7 +201,7 @@ async def _dismiss_comments(conn: Any, services: Any, who: Principal, meeting_id
     return {v[0] for v in current.values() if v[0]}
 
 
-async def not_problem(services: Any, who: Principal, cmd: CommentIds) -> dict[str, Any]:
+async def not_problem(services: ActionContext, who: Principal, cmd: CommentIds) -> dict[str, Any]:
     """Mark comments "not a problem": out of every problem, for good (the machine respects it)."""
     meeting_id, ids = cmd.meeting_id, cmd.comment_ids
     async with services.engine.begin() as conn:
@@ -211,7 +211,7 @@ async def not_problem(services: Any, who: Principal, cmd: CommentIds) -> dict[st
     return {"not_problem": ids, "problems": sorted(touched)}
 
 
-async def classify(services: Any, who: Principal, cmd: Classify) -> dict[str, Any]:
+async def classify(services: ActionContext, who: Principal, cmd: Classify) -> dict[str, Any]:
     """Triage: give comments a category (they stay problems) — a correction the categoriser learns at once."""
     meeting_id, ids, category = cmd.meeting_id, cmd.comment_ids, cmd.category
     async with services.engine.begin() as conn:
@@ -227,7 +227,7 @@ async def classify(services: Any, who: Principal, cmd: Classify) -> dict[str, An
     return {"classified": ids, "category": category}
 
 
-async def undo(services: Any, who: Principal, cmd: MeetingOnly) -> dict[str, Any]:
+async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dict[str, Any]:
     """Undo the caller's last review decision in this meeting."""
     meeting_id = cmd.meeting_id
     actor = f"{who.kind}:{who.name}"

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.review import _decision, _dismiss_comments, _owned
 from tyndau.actions.review_schema import Accept, ProblemIds
 from tyndau.store.people import Principal
@@ -17,7 +18,7 @@ from tyndau.store.schema import problem_comments, problems
 from tyndau.timeutil import utcnow
 
 
-async def dismiss(services: Any, who: Principal, cmd: ProblemIds) -> dict[str, Any]:
+async def dismiss(services: ActionContext, who: Principal, cmd: ProblemIds) -> dict[str, Any]:
     """Several problems at once are "not a problem": every comment in them is; they leave the list (one undo brings all back)."""
     meeting_id, pids = cmd.meeting_id, cmd.problem_ids
     async with services.engine.begin() as conn:
@@ -31,7 +32,7 @@ async def dismiss(services: Any, who: Principal, cmd: ProblemIds) -> dict[str, A
     return {"dismissed": pids, "not_problem": ids, "problems": sorted(touched | set(pids))}
 
 
-async def accept(services: Any, who: Principal, cmd: Accept) -> dict[str, Any]:
+async def accept(services: ActionContext, who: Principal, cmd: Accept) -> dict[str, Any]:
     """Accept (or un-accept) several problems at once; one undo puts each back as it was."""
     meeting_id, pids, value = cmd.meeting_id, cmd.problem_ids, cmd.accepted
     async with services.engine.begin() as conn:

@@ -16,7 +16,8 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -108,13 +109,13 @@ class Labeller:
         log.info("NLP pipeline ready in %.1f s", time.perf_counter() - started)
         try:
             await self._replay_corrections()
-        except Exception:  # noqa: BLE001 - labelling without old corrections beats not labelling
+        except Exception:
             log.exception("could not replay the stored corrections; labelling without them")
         self.state, self.percent, self.stage = "ready", 100, "ready"
         self._announce()
         try:
             await self._catch_up()
-        except Exception:  # noqa: BLE001 - new comments are still labelled as they arrive
+        except Exception:
             log.exception("could not queue the comments that arrived while NLP was not running")
         while True:
             ids = [await self._queue.get()]
@@ -125,11 +126,11 @@ class Labeller:
                     break
                 try:
                     ids.append(await asyncio.wait_for(self._queue.get(), timeout))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
             try:
                 await self.label(ids)
-            except Exception:  # noqa: BLE001 - a failing batch stays unlabelled, the loop goes on
+            except Exception:
                 log.exception("labelling %d comments failed; they stay unlabelled", len(ids))
             finally:
                 self._queued.difference_update(ids)

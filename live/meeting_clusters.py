@@ -59,7 +59,7 @@ class MeetingClusters:
         key = key_of(cluster_id)
         self.clusterer.assign(comment_id, vector, places=meta.get("places") or (), lang=meta.get("lang"),
                               category=meta.get("category"), text=meta.get("text"))
-        self.clusterer._move(comment_id, key)  # noqa: SLF001 - restoring, not deciding
+        self.clusterer._move(comment_id, key)
         self.anchors[key] = cluster_id
 
     async def sync_people(self, conn: Any, meeting_id: int) -> None:

@@ -11,12 +11,14 @@ ends a source; a source that cannot run says why in its health (a code the conso
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -67,7 +69,7 @@ class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
     def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
-                 context: SourceContext | None = None) -> None:  # fmt: skip
+                 context: SourceContext | None = None) -> None:
         self._engine = engine
         self._intake = intake
         self._work_dir = work_dir
@@ -147,7 +149,7 @@ class SourceManager:
             await source.run(self._intake.sink_for(meeting_id))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - shown as the source's state
+        except Exception as exc:
             self._errors[source_id] = ("failed", f"{type(exc).__name__}: {exc}")
             log.exception("source %s stopped with an error", source_id)
         else:
@@ -172,7 +174,7 @@ class SourceManager:
             rows = (await conn.execute(sa.select(sources).where(sources.c.meeting_id == meeting_id).order_by(sources.c.id))).all()
         return [self._json(r) for r in rows]
 
-    def health(self, meeting_id: int) -> list[dict[str, Any]]:
+    def health(self, meeting_id: int) -> builtins.list[dict[str, Any]]:
         """Live health of the meeting's running sources (no database access)."""
         return [self._health_json(r.source_id, r.kind, r) for r in self._running.values() if r.meeting_id == meeting_id]
 
@@ -195,7 +197,7 @@ class SourceManager:
         return {"id": source_id, "kind": kind, "state": state, "code": code, "params": params, "detail": detail,
                 "last_message_at": iso(h.last_message_at), "received": h.received, "skipped": h.skipped, "restarts": h.restarts}
 
-    def push_sources(self, kind: str) -> list[tuple[int, int, Any]]:
+    def push_sources(self, kind: str) -> builtins.list[tuple[int, int, Any]]:
         """(source id, meeting id, source) of every running source of a push kind."""
         return [(r.source_id, r.meeting_id, r.source) for r in self._running.values() if r.kind == kind]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -16,9 +17,9 @@ from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_nlp import setup_nlp_api
+from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
-from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCES
@@ -86,9 +87,10 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
         given = pipeline_loader
         takes_progress = bool(inspect.signature(given).parameters)
         loader: Callable[[Callable[[Any], None]], Any] = (
-            given if takes_progress else lambda progress: given())  # type: ignore[call-arg]
+            given if takes_progress else lambda progress: given())
     else:
-        loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
+        def loader(progress: Callable[[Any], None]) -> Any:
+            return load_pipeline(settings, services.vocabulary.taxonomy, progress)
     labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
                         publish_status=services.publish_nlp_status)
     services.labeller = labeller
@@ -106,7 +108,7 @@ def load_vocabulary(settings: Settings) -> Vocabulary:
         raise StoreError(str(exc)) from None
 
 
-def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
+def _store_ctx(sio, pipeline_loader):
     async def store(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         engine = create_engine(settings)
@@ -153,7 +155,7 @@ async def _health_loop(services: Services) -> None:
         for meeting_id in services.sources.active_meetings() if services.sources else ():
             try:
                 await services.publish_source_health(meeting_id)
-            except Exception:  # noqa: BLE001 - health is advisory
+            except Exception:
                 log.debug("could not publish source health", exc_info=True)
 
 
@@ -163,5 +165,5 @@ async def _heartbeat(services: Services) -> None:
         await asyncio.sleep(services.settings.heartbeat_seconds)
         try:
             await clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall)
-        except Exception:  # noqa: BLE001 - a missed heartbeat must never stop the server
+        except Exception:
             log.warning("could not record the heartbeat", exc_info=True)

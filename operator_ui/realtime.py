@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Annotated, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 import socketio
 import sqlalchemy as sa
@@ -13,18 +14,18 @@ from aiohttp import web
 from pydantic import BeforeValidator, Field
 
 from tyndau.actions import ActionError, perform
+from tyndau.actions.feed import current_question_json
 from tyndau.actions.schema import Id, MeetingId, Payload, parse
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_credential
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
-from tyndau.actions.feed import current_question_json
 from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_room, meeting_room
 from tyndau.permissions import Audience, audience_of
+from tyndau.settings import Settings
 from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
 from tyndau.store.meetings import get_meeting
-from tyndau.store.schema import meetings
-from tyndau.settings import Settings
 from tyndau.store.people import Principal
+from tyndau.store.schema import meetings
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,7 @@ async def _revalidate_loop(app: web.Application) -> None:
         await asyncio.sleep(app[SETTINGS].revalidate_seconds)
         try:
             closed = await revalidate(app)
-        except Exception:  # noqa: BLE001 - the loop must survive anything
+        except Exception:
             log.exception("socket re-validation failed")
             continue
         if closed:

@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from datetime import timedelta
-from typing import Any, Mapping
+from datetime import date, timedelta
+from typing import Any
 
 import socketio
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.actions import Action
+from tyndau.actions import Action, ActionError
+from tyndau.domain.ports import Labelling, SourceRegistry
 from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
-from tyndau.settings import Settings
-from tyndau.actions import ActionError
-from tyndau.domain.ports import Labelling, SourceRegistry
 from tyndau.permissions import Audience, audience_of
+from tyndau.settings import Settings
 from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
+from tyndau.store.schema import comments, meetings
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.vocabulary import Vocabulary
-from tyndau.store.schema import comments, meetings
 
 log = logging.getLogger(__name__)
 CLOCK_NS = "/clock"

@@ -13,9 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
+from tyndau.domain.ports import SourceRegistry
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.sources import meta, telegram
-from tyndau.domain.ports import SourceRegistry
 from tyndau.operator_ui.keys import SERVICES, SOURCES
 from tyndau.store.comments import comment_json, set_hidden_by_key
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,7 @@ from tyndau.settings import Settings
 
 def model_cache(settings: Settings) -> Path:
     """The configured model cache, else a per-user one (the converted model is built only once)."""
-    if settings.model_cache_dir:
-        return settings.effective_model_cache
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models"
+    return settings.effective_model_cache
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, run_eval: Any, run_relabel: Any) -> None:
@@ -70,7 +67,7 @@ async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
 
     labeller = Labeller(engine, lambda: pipeline, nobody, {d.category: d.name.get("ru", "") for d in departments.values()})
     labeller.pipeline = pipeline
-    await labeller._replay_corrections()  # noqa: SLF001 - the same start-up step as the server's
+    await labeller._replay_corrections()
     async with engine.connect() as conn:
         ids = (await conn.execute(sa.select(comments.c.id).where(comments.c.meeting_id == meeting_id, comments.c.kind.not_in(SKIP_KINDS)).order_by(comments.c.id))).scalars().all()
     started = time.perf_counter()

@@ -57,7 +57,7 @@ class StandInPipeline:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def process(self, texts, ids, cluster=False):  # noqa: ANN001 - the Pipeline's signature
+    def process(self, texts, ids, cluster=False):
         self.seen.extend(texts)
         return [_Label() for _ in texts]
 

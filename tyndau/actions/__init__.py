@@ -7,9 +7,10 @@ The schemas are also the request bodies of the OpenAPI document (``operator_ui/o
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from tyndau.actions.errors import ActionError
 from tyndau.actions.schema import Payload, parse

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.schema import Closed, Id, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
+from tyndau.actions.schema import Closed, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
 from tyndau.live.meeting import (
-    AKIM_LEVELS, MAX_LINK, MAX_LINKS, MAX_PLACE, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES, PLAN_FIELDS, MeetingDraft,
+    AKIM_LEVELS,
+    MAX_LINK,
+    MAX_LINKS,
+    MAX_PLACE,
+    MAX_PLANNED_MINUTES,
+    MAX_TITLE,
+    MIN_PLANNED_MINUTES,
+    PLAN_FIELDS,
+    MeetingDraft,
 )
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import add_amendments, create_meeting, get_meeting, update_meeting

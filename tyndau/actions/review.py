@@ -6,7 +6,8 @@ human fields, which the machine never overwrites; category decisions feed the ca
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,7 +19,14 @@ from tyndau.store import cluster_state
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.store.problems import (
-    StaleProblem, create_problem, get_problem, memberships, restore, set_memberships, snapshot, update_problem,
+    StaleProblem,
+    create_problem,
+    get_problem,
+    memberships,
+    restore,
+    set_memberships,
+    snapshot,
+    update_problem,
 )
 from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
 from tyndau.timeutil import utcnow
@@ -245,7 +253,7 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
             touched.add(data["id"])
         if plan.get("memberships"):
             changes = {int(k): (tuple(v) if v is not None else None) for k, v in plan["memberships"].items()}
-            await set_memberships(conn, changes)  # type: ignore[arg-type]
+            await set_memberships(conn, changes)
             touched.update(v[0] for v in changes.values() if v and v[0])
         for pid, values in (plan.get("fields") or {}).items():
             await conn.execute(problems.update().where(problems.c.id == int(pid)).values(**values, version=problems.c.version + 1))

@@ -7,7 +7,6 @@ into a bag of services and a test can hand in any object with the same methods.
 from __future__ import annotations
 
 import builtins
-
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 

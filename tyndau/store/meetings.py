@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.live.meeting import MeetingDraft, check_announcement
 from tyndau.store.schema import meeting_amendments, meetings
-from tyndau.timeutil import store_time, as_utc, iso, utcnow
+from tyndau.timeutil import as_utc, iso, store_time, utcnow
 
 MAX_PRESENTER_MESSAGE = 200
 
@@ -46,7 +47,7 @@ class Meeting:
     @property
     def planned_seconds(self) -> float:
         """The planned duration in seconds."""
-        return self.draft.planned_minutes * 60.0
+        return float(self.draft.planned_minutes) * 60.0
 
     def to_json(self) -> dict[str, Any]:
         """The API's view of a meeting, with the decree's announcement check."""
@@ -131,8 +132,9 @@ async def create_meeting(conn: AsyncConnection, draft: MeetingDraft) -> Meeting:
     result = await conn.execute(
         meetings.insert().values(**_values(draft), presenter_message="", created_at=now, updated_at=now)
     )
-    meeting_id = result.inserted_primary_key[0]
-    found = await get_meeting(conn, int(meeting_id))
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    found = await get_meeting(conn, int(key[0]))
     assert found is not None
     return found
 

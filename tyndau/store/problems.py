@@ -8,9 +8,10 @@ overwrites them. Every update is versioned: a stale version is refused, never me
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -149,7 +150,9 @@ async def create_problem(conn: AsyncConnection, meeting_id: int, *, origin: str,
               "measures": "", "notes": "", "central_list": False, "accepted": False, "human_fields": [], **fields}
     result = await conn.execute(problems.insert().values(meeting_id=meeting_id, origin=origin, cluster_id=cluster_id,
                                                          version=1, created_at=now, updated_at=now, **values))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    return int(key[0])
 
 
 async def update_problem(conn: AsyncConnection, problem_id: int, expected_version: int | None, fields: Mapping[str, Any], *, human: bool,
@@ -286,7 +289,7 @@ async def status_at(conn: AsyncConnection, problem_ids: Sequence[int], moment: d
 
 def quote(text: str) -> str:
     """A comment shortened for a representative quote, redacted of personal data."""
-    return safe(text, SCREEN, limit=300)
+    return str(safe(text, SCREEN, limit=300))
 
 
 PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import socketio
-import sqlalchemy as sa
 from aiohttp import web
 from pydantic import BeforeValidator, Field
 
@@ -23,9 +22,8 @@ from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_r
 from tyndau.permissions import Audience, audience_of
 from tyndau.settings import Settings
 from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
-from tyndau.store.meetings import get_meeting
+from tyndau.store.meetings import current_comment_id, get_meeting
 from tyndau.store.people import Principal
-from tyndau.store.schema import meetings
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +163,7 @@ class ClockNamespace(AuthenticatedNamespace):
 async def current_question(app: web.Application, meeting_id: int) -> dict[str, Any] | None:
     """The question now on screen for a meeting, if any."""
     async with app[SERVICES].engine.connect() as conn:
-        comment_id = await conn.scalar(sa.select(meetings.c.current_comment_id).where(meetings.c.id == meeting_id))
+        comment_id = await current_comment_id(conn, meeting_id)
         rows = await get_comments(conn, [comment_id]) if comment_id else []
     return current_question_json(rows[0] if rows else None)
 

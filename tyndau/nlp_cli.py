@@ -7,8 +7,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from tyndau.settings import Settings
 
 
@@ -50,8 +48,8 @@ async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
     from tyndau.live.labeller import SKIP_KINDS, Labeller
     from tyndau.nlp.pipeline import Pipeline
     from tyndau.nlp.taxonomy import load_departments, load_taxonomy
+    from tyndau.store.comments import comment_ids
     from tyndau.store.meetings import get_meeting
-    from tyndau.store.schema import comments
 
     if await get_meeting(engine, meeting_id) is None:
         raise LookupError(f"no meeting {meeting_id}")
@@ -69,7 +67,7 @@ async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
     labeller.pipeline = pipeline
     await labeller._replay_corrections()
     async with engine.connect() as conn:
-        ids = (await conn.execute(sa.select(comments.c.id).where(comments.c.meeting_id == meeting_id, comments.c.kind.not_in(SKIP_KINDS)).order_by(comments.c.id))).scalars().all()
+        ids = await comment_ids(conn, meeting_id, skip_kinds=SKIP_KINDS)
     started = time.perf_counter()
     for start in range(0, len(ids), 256):
         await labeller.label(ids[start:start + 256])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from pydantic import Field
 
 from tyndau.actions import Action, ActionError
@@ -16,9 +15,8 @@ from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
 from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
-from tyndau.store.meetings import get_meeting
+from tyndau.store.meetings import clear_current_comment, get_meeting, set_current_comment
 from tyndau.store.people import Principal
-from tyndau.store.schema import meetings
 from tyndau.timeutil import utcnow
 
 MAX_REASON = 200
@@ -111,8 +109,8 @@ async def hide(services: ActionContext, who: Principal, cmd: Hide) -> dict[str, 
     result = await _mark(services, who, cmd, "hide", {"hidden": True, "hidden_reason": cmd.reason.strip()[:MAX_REASON]})
     meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
-        cleared = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id).values(current_comment_id=None))
-    if cleared.rowcount:
+        cleared = await clear_current_comment(conn, meeting_id, comment_id)
+    if cleared:
         body = {"meeting_id": meeting_id, "question": None}
         await services.publish_clock_event(meeting_id, "current_question", body)
         await services.publish_feed_event(meeting_id, "current_question", body)
@@ -142,7 +140,7 @@ async def current(services: ActionContext, who: Principal, cmd: OnScreen) -> dic
             if hidden and not cmd.confirm_personal_data:
                 raise ActionError(409, "personal_data", "the comment holds personal data; the screen will show it redacted. "
                                   "Send confirm_personal_data: true to put it on screen", personal_data=list(hidden))
-        await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
+        await set_current_comment(conn, meeting_id, comment_id)
         await audit(conn, who, "feed.current", meeting_id, {"comment_id": comment_id})
     body = {"meeting_id": meeting_id, "question": current_question_json(row)}
     await services.publish_clock_event(meeting_id, "current_question", body)

@@ -22,6 +22,7 @@ from tyndau.store.problems import (
     StaleProblem,
     create_problem,
     get_problem,
+    member_comment_ids,
     memberships,
     restore,
     set_memberships,
@@ -50,10 +51,6 @@ async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, pay
     ))
     await audit(conn, who, f"review.{action}", meeting_id, dict(payload))
     return int(result.inserted_primary_key[0])
-
-
-async def _members(conn: Any, problem_ids: list[int]) -> list[int]:
-    return list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(problem_ids)))).scalars())
 
 
 def _clusters_changed(services: ActionContext, meeting_id: int) -> None:
@@ -123,7 +120,7 @@ async def merge(services: ActionContext, who: Principal, cmd: Merge) -> dict[str
         for pid in (target, *sources):
             await _owned(conn, meeting_id, pid)
         moved = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(sources)))).scalars())
-        kept = await _members(conn, [target])
+        kept = await member_comment_ids(conn, [target])
         before_members = await memberships(conn, moved)
         before = [await snapshot(conn, pid) for pid in sources]
         await set_memberships(conn, {cid: (target, True) for cid in moved})
@@ -180,8 +177,8 @@ async def move(services: ActionContext, who: Principal, cmd: Move) -> dict[str, 
         await _owned(conn, meeting_id, target)
         await _meeting_comments(conn, meeting_id, ids)
         current = await memberships(conn, ids)
-        joined = [c for c in await _members(conn, [target]) if c not in ids]
-        left = [c for c in await _members(conn, sorted({v[0] for v in current.values() if v[0] and v[0] != target})) if c not in ids]
+        joined = [c for c in await member_comment_ids(conn, [target]) if c not in ids]
+        left = [c for c in await member_comment_ids(conn, sorted({v[0] for v in current.values() if v[0] and v[0] != target})) if c not in ids]
         await set_memberships(conn, {cid: (target, True) for cid in ids})
         decision = await _decision(conn, who, meeting_id, "move", {"to_problem_id": target, "comment_ids": ids},
                                    {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})

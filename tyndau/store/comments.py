@@ -270,3 +270,17 @@ async def set_hidden_by_key(conn: AsyncConnection, meeting_id: int, source: str,
     if found is None:
         return None
     return await update_comment(conn, meeting_id, found, hidden=hidden, hidden_reason=reason if hidden else None)
+
+
+async def comment_ids(conn: AsyncConnection, meeting_id: int, *, skip_kinds: Sequence[str] = ()) -> list[int]:
+    """Every comment id of a meeting in order, without the given kinds."""
+    query = sa.select(comments.c.id).where(comments.c.meeting_id == meeting_id)
+    if skip_kinds:
+        query = query.where(comments.c.kind.not_in(skip_kinds))
+    return [int(i) for i in (await conn.execute(query.order_by(comments.c.id))).scalars()]
+
+
+async def answered_count(conn: AsyncConnection, meeting_id: int) -> int:
+    """How many of a meeting's comments were marked answered."""
+    query = sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))
+    return int(await conn.scalar(query) or 0)

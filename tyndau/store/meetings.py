@@ -178,3 +178,21 @@ async def set_presenter_message(conn: AsyncConnection, meeting_id: int, text: st
     if not result.rowcount:
         return None
     return await get_meeting(conn, meeting_id)
+
+
+async def current_comment_id(conn: AsyncConnection, meeting_id: int) -> int | None:
+    """The comment now on screen for a meeting, if any."""
+    found = await conn.scalar(sa.select(meetings.c.current_comment_id).where(meetings.c.id == meeting_id))
+    return None if found is None else int(found)
+
+
+async def set_current_comment(conn: AsyncConnection, meeting_id: int, comment_id: int | None) -> None:
+    """Put a comment on screen (None: nothing)."""
+    await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
+
+
+async def clear_current_comment(conn: AsyncConnection, meeting_id: int, comment_id: int) -> bool:
+    """Take ``comment_id`` off screen if it is the one there; whether it was."""
+    result = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id)
+                                .values(current_comment_id=None))
+    return bool(result.rowcount)

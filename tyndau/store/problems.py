@@ -298,3 +298,19 @@ PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")
 def redacted_problem(problem: dict[str, Any]) -> dict[str, Any]:
     """A problem as anyone but its secretaries sees it: every free text redacted of personal data."""
     return {**problem, **{k: safe(problem[k], PUBLIC) for k in PERSON_TEXTS if isinstance(problem.get(k), str)}}
+
+
+async def member_comment_ids(conn: AsyncConnection, problem_ids: Sequence[int]) -> list[int]:
+    """The comments of these problems, in id order."""
+    query = sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(problem_ids))
+    return sorted(int(i) for i in (await conn.execute(query)).scalars())
+
+
+async def set_accepted(conn: AsyncConnection, problem_ids: Sequence[int], value: bool) -> list[int]:
+    """Accept (or un-accept) problems; returns those whose flag changed (their version goes up)."""
+    rows = (await conn.execute(sa.select(problems.c.id, problems.c.accepted).where(problems.c.id.in_(problem_ids)))).all()
+    changed = [int(r.id) for r in rows if bool(r.accepted) != value]
+    if changed:
+        await conn.execute(problems.update().where(problems.c.id.in_(changed)).values(
+            accepted=value, version=problems.c.version + 1, updated_at=utcnow().replace(tzinfo=None)))
+    return changed

@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
-
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.review_schema import Classify, CommentIds, Edit, MeetingOnly, Merge, Move, Split
 from tyndau.actions.wording import split_wordings
 from tyndau.store import cluster_state
+from tyndau.store import review as rs
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.store.problems import (
@@ -29,8 +28,6 @@ from tyndau.store.problems import (
     snapshot,
     update_problem,
 )
-from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
-from tyndau.timeutil import utcnow
 
 
 async def _edit_context(services: ActionContext, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,12 +42,9 @@ async def _edit_context(services: ActionContext, payload: Mapping[str, Any]) -> 
 
 
 async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, payload: Mapping[str, Any], undo: Mapping[str, Any]) -> int:
-    result = await conn.execute(review_decisions.insert().values(
-        meeting_id=meeting_id, at=utcnow().replace(tzinfo=None), actor=f"{who.kind}:{who.name}", action=action,
-        payload=dict(payload), undo=dict(undo), undone=False,
-    ))
+    decision = await rs.add_decision(conn, meeting_id, f"{who.kind}:{who.name}", action, payload, undo)
     await audit(conn, who, f"review.{action}", meeting_id, dict(payload))
-    return int(result.inserted_primary_key[0])
+    return decision
 
 
 def _clusters_changed(services: ActionContext, meeting_id: int) -> None:
@@ -60,13 +54,12 @@ def _clusters_changed(services: ActionContext, meeting_id: int) -> None:
 
 
 async def _owned(conn: Any, meeting_id: int, problem_id: int) -> None:
-    found = await conn.scalar(sa.select(problems.c.id).where(problems.c.id == problem_id, problems.c.meeting_id == meeting_id))
-    if found is None:
+    if not await rs.problem_in_meeting(conn, meeting_id, problem_id):
         raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
 
 
 async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
-    found = set((await conn.execute(sa.select(comments.c.id).where(comments.c.id.in_(ids), comments.c.meeting_id == meeting_id))).scalars())
+    found = await rs.comments_in_meeting(conn, meeting_id, ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise ActionError(404, "not_found", f"comments not in this meeting: {missing[:10]}")
@@ -74,11 +67,8 @@ async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
 
 async def _corrections(conn: Any, services: ActionContext, who: Principal, comment_ids: list[int], *, category: str | None = None, is_problem: bool | None = None) -> None:
     """Store corrections and teach the live categoriser at once."""
-    rows = (await conn.execute(sa.select(comments.c.id, comments.c.text).where(comments.c.id.in_(comment_ids)))).all()
-    now = utcnow().replace(tzinfo=None)
-    for row in rows:
-        await conn.execute(corrections.delete().where(corrections.c.comment_id == row.id))
-        await conn.execute(corrections.insert().values(comment_id=row.id, text=row.text, category=category, is_problem=is_problem, actor=who.name, at=now))
+    rows = await rs.texts(conn, comment_ids)
+    await rs.store_corrections(conn, rows, who.name, category=category, is_problem=is_problem)
     learner = services.labeller
     if learner is not None:
         for row in rows:
@@ -104,7 +94,7 @@ async def edit(services: ActionContext, who: Principal, cmd: Edit) -> dict[str, 
             raise ActionError(409, "stale_version", "someone else changed this problem; look at their change and apply yours again", problem=exc.current) from None
         await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)}, {"restore": [before]})
         if "category" in values:
-            members = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id == problem_id))).scalars())
+            members = await member_comment_ids(conn, [problem_id])
             await _corrections(conn, services, who, members, category=values["category"], is_problem=True)
     await services.publish_review(meeting_id, [problem_id])
     return {"problem": problem}
@@ -119,12 +109,12 @@ async def merge(services: ActionContext, who: Principal, cmd: Merge) -> dict[str
     async with services.engine.begin() as conn:
         for pid in (target, *sources):
             await _owned(conn, meeting_id, pid)
-        moved = list((await conn.execute(sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(sources)))).scalars())
+        moved = await member_comment_ids(conn, sources)
         kept = await member_comment_ids(conn, [target])
         before_members = await memberships(conn, moved)
         before = [await snapshot(conn, pid) for pid in sources]
         await set_memberships(conn, {cid: (target, True) for cid in moved})
-        await conn.execute(problems.update().where(problems.c.id.in_(sources)).values(merged_into=target, version=problems.c.version + 1))
+        await rs.mark_merged(conn, sources, target)
         decision = await _decision(conn, who, meeting_id, "merge", {"target_id": target, "source_ids": sources},
                                    {"restore": before, "memberships": {str(k): list(v) for k, v in before_members.items()}})
         await cluster_state.record(conn, meeting_id, decision, ((a, b, True) for a in kept for b in moved))
@@ -142,11 +132,10 @@ async def split(services: ActionContext, who: Principal, cmd: Split) -> dict[str
         current = await memberships(conn, ids)
         if any(current.get(cid, (None, False))[0] != source for cid in ids):
             raise ActionError(409, "not_members", "some comments are not (or no longer) in this problem; reload and try again")
-        row = (await conn.execute(sa.select(problems).where(problems.c.id == source))).first()
+        row = await rs.problem_row(conn, source)
+        assert row is not None  # _owned checked it
         before = await snapshot(conn, source)
-        members = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.lang, comments.c.labels)
-                                      .join(problem_comments, problem_comments.c.comment_id == comments.c.id)
-                                      .where(problem_comments.c.problem_id == source))).all()
+        members = await rs.member_texts(conn, source)
         moved = [m for m in members if m.id in set(ids)]
         kept = [m for m in members if m.id not in set(ids)]
         (new_ru, new_kk), (rest_ru, rest_kk) = split_wordings(row, moved, kept, given=str(title or ""))
@@ -156,7 +145,7 @@ async def split(services: ActionContext, who: Principal, cmd: Split) -> dict[str
         human = set(row.human_fields or [])
         left = {k: v for k, v in (("title_ru", rest_ru), ("title_kk", rest_kk)) if k not in human and v != getattr(row, k)}
         if left:
-            await conn.execute(problems.update().where(problems.c.id == source).values(**left, version=problems.c.version + 1))
+            await rs.set_fields(conn, source, left)
         rest = [m.id for m in kept]
         was_free = [c for c, (_, locked) in (await memberships(conn, rest)).items() if not locked]
         await set_memberships(conn, {cid: (source, True) for cid in rest})  # both sides are a person's now
@@ -184,8 +173,7 @@ async def move(services: ActionContext, who: Principal, cmd: Move) -> dict[str, 
                                    {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids}})
         await cluster_state.record(conn, meeting_id, decision, [*((a, b, True) for a in ids for b in joined),
                                                                  *((a, b, False) for a in ids for b in left)])
-        row = (await conn.execute(sa.select(problems.c.category).where(problems.c.id == target))).first()
-        await _corrections(conn, services, who, ids, category=row.category if row else None, is_problem=True)
+        await _corrections(conn, services, who, ids, category=await rs.problem_category(conn, target), is_problem=True)
     _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, sorted({target, *(v[0] for v in current.values() if v[0])}))
     return {"moved": ids, "to_problem_id": target}
@@ -194,11 +182,9 @@ async def move(services: ActionContext, who: Principal, cmd: Move) -> dict[str, 
 async def _dismiss_comments(conn: Any, services: ActionContext, who: Principal, meeting_id: int, ids: list[int], action: str, payload: Mapping[str, Any]) -> set[int]:
     """Mark comments "not a problem" (out of every problem, for good) with an exact undo; returns the problems they left."""
     current = await memberships(conn, ids)
-    before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
-        sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
+    before = await rs.triage(conn, ids)
     await set_memberships(conn, {cid: (None, True) for cid in ids})
-    await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
-        is_problem=False, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
+    await rs.set_reviewed(conn, ids, who.name, is_problem=False)
     await _decision(conn, who, meeting_id, action, payload,
                     {"memberships": {str(cid): list(current[cid]) if cid in current else None for cid in ids},
                      "comments": {str(k): list(v) for k, v in before.items()}})
@@ -221,10 +207,8 @@ async def classify(services: ActionContext, who: Principal, cmd: Classify) -> di
     meeting_id, ids, category = cmd.meeting_id, cmd.comment_ids, cmd.category
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
-        before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
-            sa.select(comments.c.id, comments.c.category, comments.c.needs_review, comments.c.is_problem).where(comments.c.id.in_(ids))))}
-        await conn.execute(comments.update().where(comments.c.id.in_(ids)).values(
-            category=category, is_problem=True, needs_review=False, reviewed_at=utcnow().replace(tzinfo=None), reviewed_by=who.name))
+        before = await rs.triage(conn, ids)
+        await rs.set_reviewed(conn, ids, who.name, is_problem=True, category=category, set_category=True)
         await _decision(conn, who, meeting_id, "classify", {"comment_ids": ids, "category": category},
                         {"comments": {str(k): list(v) for k, v in before.items()}})
         await _corrections(conn, services, who, ids, category=category, is_problem=True)
@@ -238,10 +222,7 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
     actor = f"{who.kind}:{who.name}"
     touched: set[int] = set()
     async with services.engine.begin() as conn:
-        row = (await conn.execute(
-            sa.select(review_decisions).where(review_decisions.c.meeting_id == meeting_id, review_decisions.c.actor == actor, review_decisions.c.undone.is_(False))
-            .order_by(review_decisions.c.id.desc()).limit(1)
-        )).first()
+        row = await rs.last_decision(conn, meeting_id, actor)
         if row is None:
             raise ActionError(409, "nothing_to_undo", "you have no review decision to undo in this meeting")
         plan = row.undo or {}
@@ -253,19 +234,17 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
             await set_memberships(conn, changes)
             touched.update(v[0] for v in changes.values() if v and v[0])
         for pid, values in (plan.get("fields") or {}).items():
-            await conn.execute(problems.update().where(problems.c.id == int(pid)).values(**values, version=problems.c.version + 1))
+            await rs.set_fields(conn, int(pid), values)
             touched.add(int(pid))
-        for cid, (category, needs_review, is_problem) in (plan.get("comments") or {}).items():
-            await conn.execute(comments.update().where(comments.c.id == int(cid)).values(
-                category=category, needs_review=needs_review, is_problem=is_problem, reviewed_at=None, reviewed_by=None))
+        for cid, before in (plan.get("comments") or {}).items():
+            await rs.restore_triage(conn, int(cid), before)
         for cid in plan.get("unlock", []):
-            await conn.execute(problem_comments.update().where(problem_comments.c.comment_id == int(cid)).values(locked=False))
+            await rs.unlock(conn, int(cid))
         await cluster_state.forget_decision(conn, row.id)
         for pid in plan.get("delete", []):
-            await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == pid))
-            await conn.execute(problems.delete().where(problems.c.id == pid))
+            await rs.delete_problem(conn, pid)
             touched.add(pid)
-        await conn.execute(review_decisions.update().where(review_decisions.c.id == row.id).values(undone=True))
+        await rs.mark_undone(conn, row.id)
         await audit(conn, who, "review.undo", meeting_id, {"decision": row.id, "action": row.action})
     _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, sorted(touched))

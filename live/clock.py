@@ -8,9 +8,10 @@ the server was down counts in the phase that was running, and :class:`Restart` m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, Sequence
+from typing import Literal
 
 Phase = Literal["not_started", "presentation", "qa", "pause", "ended"]
 PHASE_ACTIONS = ("start_presentation", "start_qa", "pause", "resume", "end")

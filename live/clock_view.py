@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from tyndau.live.clock import ClockState, Plan, cap_state, planned_end
 from tyndau.timeutil import ALMATY, iso

@@ -13,7 +13,8 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -72,7 +73,7 @@ class RedisBus:
                     if isinstance(event, dict) and event.get("origin") != self.origin:
                         try:
                             await handler(event)
-                        except Exception:  # noqa: BLE001 - one bad event must not stop the listener
+                        except Exception:
                             log.exception("handling a cluster event failed")
             except asyncio.CancelledError:
                 raise

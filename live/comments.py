@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 KINDS = frozenset(
     {"text", "paid", "sticker", "membership", "deleted", "placeholder", "request", "floor", "media"}

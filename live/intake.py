@@ -12,9 +12,10 @@ import asyncio
 import collections
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -117,7 +118,7 @@ class Intake:
         try:
             try:
                 results, rows = await self._insert(prepared)
-            except Exception as exc:  # noqa: BLE001 - isolated below, or every sender hears about it
+            except Exception as exc:
                 if len(prepared) == 1 or store_is_down(exc):
                     raise
                 log.warning("a batch of %d comments was refused (%s); storing them one by one", len(prepared), exc)
@@ -138,7 +139,7 @@ class Intake:
         if rows:
             try:
                 await self._on_committed(rows)
-            except Exception:  # noqa: BLE001 - a failed push must not stop the writer
+            except Exception:
                 log.exception("could not hand committed comments on")
 
     async def _insert(self, prepared: list[PreparedComment]) -> tuple[list[IngestResult], list[Any]]:
@@ -155,7 +156,7 @@ class Intake:
         for p in prepared:
             try:
                 (result,), new = await self._insert([p])
-            except Exception as exc:  # noqa: BLE001 - a store outage still fails the whole group
+            except Exception as exc:
                 if store_is_down(exc):
                     raise
                 log.warning("the store refused one comment (meeting %s, source %s): %s", p.meeting_id, p.incoming.source, exc)
@@ -201,7 +202,7 @@ class FeedBroadcaster:
 
 
 @contextlib.asynccontextmanager
-async def running(*loops: Callable[[], Awaitable[None]]):  # type: ignore[no-untyped-def]
+async def running(*loops: Callable[[], Awaitable[None]]):
     """Run background loops for the duration of a block, cancelling and awaiting them after."""
     tasks = [asyncio.create_task(loop(), name=getattr(loop, "__qualname__", "loop")) for loop in loops]
     try:
@@ -214,5 +215,5 @@ async def running(*loops: Callable[[], Awaitable[None]]):  # type: ignore[no-unt
                 await task
             except asyncio.CancelledError:
                 pass
-            except Exception:  # noqa: BLE001 - a loop that died earlier is reported, not re-raised at shutdown
+            except Exception:
                 log.exception("background loop %s had stopped with an error", task.get_name())

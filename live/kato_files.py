@@ -116,7 +116,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Sequence[str]]]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a broken file
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises several unrelated types for a broken file
         raise KatoFileError(f"not a readable .xlsx file ({type(exc).__name__})") from None
     try:
         for sheet in book.worksheets:

@@ -19,7 +19,8 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -135,13 +136,13 @@ class Labeller:
         log.info("NLP pipeline ready in %.1f s", time.perf_counter() - started)
         try:
             await self._replay_corrections()
-        except Exception:  # noqa: BLE001 - labelling without old corrections beats not labelling
+        except Exception:
             log.exception("could not replay the stored corrections; labelling without them")
         self.state, self.percent, self.stage = "ready", 100, "ready"
         self._announce()
         try:
             await self._catch_up()
-        except Exception:  # noqa: BLE001 - new comments are still labelled as they arrive
+        except Exception:
             log.exception("could not queue the comments that arrived while NLP was not running")
         sweeper = asyncio.create_task(self._sweep()) if self._sweep_seconds else None
         try:
@@ -157,7 +158,7 @@ class Labeller:
             await asyncio.sleep(self._sweep_seconds)
             try:
                 await self._catch_up(quiet=True)
-            except Exception:  # noqa: BLE001 - the next sweep tries again
+            except Exception:
                 log.warning("could not look for unlabelled comments", exc_info=True)
 
     async def sweep_now(self) -> None:
@@ -174,11 +175,11 @@ class Labeller:
                     break
                 try:
                     ids.append(await asyncio.wait_for(self._queue.get(), timeout))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
             try:
                 await self.label(ids, only_new=True)
-            except Exception:  # noqa: BLE001 - a failing batch stays unlabelled, the loop goes on
+            except Exception:
                 log.exception("labelling %d comments failed; they stay unlabelled", len(ids))
             finally:
                 self._queued.difference_update(ids)

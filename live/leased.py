@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from tyndau.store.leases import Leases
 
@@ -48,7 +48,7 @@ async def _logged(name: str, work: Callable[[], Awaitable[None]]) -> None:
         await work()
     except asyncio.CancelledError:
         raise
-    except Exception:  # noqa: BLE001 - reported; the lease stays held
+    except Exception:
         log.exception("the work under the %s lease failed", name)
 
 

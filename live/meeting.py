@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
 from tyndau.timeutil import ALMATY, as_utc
 
 # Announcement notice by akim level: 14 days for region, city and district akims;

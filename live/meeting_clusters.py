@@ -63,7 +63,7 @@ class MeetingClusters:
         self.clusterer.assign(comment_id, vector, places=meta.get("places") or (), lang=meta.get("lang"),
                               category=meta.get("category"), text=meta.get("text"),
                               subtopics=meta.get("subtopics"))
-        self.clusterer._move(comment_id, key)  # noqa: SLF001 - restoring, not deciding
+        self.clusterer._move(comment_id, key)
         self.anchors[key] = cluster_id
 
     def restore_echo(self, comment_id: int, root: int, cluster_id: int) -> None:

@@ -6,9 +6,10 @@ This is the one place that knows each platform's options; a bad option raises
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tyndau.live.sources.base import CommentSource
 
@@ -75,7 +76,7 @@ def replay_file(value: str, data_dir: Path) -> Path:
 
 
 def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_dir: Path,
-                 context: SourceContext | None = None) -> CommentSource:  # fmt: skip
+                 context: SourceContext | None = None) -> CommentSource:
     """The source object for a stored row."""
     ctx = context or SourceContext()
     if kind == "youtube":
@@ -99,12 +100,12 @@ def build_source(kind: str, config: Mapping[str, Any], *, checkpoint: Any, work_
             webhook_url=ctx.telegram_webhook_url(), secret_token=ctx.telegram_secret,
             channel_post_id=_int(config, "channel_post_id"), channel_id=_int(config, "channel_id"),
             checkpoint=checkpoint,
-        )  # fmt: skip
+        )
     if kind == "facebook":
         from tyndau.live.sources.meta import GRAPH_BASE, FacebookCommentPoller
 
         return FacebookCommentPoller(_need(config, "video_id"), _need(config, "token"),
-                                     str(config.get("graph_base") or GRAPH_BASE), checkpoint=checkpoint)  # fmt: skip
+                                     str(config.get("graph_base") or GRAPH_BASE), checkpoint=checkpoint)
     if kind in PUSH_KINDS:
         from tyndau.live.sources.push import PushSource
 

@@ -17,12 +17,14 @@ every process, so a webhook reaching any of them is stored.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -81,7 +83,7 @@ class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
     def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
-                 context: SourceContext | None = None, leases: Leases | None = None) -> None:  # fmt: skip
+                 context: SourceContext | None = None, leases: Leases | None = None) -> None:
         self._engine = engine
         self._leases = leases or LocalLeases()
         self._intake = intake
@@ -174,7 +176,7 @@ class SourceManager:
             await asyncio.sleep(every)
             try:
                 await self.reconcile()
-            except Exception:  # noqa: BLE001 - the store may be away for a moment
+            except Exception:
                 log.warning("could not reconcile the sources", exc_info=True)
 
     async def _claim(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> bool:
@@ -202,7 +204,7 @@ class SourceManager:
             await source.run(self._intake.sink_for(meeting_id))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - shown as the source's state
+        except Exception as exc:
             self._errors[source_id] = ("failed", f"{type(exc).__name__}: {exc}")
             log.exception("source %s stopped with an error", source_id)
         else:
@@ -228,7 +230,7 @@ class SourceManager:
             rows = (await conn.execute(sa.select(sources).where(sources.c.meeting_id == meeting_id).order_by(sources.c.id))).all()
         return [self._json(r) for r in rows]
 
-    def health(self, meeting_id: int) -> list[dict[str, Any]]:
+    def health(self, meeting_id: int) -> builtins.list[dict[str, Any]]:
         """Live health of the meeting's running sources (no database access)."""
         return [self._health_json(r.source_id, r.kind, r) for r in self._running.values() if r.meeting_id == meeting_id]
 
@@ -254,7 +256,7 @@ class SourceManager:
         return {"id": source_id, "kind": kind, "state": state, "code": code, "params": params, "detail": detail,
                 "last_message_at": iso(h.last_message_at), "received": h.received, "skipped": h.skipped, "restarts": h.restarts}
 
-    def push_sources(self, kind: str) -> list[tuple[int, int, Any]]:
+    def push_sources(self, kind: str) -> builtins.list[tuple[int, int, Any]]:
         """(source id, meeting id, source) of every running source of a push kind."""
         return [(r.source_id, r.meeting_id, r.source) for r in self._running.values() if r.kind == kind]
 

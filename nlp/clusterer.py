@@ -85,7 +85,8 @@ def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> 
 
 def _agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
     """Agglomerative labels from a score matrix (distance = 1 − score, cut at ``threshold``)."""
-    from scipy.cluster.hierarchy import fcluster, linkage as scipy_linkage
+    from scipy.cluster.hierarchy import fcluster
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
     from scipy.spatial.distance import squareform
 
     n = len(scores)
@@ -331,35 +332,6 @@ class Clusterer:
         self._locks[item_id] = cluster_id
         self._groups[item_id] = group or cluster_id
 
-    def merge(self, keep: str, other: str) -> str:
-        """One problem: ``other``'s comments join ``keep``; both groups stay recognisable."""
-        kept, moved = self.members(keep), self.members(other)
-        for item_id in kept:
-            self.pin(item_id, keep, self._groups.get(item_id, keep))
-        for item_id in moved:
-            self.pin(item_id, keep, self._groups.get(item_id, other))
-        self.add_feedback((a, b, True) for a in kept for b in moved)
-        return keep
-
-    def split(self, cluster_id: str, item_ids: Sequence[ItemId]) -> str:
-        """Move ``item_ids`` out of ``cluster_id`` into a new cluster; both sides are pinned."""
-        new = self._new_id()
-        out = [i for i in item_ids if self.cluster_of(i) == cluster_id]
-        for item_id in out:
-            self.pin(item_id, new, new)
-        rest = self.members(cluster_id)
-        for item_id in rest:
-            self.pin(item_id, cluster_id, self._groups.get(item_id, cluster_id))
-        self.add_feedback((a, b, False) for a in out for b in rest)
-        return new
-
-    def move(self, item_id: ItemId, cluster_id: str) -> None:
-        """Put one comment into ``cluster_id`` (an existing or a new id) and pin it there."""
-        before = [m for m in self.members(self.cluster_of(item_id) or "") if m != item_id]
-        after = self.members(cluster_id)
-        self.pin(item_id, cluster_id, f"moved:{item_id}")
-        self.add_feedback(itertools.chain(((item_id, b, False) for b in before), ((item_id, b, True) for b in after)))
-
     def unlock(self, item_id: ItemId) -> None:
         """Let the machine move this comment again."""
         self._locks.pop(item_id, None)
@@ -414,7 +386,7 @@ class Clusterer:
             return {}
         scores = self._scores(ids)
         free = [k for k, i in enumerate(ids) if i not in self._locks]
-        labels = _agglomerate(scores[np.ix_(free, free)], self.threshold, self.settings.linkage) if free else []
+        labels: np.ndarray | list[int] = _agglomerate(scores[np.ix_(free, free)], self.threshold, self.settings.linkage) if free else []
         found: dict[int, list[int]] = defaultdict(list)
         for k, lab in zip(free, labels):
             found[int(lab)].append(k)

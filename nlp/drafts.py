@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from tyndau.live.text_safety import safe
 
@@ -156,11 +157,11 @@ class DraftBuilder:
 
 def _majority_subtopic(per_member: Sequence[Sequence[str]]) -> str | None:
     """The subtopic most members raise (their best match counts most), if enough of them do."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     first: dict[str, int] = {}
     for n, subs in enumerate(per_member):
         for rank, sid in enumerate(subs[:3]):
-            votes[sid] += 1.0 if rank == 0 else 0.34
+            votes[sid] = votes.get(sid, 0.0) + (1.0 if rank == 0 else 0.34)
             first.setdefault(sid, n)
     if not votes:
         return None

@@ -67,7 +67,7 @@ def write_rows(path: Path, rows: dict[str, Matrix], *, fingerprint: str = "", in
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
         with os.fdopen(fd, "wb") as fh:
-            (np.savez_compressed if int8 else np.savez)(fh, **arrays)  # type: ignore[operator]
+            (np.savez_compressed if int8 else np.savez)(fh, **arrays)  # type: ignore[arg-type]  # numpy's stubs read **arrays as allow_pickle
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         return True

@@ -63,7 +63,7 @@ _STRONG_HINTS = ("зов", "звать", "имя", "фамил", "фио", "ф.�
 _WEAK_HINTS = (" я", "уважени", "құрметпен")
 # Other scripts' digits and full-width punctuation read as ASCII, one character for one.
 _DIGIT_ZEROS = (0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xFF10, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1FBF0)
-_FOLD = {
+_FOLD: dict[int, int | str] = {
     **{zero + i: 0x30 + i for zero in _DIGIT_ZEROS for i in range(10)},
     **{ord(a): b for a, b in zip("＋＠－．／（）\u2010\u2011\u2012\u2013\u2212", "+@-./()-----")},
 }
@@ -198,7 +198,7 @@ def find_personal_data(text: str) -> list[Span]:
         return find_in_clean(text)
     cleaned = clean_mapped(text)
     spans = find_in_clean(cleaned.text)
-    return [Span(*cleaned.raw_span(s.start, s.end), s.kind) for s in spans]
+    return [Span(*cleaned.raw_span(s.start, s.end), kind=s.kind) for s in spans]
 
 
 def _names(text: str, lower: str) -> list[Span]:

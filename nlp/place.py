@@ -93,9 +93,9 @@ _NOT_NAMES = frozenset(
 _RU_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ою", "а", "я", "у", "ю", "е", "ы", "и")
 _KK_SUFFIXES = tuple(sorted({
     "да", "де", "та", "те", "нда", "нде", "ға", "ге", "қа", "ке", "на", "не", "нан", "нен",
-    "дан", "ден", "тан", "тен", "нан", "ның", "нің", "дың", "дің", "тың", "тің", "ны", "ні", "ды", "ді",
-    "ты", "ті", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі", "лық", "лік", "ға", "ына", "іне",
-    "ында", "інде", "ынан", "інен", "ы", "і", "сы", "сі", "ның", "ге", "ке", "ден",
+    "дан", "ден", "тан", "тен", "ның", "нің", "дың", "дің", "тың", "тің", "ны", "ні", "ды", "ді",
+    "ты", "ті", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі", "лық", "лік", "ына", "іне",
+    "ында", "інде", "ынан", "інен", "ы", "і", "сы", "сі",
 }, key=len, reverse=True))
 _KINDS_BY_RANK = ("street", "microdistrict", "settlement", "rural_district", "district")
 
@@ -135,7 +135,7 @@ class Gazetteer:
                     if len(key) >= 3:
                         self._by_key.setdefault((entry.kind, key), entry)
                         if entry.kind != "street" or key not in self._any:
-                            self._any[key] = self._any.get(key) if key in self._any and self._any[key].kind != "street" else entry
+                            self._any[key] = self._any[key] if key in self._any and self._any[key].kind != "street" else entry
                 self.max_words = max(self.max_words, len(spelling.split()))
 
     @classmethod

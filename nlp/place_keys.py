@@ -103,7 +103,7 @@ def is_adjectival(word: str) -> bool:
     """True for a Russian adjective-like name word ("Тихорецкий", "Звёздная", "Пулковское")."""
     low = fold(word)
     m = _ADJECTIVE.search(low)
-    return bool(m) and len(low) >= 6 and bool(_ADJECTIVE_STEM.search(low[: m.start()]))
+    return m is not None and len(low) >= 6 and bool(_ADJECTIVE_STEM.search(low[: m.start()]))
 
 
 def name_key(name: str, *, russian: bool = True, street_type: str | None = None) -> str:

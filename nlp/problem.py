@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
 from .features import (
     EmbeddingCache,
     Matrix,
@@ -31,7 +32,6 @@ from .features import (
     fit_cached,
     softmax,
 )
-from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)

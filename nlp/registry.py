@@ -8,7 +8,6 @@ detector, ``none`` for anything) let tests run the whole pipeline without weight
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from tyndau.domain.model_cache import model_cache_dir
 
 from .taxonomy import Taxonomy
 
@@ -33,12 +34,8 @@ class StageContext:
     stages: dict[str, Any] = field(default_factory=dict)
 
     def model_cache(self) -> Path:
-        """The model cache: as given, else ``$TYNDAU_MODEL_CACHE_DIR``, else ``$TYNDAU_DATA_DIR/models``."""
-        if self.cache_dir is not None:
-            return self.cache_dir
-        if os.environ.get("TYNDAU_MODEL_CACHE_DIR"):
-            return Path(os.environ["TYNDAU_MODEL_CACHE_DIR"])
-        return Path(os.environ.get("TYNDAU_DATA_DIR", "tyndau-data")) / "models"
+        """The model cache: as given, else the one default (:func:`tyndau.domain.model_cache.model_cache_dir`)."""
+        return model_cache_dir(self.cache_dir)
 
 
 def register(role: str, name: str) -> Callable[[Factory], Factory]:

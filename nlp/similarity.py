@@ -195,14 +195,14 @@ class PairScorer:
         """Unit vectors centred on each item's language mean, and the language groups."""
         if not items:
             return np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=object)
-        raw = np.stack([np.asarray(it.vector, dtype=np.float64).reshape(-1) for it in items])
+        raw: np.ndarray = np.stack([np.asarray(it.vector, dtype=np.float64).reshape(-1) for it in items])
         raw = np.nan_to_num(raw, nan=0.0, posinf=0.0, neginf=0.0)
         raw = np.clip(raw, -1e6, 1e6).astype(np.float32)  # a broken vector counts as "no meaning"
         groups = np.array([language_of(it.lang) for it in items], dtype=object)
         if self.means:
             mixed = self.means.get("mixed")
             if mixed is None and "ru" in self.means and "kk" in self.means:
-                mixed = (self.means["ru"] + self.means["kk"]) / 2
+                mixed = ((self.means["ru"] + self.means["kk"]) / 2).astype(np.float32)
             for group in ("ru", "kk", "mixed"):
                 mean = self.means.get(group, mixed)
                 mask = groups == group

@@ -19,11 +19,11 @@ from tyndau.operator_ui.openapi import spec
 from tyndau.operator_ui.pages import merged_catalogue
 from tyndau.operator_ui.query import LangQuery, Query, whole
 from tyndau.operator_ui.routes import MAX_PATH_ID, Reply, Route, action_route, caller, mount, path_id, query
-from tyndau.permissions import ROLES, as_json as permission_table
+from tyndau.permissions import ROLES
+from tyndau.permissions import as_json as permission_table
 from tyndau.store.audit import entries as audit_entries
 from tyndau.store.meetings import get_meeting, list_meetings
 from tyndau.timeutil import iso, utcnow
-
 
 MeetingParam = whole(1, MAX_PATH_ID)
 

@@ -16,8 +16,8 @@ from tyndau.actions import ActionError, require
 from tyndau.actions.schema import Closed, Instant, NonBlank, Says, parse
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
-from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.api_shapes import CommentAccepted, CommentPage
+from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import parse_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query import Flag, Query, whole

@@ -12,10 +12,10 @@ from tyndau.operator_ui.routes import Reply, Route, mount
 async def nlp_status(request: web.Request) -> web.Response:
     """Language analysis: loading (with its real percentage), ready, failed or off."""
     services = request.app[SERVICES]
-    labeller = services.extra.get("labeller")
+    labeller = services.labeller
     if labeller is not None:
         return web.json_response(labeller.status())
-    reason = services.extra.get("nlp_off", "disabled")
+    reason = services.nlp_off
     body = {"state": "off", "reason": reason, "percent": 0, "stage": None, "pending": 0, "labelled": 0, "error": None}
     if reason == "not_installed":
         body["install"] = INSTALL_HINT

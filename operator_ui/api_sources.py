@@ -16,12 +16,13 @@ from pydantic import Field
 
 from tyndau.actions import ActionError
 from tyndau.actions.schema import Closed, Payload, parse
+from tyndau.domain.ports import SourceRegistry
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.source_kinds import KINDS
-from tyndau.live.source_manager import SourceConfigError, SourceManager
+from tyndau.live.source_manager import SourceConfigError
 from tyndau.live.sources.files import FileImportError, ReadOptions, import_file, preview
 from tyndau.operator_ui.errors import read_json
-from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.keys import SERVICES, SOURCES
 from tyndau.operator_ui.query import Flag, Query
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, path_id, query
 from tyndau.operator_ui.webhooks import setup_webhooks
@@ -33,9 +34,9 @@ log = logging.getLogger(__name__)
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
-def manager(request: web.Request) -> SourceManager:
+def manager(request: web.Request) -> SourceRegistry:
     """The app's source manager."""
-    return request.app[SERVICES].extra["sources"]
+    return request.app[SOURCES]
 
 
 class SourceInput(Payload):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -18,12 +19,12 @@ from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_nlp import setup_nlp_api
+from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
-from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
-from tyndau.operator_ui.keys import SERVICES, SETTINGS
+from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCES
 from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
 from tyndau.operator_ui.services import Services
@@ -69,17 +70,17 @@ def load_pipeline(settings: Settings, taxonomy: Any, progress: Callable[[Any], N
                                 cache_dir=settings.effective_model_cache, taxonomy=taxonomy, progress=progress)
 
 
-def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | None) -> Callable[[], Any] | None:
-    """The live labeller's loop, or None (after one line saying why) when NLP is off."""
+def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | None) -> Any:
+    """The live labeller (a ``Labeller``), or None (after one line saying why) when NLP is off."""
     from tyndau.nlp.extras import INSTALL_HINT, missing_nlp_modules
 
     settings = services.settings
     if not settings.nlp_enabled:
-        services.extra["nlp_off"] = "disabled"
+        services.nlp_off = "disabled"
         return None
     missing = [] if pipeline_loader is not None else missing_nlp_modules()
     if missing:
-        services.extra["nlp_off"] = "not_installed"
+        services.nlp_off = "not_installed"
         log.warning("NLP is off: the [nlp] extra is not installed (missing %s); comments are kept unlabelled "
                     "until you install it with: %s", ", ".join(missing), INSTALL_HINT)
         return None
@@ -89,14 +90,15 @@ def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | Non
         given = pipeline_loader
         takes_progress = bool(inspect.signature(given).parameters)
         loader: Callable[[Callable[[Any], None]], Any] = (
-            given if takes_progress else lambda progress: given())  # type: ignore[call-arg]
+            given if takes_progress else lambda progress: given())
     else:
-        loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
+        def loader(progress: Callable[[Any], None]) -> Any:
+            return load_pipeline(settings, services.vocabulary.taxonomy, progress)
     labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
                         publish_status=services.publish_nlp_status, forward=services.forward,
                         sweep_seconds=30.0 if services.bus is not None else None)
-    services.extra["labeller"] = labeller
-    return labeller.run
+    services.labeller = labeller
+    return labeller
 
 
 def load_vocabulary(settings: Settings) -> Vocabulary:
@@ -110,7 +112,7 @@ def load_vocabulary(settings: Settings) -> Vocabulary:
         raise StoreError(str(exc)) from None
 
 
-def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
+def _store_ctx(sio, pipeline_loader):
     async def store(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         engine = create_engine(settings)
@@ -138,17 +140,18 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
                 services.bus = RedisBus(settings.redis_url, channels(settings.redis_prefix)[1])
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
                                     context=context, leases=leases)
-            services.extra["sources"] = sources
+            services.sources = sources
+            app[SOURCES] = sources
             loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services),
                      lambda: keep_leases(leases, settings.lease_check_seconds),
                      lambda: sources.run_reconciling(settings.lease_check_seconds)]
-            labelling = start_labeller(services, pipeline_loader)
+            labeller = start_labeller(services, pipeline_loader)
             if services.bus is not None:  # other writers publish what they commit
-                loops.append(lambda: services.bus.listen(services.on_cluster_event, _catch_up(services)))  # type: ignore[union-attr]
+                loops.append(lambda: services.bus.listen(services.on_cluster_event, _catch_up(labeller)))  # type: ignore[union-attr]
             else:  # one server (and perhaps `tyndau ingest`) without Redis: read what others committed
                 loops.append(services.tail_other_writers)
-            if labelling is not None:
-                loops.append(_leased_labelling(services, leases, labelling))
+            if labeller is not None:
+                loops.append(_leased_labelling(services, leases, labeller))
             try:
                 async with running(*loops):
                     resumed = await sources.resume_all()
@@ -166,17 +169,15 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
     return store
 
 
-def _leased_labelling(services: Services, leases: Leases, labelling: Callable[[], Any]) -> Callable[[], Any]:
+def _leased_labelling(services: Services, leases: Leases, labeller: Any) -> Callable[[], Any]:
     """The labeller runs in the one process holding the labeller lease; the others stand by."""
-    labeller = services.extra["labeller"]
     check = services.settings.lease_check_seconds
-    return lambda: run_leased(leases, LABELLER, labelling, check_seconds=check, on_standby=labeller.reset)
+    return lambda: run_leased(leases, LABELLER, labeller.run, check_seconds=check, on_standby=labeller.reset)
 
 
-def _catch_up(services: Services) -> Callable[[], Any]:
+def _catch_up(labeller: Any) -> Callable[[], Any]:
     """After a Redis reconnect: the labeller (if here) looks in the store for what it may have missed."""
     async def catch_up() -> None:
-        labeller = services.extra.get("labeller")
         if labeller is not None and labeller.state == "ready":
             await labeller.sweep_now()
 
@@ -187,10 +188,10 @@ async def _health_loop(services: Services) -> None:
     """Every two seconds, tell consoles how their meetings' sources are doing."""
     while True:
         await asyncio.sleep(2)
-        for meeting_id in services.extra["sources"].active_meetings():
+        for meeting_id in services.sources.active_meetings() if services.sources else ():
             try:
                 await services.publish_source_health(meeting_id)
-            except Exception:  # noqa: BLE001 - health is advisory
+            except Exception:
                 log.debug("could not publish source health", exc_info=True)
 
 
@@ -200,5 +201,5 @@ async def _heartbeat(services: Services) -> None:
         await asyncio.sleep(services.settings.heartbeat_seconds)
         try:
             await clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall)
-        except Exception:  # noqa: BLE001 - a missed heartbeat must never stop the server
+        except Exception:
             log.warning("could not record the heartbeat", exc_info=True)

@@ -8,11 +8,13 @@ import jinja2
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from tyndau.domain.ports import SourceRegistry
     from tyndau.operator_ui.routes import Route
     from tyndau.operator_ui.services import Services
     from tyndau.settings import Settings
 
-SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
-SERVICES: web.AppKey["Services"] = web.AppKey("services")
-ROUTES: web.AppKey["list[Route]"] = web.AppKey("routes")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+SERVICES: web.AppKey[Services] = web.AppKey("services")
+ROUTES: web.AppKey[list[Route]] = web.AppKey("routes")
 PAGE_TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("page_templates", jinja2.Environment)
+SOURCES: web.AppKey[SourceRegistry] = web.AppKey("sources")

@@ -5,26 +5,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Annotated, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 import socketio
-import sqlalchemy as sa
 from aiohttp import web
 from pydantic import BeforeValidator, Field
 
 from tyndau.actions import ActionError, perform
+from tyndau.actions.feed import current_question_json
 from tyndau.actions.schema import Id, MeetingId, Payload, parse
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.live.cluster_bus import channels
 from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_credential
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
-from tyndau.actions.feed import current_question_json
 from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_room, meeting_room
 from tyndau.permissions import Audience, audience_of
-from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
-from tyndau.store.meetings import get_meeting
-from tyndau.store.schema import meetings
 from tyndau.settings import Settings
+from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
+from tyndau.store.meetings import current_comment_id, get_meeting
 from tyndau.store.people import Principal
 
 log = logging.getLogger(__name__)
@@ -166,7 +165,7 @@ class ClockNamespace(AuthenticatedNamespace):
 async def current_question(app: web.Application, meeting_id: int) -> dict[str, Any] | None:
     """The question now on screen for a meeting, if any."""
     async with app[SERVICES].engine.connect() as conn:
-        comment_id = await conn.scalar(sa.select(meetings.c.current_comment_id).where(meetings.c.id == meeting_id))
+        comment_id = await current_comment_id(conn, meeting_id)
         rows = await get_comments(conn, [comment_id]) if comment_id else []
     return current_question_json(rows[0] if rows else None)
 
@@ -195,7 +194,7 @@ class FeedNamespace(AuthenticatedNamespace):
                 return {"ok": False, "error": {"code": "not_found", "message": f"no meeting {meeting_id}"}}
             rows, cursor = await list_comments(conn, meeting_id, FeedQuery(limit=limit, newest_first=True))
         items = [comment_json(r, audience) for r in reversed(rows)]
-        sources = self.app[SERVICES].extra.get("sources")
+        sources = self.app[SERVICES].sources
         return {"ok": True, "items": items, "older": cursor, "question": await current_question(self.app, meeting_id),
                 "sources": sources.health(meeting_id) if sources else []}
 
@@ -258,7 +257,7 @@ async def _revalidate_loop(app: web.Application) -> None:
         await asyncio.sleep(app[SETTINGS].revalidate_seconds)
         try:
             closed = await revalidate(app)
-        except Exception:  # noqa: BLE001 - the loop must survive anything
+        except Exception:
             log.exception("socket re-validation failed")
             continue
         if closed:

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from datetime import timedelta
-from typing import Any, Awaitable, Callable, Mapping
+from datetime import date, timedelta
+from typing import Any
 
 import socketio
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.actions import Action
+from tyndau.actions import Action, ActionError
+from tyndau.domain.ports import Labelling, SourceRegistry
 from tyndau.live.clock_service import ClockService, SystemTime
 from tyndau.live.cluster_bus import RedisBus
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
-from tyndau.settings import Settings
-from tyndau.actions import ActionError
 from tyndau.permissions import Audience, audience_of
+from tyndau.settings import Settings
 from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
+from tyndau.store.schema import comments, meetings
 from tyndau.timeutil import ALMATY, as_utc
 from tyndau.vocabulary import Vocabulary
-from tyndau.store.schema import comments, meetings
 
 log = logging.getLogger(__name__)
 CLOCK_NS = "/clock"
@@ -54,7 +54,10 @@ class Services:
     intake: Intake = field(init=False)
     feed: FeedBroadcaster = field(init=False)
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    extra: dict[str, Any] = field(default_factory=dict)
+    labeller: Labelling | None = None
+    sources: SourceRegistry | None = None
+    nlp_off: str = "disabled"  # why there is no labeller: "disabled" or "not_installed"
+    _known_meetings: set[int] = field(default_factory=set)
     bus: RedisBus | None = None
     _pushed_here: set[int] = field(default_factory=set)
     _sends: set[asyncio.Task[None]] = field(default_factory=set)
@@ -83,7 +86,7 @@ class Services:
 
     async def meeting_exists(self, meeting_id: int) -> bool:
         """Whether a meeting exists (meetings are never deleted, so a positive answer is cached)."""
-        known: set[int] = self.extra.setdefault("known_meetings", set())
+        known = self._known_meetings
         if meeting_id in known:
             return True
         async with self.engine.connect() as conn:
@@ -123,7 +126,7 @@ class Services:
 
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""
-        manager = self.extra.get("sources")
+        manager = self.sources
         if manager is not None:
             await self.publish_feed_event(meeting_id, "source_health", {"meeting_id": meeting_id, "sources": manager.health(meeting_id)})
 
@@ -134,9 +137,8 @@ class Services:
             by_meeting.setdefault(row.meeting_id, []).append(row)
         for meeting_id, items in by_meeting.items():
             self.feed.push(meeting_id, items)
-        labeller = self.extra.get("labeller")
-        if labeller is not None:
-            labeller.enqueue([row.id for row in rows])
+        if self.labeller is not None:
+            self.labeller.enqueue([row.id for row in rows])
         if self.bus is not None:  # the labeller may run in another process
             await self.bus.publish("committed", {"ids": [row.id for row in rows]})
 
@@ -150,7 +152,7 @@ class Services:
 
     async def on_cluster_event(self, event: dict[str, Any]) -> None:
         """An event from another process: committed comments, a correction, a clustering decision (for the labeller)."""
-        labeller = self.extra.get("labeller")
+        labeller = self.labeller
         if labeller is None:
             return
         kind = event.get("kind")
@@ -191,9 +193,8 @@ class Services:
                     by_meeting.setdefault(row.meeting_id, []).append(row)
                 for meeting_id, items in by_meeting.items():
                     self.feed.push(meeting_id, items)
-                labeller = self.extra.get("labeller")
-                if labeller is not None:
-                    labeller.enqueue([row.id for row in foreign])
+                if self.labeller is not None:
+                    self.labeller.enqueue([row.id for row in foreign])
 
     async def _read_new(self, watermark: int, gaps: dict[int, float], until: float) -> tuple[list[Any], int]:
         """Rows above the watermark or in a known gap; records the new gaps below the new watermark."""

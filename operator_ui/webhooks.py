@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
+from tyndau.domain.ports import SourceRegistry
 from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.source_manager import SourceManager
 from tyndau.live.sources import meta, telegram
-from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.keys import SERVICES, SOURCES
 from tyndau.store.comments import comment_json, set_hidden_by_key
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,8 @@ META_KINDS = {"instagram": "instagram_webhook", "facebook": "facebook_webhook"}
 HIDDEN_ON = "platform_facebook"
 
 
-def _manager(request: web.Request) -> SourceManager:
-    return request.app[SERVICES].extra["sources"]
+def _manager(request: web.Request) -> SourceRegistry:
+    return request.app[SOURCES]
 
 
 def _error(status: int, code: str, message: str) -> web.Response:
@@ -73,7 +73,7 @@ async def meta_receive(request: web.Request) -> web.Response:
     return web.json_response(_summary(items))
 
 
-async def _meta_event(request: web.Request, manager: SourceManager, event: meta.MetaEvent) -> list[dict[str, Any]]:
+async def _meta_event(request: web.Request, manager: SourceRegistry, event: meta.MetaEvent) -> list[dict[str, Any]]:
     base = {"id": event.ref, "platform": event.platform}
     if event.action == "ignore":
         return [{**base, "result": "ignored", "reason": event.reason}]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: set up, bring the system packages the tests use (Chromium for the
 # browser tests, PostgreSQL for the store tests, Redis for the cluster test; installed with apt when
-# run as root), run pytest.
+# run as root), run the static checks (scripts/lint.sh), run pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -24,4 +24,5 @@ if [ -z "${TYNDAU_TEST_REDIS_URL:-}" ] && command -v redis-server >/dev/null; th
   TYNDAU_TEST_REDIS_URL=$(scripts/test-redis.sh) && export TYNDAU_TEST_REDIS_URL
 fi
 export TYNDAU_MODEL_CACHE_DIR=${TYNDAU_MODEL_CACHE_DIR:-$PWD/.cache/models}
+scripts/lint.sh  # ruff, mypy and the import contracts: a finding fails the run before pytest
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

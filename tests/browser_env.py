@@ -6,9 +6,10 @@ A module opts in with ``pytestmark = [..., pytest.mark.asyncio(loop_scope="modul
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest_asyncio

@@ -5,6 +5,7 @@ numbers as the locale writes them; and a phone, where the meeting list never cov
 from __future__ import annotations
 
 import pytest
+
 from tests.browser import needs_chromium
 from tests.browser_env import shared  # noqa: F401 - the module's fixture
 from tyndau.operator_ui.keys import SERVICES

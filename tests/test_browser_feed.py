@@ -3,7 +3,7 @@ the presenter screen and the stream overlay, and 10,000 comments scroll in a vir
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -14,7 +14,7 @@ from tests.conftest import MEETING
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.parametrize("settings", ["sqlite"], indirect=True)]
 
-T0 = datetime(2026, 12, 1, 5, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
 BIDI = "Оплата \u202eexe.ьтаплО\u202c по ссылке"

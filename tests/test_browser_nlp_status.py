@@ -18,7 +18,7 @@ from tyndau.operator_ui.app import create_app
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.parametrize("settings", ["sqlite"], indirect=True)]
 
 
-async def test_console_shows_the_loading_percentage_then_hides_it(settings: Any, pipeline_config: Any) -> None:  # noqa: F811
+async def test_console_shows_the_loading_percentage_then_hides_it(settings: Any, pipeline_config: Any) -> None:
     loader = GatedLoader(pipeline_config)
     port = free_port()
     app = create_app(settings.replace(nlp_enabled=True, host="127.0.0.1", port=port), pipeline_loader=loader)

@@ -5,7 +5,6 @@ akim's round. Every page, in both languages, shows names, never raw category ids
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path

@@ -56,7 +56,7 @@ class Server:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise AssertionError(self.proc.stdout.read() if self.proc.stdout else "server died")
+                    raise AssertionError(self.proc.stdout.read() if self.proc.stdout else "server died") from None
                 time.sleep(0.1)
         raise AssertionError("server did not start")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from tyndau.live.clock import (
 )
 from tyndau.live.clock_view import clock_view, timing_csv, timing_record
 
-T0 = datetime(2026, 11, 21, 5, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 21, 5, 0, tzinfo=UTC)
 
 
 class FakeTime:

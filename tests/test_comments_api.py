@@ -68,7 +68,7 @@ async def test_batch_of_items_and_paging_with_a_cursor(client):
 
 
 async def test_hmac_signed_webhook(client):
-    client.app  # the app under test has no webhook secret: a signature alone is refused
+    # the app under test has no webhook secret: a signature alone is refused
     meeting = await create_meeting(client)
     url = f"/api/v1/meetings/{meeting['id']}/comments"
     raw = json.dumps(comment(1)).encode()

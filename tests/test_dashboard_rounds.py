@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.conftest import create_meeting
 from tests.test_review import act, problems, seed
@@ -11,7 +11,7 @@ from tyndau.reports.rounds import RoundMember, group_rounds
 
 
 def _at(day: int, month: int = 12) -> datetime:
-    return datetime(2026, month, day, 5, 0, tzinfo=timezone.utc)
+    return datetime(2026, month, day, 5, 0, tzinfo=UTC)
 
 
 def test_rounds_are_per_akim_and_close_together():

@@ -7,7 +7,7 @@ can commit id n after the server already read n + 1. The store poll must not ski
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -19,12 +19,11 @@ from tyndau.operator_ui.keys import SETTINGS
 from tyndau.store.comments import PreparedComment, insert_batch
 from tyndau.store.engine import create_engine
 
-
 pytestmark = pytest.mark.parametrize("settings", ["postgres"], indirect=True)  # SQLite has one writer at a time: ids commit in order
 
 
 def _comment(meeting_id: int, key: str) -> PreparedComment:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return PreparedComment(meeting_id, IncomingComment("file", key, "Иван", f"Нет воды, обращение {key}", now), now, False)
 
 

@@ -4,8 +4,7 @@ comment the store still refuses fails alone (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta, timezone
 
 from tests.conftest import create_meeting
 from tyndau.live.comments import IncomingComment
@@ -35,7 +34,7 @@ async def test_a_lone_surrogate_among_180_concurrent_comments_fails_nothing(clie
 async def test_a_comment_the_store_refuses_fails_alone(client):
     meeting = await create_meeting(client)
     intake = client.app[SERVICES].intake
-    when = datetime(2026, 12, 1, 5, 5, tzinfo=timezone.utc)
+    when = datetime(2026, 12, 1, 5, 5, tzinfo=UTC)
     good = [IncomingComment("file", f"g{n}", "", f"Просьба {n}", when) for n in range(50)]
     # A source still running for a meeting that is gone: the foreign key refuses those rows.
     orphan = [IncomingComment("file", "o1", "", "Просьба", when)]

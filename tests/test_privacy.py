@@ -16,7 +16,8 @@ import io
 import json
 import unicodedata
 import zipfile
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import aiohttp
 import openpyxl
@@ -257,7 +258,7 @@ async def test_moderators_see_neither_contacts_nor_hall_askers_in_the_review_que
 async def test_presenter_screen_and_stream_overlay_show_the_question_redacted(live_server):
     server, tokens = live_server, live_server.people.tokens
     auth = {role: {"Authorization": f"Bearer {t}"} for role, t in tokens.items()}
-    text = f"Меня зовут айгерим нурланова, ИИН 9501\u200b01300125, тел 8\u200b701\u200b555\u200b66\u200b77, aigul@пошта.қаз. Когда дадут воду?"
+    text = "Меня зовут айгерим нурланова, ИИН 9501\u200b01300125, тел 8\u200b701\u200b555\u200b66\u200b77, aigul@пошта.қаз. Когда дадут воду?"
     async with aiohttp.ClientSession() as http:
         meeting_id = (await (await http.post(f"{server.url}/api/v1/meetings", json=MEETING, headers=auth["moderator"])).json())["id"]
         base = f"{server.url}/api/v1/meetings/{meeting_id}"

@@ -8,12 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.reports.sample import DEPARTMENTS, HOUSING
 from tyndau.actions import ActionError
 from tyndau.actions.review_schema import Edit, ProblemFields
 from tyndau.actions.schema import parse
 from tyndau.vocabulary import Vocabulary
-
-from tests.reports.sample import DEPARTMENTS, HOUSING
 
 VOCABULARY = Vocabulary(categories={"roads": {"ru": "Дороги", "kk": "Жолдар"}, "water": {"ru": "Вода", "kk": "Су"}},
                         departments=tuple(SimpleNamespace(category="roads", name={"ru": d, "kk": d}) for d in DEPARTMENTS))  # type: ignore[misc]

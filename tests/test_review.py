@@ -181,7 +181,6 @@ async def test_exported_docx_and_xlsx_read_back_with_redacted_quotes(client):
 
 async def test_triage_queue_classify_and_undo(client):
     meeting_id, ids = await seed(client)
-    import sqlalchemy as sa
 
     from tyndau.store.schema import comments
 

@@ -70,9 +70,10 @@ async def test_split_keeps_each_parts_wording(client):
     roads = (await problems(client, meeting_id))[0]
     # The draft's Kazakh wording came from the Kazakh comment ids[1]; split that comment off.
     engine = client.app[SERVICES].engine
+
     from tyndau.nlp.drafts import wording
-    from tyndau.store.schema import comments, problems as problems_table
-    import sqlalchemy as sa
+    from tyndau.store.schema import comments
+    from tyndau.store.schema import problems as problems_table
 
     async with engine.begin() as conn:
         await conn.execute(comments.update().where(comments.c.id == ids[1]).values(lang="kk"))

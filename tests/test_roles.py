@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -88,8 +88,8 @@ async def test_two_source_managers_run_a_source_once_and_follow_stops_made_elsew
     from tyndau.live.intake import Intake, running
     from tyndau.live.meeting import MeetingDraft
     from tyndau.live.source_manager import SourceManager
-    from tyndau.store.meetings import create_meeting as store_meeting
     from tyndau.store.engine import create_engine
+    from tyndau.store.meetings import create_meeting as store_meeting
     from tyndau.store.migrate import upgrade
 
     engine = create_engine(settings)
@@ -107,7 +107,7 @@ async def test_two_source_managers_run_a_source_once_and_follow_stops_made_elsew
             async with engine.begin() as conn:
                 meeting = await store_meeting(conn, MeetingDraft(
                     title="Встреча акима села", akim_level="village", place="с. Каскелен", planned_minutes=120,
-                    starts_at=datetime(2026, 12, 1, 5, tzinfo=timezone.utc), announced_at=datetime(2026, 11, 20, 4, tzinfo=timezone.utc),
+                    starts_at=datetime(2026, 12, 1, 5, tzinfo=UTC), announced_at=datetime(2026, 11, 20, 4, tzinfo=UTC),
                     stream_links=()))
             chat = str(shipped("demo") / "meeting_chat.live_chat.json")
             source = await managers[0].start(meeting.id, "replay", {"path": chat, "speed": 0.01})

@@ -11,13 +11,15 @@ import asyncio
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
-from hypothesis import HealthCheck, Phase, given, settings as hypothesis_settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from hypothesis.errors import Unsatisfiable  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
@@ -114,10 +116,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: tupl
             @hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
             @given(case=operation.as_strategy(generation_mode=mode))
-            def run(case: Any) -> None:
-                if mode is GenerationMode.POSITIVE and "meeting_id" in (case.path_parameters or {}) and counts[label] % 2 == 0:
+            def run(case: Any) -> None:  # called in this iteration, so the loop variables are the current ones
+                if mode is GenerationMode.POSITIVE and "meeting_id" in (case.path_parameters or {}) and counts[label] % 2 == 0:  # noqa: B023
                     case.path_parameters["meeting_id"] = meeting_id  # half the valid cases on a real meeting
-                counts[label] += 1
+                counts[label] += 1  # noqa: B023
                 case.call_and_validate(timeout=30)
 
             try:

@@ -12,8 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tyndau.config import path as config_path
 from tyndau.actions.meetings import new_draft
+from tyndau.config import path as config_path
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.settings import Settings
 from tyndau.store.meetings import create_meeting, list_meetings
@@ -28,9 +28,7 @@ def demo_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     changes: dict[str, Any] = {}
     if not args.data_dir and "TYNDAU_DATA_DIR" not in os.environ:
         changes["data_dir"] = Path(tempfile.mkdtemp(prefix="tyndau-demo-"))
-    if not settings.model_cache_dir:
-        # Demo data dirs are temporary; the converted model and example embeddings are not.
-        changes["model_cache_dir"] = str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models")
+    # Demo data dirs are temporary; the model cache is not (``Settings.effective_model_cache``).
     return settings.replace(**changes) if changes else settings
 
 
@@ -57,7 +55,8 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
         })
         async with engine.begin() as conn:
             meeting = await create_meeting(conn, draft)
-    sources = services.extra["sources"]
+    sources = services.sources
+    assert sources is not None, "the app's store context is running"
     if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
         chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
         await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})

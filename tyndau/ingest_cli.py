@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import signal
-import contextlib
 from pathlib import Path
 from typing import Any
 

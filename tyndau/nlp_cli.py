@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 from tyndau.settings import Settings
 
 
 def model_cache(settings: Settings) -> Path:
     """The configured model cache, else a per-user one (the converted model is built only once)."""
-    if settings.model_cache_dir:
-        return settings.effective_model_cache
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models"
+    return settings.effective_model_cache
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser, run_eval: Any, run_relabel: Any) -> None:
@@ -53,8 +48,8 @@ async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
     from tyndau.live.labeller import SKIP_KINDS, Labeller
     from tyndau.nlp.pipeline import Pipeline
     from tyndau.nlp.taxonomy import load_departments, load_taxonomy
+    from tyndau.store.comments import comment_ids
     from tyndau.store.meetings import get_meeting
-    from tyndau.store.schema import comments
 
     if await get_meeting(engine, meeting_id) is None:
         raise LookupError(f"no meeting {meeting_id}")
@@ -70,9 +65,9 @@ async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
 
     labeller = Labeller(engine, lambda: pipeline, nobody, {d.category: d.name.get("ru", "") for d in departments.values()})
     labeller.pipeline = pipeline
-    await labeller._replay_corrections()  # noqa: SLF001 - the same start-up step as the server's
+    await labeller._replay_corrections()
     async with engine.connect() as conn:
-        ids = (await conn.execute(sa.select(comments.c.id).where(comments.c.meeting_id == meeting_id, comments.c.kind.not_in(SKIP_KINDS)).order_by(comments.c.id))).scalars().all()
+        ids = await comment_ids(conn, meeting_id, skip_kinds=SKIP_KINDS)
     started = time.perf_counter()
     for start in range(0, len(ids), 256):
         await labeller.label(ids[start:start + 256])

@@ -8,12 +8,14 @@ names the setting.
 from __future__ import annotations
 
 import dataclasses
-import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+from tyndau.domain.model_cache import model_cache_dir
 
 ENV_PREFIX = "TYNDAU_"
 
@@ -76,13 +78,8 @@ class Settings:
 
     @property
     def effective_model_cache(self) -> Path:
-        """The model cache directory: as set, else one per user and machine (``$XDG_CACHE_HOME/tyndau/models``).
-
-        Shared by every data directory, so the model is exported and the examples fitted once per machine.
-        """
-        if self.model_cache_dir:
-            return Path(self.model_cache_dir).expanduser()
-        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models"
+        """The model cache directory (see :func:`tyndau.domain.model_cache.model_cache_dir`)."""
+        return model_cache_dir(self.model_cache_dir)
 
     @property
     def effective_database_url(self) -> str:
@@ -99,7 +96,7 @@ class Settings:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed (validated again)."""
         raw = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         raw.update(changes)

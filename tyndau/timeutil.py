@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -10,14 +10,14 @@ ALMATY = ZoneInfo("Asia/Almaty")
 
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """An aware UTC datetime; naive values are taken to be UTC already (as the store keeps them)."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -33,7 +33,7 @@ def parse_iso(text: str) -> datetime:
         raise ValueError("timestamp needs a UTC offset, e.g. 2026-11-21T10:00:00+05:00")
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def iso(value: datetime | None) -> str | None:

@@ -9,10 +9,11 @@ import logging
 import os
 import random
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, HealthState, SourceHealth
@@ -62,7 +63,7 @@ class FileCheckpoint:
         self.path = Path(path)
 
     @classmethod
-    def in_dir(cls, state_dir: Path, name: str) -> "FileCheckpoint":
+    def in_dir(cls, state_dir: Path, name: str) -> FileCheckpoint:
         """A checkpoint file named after the source inside ``state_dir``."""
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "source"
         return cls(Path(state_dir) / f"{safe}.checkpoint.json")
@@ -191,7 +192,7 @@ async def deliver_retrying(
             results = await deliver(sink, batch, tracker, clock)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any store failure is retried
+        except Exception as exc:
             delay = backoff.next_delay()
             log.exception("sink failed; retrying in %.1f s", delay)
             tracker.set("down", "store_unavailable", error=type(exc).__name__)

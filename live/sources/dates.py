@@ -8,8 +8,9 @@ first), reported with a reason code, and can be set by the operator.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from tyndau.live.sources.encodings import Detected
 from tyndau.timeutil import ALMATY
@@ -18,7 +19,7 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 SERIAL_RANGE = (20_000, 80_000)
 """1954–2119: a number in this range in a date column is an Excel serial date."""
 DAY_FIRST = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y %H:%M:%S",
-             "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y")  # fmt: skip
+             "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M", "%d-%m-%Y")
 MONTH_FIRST = tuple(f.replace("%d", "%_").replace("%m", "%d").replace("%_", "%m") for f in DAY_FIRST if "/" in f or "-" in f)
 OTHER = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d", "%Y.%m.%d %H:%M")
 ORDERS = ("dmy", "mdy")
@@ -65,7 +66,7 @@ def parse_when(value: Any, order: str = "dmy") -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ALMATY)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
 
@@ -95,7 +96,7 @@ def detect_dates(values: Iterable[Any]) -> Detected:
     if serial and serial >= max(native, text):
         first = parse_when(example)
         return Detected("excel_serial", "dates_excel_serial", {"example": example,
-                        "as": first.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if first else ""})  # fmt: skip
+                        "as": first.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") if first else ""})
     if native and native >= text:
         return Detected("cells", "dates_native")
     if month > day:

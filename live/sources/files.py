@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth
@@ -35,7 +36,7 @@ __all__ = [
     "FIELDS", "FileImportError", "MissingColumnsError", "TooLargeError", "Preview", "PreviewRow", "ImportResult",
     "FileSource", "ReadOptions", "Limits", "guess_mapping", "resolve_mapping", "preview", "import_file",
     "read_table", "parse_when",
-]  # fmt: skip
+]
 
 SCIENTIFIC = re.compile(r"^\d[.,]\d+E\+?\d+$", re.IGNORECASE)
 
@@ -53,7 +54,7 @@ class PreviewRow:
 def row_to_comment(
     cells: Sequence[Any], columns: Sequence[str], mapping: Mapping[str, str], row: int, *,
     source: str = "file", clock: Clock = utcnow, date_order: str = "dmy",
-) -> PreviewRow:  # fmt: skip
+) -> PreviewRow:
     """Map one row; an empty text skips it, a missing or unreadable date is flagged and set to now."""
     index = {col: i for i, col in enumerate(columns)}
     raw = {fld: cells[index[col]] if index[col] < len(cells) else None for fld, col in mapping.items()}
@@ -81,7 +82,7 @@ def row_to_comment(
     comment = IncomingComment(
         source=source, external_id=external_id[:200], author=values.get("author", "")[:300], text=text,
         created_at=created, lang=(values.get("lang") or None) and values["lang"][:10], kind="request", extra=extra,
-    )  # fmt: skip
+    )
     return PreviewRow(row, values, comment, problems)
 
 
@@ -165,7 +166,7 @@ def _date_order(dates: Detected | None) -> str:
 
 
 def _preview_sync(path: Path, mapping: Mapping[str, str] | None, rows: int, options: ReadOptions, source: str,
-                  limits: Limits) -> Preview:  # fmt: skip
+                  limits: Limits) -> Preview:
     table = read_table_sync(path, options, limits)
     problems = list(table.problems)
     try:
@@ -182,11 +183,11 @@ def _preview_sync(path: Path, mapping: Mapping[str, str] | None, rows: int, opti
             values = {c: cell_text(cells[i]) if i < len(cells) else "" for i, c in enumerate(table.columns)}
             out.append(PreviewRow(number, values, None))
     return Preview(table.kind, table.columns, resolved, out, len(table.rows), problems, table.encoding,
-                   table.delimiter, _detected_json(table, dates), table.sheet)  # fmt: skip
+                   table.delimiter, _detected_json(table, dates), table.sheet)
 
 
 def _import_sync(path: Path, mapping: Mapping[str, str] | None, options: ReadOptions, source: str, clock: Clock,
-                 limits: Limits) -> ImportResult:  # fmt: skip
+                 limits: Limits) -> ImportResult:
     table = read_table_sync(path, options, limits)
     resolved = resolve_mapping(table.columns, mapping)
     dates = _dates(table, resolved, options)
@@ -202,7 +203,7 @@ def _import_sync(path: Path, mapping: Mapping[str, str] | None, options: ReadOpt
         else:
             comments.append(mapped.comment)
     return ImportResult(comments, len(table.rows), skipped, problems, resolved, table.encoding, table.delimiter,
-                        _detected_json(table, dates))  # fmt: skip
+                        _detected_json(table, dates))
 
 
 async def _chat_rows(path: Path) -> tuple[list[PreviewRow], list[str], int]:
@@ -211,14 +212,14 @@ async def _chat_rows(path: Path) -> tuple[list[PreviewRow], list[str], int]:
         PreviewRow(i, {"text": c.text, "author": c.author, "created_at": c.created_at.isoformat(),
                        "external_id": c.external_id or ""}, c)
         for i, c in enumerate(comments, start=1)
-    ]  # fmt: skip
+    ]
     problems = [f"line {p.line}: {p.reason}" for p in report.problems]
     return rows, problems, report.lines
 
 
 async def preview(path: Path, mapping: Mapping[str, str] | None = None, rows: int = 10, *,
                   sheet: str | None = None, source: str = "file", options: ReadOptions | None = None,
-                  limits: Limits = Limits()) -> Preview:  # fmt: skip
+                  limits: Limits = Limits()) -> Preview:
     """The first ``rows`` rows mapped, plus problems; a bad mapping is a problem here, not an error."""
     path = Path(path)
     if is_chat_file(path):
@@ -229,7 +230,7 @@ async def preview(path: Path, mapping: Mapping[str, str] | None = None, rows: in
 
 async def import_file(path: Path, mapping: Mapping[str, str] | None = None, *, sheet: str | None = None,
                       source: str = "file", clock: Clock = utcnow, options: ReadOptions | None = None,
-                      limits: Limits = Limits()) -> ImportResult:  # fmt: skip
+                      limits: Limits = Limits()) -> ImportResult:
     """Every row of a CSV/XLSX (or every comment of a chat file); raises :class:`FileImportError`."""
     path = Path(path)
     if is_chat_file(path):

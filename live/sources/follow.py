@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from tyndau.live.comments import IncomingComment
 
@@ -37,7 +38,7 @@ class FollowPosition:
         return {"offset": self.offset, "line": self.line, "inode": self.inode, "last_id": self.last_id}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> "FollowPosition":
+    def from_dict(cls, data: Mapping[str, Any] | None) -> FollowPosition:
         """Rebuild from :meth:`as_dict`; anything unreadable means "from the start"."""
         if not isinstance(data, Mapping):
             return cls()
@@ -53,7 +54,7 @@ class FollowPosition:
         except (TypeError, ValueError):
             return cls()
 
-    def with_last_id(self, last_id: str | None) -> "FollowPosition":
+    def with_last_id(self, last_id: str | None) -> FollowPosition:
         """The same position remembering ``last_id`` (kept when ``last_id`` is None)."""
         return self if last_id is None else replace(self, last_id=last_id)
 

@@ -7,7 +7,7 @@ from common headers ("Текст обращения", "ФИО", "Өтініш м
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from tyndau.live.sources.tables import FileImportError
 
@@ -26,7 +26,7 @@ EXACT: dict[str, tuple[str, ...]] = {
     "contact": ("телефон", "тел", "контакт", "контакты", "email", "e mail", "эл почта", "байланыс", "phone",
                 "contact", "mobile"),
     "lang": ("язык", "тіл", "language", "lang"),
-}  # fmt: skip
+}
 STEMS: dict[str, tuple[str, ...]] = {
     "text": ("текст", "обращени", "вопрос", "содержани", "сообщени", "комментари", "суть", "мәтін", "сұрақ",
              "өтініш", "хабарлама", "пікір", "text", "message", "question", "comment", "content", "request"),
@@ -35,7 +35,7 @@ STEMS: dict[str, tuple[str, ...]] = {
     "external_id": ("номер", "№", "нөмір", "number", "id"),
     "contact": ("телефон", "контакт", "почт", "email", "байланыс", "phone", "mobile", "contact"),
     "lang": ("язык", "тіл", "language"),
-}  # fmt: skip
+}
 class MissingColumnsError(FileImportError):
     """The mapping names columns the file does not have, or no column holds the text."""
 

@@ -7,7 +7,8 @@ both catalogues have every code.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 CODES: dict[str, str] = {
     "starting": "starting",
@@ -56,7 +57,7 @@ def render(code: str, params: Mapping[str, Any]) -> str:
         return template
 
 
-class _Blank(dict):  # type: ignore[type-arg]
+class _Blank(dict):
     """Format parameters where a missing one reads as empty."""
 
     def __missing__(self, key: str) -> str:

@@ -21,9 +21,10 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 
@@ -86,7 +87,7 @@ def _unix(value: Any) -> datetime | None:
         return None
     seconds = value / 1000 if value > 10_000_000_000 else value
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -96,7 +97,7 @@ def parse_graph_time(value: Any) -> datetime | None:
     if isinstance(value, str):
         for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"):
             try:
-                return datetime.strptime(value, fmt).astimezone(timezone.utc)
+                return datetime.strptime(value, fmt).astimezone(UTC)
             except ValueError:
                 continue
         return None
@@ -139,7 +140,7 @@ def _instagram(value: Mapping[str, Any], field: str, when: datetime, account_id:
     extra: dict[str, Any] = {"field": field}
     for key, val in (("user_id", sender.get("id")), ("media_id", media_id),
                      ("media_product_type", media.get("media_product_type")),
-                     ("parent_id", value.get("parent_id"))):  # fmt: skip
+                     ("parent_id", value.get("parent_id"))):
         if val is not None:
             extra[key] = str(val)
     if account_id and str(sender.get("id")) == account_id:
@@ -366,7 +367,7 @@ class FacebookCommentPoller:
                     log.warning("facebook poll: %s", exc.message)
                     await asyncio.sleep(delay)
                     continue
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError) as exc:
                     delay = self.backoff.next_delay()
                     self._tracker.set("down", "network_error", error=type(exc).__name__, retry_in=round(delay))
                     await asyncio.sleep(delay)

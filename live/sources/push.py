@@ -9,8 +9,8 @@ set up to accept them (a missing secret) or when a push with a bad signature was
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, SourceHealth

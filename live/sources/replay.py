@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth

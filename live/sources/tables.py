@@ -12,10 +12,11 @@ import csv
 import io
 import itertools
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tyndau.live.sources.encodings import CHOICES, Detected, decode, detect_encoding
 

@@ -19,7 +19,8 @@ import asyncio
 import hmac
 import json
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 
@@ -243,7 +244,7 @@ class TelegramSource:
                         continue
                 await self._pause(exc)
                 continue
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 await self._pause_network(exc)
                 continue
             self.backoff.reset()
@@ -256,7 +257,7 @@ class TelegramSource:
             for update in updates:
                 try:
                     decision = decide_update(update, self.filter)
-                except Exception:  # noqa: BLE001 - one odd update must not stop the feed
+                except Exception:
                     log.exception("telegram: unreadable update %s", update.get("update_id"))
                     decision = Decision(None, "unreadable")
                 if decision.comment is not None:
@@ -283,7 +284,7 @@ class TelegramSource:
                 log.warning("telegram: deleted this server's own webhook %s to poll instead", url)
                 return True
             self._tracker.set("down", "telegram_webhook_active", url=url)
-        except (TelegramError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, TelegramError, aiohttp.ClientError) as exc:
             log.warning("telegram: could not inspect the webhook: %s", exc)
         return False
 
@@ -328,7 +329,7 @@ class TelegramSource:
             except TelegramError as exc:
                 await self._pause(exc)
                 continue
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 await self._pause_network(exc)
                 continue
             self.backoff.reset()

@@ -13,9 +13,10 @@ group admin — are comments marked ``extra["own"]`` and kept out of the NLP pro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.common import as_mapping
@@ -46,12 +47,12 @@ SERVICE_KEYS = frozenset({
     "boost_added", "chat_background_set", "write_access_allowed", "users_shared", "chat_shared",
     "proximity_alert_triggered", "giveaway_created", "giveaway_completed", "successful_payment",
     "refunded_payment", "web_app_data", "connected_website", "passport_data",
-})  # fmt: skip
+})
 GAME_KEYS = ("dice", "game", "invoice", "giveaway", "giveaway_winners")
 MEDIA_MARKS = {
     "photo": "🖼", "video": "🎬", "animation": "🎞", "voice": "🎤", "video_note": "📹", "audio": "🎵",
     "document": "📄", "story": "📖", "paid_media": "⭐",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +88,7 @@ class DiscussionFilter:
     def __init__(
         self, chat_id: int | str, *, channel_post_id: int | None = None, thread_id: int | None = None,
         channel_id: int | str | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.chat_id = str(chat_id)
         self.channel_post_id = channel_post_id
         self.thread_id = thread_id
@@ -261,13 +262,13 @@ def decide_message(message: Mapping[str, Any], own: str | None = None) -> Decisi
     if own:
         extra["own"] = own
     try:
-        created = datetime.fromtimestamp(int(message.get("date", 0)), tz=timezone.utc)
+        created = datetime.fromtimestamp(int(message.get("date", 0)), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         created = utcnow()
     return Decision(IncomingComment(
         source="telegram", external_id=f"{chat_id}:{message_id}", author=author, text=storable(text),
         created_at=created, kind=kind, extra=extra,
-    ))  # fmt: skip
+    ))
 
 
 def message_to_comment(message: Mapping[str, Any]) -> IncomingComment | None:

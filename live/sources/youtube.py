@@ -21,8 +21,9 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth
@@ -59,7 +60,7 @@ def yt_dlp_command(
         *extra_args,
         "-o", output_template,
         "--", url,
-    ]  # fmt: skip
+    ]
 
 
 def _die_with_parent() -> None:
@@ -245,7 +246,7 @@ class YouTubeLiveSource:
                 await self._stop(proc, waiter)
             try:  # let the last lines (usually the error) arrive; the pipe closes with the process
                 await asyncio.wait_for(reader, timeout=2.0)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 pass
         log.info("yt-dlp run %s exited with %s: %s", self._run_no, proc.returncode, self.last_output())
         return proc.returncode, self._replay_lines > 0 and self._live_lines == 0
@@ -256,7 +257,7 @@ class YouTubeLiveSource:
             proc.terminate()
         try:
             await asyncio.wait_for(asyncio.shield(waiter), timeout=5.0)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             await waiter

@@ -18,10 +18,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.common import Clock
@@ -126,7 +127,7 @@ def _usec_time(value: Any) -> datetime | None:
         usec = int(value)
         if usec <= 0:
             return None
-        return datetime.fromtimestamp(usec / 1_000_000, tz=timezone.utc)
+        return datetime.fromtimestamp(usec / 1_000_000, tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
 

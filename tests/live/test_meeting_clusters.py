@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from tyndau.live.meeting_clusters import MeetingClusters
 from tyndau.nlp.clusterer import Clusterer, ClustererSettings
 

@@ -133,7 +133,7 @@ async def test_a_pipeline_that_cannot_load_is_reported_as_failed(aiohttp_client:
     app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=broken)
     client = await aiohttp_client(app)
     people = await make_people(app)
-    labeller = app[SERVICES].extra["labeller"]
+    labeller = app[SERVICES].labeller
 
     async def settled() -> bool:
         return bool(labeller.state != "loading")

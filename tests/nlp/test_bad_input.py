@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.pipeline import Pipeline
 
 BAD = ["", "   ", "😡😡😡🙏", "А" * 10_000, "НЕТ ВОДЫ В СЕЛЕ!!! КОГДА ДАДУТ???", "Irgeli су жоқ voda нет 😡 akim",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from tyndau.nlp.categoriser import Categoriser, CategoriserSettings
 from tyndau.nlp.registry import HashingEncoder
 from tyndau.nlp.taxonomy import parse_taxonomy

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tyndau.nlp.chat import (ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDER, REPLY, SIDE_TALK, STREAM, THANKS,
-                             ChatContext, Seen, chat_act)
+
+from tyndau.nlp.chat import ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDER, REPLY, SIDE_TALK, STREAM, THANKS, ChatContext, Seen, chat_act
 
 
 @pytest.mark.parametrize(("text", "act"), [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from tyndau.nlp.clusterer import Clusterer, ClustererSettings, cluster_labels
 
 DIM = 48
@@ -127,61 +128,6 @@ def test_recluster_maps_renamed_clusters_back_to_old_ids() -> None:
     cl._move(5, "c99")  # an earlier machine mistake, not a human decision
     assert cl.recluster() == {5: first}
     assert {cl.cluster_of(i) for i in range(6)} == {first}
-
-
-def test_merge_and_split_survive_reclustering() -> None:
-    cl = _clusterer()
-    a, b = _topic(1, 4), _topic(2, 4)
-    for i in range(4):
-        cl.assign(("a", i), a[i])
-        cl.assign(("b", i), b[i])
-    ca, cb = cl.cluster_of(("a", 0)), cl.cluster_of(("b", 0))
-    assert ca != cb
-    cl.merge(ca, cb)  # a secretary says: one problem
-    new = cl.split(ca, [("a", 3)])  # ... except this comment
-    for _ in range(2):
-        cl.recluster()
-        assert cl.cluster_of(("b", 0)) == cl.cluster_of(("a", 0)) == ca
-        assert cl.cluster_of(("a", 3)) == new
-    assert set(cl.locked()) == {("a", i) for i in range(4)} | {("b", i) for i in range(4)}
-
-
-def test_a_later_comment_follows_a_merge() -> None:
-    """Two wordings the machine kept apart; a secretary merges them; the next one like either joins."""
-    a, b = _topic(1, 3), _topic(2, 3)
-    cl = _clusterer()
-    for i in range(2):
-        cl.assign(("a", i), a[i])
-        cl.assign(("b", i), b[i])
-    ca, cb = cl.cluster_of(("a", 0)), cl.cluster_of(("b", 0))
-    assert ca != cb
-    control = _clusterer()
-    for i in range(2):
-        control.assign(("a", i), a[i])
-        control.assign(("b", i), b[i])
-    control.merge(control.cluster_of(("a", 0)), control.cluster_of(("b", 0)))
-    cl.merge(ca, cb)
-    assert cl.assign(("b", 2), b[2]) == ca  # like the merged-in group: follows the correction
-    cl.recluster()
-    assert cl.cluster_of(("b", 2)) == ca
-    assert cl.assign(("a", 2), a[2]) == ca
-
-
-def test_a_later_comment_follows_a_split() -> None:
-    """A secretary splits a cluster; a later comment like the split-off one does not go back."""
-    rng = np.random.default_rng(5)
-    base = _unit(rng.normal(size=DIM))
-    near = _unit(base + 0.5 * _unit(rng.normal(size=DIM)))
-    vectors = _unit(np.stack([base, base + 0.05 * near, near, near + 0.02 * base]))
-    cl = _clusterer(threshold=0.45)
-    for i in range(3):
-        cl.assign(i, vectors[i])
-    whole = cl.cluster_of(0)
-    assert cl.cluster_of(2) == whole  # the machine lumped them
-    new = cl.split(whole, [2])
-    assert cl.assign(3, vectors[3]) == new
-    cl.recluster()
-    assert cl.cluster_of(3) == new and cl.cluster_of(0) == whole
 
 
 def test_judged_pairs_shift_the_threshold_within_bounds() -> None:

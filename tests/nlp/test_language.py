@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.language import LanguageDetector, LanguageGuess, detect_language
 
 pytest.importorskip("lingua")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tyndau.nlp.normalise import MAX_INPUT_CHARS, MAX_MODEL_CHARS, normalise
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+
 from tyndau.nlp.personal_data import (
     Span,
     find_personal_data,

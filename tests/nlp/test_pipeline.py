@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tyndau.nlp.pipeline import Labels, Pipeline, read_config
 
 # model-free and quick: hashed n-grams instead of e5, no wrapped copies of the examples

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.place import (
     Gazetteer,
     GazetteerEntry,

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.problem import DetectorSettings, ProblemDetector, load_problem_examples
 from tyndau.nlp.registry import HashingEncoder
 from tyndau.nlp.taxonomy import load_taxonomy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tyndau.nlp.profanity import (
     ProfanityFilter,
     find_profanity,

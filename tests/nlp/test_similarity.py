@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from tyndau.nlp.similarity import CANNOT, Item, PairScorer, PlaceInfo, PlaceMatrix, ScoreSettings, relation
 
 PLACES = [

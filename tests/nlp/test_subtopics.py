@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.language import LanguageDetector
 from tyndau.nlp.normalise import normalise
 from tyndau.nlp.subtopics import SubtopicError, SubtopicLexicon, default_lexicon, parse_term

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tyndau.nlp.taxonomy import (
     LANGS,
     TaxonomyError,

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import pytest
-from tyndau.live.meeting import NOTICE_DAYS
 
+from tyndau.live.meeting import NOTICE_DAYS
 from tyndau.reports.deadlines import (
     UNASSIGNED,
     Quarter,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +10,7 @@ import pytest
 
 from tests.fakes.sink import RecordingSink
 from tyndau.live.sources.common import MemoryCheckpoint
+from tyndau.live.sources.encodings import detect_encoding
 from tyndau.live.sources.files import (
     FileImportError,
     FileSource,
@@ -20,7 +21,6 @@ from tyndau.live.sources.files import (
     preview,
     resolve_mapping,
 )
-from tyndau.live.sources.encodings import detect_encoding
 from tyndau.live.sources.tables import UnsupportedFileError, sniff_delimiter
 
 CHAT = Path("/work/shared/data/chat/chatreplay_49msgs.live_chat.json")
@@ -74,7 +74,7 @@ async def test_csv_encodings_and_delimiters(tmp_path: Path, encoding: str, delim
     assert first.kind == "request" and first.source == "file"
     assert first.text == "Прошу отремонтировать дорогу на ул. Абая, ямы; лужи"
     assert first.author == "Иванов Иван"
-    assert first.created_at == datetime(2026, 11, 1, 4, 30, tzinfo=timezone.utc)  # 09:30 Almaty
+    assert first.created_at == datetime(2026, 11, 1, 4, 30, tzinfo=UTC)  # 09:30 Almaty
     assert first.extra["contact"] == "+7 701 123 45 67"
     assert result.comments[1].text == 'Когда включат отопление в доме 5? "Срочно"'
     anonymous = result.comments[2]
@@ -93,7 +93,7 @@ async def test_kazakh_headers_are_guessed_and_kz1048_detected(tmp_path: Path):
     result = await import_file(path)
     assert result.encoding == "kz1048"
     assert result.mapping == {"external_id": "Тіркеу нөмірі", "author": "Аты-жөні", "text": "Өтініш мәтіні",
-                              "created_at": "Күні", "contact": "Телефон нөмірі"}  # fmt: skip
+                              "created_at": "Күні", "contact": "Телефон нөмірі"}
     assert result.comments[0].text == "Көшеде жарық жоқ, шамдарды жөндеңіздер"
     assert result.comments[0].extra["contact"] == "+77015550000"
 
@@ -101,7 +101,7 @@ async def test_kazakh_headers_are_guessed_and_kz1048_detected(tmp_path: Path):
 def test_guesses_for_common_headers():
     assert guess_mapping(["ID", "Name", "Question", "Date", "Email", "Language"]) == {
         "external_id": "ID", "author": "Name", "text": "Question", "created_at": "Date",
-        "contact": "Email", "lang": "Language"}  # fmt: skip
+        "contact": "Email", "lang": "Language"}
     guessed = guess_mapping(
         ["Номер обращения", "Тема обращения", "Текст обращения", "Контекст", "Номер телефона"]
     )
@@ -170,16 +170,16 @@ async def test_xlsx_with_dates_numbers_and_long_text(tmp_path: Path):
     assert result.encoding is None and result.mapping["text"] == "Суть обращения"
     first, second = result.comments
     assert first.external_id == "1" and first.text == long_text.strip() and len(first.text) > 32_000
-    assert first.created_at == datetime(2026, 11, 5, 9, 0, tzinfo=timezone.utc)
+    assert first.created_at == datetime(2026, 11, 5, 9, 0, tzinfo=UTC)
     assert first.extra["contact"] == "77012223344" and first.extra["row"] == 3
-    assert second.created_at == datetime(2025, 12, 8, 19, 0, tzinfo=timezone.utc)  # 2025-12-09 00:00 Almaty
+    assert second.created_at == datetime(2025, 12, 8, 19, 0, tzinfo=UTC)  # 2025-12-09 00:00 Almaty
     shown = await preview(path)
     assert shown.kind == "xlsx" and shown.total_rows == 2
 
 
 async def test_rows_without_number_get_stable_ids(tmp_path: Path):
     rows = [["Вопрос", "Имя"], ["Где автобус 12?", "Бахыт"], ["Где автобус 12?", "Бахыт"], ["Другое", "Бахыт"],
-            ["Очень длинно, " * 20_000, "Графоман"]]  # fmt: skip
+            ["Очень длинно, " * 20_000, "Графоман"]]
     path = write_csv(tmp_path / "q.csv", rows, ",", "utf-8")
     once = await import_file(path)
     assert len(once.comments[3].text) == len(("Очень длинно, " * 20_000).strip())  # over-long: kept whole
@@ -206,7 +206,7 @@ async def test_bad_files(tmp_path: Path):
     with pytest.raises(FileImportError, match="empty"):
         await import_file(empty)
     invalid = tmp_path / "invalid.csv"
-    invalid.write_bytes("Текст,Имя\nПривет \xff мир,Ан\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    invalid.write_bytes("Текст,Имя\nПривет \xff мир,Ан\n".encode().replace(b"\xc3\xbf", b"\xff"))
     result = await import_file(invalid)
     assert result.comments[0].text == "Привет \ufffd мир" and "invalid UTF-8" in result.problems[0]
 
@@ -216,7 +216,7 @@ def test_decode_and_sniff_helpers():
     assert detect_encoding(b"plain ascii").value == "utf-8"
     assert sniff_delimiter('a,"b;c",d\n1,"2;3",4\n')[0] == ","
     assert sniff_delimiter("a\tb\n1\t2\n")[0] == "\t"
-    assert parse_when("2026-11-21T10:00:00+05:00") == datetime(2026, 11, 21, 5, tzinfo=timezone.utc)
+    assert parse_when("2026-11-21T10:00:00+05:00") == datetime(2026, 11, 21, 5, tzinfo=UTC)
     assert parse_when("garbage") is None and parse_when(None) is None and parse_when(True) is None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -59,14 +59,14 @@ def test_instagram_live_comment_payload():
     [comment] = parse_webhook(json.dumps(body).encode())
     assert comment.source == "instagram" and comment.external_id == "17865799348089039"
     assert comment.author == "aigerim.kz" and comment.text == "Когда будет свет на Сейфуллина?"
-    assert comment.created_at == datetime.fromtimestamp(T0, tz=timezone.utc)
+    assert comment.created_at == datetime.fromtimestamp(T0, tz=UTC)
     assert comment.extra["field"] == "live_comments" and comment.extra["media_id"] == "17900000000000001"
     assert comment.extra["media_product_type"] == "LIVE"
     # Business Login payloads put field/value on the entry itself, and times may be milliseconds
     value = {"id": "c2", "text": "hi", "from": {"id": "9", "username": "u"}}
     flat = {"object": "instagram", "entry": [{"id": "1", "time": T0 * 1000, "field": "comments", "value": value}]}
     [comment] = parse_webhook(flat)
-    assert comment.external_id == "c2" and comment.created_at == datetime.fromtimestamp(T0, tz=timezone.utc)
+    assert comment.external_id == "c2" and comment.created_at == datetime.fromtimestamp(T0, tz=UTC)
 
 
 def test_facebook_page_feed_comments():
@@ -85,7 +85,7 @@ def test_facebook_page_feed_comments():
 
 def test_odd_payloads_are_skipped_and_bad_bodies_refused():
     like = {"object": "page", "entry": [{"id": "1", "time": T0, "changes": [
-        {"field": "feed", "value": {"item": "reaction", "verb": "add"}}]}]}  # fmt: skip
+        {"field": "feed", "value": {"item": "reaction", "verb": "add"}}]}]}
     assert parse_webhook(like) == []
     assert parse_webhook({"object": "whatsapp_business_account", "entry": [{"changes": []}]}) == []
     assert (
@@ -101,8 +101,8 @@ def test_odd_payloads_are_skipped_and_bad_bodies_refused():
 
 
 def test_graph_time_format():
-    assert parse_graph_time("2026-11-21T10:00:00+0000") == datetime(2026, 11, 21, 10, tzinfo=timezone.utc)
-    assert parse_graph_time(T0) == datetime.fromtimestamp(T0, tz=timezone.utc)
+    assert parse_graph_time("2026-11-21T10:00:00+0000") == datetime(2026, 11, 21, 10, tzinfo=UTC)
+    assert parse_graph_time(T0) == datetime.fromtimestamp(T0, tz=UTC)
     assert parse_graph_time("yesterday") is None
 
 
@@ -130,7 +130,7 @@ async def test_poller_pages_since_and_resumes(aiohttp_server):
         await task
     assert sink.texts == [f"вопрос {i}" for i in range(5)] + ["поздний вопрос", "ещё"]
     assert sink.duplicates == 0
-    assert sink.comments[0].created_at == datetime.fromtimestamp(T0, tz=timezone.utc)
+    assert sink.comments[0].created_at == datetime.fromtimestamp(T0, tz=UTC)
     assert sink.comments[0].author == "Айгерим" and sink.comments[0].extra["video_id"] == VIDEO
     first = graph.requests[0]
     assert (first["filter"], first["live_filter"], first["order"]) == ("stream", "no_filter", "chronological")

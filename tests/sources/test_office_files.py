@@ -34,7 +34,7 @@ def csv_bytes(rows: list[list[str]], encoding: str, delimiter: str = ";", first_
 
 
 async def upload(client: Any, meeting_id: int, name: str, data: bytes, *, preview: bool = True, options: dict[str, Any] | None = None,
-                 mapping: dict[str, str] | None = None) -> Any:  # fmt: skip
+                 mapping: dict[str, str] | None = None) -> Any:
     form = aiohttp.FormData()
     form.add_field("file", data, filename=name)
     if options is not None:
@@ -52,7 +52,7 @@ async def upload(client: Any, meeting_id: int, name: str, data: bytes, *, previe
     ("utf-8-sig", KAZAKH_ROWS, "utf-8-sig", "enc_bom"),
     ("utf-16", KAZAKH_ROWS, "utf-16", "enc_bom"),
     ("utf-16-le", KAZAKH_ROWS, "utf-16-le", "enc_utf16_zeros"),
-])  # fmt: skip
+])
 @SQLITE
 async def test_csv_encodings_are_detected_with_a_reason(client, encoding, rows, expected, code):
     meeting = await create_meeting(client)

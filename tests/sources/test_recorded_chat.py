@@ -57,7 +57,7 @@ class StandInPipeline:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def process(self, texts, ids, cluster=False):  # noqa: ANN001 - the Pipeline's signature
+    def process(self, texts, ids, cluster=False):
         self.seen.extend(texts)
         return [_Label() for _ in texts]
 
@@ -67,7 +67,7 @@ async def test_the_pages_own_posts_are_stored_but_never_labelled_as_problems(aio
     app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
     client = await aiohttp_client(app)
     client.people = await make_people(app)
-    labeller = app[SERVICES].extra["labeller"]
+    labeller = app[SERVICES].labeller
     for _ in range(600):
         if labeller.state != "loading":
             break

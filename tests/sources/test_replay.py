@@ -5,21 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.sink import RecordingSink
+from tests.sources.chat_writer import text_message_line
 from tyndau.live.sources.common import MemoryCheckpoint
 from tyndau.live.sources.replay import ReplaySource, schedule
-from tyndau.live.sources.chat_writer import text_message_line
 from tyndau.live.sources.youtube_chat import ChatParser
 
 CHAT_DIR = Path("/work/shared/data/chat")
 REPLAY = CHAT_DIR / "chatreplay_49msgs.live_chat.json"
 LIVE = CHAT_DIR / "test_stream_live_dummy.live_chat.json"
-T0 = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
 class FakeTime:
@@ -128,7 +128,7 @@ async def test_malformed_lines_and_deletions(tmp_path: Path):
                 "videoOffsetTimeMsec": "1000",
                 "isLive": True,
             }
-        ),  # fmt: skip
+        ),
         text_message_line(message_id="B", author="Бота", text="Сәлем", timestamp=T0, offset_ms=500),
     ]
     path = tmp_path / "rehearsal.live_chat.json"

@@ -91,7 +91,7 @@ def test_media_service_and_bot_messages():
     bot = tg.comment(GROUP, 11, "I am a bot", sender={"id": 5, "is_bot": True, "first_name": "Bot"})
     assert message_to_comment(bot) is None
     as_channel = tg.comment(GROUP, 12, "от канала", sender={"id": 136817688, "is_bot": True, "first_name": "Channel"},
-                            sender_chat=tg.channel(-100777, "Жители района", "residents"))  # fmt: skip
+                            sender_chat=tg.channel(-100777, "Жители района", "residents"))
     assert message_to_comment(as_channel).author == "Жители района"
 
 

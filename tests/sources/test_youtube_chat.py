@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tyndau.live.sources.chat_writer import text_message_line
+from tests.sources.chat_writer import text_message_line
 from tyndau.live.sources.youtube_chat import (
     ChatParser,
     MalformedLine,
@@ -23,7 +23,7 @@ from tyndau.live.sources.youtube_chat import (
 CHAT_DIR = Path("/work/shared/data/chat")
 REPLAY = CHAT_DIR / "chatreplay_49msgs.live_chat.json"
 LIVE = CHAT_DIR / "test_stream_live_dummy.live_chat.json"
-FIXED = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
 
 def live_line(action: dict, offset: int = 0) -> str:
@@ -39,7 +39,7 @@ def add_item(name: str, renderer: dict) -> dict:
 
 def text_renderer(runs: list, **fields) -> dict:
     base = {"message": {"runs": runs}, "authorName": {"simpleText": "Айдос"}, "id": "ID1",
-            "timestampUsec": "1763719200000000", "authorExternalChannelId": "UCx"}  # fmt: skip
+            "timestampUsec": "1763719200000000", "authorExternalChannelId": "UCx"}
     base.update(fields)
     return base
 
@@ -53,7 +53,7 @@ async def test_replay_recording_parses_every_line():
     assert first.external_id.startswith("CjoKGkNMYXBzZTdudHVV")
     assert first.author == "だにょぉぉーん Frisk"
     assert first.text == "や"
-    assert first.created_at == datetime.fromtimestamp(1571985910682806 / 1e6, tz=timezone.utc)
+    assert first.created_at == datetime.fromtimestamp(1571985910682806 / 1e6, tz=UTC)
     assert first.extra["offset_ms"] == 101308
     assert "live" not in first.extra
     kinds = {c.kind for c in comments}
@@ -89,7 +89,7 @@ def test_emoji_runs_become_text():
         {"emoji": {"emojiId": "UCkszU2WH9gy1mb0dV-11UJg/CIW60IPp_dYCFcuqTgodEu4IlQ",
                    "shortcuts": [":hand-pink-waving:", ":waving:"], "isCustomEmoji": True}},
         {"emoji": {"emojiId": "1\ufe0f\u20e3", "shortcuts": [":one:"]}},
-    ]  # fmt: skip
+    ]
     line = parse_line(live_line(add_item("liveChatTextMessageRenderer", text_renderer(runs))))
     assert line.comments[0].text == "Салем 👋 :hand-pink-waving:1\ufe0f\u20e3"
     assert (
@@ -108,12 +108,12 @@ def test_emoji_runs_become_text():
 def test_membership_item():
     renderer = {"id": "M1", "timestampUsec": "1763719200000000", "authorName": {"simpleText": "Dana"},
                 "headerPrimaryText": {"runs": [{"text": "Member for "}, {"text": "6"}, {"text": " months"}]},
-                "message": {"runs": [{"text": "Рахмет!"}]}}  # fmt: skip
+                "message": {"runs": [{"text": "Рахмет!"}]}}
     comment = parse_line(live_line(add_item("liveChatMembershipItemRenderer", renderer))).comments[0]
     assert comment.kind == "membership" and comment.text == "Рахмет!"
     assert comment.extra["header"] == "Member for 6 months"
     welcome = {"id": "M2", "timestampUsec": "1763719200000000", "authorName": {"simpleText": "Erlan"},
-               "headerSubtext": {"runs": [{"text": "Welcome to "}, {"text": "Akimat"}, {"text": "!"}]}}  # fmt: skip
+               "headerSubtext": {"runs": [{"text": "Welcome to "}, {"text": "Akimat"}, {"text": "!"}]}}
     comment = parse_line(live_line(add_item("liveChatMembershipItemRenderer", welcome))).comments[0]
     assert comment.text == "" and comment.extra["header"] == "Welcome to Akimat!"
 
@@ -122,14 +122,14 @@ def test_deletions_reference_their_target_and_take_the_last_seen_time():
     parser = ChatParser(clock=lambda: FIXED)
     parser.feed(live_line(add_item("liveChatTextMessageRenderer", text_renderer([{"text": "spam"}]))), 1)
     one = {"markChatItemAsDeletedAction": {"deletedStateMessage": {"runs": [{"text": "[message deleted]"}]},
-                                           "targetItemId": "ID1"}}  # fmt: skip
+                                           "targetItemId": "ID1"}}
     by_author = {"markChatItemsByAuthorAsDeletedAction": {
         "deletedStateMessage": {"runs": [{"text": "[message deleted by "}, {"text": "Mod"}, {"text": "]"}]},
-        "externalChannelId": "UCspammer"}}  # fmt: skip
+        "externalChannelId": "UCspammer"}}
     deleted = parser.feed(live_line(one, 5), 2).comments[0]
     assert deleted.kind == "deleted" and deleted.external_id == "deleted:ID1"
     assert deleted.extra["target_id"] == "ID1" and deleted.extra["reason"] == "[message deleted]"
-    assert deleted.created_at == datetime.fromtimestamp(1763719200, tz=timezone.utc)
+    assert deleted.created_at == datetime.fromtimestamp(1763719200, tz=UTC)
     banned = parser.feed(live_line(by_author), 3).comments[0]
     assert banned.external_id == "deleted-author:UCspammer"
     assert banned.extra["target_author_id"] == "UCspammer"
@@ -140,7 +140,7 @@ def test_deletions_reference_their_target_and_take_the_last_seen_time():
 
 def test_replace_action_delivers_the_replacement():
     action = {"replaceChatItemAction": {"targetItemId": "P1", "replacementItem": {
-        "liveChatTextMessageRenderer": text_renderer([{"text": "late"}], id="P1")}}}  # fmt: skip
+        "liveChatTextMessageRenderer": text_renderer([{"text": "late"}], id="P1")}}}
     comment = parse_line(live_line(action)).comments[0]
     assert comment.external_id == "P1" and comment.text == "late"
 

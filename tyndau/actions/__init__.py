@@ -7,20 +7,24 @@ The schemas are also the request bodies of the OpenAPI document (``operator_ui/o
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from tyndau.actions.errors import ActionError
 from tyndau.actions.schema import Payload, parse
 from tyndau.permissions import TABLE, allowed
 from tyndau.store.people import Principal
 
+if TYPE_CHECKING:
+    from tyndau.actions.context import ActionContext
+
 __all__ = ["Action", "ActionError", "perform", "registry", "require"]
 
-Handler = Callable[[Any, Principal, Any], Awaitable[Any]]
+Handler = Callable[["ActionContext", Principal, Any], Awaitable[Any]]
 # Reads what a schema's validators need beyond the payload (a meeting's date, say); never raises.
-ContextHook = Callable[[Any, Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
+ContextHook = Callable[["ActionContext", Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +62,7 @@ def require(who: Principal | None, capability: str) -> Principal:
     return who
 
 
-async def perform(actions: Mapping[str, Action], services: Any, who: Principal | None, name: str, payload: Any) -> Any:
+async def perform(actions: Mapping[str, Action], services: ActionContext, who: Principal | None, name: str, payload: Any) -> Any:
     """Run an action by name: the capability, then the schema (with the app's vocabulary), then the handler."""
     action = actions.get(name)
     if action is None:
@@ -66,7 +70,7 @@ async def perform(actions: Mapping[str, Action], services: Any, who: Principal |
     principal = require(who, action.capability)
     if not isinstance(payload, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
-    context: dict[str, Any] = {"vocabulary": getattr(services, "vocabulary", None)}
+    context: dict[str, Any] = {"vocabulary": services.vocabulary}
     if action.context is not None:
         context.update(await action.context(services, payload))
     return await action.handler(services, principal, parse(action.payload, payload, context))

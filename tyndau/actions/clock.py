@@ -7,8 +7,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import MeetingId, Payload, Says
-from tyndau.live.clock import ACTIONS as CLOCK_ACTIONS, ClockError
+from tyndau.live.clock import ACTIONS as CLOCK_ACTIONS
+from tyndau.live.clock import ClockError
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE, set_presenter_message
@@ -35,7 +37,7 @@ class PresenterMessage(Payload):
     text: Annotated[str, Field(max_length=MAX_PRESENTER_MESSAGE)]
 
 
-async def switch(services: Any, who: Principal, cmd: ClockCommand) -> dict[str, Any]:
+async def switch(services: ActionContext, who: Principal, cmd: ClockCommand) -> dict[str, Any]:
     """Switch phase or undo (idempotent on ``command_id``, guarded by ``version``)."""
     meeting_id = cmd.meeting_id
     try:
@@ -48,7 +50,7 @@ async def switch(services: Any, who: Principal, cmd: ClockCommand) -> dict[str, 
     return {"clock": outcome.clock, "changed": outcome.changed}
 
 
-async def presenter_message(services: Any, who: Principal, cmd: PresenterMessage) -> dict[str, Any]:
+async def presenter_message(services: ActionContext, who: Principal, cmd: PresenterMessage) -> dict[str, Any]:
     """Show (or clear, with an empty text) a short message on the presenter screen."""
     meeting_id, text = cmd.meeting_id, " ".join(cmd.text.split())
     async with services.engine.begin() as conn:

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from pydantic import Field
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Id, MeetingId, NonBlank, Payload, Says
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
 from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
-from tyndau.store.meetings import get_meeting
+from tyndau.store.meetings import clear_current_comment, get_meeting, set_current_comment
 from tyndau.store.people import Principal
-from tyndau.store.schema import meetings
 from tyndau.timeutil import utcnow
 
 MAX_REASON = 200
@@ -72,7 +71,7 @@ def current_question_json(row: Any | None) -> dict[str, Any] | None:
     }
 
 
-async def _mark(services: Any, who: Principal, ref: CommentRef, verb: str, values: dict[str, Any]) -> dict[str, Any]:
+async def _mark(services: ActionContext, who: Principal, ref: CommentRef, verb: str, values: dict[str, Any]) -> dict[str, Any]:
     meeting_id, comment_id = ref.meeting_id, ref.comment_id
     async with services.engine.begin() as conn:
         row = await update_comment(conn, meeting_id, comment_id, **values)
@@ -82,27 +81,27 @@ async def _mark(services: Any, who: Principal, ref: CommentRef, verb: str, value
     return {"comment": await services.publish_comment_update(meeting_id, row, who.role)}
 
 
-async def pin(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def pin(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Put a comment in the Q&A queue."""
     return await _mark(services, who, cmd, "pin", {"pinned_at": utcnow().replace(tzinfo=None)})
 
 
-async def unpin(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def unpin(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Take a comment out of the Q&A queue."""
     return await _mark(services, who, cmd, "unpin", {"pinned_at": None})
 
 
-async def answered(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def answered(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Mark a question answered on air."""
     return await _mark(services, who, cmd, "answered", {"answered_at": utcnow().replace(tzinfo=None)})
 
 
-async def unanswered(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def unanswered(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Undo "answered on air"."""
     return await _mark(services, who, cmd, "unanswered", {"answered_at": None})
 
 
-async def hide(services: Any, who: Principal, cmd: Hide) -> dict[str, Any]:
+async def hide(services: ActionContext, who: Principal, cmd: Hide) -> dict[str, Any]:
     """Hide spam or abuse from the feed, with a reason; the comment stays in the store.
 
     A hidden comment that is on screen leaves the screen at once, whoever hid it.
@@ -110,20 +109,20 @@ async def hide(services: Any, who: Principal, cmd: Hide) -> dict[str, Any]:
     result = await _mark(services, who, cmd, "hide", {"hidden": True, "hidden_reason": cmd.reason.strip()[:MAX_REASON]})
     meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
-        cleared = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id).values(current_comment_id=None))
-    if cleared.rowcount:
+        cleared = await clear_current_comment(conn, meeting_id, comment_id)
+    if cleared:
         body = {"meeting_id": meeting_id, "question": None}
         await services.publish_clock_event(meeting_id, "current_question", body)
         await services.publish_feed_event(meeting_id, "current_question", body)
     return result
 
 
-async def unhide(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def unhide(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Show a hidden comment again."""
     return await _mark(services, who, cmd, "unhide", {"hidden": False, "hidden_reason": None})
 
 
-async def current(services: Any, who: Principal, cmd: OnScreen) -> dict[str, Any]:
+async def current(services: ActionContext, who: Principal, cmd: OnScreen) -> dict[str, Any]:
     """Put a question on the presenter screen and the stream overlay (``comment_id: null`` clears)."""
     meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
@@ -141,7 +140,7 @@ async def current(services: Any, who: Principal, cmd: OnScreen) -> dict[str, Any
             if hidden and not cmd.confirm_personal_data:
                 raise ActionError(409, "personal_data", "the comment holds personal data; the screen will show it redacted. "
                                   "Send confirm_personal_data: true to put it on screen", personal_data=list(hidden))
-        await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
+        await set_current_comment(conn, meeting_id, comment_id)
         await audit(conn, who, "feed.current", meeting_id, {"comment_id": comment_id})
     body = {"meeting_id": meeting_id, "question": current_question_json(row)}
     await services.publish_clock_event(meeting_id, "current_question", body)
@@ -149,7 +148,7 @@ async def current(services: Any, who: Principal, cmd: OnScreen) -> dict[str, Any
     return body
 
 
-async def floor(services: Any, who: Principal, cmd: FloorQuestion) -> dict[str, Any]:
+async def floor(services: ActionContext, who: Principal, cmd: FloorQuestion) -> dict[str, Any]:
     """A question asked in the hall, typed in the console; the asker's contact stays private."""
     meeting_id, text, author, contact = cmd.meeting_id, cmd.text, cmd.author or "", cmd.contact or ""
     if await get_meeting(services.engine, meeting_id) is None:
@@ -167,7 +166,7 @@ async def floor(services: Any, who: Principal, cmd: FloorQuestion) -> dict[str, 
     return {"id": result.id, "duplicate": result.duplicate}
 
 
-async def reveal(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
+async def reveal(services: ActionContext, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """The original text, author and contact of one comment, for a secretary or an admin; audited."""
     meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:

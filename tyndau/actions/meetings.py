@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
 from tyndau.actions import Action, ActionError
-from tyndau.actions.schema import Closed, Id, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
+from tyndau.actions.context import ActionContext
+from tyndau.actions.schema import Closed, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
 from tyndau.live.meeting import (
-    AKIM_LEVELS, MAX_LINK, MAX_LINKS, MAX_PLACE, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES, PLAN_FIELDS, MeetingDraft,
+    AKIM_LEVELS,
+    MAX_LINK,
+    MAX_LINKS,
+    MAX_PLACE,
+    MAX_PLANNED_MINUTES,
+    MAX_TITLE,
+    MIN_PLANNED_MINUTES,
+    PLAN_FIELDS,
+    MeetingDraft,
 )
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import add_amendments, create_meeting, get_meeting, update_meeting
@@ -122,7 +132,7 @@ def new_draft(fields: Mapping[str, Any]) -> MeetingDraft:
     return parse(MeetingInput, fields).draft()
 
 
-async def create(services: Any, who: Principal, cmd: MeetingInput) -> dict[str, Any]:
+async def create(services: ActionContext, who: Principal, cmd: MeetingInput) -> dict[str, Any]:
     """Create a meeting."""
     draft = cmd.draft()
     async with services.engine.begin() as conn:
@@ -135,7 +145,7 @@ def _plain(value: Any) -> Any:
     return iso(value) if isinstance(value, datetime) else value
 
 
-async def update(services: Any, who: Principal, cmd: MeetingPatch) -> dict[str, Any]:
+async def update(services: ActionContext, who: Principal, cmd: MeetingPatch) -> dict[str, Any]:
     """Edit a meeting: some fields change, the others keep their values.
 
     After the meeting has ended, a plan field (duration, start, akim level, announcement) changes
@@ -174,7 +184,7 @@ async def update(services: Any, who: Principal, cmd: MeetingPatch) -> dict[str, 
     return body
 
 
-async def akim_name(services: Any, who: Principal, cmd: AkimName) -> dict[str, Any]:
+async def akim_name(services: ActionContext, who: Principal, cmd: AkimName) -> dict[str, Any]:
     """Set the akim's name once for the meetings of a round (the package's "Аким" line)."""
     ids, clean = cmd.meeting_ids, " ".join(cmd.akim_name.split())
     out = []

@@ -6,19 +6,18 @@ data here, once, so no export format can forget it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.clock_service import ClockService
 from tyndau.live.text_safety import PUBLIC, safe
 from tyndau.reports.model import MeetingFacts, Problem, ProgressEntry, ProgressReport, Round
-from tyndau.store.comments import counts_by_source
+from tyndau.store.comments import answered_count, counts_by_source
 from tyndau.store.meetings import get_meeting
 from tyndau.store.problems import list_problems, member_rows, quote, status_at
-from tyndau.store.schema import comments
 from tyndau.timeutil import as_utc, utcnow
 
 QUOTES = 3
@@ -54,7 +53,7 @@ async def collect_round(
                 raise LookupError(meeting_id)
             timing = await clock.timing(meeting_id)
             by_source = await counts_by_source(conn, meeting_id)
-            answered = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))) or 0
+            answered = await answered_count(conn, meeting_id)
             d = meeting.draft
             ended = datetime.fromisoformat(timing["ended_at"]) if timing.get("ended_at") else None
             facts.append(MeetingFacts(

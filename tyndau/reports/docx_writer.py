@@ -68,7 +68,7 @@ class DocxWriter:
         lang = LANG_TAGS[self.s.lang]
         for name, size, bold in (("Normal", 12, False), ("Title", 14, True), ("Heading 1", 13, True), ("Heading 2", 12, True), ("Caption", 11, True)):
             style = styles[name]
-            font = style.font  # type: ignore[attr-defined]
+            font = style.font
             font.name, font.size, font.bold, font.italic = FONT, Pt(size), bold, False
             font.color.rgb = RGBColor(0, 0, 0)
             rpr = style.element.get_or_add_rPr()
@@ -83,22 +83,22 @@ class DocxWriter:
                 rpr.append(lang_el)
             lang_el.set(qn("w:val"), lang)
             lang_el.set(qn("w:bidi"), lang)
-            fmt = style.paragraph_format  # type: ignore[attr-defined]
+            fmt = style.paragraph_format
             fmt.space_after = Pt(6)
             if name != "Normal":
                 fmt.keep_with_next = True
-        styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+        styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         styles["Title"].element.get_or_add_pPr().remove_all("w:pBdr")
-        styles["Heading 1"].paragraph_format.space_before = Pt(12)  # type: ignore[attr-defined]
-        styles["Caption"].paragraph_format.space_before = Pt(10)  # type: ignore[attr-defined]
-        styles["Caption"].paragraph_format.space_after = Pt(4)  # type: ignore[attr-defined]
+        styles["Heading 1"].paragraph_format.space_before = Pt(12)
+        styles["Caption"].paragraph_format.space_before = Pt(10)
+        styles["Caption"].paragraph_format.space_after = Pt(4)
         for name in ("Header", "Footer"):
-            styles[name].font.name, styles[name].font.size = FONT, Pt(10)  # type: ignore[attr-defined]
+            styles[name].font.name, styles[name].font.size = FONT, Pt(10)
         for name, size, bold in (("Table Text", 10, False), ("Table Header", 10, True)):
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = styles["Normal"]
-            style.font.size, style.font.bold = Pt(size), bold  # type: ignore[attr-defined]
-            fmt = style.paragraph_format  # type: ignore[attr-defined]
+            style.font.size, style.font.bold = Pt(size), bold
+            fmt = style.paragraph_format
             fmt.space_after, fmt.space_before, fmt.line_spacing = Pt(0), Pt(0), 1.0
             if bold:
                 fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER

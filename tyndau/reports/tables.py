@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from tyndau.live.clock_view import share_shown
 from tyndau.reports.deadlines import almaty_date
@@ -65,7 +65,8 @@ class Table:
         keep = [i for i, c in enumerate(self.columns) if c.where in ("all", target)]
         if len(keep) == len(self.columns):
             return self
-        pick = lambda row: tuple(row[i] for i in keep)
+        def pick(row: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(row[i] for i in keep)
         return Table(
             self.name, self.caption, tuple(self.columns[i] for i in keep), tuple(pick(r) for r in self.rows),
             None if self.footer is None else pick(self.footer), self.landscape,

@@ -34,7 +34,7 @@ class XlsxWriter:
         self.s = s
         self.final = final
         self.wb = Workbook()
-        self.wb.remove(self.wb.active)  # type: ignore[arg-type]
+        self.wb.remove(self.wb.active)
         props = self.wb.properties
         props.title = one_line(title if final else f"{s.t('doc.draft')}: {title}", 255)
         props.language = LANG_TAGS[s.lang]

@@ -7,9 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.live.clock import ClockEvent, Instant, RESTART
+from tyndau.live.clock import RESTART, ClockEvent, Instant
 from tyndau.store.schema import boots, clock_events
-from tyndau.timeutil import store_time, as_utc
+from tyndau.timeutil import as_utc, store_time
 
 
 def _naive(dt: datetime) -> datetime:

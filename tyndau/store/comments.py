@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.live.comments import KINDS, IncomingComment, IngestResult
-from tyndau.permissions import Audience
 from tyndau.live.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
+from tyndau.permissions import Audience
 from tyndau.store.schema import comments
-from tyndau.timeutil import store_time, as_utc, iso
+from tyndau.timeutil import as_utc, iso, store_time
 
 MAX_TEXT = 100_000
 PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
@@ -231,7 +232,7 @@ async def list_comments(conn: AsyncConnection, meeting_id: int, q: FeedQuery) ->
     rows = (await conn.execute(query.limit(q.limit + 1))).all()
     more = len(rows) > q.limit
     rows = rows[: q.limit]
-    return rows, (rows[-1].id if more and rows else None)
+    return list(rows), (int(rows[-1].id) if more and rows else None)
 
 
 async def get_comments(conn: AsyncConnection, ids: Iterable[int]) -> list[Any]:
@@ -269,3 +270,17 @@ async def set_hidden_by_key(conn: AsyncConnection, meeting_id: int, source: str,
     if found is None:
         return None
     return await update_comment(conn, meeting_id, found, hidden=hidden, hidden_reason=reason if hidden else None)
+
+
+async def comment_ids(conn: AsyncConnection, meeting_id: int, *, skip_kinds: Sequence[str] = ()) -> list[int]:
+    """Every comment id of a meeting in order, without the given kinds."""
+    query = sa.select(comments.c.id).where(comments.c.meeting_id == meeting_id)
+    if skip_kinds:
+        query = query.where(comments.c.kind.not_in(skip_kinds))
+    return [int(i) for i in (await conn.execute(query.order_by(comments.c.id))).scalars()]
+
+
+async def answered_count(conn: AsyncConnection, meeting_id: int) -> int:
+    """How many of a meeting's comments were marked answered."""
+    query = sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))
+    return int(await conn.scalar(query) or 0)

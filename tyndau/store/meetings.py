@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.live.meeting import MeetingDraft, check_announcement
 from tyndau.store.schema import meeting_amendments, meetings
-from tyndau.timeutil import store_time, as_utc, iso, utcnow
+from tyndau.timeutil import as_utc, iso, store_time, utcnow
 
 MAX_PRESENTER_MESSAGE = 200
 
@@ -46,7 +47,7 @@ class Meeting:
     @property
     def planned_seconds(self) -> float:
         """The planned duration in seconds."""
-        return self.draft.planned_minutes * 60.0
+        return float(self.draft.planned_minutes) * 60.0
 
     def to_json(self) -> dict[str, Any]:
         """The API's view of a meeting, with the decree's announcement check."""
@@ -131,8 +132,9 @@ async def create_meeting(conn: AsyncConnection, draft: MeetingDraft) -> Meeting:
     result = await conn.execute(
         meetings.insert().values(**_values(draft), presenter_message="", created_at=now, updated_at=now)
     )
-    meeting_id = result.inserted_primary_key[0]
-    found = await get_meeting(conn, int(meeting_id))
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    found = await get_meeting(conn, int(key[0]))
     assert found is not None
     return found
 
@@ -176,3 +178,21 @@ async def set_presenter_message(conn: AsyncConnection, meeting_id: int, text: st
     if not result.rowcount:
         return None
     return await get_meeting(conn, meeting_id)
+
+
+async def current_comment_id(conn: AsyncConnection, meeting_id: int) -> int | None:
+    """The comment now on screen for a meeting, if any."""
+    found = await conn.scalar(sa.select(meetings.c.current_comment_id).where(meetings.c.id == meeting_id))
+    return None if found is None else int(found)
+
+
+async def set_current_comment(conn: AsyncConnection, meeting_id: int, comment_id: int | None) -> None:
+    """Put a comment on screen (None: nothing)."""
+    await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
+
+
+async def clear_current_comment(conn: AsyncConnection, meeting_id: int, comment_id: int) -> bool:
+    """Take ``comment_id`` off screen if it is the one there; whether it was."""
+    result = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id)
+                                .values(current_comment_id=None))
+    return bool(result.rowcount)

@@ -8,9 +8,10 @@ overwrites them. Every update is versioned: a stale version is refused, never me
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -149,7 +150,9 @@ async def create_problem(conn: AsyncConnection, meeting_id: int, *, origin: str,
               "measures": "", "notes": "", "central_list": False, "accepted": False, "human_fields": [], **fields}
     result = await conn.execute(problems.insert().values(meeting_id=meeting_id, origin=origin, cluster_id=cluster_id,
                                                          version=1, created_at=now, updated_at=now, **values))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    return int(key[0])
 
 
 async def update_problem(conn: AsyncConnection, problem_id: int, expected_version: int | None, fields: Mapping[str, Any], *, human: bool,
@@ -286,7 +289,7 @@ async def status_at(conn: AsyncConnection, problem_ids: Sequence[int], moment: d
 
 def quote(text: str) -> str:
     """A comment shortened for a representative quote, redacted of personal data."""
-    return safe(text, SCREEN, limit=300)
+    return str(safe(text, SCREEN, limit=300))
 
 
 PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")
@@ -295,3 +298,19 @@ PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")
 def redacted_problem(problem: dict[str, Any]) -> dict[str, Any]:
     """A problem as anyone but its secretaries sees it: every free text redacted of personal data."""
     return {**problem, **{k: safe(problem[k], PUBLIC) for k in PERSON_TEXTS if isinstance(problem.get(k), str)}}
+
+
+async def member_comment_ids(conn: AsyncConnection, problem_ids: Sequence[int]) -> list[int]:
+    """The comments of these problems, in id order."""
+    query = sa.select(problem_comments.c.comment_id).where(problem_comments.c.problem_id.in_(problem_ids))
+    return sorted(int(i) for i in (await conn.execute(query)).scalars())
+
+
+async def set_accepted(conn: AsyncConnection, problem_ids: Sequence[int], value: bool) -> list[int]:
+    """Accept (or un-accept) problems; returns those whose flag changed (their version goes up)."""
+    rows = (await conn.execute(sa.select(problems.c.id, problems.c.accepted).where(problems.c.id.in_(problem_ids)))).all()
+    changed = [int(r.id) for r in rows if bool(r.accepted) != value]
+    if changed:
+        await conn.execute(problems.update().where(problems.c.id.in_(changed)).values(
+            accepted=value, version=problems.c.version + 1, updated_at=utcnow().replace(tzinfo=None)))
+    return changed

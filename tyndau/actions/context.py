@@ -1,0 +1,28 @@
+"""What an action is handed: the store, the clock, the intake, the vocabulary, the labeller and the publisher."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+from tyndau.domain.ports import Labelling, Publisher
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from tyndau.live.clock_service import ClockService
+    from tyndau.live.intake import Intake
+    from tyndau.vocabulary import Vocabulary
+
+
+class ActionContext(Publisher, Protocol):
+    """The typed context of every action (the server's ``Services`` is one; a test may pass its own)."""
+
+    engine: AsyncEngine
+    clock: ClockService
+    intake: Intake
+    vocabulary: Vocabulary
+    labeller: Labelling | None
+
+    async def meeting_day(self, meeting_id: int) -> date | None:
+        """The meeting's planned date in Almaty (404 for an unknown meeting)."""

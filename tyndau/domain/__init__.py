@@ -1,0 +1,1 @@
+"""Shapes and ports every layer shares; imports nothing of the application's own."""

@@ -58,7 +58,7 @@ async def test_a_web_process_serves_but_runs_no_polled_source_and_no_labeller(ai
     assert resp.status == 201, await resp.text()
     source = await resp.json()
     assert source["running"] and source["health"]["state"] == "elsewhere"  # a worker holding its lease polls it
-    assert app[SERVICES].extra["sources"].running_source(source["id"]) is None
+    assert app[SERVICES].sources.running_source(source["id"]) is None
     for _ in range(50):
         status = await (await client.get("/api/v1/nlp/status", headers=client.people.auth("secretary"))).json()
         if status["state"] == "standby":

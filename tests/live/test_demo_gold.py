@@ -91,7 +91,7 @@ async def run_demo(client: Any) -> tuple[list[dict[str, Any]], dict[int, int]]:
         await asyncio.sleep(0.2)
     else:
         raise AssertionError("the demo was not labelled in time")
-    labeller = client.app[SERVICES].extra["labeller"]
+    labeller = client.app[SERVICES].labeller
     for _ in range(600):
         if labeller._queue.empty():
             break

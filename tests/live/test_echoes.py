@@ -27,7 +27,7 @@ async def test_echoes_relays_and_notices_in_a_meeting_chat(aiohttp_client, setti
     app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
     client = await aiohttp_client(app)
     client.people = await make_people(app)
-    labeller = app[SERVICES].extra["labeller"]
+    labeller = app[SERVICES].labeller
     for _ in range(600):
         if labeller.state != "loading":
             break

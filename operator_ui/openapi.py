@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tyndau.live.clock import ACTIONS
-from tyndau.live.meeting import AKIM_LEVELS, MAX_PLACE, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES
+from tyndau.live.meeting import MAX_PLACE, MEETING_LEVELS, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE
 
 _ERR = {"$ref": "#/components/responses/Error"}
@@ -200,7 +200,7 @@ def _schemas() -> dict[str, Any]:
     meeting_fields = {
         "title": {"type": "string", "minLength": 1, "maxLength": MAX_TITLE, "pattern": r"\S"},
         "title_kk": {"type": "string", "maxLength": MAX_TITLE, "description": "the title in Kazakh (the Kazakh presenter screen and package)"},
-        "akim_level": {"type": "string", "enum": list(AKIM_LEVELS)},
+        "akim_level": {"type": "string", "enum": list(MEETING_LEVELS), "description": "the akim's level, or central for a central body's first head"},
         "place": {"type": "string", "maxLength": MAX_PLACE},
         "starts_at": ISO_DT,
         "planned_minutes": {"type": "integer", "minimum": MIN_PLANNED_MINUTES, "maximum": MAX_PLANNED_MINUTES},

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.live.clock import ClockEvent, Instant, RESTART
-from tyndau.store.schema import boots, clock_events
+from tyndau.live.clock import ClockEvent, Instant, RESTART, fold
+from tyndau.store.schema import boots, clock_events, meetings
 from tyndau.timeutil import store_time, as_utc
 
 
@@ -45,6 +45,14 @@ async def append_events(conn: AsyncConnection, meeting_id: int, events: tuple[Cl
             for e in events
         ],
     )
+    await _note_end(conn, meeting_id)
+
+
+async def _note_end(conn: AsyncConnection, meeting_id: int) -> None:
+    """Keep ``meetings.ended_at`` equal to the clock's end, so coverage and roll-ups need no replay."""
+    events = await load_events(conn, meeting_id)
+    ended = fold(events, events[-1].at).ended_at if events else None
+    await conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(ended_at=_naive(ended) if ended else None))
 
 
 async def find_command(conn: AsyncConnection, meeting_id: int, command_id: str) -> bool:

@@ -61,6 +61,10 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
     if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
         chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
         await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})
+    from tyndau.planner.demo import seed_demo_round, seed_planning
+
+    planning = await seed_planning(services)
+    await seed_demo_round(services, meeting.id)
     viewer = await create_token(engine, "demo presenter screen", "viewer")
     base = settings.effective_public_url
     print(
@@ -73,6 +77,12 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
             f"  presenter      : {base}/presenter/{meeting.id}#token={viewer}",
             f"  stream overlay : {base}/overlay/{meeting.id}#token={viewer}",
             f"  live chat      : a recorded Russian/Kazakh meeting chat is replaying at {speed:g}x into the feed",
+            f"  its round      : {base}/round?meeting={meeting.id}   (a reception planned for the next day; the 10-day clock)",
+            f"  planner        : {base}/planner?organiser={planning.district}&year={planning.year}   (the Бесагаш district's year: a gap in the matrix)",
+            f"  a ministry     : {base}/planner?organiser={planning.ministry}&year={planning.year}",
+            *([f"  a past round   : {base}/round?meeting={planning.round_meeting}   (with a reception; its questions are in the review)"]
+              if planning.round_meeting else []),
+            f"  units          : {base}/units",
             "Press Ctrl+C to stop.",
             "",
         ]),

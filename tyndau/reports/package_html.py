@@ -12,6 +12,7 @@ from html import escape
 from tyndau.reports.deadlines import almaty_date, last_event_end, publication_deadline
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
+from tyndau.reports.planning_tables import planning_tables
 from tyndau.reports.tables import (
     Column,
     Table,
@@ -61,7 +62,7 @@ def package_html(round_: Round, lang: str, *, fragment: bool = False) -> str:
         out.append(f'<p class="draft" role="note">{_e(s.t("doc.draft"))}. {_e(s.t("doc.draft_note"))}</p>')
     out.append(f"<header><h1>{_e(title)}</h1><p class=\"subtitle\">{_e(s.t('package.subtitle'))}</p>")
     out.append(f'<p class="meta">{_e(s.t("doc.generated", when=fmt_datetime(round_.generated_at)))}</p>')
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     if not round_.final and end is not None:
         out.append(f'<p class="meta">{_e(s.t("package.publication_deadline", date=fmt_date(publication_deadline(end))))}</p>')
     out.append("</header>")
@@ -79,6 +80,8 @@ def package_html(round_: Round, lang: str, *, fragment: bool = False) -> str:
     if len(meetings) > 1:
         out.append(html_table(meetings_table(round_, s).view("doc"), s, tables.next()))
     out.append(html_table(sources_table(round_, s).view("doc"), s, tables.next()))
+    for table in planning_tables(round_, s):
+        out.append(html_table(table.view("doc"), s, tables.next()))
     out.append("</section>")
     out.append(_section_open("problems", s.t("section.problems")))
     note = fallback_note(round_, s)

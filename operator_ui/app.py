@@ -18,6 +18,8 @@ from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.api_people import setup_people_api
+from tyndau.operator_ui.api_planning import setup_planning_api
+from tyndau.operator_ui.api_rounds import setup_rounds_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
@@ -47,6 +49,8 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
     setup_comment_api(app)
     setup_source_api(app)
     setup_review_api(app)
+    setup_planning_api(app)
+    setup_rounds_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app

@@ -74,7 +74,7 @@ def _reception(f: Fields, base: ReceptionRecord | None) -> tuple[Reception, dict
         questions = []
         used = set(stored)
         for i, item in enumerate(f.items("questions", MAX_QUESTIONS)):
-            g = Fields(item, known=("id", "text", "lang", "answered_on_spot", "citizen", "contact"))
+            g = Fields(item, known=("id", "text", "lang", "answered_on_spot", "citizen", "contact", "comment_id"))  # comment_id: as read, ignored
             qid = g.text("id", 40) or None
             text = g.text("text", MAX_TEXT, required=True, multiline=True)
             lang = g.choice("lang", ("ru", "kk", "mixed"), required=False)

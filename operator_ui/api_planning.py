@@ -1,0 +1,262 @@
+"""The planning API: units (import with a dry run, add, edit), organisers, calendars, coverage, exports.
+
+Thin handlers: a read checks the reader's role and asks the store or the planner's read model; a
+change is a named action (:mod:`tyndau.actions.units`, ``.calendar``, ``.organisers``) run by
+:func:`perform`, where its validation and its role check live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from tyndau.actions import ActionError, perform, require_role
+from tyndau.actions.planning_fields import PLANNERS, READERS
+from tyndau.live.calendar_plan import propose_visits
+from tyndau.live.central_bodies import (
+    authorised_body_deadlines,
+    load_exempt_bodies,
+    must_meet_quarterly,
+    next_authorised_body_deadlines,
+    next_generalised_report,
+)
+from tyndau.live.kato_files import MAX_BYTES
+from tyndau.live.units import UNIT_KINDS
+from tyndau.operator_ui.auth import principal
+from tyndau.operator_ui.errors import query_flag, query_int, read_json
+from tyndau.operator_ui.keys import SERVICES
+from tyndau.planner.calendar_view import CalendarBundle, calendar_json, coverage_json, load_calendar
+from tyndau.reports.calendar_export import calendar_docx, calendar_xlsx
+from tyndau.reports.calendar_tables import CalendarDoc
+from tyndau.reports.deadlines import almaty_date
+from tyndau.store.calendars import years_of
+from tyndau.store.organisers import list_organisers
+from tyndau.store.units import list_imports, load_tree, sorted_units, unit_json
+from tyndau.timeutil import utcnow
+
+ORGANISER_ID = re.compile(r"[A-Za-z0-9_-]{1,60}")
+UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+async def _act(request: web.Request, name: str, payload: dict[str, Any]) -> Any:
+    services = request.app[SERVICES]
+    return await perform(services.actions, services, principal(request), name, payload)
+
+
+def _today(request: web.Request) -> date:
+    """``?today=2026-12-20`` (to look at the matrix as of another day), else today in Almaty."""
+    raw = request.query.get("today")
+    if raw is None:
+        return almaty_date(utcnow())
+    try:
+        if len(raw) != 10:
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ActionError(400, "bad_request", "today must be a date like 2026-12-20") from None
+    if not 2000 <= day.year <= 2100:
+        raise ActionError(400, "bad_request", "today must be a year from 2000 to 2100")
+    return day
+
+
+def _organiser(request: web.Request) -> str:
+    raw = request.match_info["organiser_id"]
+    if not ORGANISER_ID.fullmatch(raw):
+        raise ActionError(404, "not_found", "no such organiser")
+    return raw
+
+
+def _year(request: web.Request) -> int:
+    raw = request.match_info["year"]
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or not 2000 <= int(raw) <= 2100:
+        raise ActionError(404, "not_found", "no calendar for that year (2000-2100)")
+    return int(raw)
+
+
+async def _bundle(request: web.Request) -> CalendarBundle:
+    require_role(principal(request), READERS)
+    async with request.app[SERVICES].engine.connect() as conn:
+        bundle = await load_calendar(conn, _organiser(request), _year(request))
+    if bundle is None:
+        raise ActionError(404, "not_found", "no such organiser")
+    return bundle
+
+
+async def units_list(request: web.Request) -> web.Response:
+    """Every unit in tree order (``?under=<id>`` for a subtree, ``?on=<date>`` for those existing that day), and the kinds."""
+    require_role(principal(request), READERS)
+    async with request.app[SERVICES].engine.connect() as conn:
+        tree = await load_tree(conn)
+    under = request.query.get("under")
+    if under is not None and (not UNIT_ID.fullmatch(under) or under not in tree):
+        raise ActionError(404, "not_found", f"no unit {under[:40]!r}")
+    on = None
+    if "on" in request.query:
+        try:
+            on = date.fromisoformat(request.query["on"]) if len(request.query["on"]) == 10 else None
+        except ValueError:
+            on = None
+        if on is None:
+            raise ActionError(400, "bad_request", "on must be a date like 2026-12-20")
+    units = tree.subtree(under) if under else sorted_units(tree)
+    items = [unit_json(u, tree) for u in units if on is None or u.exists_on(on)]
+    kinds = [{"id": k.id, "name_ru": k.name_ru, "name_kk": k.name_kk, "akim_level": k.akim_level, "parents": sorted(k.parents)}
+             for k in UNIT_KINDS.values()]
+    return web.json_response({"items": items, "kinds": kinds})
+
+
+async def units_import(request: web.Request) -> web.Response:
+    """Import a KATO export (multipart ``file``); ``?dry_run=1`` answers what it would do without writing."""
+    require_role(principal(request), PLANNERS)
+    if not request.content_type.startswith("multipart/"):
+        raise ActionError(415, "unsupported_media_type", "upload the export as multipart/form-data with a 'file' field")
+    data, filename = b"", ""
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            raise ActionError(422, "invalid", "nested multipart bodies are not accepted", {"file": "nested"})
+        if part.name == "file":
+            filename = (part.filename or "units.csv").replace("\\", "/").rsplit("/", 1)[-1][:200]
+            chunks = []
+            size = 0
+            while chunk := await part.read_chunk(1 << 16):
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise ActionError(413, "too_large", "the file is larger than 50 MB")
+                chunks.append(chunk)
+            data = b"".join(chunks)
+    if not filename:
+        raise ActionError(422, "invalid", "no file in the upload", {"file": "required"})
+    body = await _act(request, "units.import", {"data": data, "filename": filename,
+                                                 "dry_run": bool(query_flag(request.query.get("dry_run")))})
+    return web.json_response(body, status=200 if body.get("dry_run") else 201)
+
+
+async def units_add(request: web.Request) -> web.Response:
+    """Add a unit by hand."""
+    return web.json_response(await _act(request, "units.add", await read_json(request)), status=201)
+
+
+async def unit_patch(request: web.Request) -> web.Response:
+    """Rename a unit or change its dates (``valid_to`` abolishes it)."""
+    payload = await read_json(request)
+    payload["unit_id"] = request.match_info["unit_id"]
+    return web.json_response(await _act(request, "units.edit", payload))
+
+
+async def unit_imports(request: web.Request) -> web.Response:
+    """The imports applied so far, newest first."""
+    require_role(principal(request), READERS)
+    async with request.app[SERVICES].engine.connect() as conn:
+        items = await list_imports(conn)
+    return web.json_response({"items": [i.to_json() for i in items]})
+
+
+async def organisers_list(request: web.Request) -> web.Response:
+    """Akimats and central bodies, with the years each has a calendar for."""
+    require_role(principal(request), READERS)
+    async with request.app[SERVICES].engine.connect() as conn:
+        items = [{**o.to_json(), "years": list(await years_of(conn, o.id))} for o in await list_organisers(conn)]
+    return web.json_response({"items": items})
+
+
+async def organisers_create(request: web.Request) -> web.Response:
+    """The akimat of a unit (``{unit_id}``) or a central body (``{kind: central_body, id, name_ru, name_kk}``)."""
+    return web.json_response(await _act(request, "organiser.create", await read_json(request)), status=201)
+
+
+async def calendar_get(request: web.Request) -> web.Response:
+    """An organiser's calendar of a year: status, milestones, visits, versions."""
+    bundle = await _bundle(request)
+    return web.json_response(calendar_json(bundle, _today(request)))
+
+
+async def calendar_change(request: web.Request) -> web.Response:
+    """One change: ``{kind: draft|approve|adjust|submit|pass_on, operations, reason, maslikhat_agreed_on, maslikhat_ref, last_seq}``."""
+    payload = await read_json(request)
+    payload.update(organiser_id=_organiser(request), year=_year(request))
+    return web.json_response(await _act(request, "calendar.change", payload), status=201)
+
+
+async def coverage_get(request: web.Request) -> web.Response:
+    """The coverage matrix with the warnings for periods ending within ``within_days`` (default 30)."""
+    bundle = await _bundle(request)
+    within = query_int(request.query, "within_days", 30, 0, 366)
+    assert within is not None
+    return web.json_response(coverage_json(bundle, _today(request), within))
+
+
+async def proposals_get(request: web.Request) -> web.Response:
+    """Visits that would close every gap still closable this year, as operations for a change."""
+    bundle = await _bundle(request)
+    found = propose_visits(bundle.tree, bundle.organiser.organiser(), bundle.year, bundle.meetings, _today(request),
+                           calendar=bundle.state)
+    return web.json_response({"operations": [{"op": "add", "planned_on": p.planned_on.isoformat(), "place_unit_id": p.place_unit_id,
+                                              "period": p.period_key} for p in found]})
+
+
+async def visit_meeting(request: web.Request) -> web.Response:
+    """Create the meeting of a planned visit (its unit, level and day from the calendar)."""
+    payload = await read_json(request)
+    payload.update(organiser_id=_organiser(request), year=_year(request), visit_id=request.match_info["visit_id"])
+    body = await _act(request, "calendar.plan_meeting", payload)
+    return web.json_response(body, status=201, headers={"Location": f"/api/v1/meetings/{body['id']}"})
+
+
+async def calendar_export(request: web.Request) -> web.Response:
+    """The calendar, its coverage matrix and versions: ``calendar.{docx,xlsx}?lang=ru|kk``."""
+    bundle = await _bundle(request)
+    lang = request.query.get("lang", "ru")
+    if lang not in ("ru", "kk"):
+        raise ActionError(400, "bad_request", "lang must be ru or kk")
+    fmt = request.match_info["fmt"]
+    doc = CalendarDoc.of(bundle, _today(request))
+    body = await asyncio.to_thread(calendar_docx if fmt == "docx" else calendar_xlsx, doc, lang)
+    stem = f"tyndau-calendar-{bundle.organiser.id}-{bundle.year}-{lang}{'' if bundle.state.status != 'draft' else '-draft'}"
+    return web.Response(body=body, content_type=DOC_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+async def central_bodies(request: web.Request) -> web.Response:
+    """The exempt bodies, who must meet quarterly, and the reporting dates due next (``?today=``)."""
+    require_role(principal(request), READERS)
+    today = _today(request)
+    exempt = load_exempt_bodies()
+    quarter, due = next_generalised_report(today)
+    schedule, results = next_authorised_body_deadlines(today)
+    async with request.app[SERVICES].engine.connect() as conn:
+        bodies = [o for o in await list_organisers(conn) if o.kind == "central_body"]
+    return web.json_response({
+        "exempt": [{"id": b.id, "name_ru": b.name_ru, "name_kk": b.name_kk} for b in exempt],
+        "organisers": [{**o.to_json(), "must_meet_quarterly": must_meet_quarterly(o.id, exempt)} for o in bodies],
+        "generalised_report": {"year": quarter.year, "quarter": quarter.quarter, "due": due.isoformat()},
+        "authorised_body": {"next_schedule": {"due": schedule.due.isoformat(), "covers": schedule.covers.key},
+                            "next_results": {"due": results.due.isoformat(), "covers": results.covers.key},
+                            "year": [{"kind": d.kind, "due": d.due.isoformat(), "covers": d.covers.key}
+                                     for d in authorised_body_deadlines(today.year)]},
+    })
+
+
+def setup_planning_api(app: web.Application) -> None:
+    """Mount the units, organisers, calendar and coverage routes."""
+    r = app.router
+    r.add_get("/api/v1/units", units_list)
+    r.add_post("/api/v1/units", units_add)
+    r.add_post("/api/v1/units/import", units_import)
+    r.add_get("/api/v1/units/imports", unit_imports)
+    r.add_patch("/api/v1/units/{unit_id}", unit_patch)
+    r.add_get("/api/v1/organisers", organisers_list)
+    r.add_post("/api/v1/organisers", organisers_create)
+    r.add_get("/api/v1/central-bodies", central_bodies)
+    base = "/api/v1/organisers/{organiser_id}/calendars/{year}"
+    r.add_get(base, calendar_get)
+    r.add_post(f"{base}/changes", calendar_change)
+    r.add_get(f"{base}/coverage", coverage_get)
+    r.add_get(f"{base}/proposals", proposals_get)
+    r.add_post(f"{base}/visits/{{visit_id}}/meeting", visit_meeting)
+    r.add_get(f"{base}/calendar.{{fmt:docx|xlsx}}", calendar_export)

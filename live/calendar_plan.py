@@ -28,11 +28,19 @@ class Proposal:
     period_key: str
 
 
+# Public holidays on fixed dates (Labour Code of Kazakhstan): New Year, Orthodox Christmas, 8 March,
+# Nauryz, Unity Day, Defender's Day, Victory Day, Capital Day, Constitution Day, Republic Day,
+# Independence Day. Kurban ait moves with the lunar calendar and is not listed.
+HOLIDAYS: frozenset[tuple[int, int]] = frozenset({
+    (1, 1), (1, 2), (1, 7), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9), (7, 6), (8, 30), (10, 25), (12, 16),
+})
+
+
 def working_days(first: date, last: date) -> list[date]:
-    """Monday to Friday between two days (inclusive)."""
+    """Monday to Friday between two days (inclusive), public holidays on fixed dates left out."""
     out, day = [], first
     while day <= last:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and (day.month, day.day) not in HOLIDAYS:
             out.append(day)
         day += timedelta(days=1)
     return out

@@ -106,9 +106,18 @@ async def units_list(request: web.Request) -> web.Response:
             raise ActionError(400, "bad_request", "on must be a date like 2026-12-20")
     units = tree.subtree(under) if under else sorted_units(tree)
     items = [unit_json(u, tree) for u in units if on is None or u.exists_on(on)]
-    kinds = [{"id": k.id, "name_ru": k.name_ru, "name_kk": k.name_kk, "akim_level": k.akim_level, "parents": sorted(k.parents)}
-             for k in UNIT_KINDS.values()]
-    return web.json_response({"items": items, "kinds": kinds})
+    return web.json_response({"items": items, "kinds": _kinds()})
+
+
+def _kinds() -> list[dict[str, Any]]:
+    return [{"id": k.id, "name_ru": k.name_ru, "name_kk": k.name_kk, "akim_level": k.akim_level, "parents": sorted(k.parents)}
+            for k in UNIT_KINDS.values()]
+
+
+async def unit_kinds(request: web.Request) -> web.Response:
+    """The kinds of unit: names, akim level, which kinds may sit above each."""
+    require_role(principal(request), READERS)
+    return web.json_response({"items": _kinds()})
 
 
 async def units_import(request: web.Request) -> web.Response:
@@ -249,6 +258,7 @@ def setup_planning_api(app: web.Application) -> None:
     r.add_post("/api/v1/units", units_add)
     r.add_post("/api/v1/units/import", units_import)
     r.add_get("/api/v1/units/imports", unit_imports)
+    r.add_get("/api/v1/units/kinds", unit_kinds)
     r.add_patch("/api/v1/units/{unit_id}", unit_patch)
     r.add_get("/api/v1/organisers", organisers_list)
     r.add_post("/api/v1/organisers", organisers_create)

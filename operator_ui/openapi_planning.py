@@ -84,6 +84,7 @@ def planning_paths() -> dict[str, Any]:
                          "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}},
         },
         "/api/v1/units/imports": {"get": _op("Applied imports, newest first", _ok())},
+        "/api/v1/units/kinds": {"get": _op("The kinds of unit (names, akim level, allowed parents)", _ok())},
         "/api/v1/units/{unit_id}": {
             "parameters": [_path("unit_id", UNIT)],
             "patch": _op("Rename a unit or change its dates (valid_to abolishes it); a unit never moves", _ok(), body="UnitPatch",

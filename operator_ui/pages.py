@@ -71,6 +71,27 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     return _page("dashboard")
 
 
+async def planner_page(request: web.Request) -> web.StreamResponse:
+    """An organiser's calendar of a year: coverage, visits, versions."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page("planner")
+
+
+async def units_page(request: web.Request) -> web.StreamResponse:
+    """The administrative units: import from KATO with a preview, add, rename, abolish."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page("units")
+
+
+async def round_page(request: web.Request) -> web.StreamResponse:
+    """A round: its meetings and receptions, the 10-day clock, the commission, the audience, the announcement."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page("round")
+
+
 async def offline_page(request: web.Request) -> web.StreamResponse:
     """The page the service worker shows when a reload cannot reach the server (it caches this one)."""
     return _page("offline")
@@ -127,6 +148,9 @@ def setup_pages(app: web.Application) -> None:
     r.add_get("/overlay/{meeting_id:\\d+}", overlay_page)
     r.add_get("/review", review_page)
     r.add_get("/dashboard", dashboard_page)
+    r.add_get("/planner", planner_page)
+    r.add_get("/units", units_page)
+    r.add_get("/round", round_page)
     r.add_get("/i18n/{lang}.json", catalogue)
     r.add_get("/offline", offline_page)
     r.add_get("/sw.js", service_worker)

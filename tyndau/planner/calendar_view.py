@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.live.calendar_rules import approval_milestones, visit_rule
+from tyndau.live.central_bodies import authorised_body_deadlines, generalised_report_deadline
 from tyndau.live.calendar_versions import CalendarChange, CalendarState, fold
 from tyndau.live.coverage import CoverageMatrix, MeetingRecord, coverage_matrix, plan_problems, uncovered_soon
 from tyndau.live.periods import period_of, periods_of_year
@@ -106,7 +107,9 @@ def calendar_json(bundle: CalendarBundle, today: date) -> dict[str, Any]:
         "submitted_at": iso(state.submitted_at),
         "passed_on_at": iso(state.passed_on_at),
         "rule": {"period": rule.period, "targets": sorted(rule.targets) if rule.targets is not None else None, "source": rule.source},
-        "milestones": [{"name": m.name, "due": m.due.isoformat(), "done_on": m.done_on.isoformat() if m.done_on else None,
+        "central": None if bundle.organiser.kind != "central_body" else {
+            "exempt": bundle.organiser.exempt, "deadlines": central_deadlines(bundle.organiser, bundle.year, today)},
+        "milestones": [] if bundle.organiser.kind == "central_body" else [{"name": m.name, "due": m.due.isoformat(), "done_on": m.done_on.isoformat() if m.done_on else None,
                         "state": m.state, "days_left": m.days_left} for m in milestones],
         "visits": [visit(v, "planned") for v in state.planned()],
         "cancelled": [visit(v, "cancelled") for v in sorted(state.cancelled.values(), key=lambda v: (v.planned_on, v.id))],
@@ -116,6 +119,18 @@ def calendar_json(bundle: CalendarBundle, today: date) -> dict[str, Any]:
         "meetings": [{**(_meeting(m) or {}), "visit_id": m.visit_id, "place_unit_id": m.place_unit_id,
                       "off_calendar_reason": m.off_calendar_reason or None} for m in bundle.meetings],
     }
+
+
+def central_deadlines(organiser: OrganiserRecord, year: int, today: date) -> list[dict[str, Any]]:
+    """A central body's reporting dates of the year instead of the maslikhat's: the generalised report after
+    each quarter (by the 10th) and the authorised body's semi-annual schedule and results (15 June, 15 December)."""
+    out = []
+    for q in range(1, 5):
+        due = generalised_report_deadline(year, q)
+        out.append({"kind": "generalised_report", "covers": f"{year}-Q{q}", "due": due.isoformat(), "days_left": (due - today).days})
+    for d in authorised_body_deadlines(year):
+        out.append({"kind": f"authorised_{d.kind}", "covers": d.covers.key, "due": d.due.isoformat(), "days_left": (d.due - today).days})
+    return sorted(out, key=lambda x: (x["due"], x["kind"]))
 
 
 def version_json(v: Any) -> dict[str, Any]:

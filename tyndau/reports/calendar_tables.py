@@ -53,12 +53,27 @@ def milestones_table(doc: CalendarDoc, s: Strings) -> Table:
     from tyndau.live.calendar_rules import approval_milestones
 
     state = doc.bundle.state
+    if doc.bundle.organiser.kind == "central_body":
+        return _central_table(doc, s)
     steps = approval_milestones(doc.bundle.year, doc.bundle.organiser.level, doc.today, approved=state.approved_on,
                                 submitted=state.submitted_at, passed_on=state.passed_on_at)
     cols = (Column("step", s.t("calendar.col_step"), "text", 48), Column("due", s.t("calendar.col_due"), "date", 14),
             Column("done", s.t("calendar.col_done"), "date", 14, missing="—"), Column("state", s.t("calendar.col_state"), "text", 18))
     rows = tuple((s.t(f"calendar.milestone.{m.name}"), m.due, m.done_on, s.t(f"calendar.milestone_state.{m.state}")) for m in steps)
     return Table("milestones", s.t("calendar.table_milestones"), cols, rows)
+
+
+def _central_table(doc: CalendarDoc, s: Strings) -> Table:
+    """A central body's reporting dates of the year (it has no maslikhat)."""
+    from tyndau.planner.calendar_view import central_deadlines
+
+    cols = (Column("step", s.t("calendar.col_step"), "text", 56), Column("due", s.t("calendar.col_due"), "date", 14),
+            Column("state", s.t("calendar.col_state"), "text", 18))
+    rows = []
+    for d in central_deadlines(doc.bundle.organiser, doc.bundle.year, doc.today):
+        state = "pending" if d["days_left"] >= 0 else "passed"
+        rows.append((s.t(f"calendar.central.{d['kind']}", covers=d["covers"]), date.fromisoformat(d["due"]), s.t(f"calendar.central_state.{state}")))
+    return Table("milestones", s.t("calendar.table_central"), cols, tuple(rows))
 
 
 def plan_table(doc: CalendarDoc, s: Strings) -> Table:
@@ -154,7 +169,8 @@ def summary_rows(doc: CalendarDoc, s: Strings) -> list[tuple[str, str]]:
     b = doc.bundle
     state = b.state
     rows = [(s.t("calendar.organiser"), one_line(b.organiser.name(s.lang))),
-            (s.t("calendar.status_label"), s.t(f"calendar.status.{state.status}")),
+            (s.t("calendar.status_label"), s.t("calendar.status.approved_central" if b.organiser.kind == "central_body"
+                                                and state.status != "draft" else f"calendar.status.{state.status}")),
             (s.t("calendar.version_label"), str(state.version) if state.version else s.t("calendar.version_none")),
             (s.t("calendar.rule_label"), s.t(f"calendar.rule.{b.organiser.level}"))]
     if b.organiser.kind == "central_body":

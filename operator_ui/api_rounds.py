@@ -15,7 +15,8 @@ from tyndau.actions.planning_fields import READERS
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.planner.round_view import round_payload
+from tyndau.live.receptions import RoundEvent, publication_clock
+from tyndau.planner.round_view import clock_json, round_payload
 from tyndau.store.comments import audience_of
 from tyndau.store.meetings import get_meeting
 from tyndau.timeutil import utcnow
@@ -54,7 +55,9 @@ async def meeting_round(request: web.Request) -> web.Response:
         body = None
         if meeting.links.round_id is not None:
             body = await round_payload(conn, meeting.links.round_id, utcnow(), private=audience_of(who.role) == "private")
-    return web.json_response({"meeting": meeting.to_json(), "round": body})
+    # Without a round yet, the meeting alone sets the 10-day clock.
+    alone = publication_clock([RoundEvent(f"m{meeting.id}", "meeting", meeting.draft.starts_at, meeting.links.ended_at)], utcnow())
+    return web.json_response({"meeting": meeting.to_json(), "round": body, "clock": body["clock"] if body else clock_json(alone)})
 
 
 async def rounds_create(request: web.Request) -> web.Response:

@@ -4,13 +4,13 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { almatyInputToIso, dateTime, isoToAlmatyInput } from "./format.js";
-import { onLangChange, t, tn } from "./i18n.js";
+import { lang, onLangChange, t, tn } from "./i18n.js";
 import { dayText, planError, rights } from "./planner-format.js";
 import { entryRow, memberRow, personRow, questionRow, readEntries, readMembers, readPeople, readQuestions, renderIssues } from "./round-forms.js";
 import { call } from "./review-api.js";
 import { $, el, meetingsFromUrl, reviewError, startPage } from "./review-page.js";
 
-const state = { meetingId: null, meeting: null, round: null, editing: null, can: { plan: false, record: false } };
+const state = { meetingId: null, meeting: null, round: null, clock: null, editing: null, can: { plan: false, record: false } };
 const errorText = (err) => planError(err, reviewError);
 
 async function load() {
@@ -19,6 +19,7 @@ async function load() {
     const body = await call("GET", `/api/v1/meetings/${state.meetingId}/round`);
     state.meeting = body.meeting;
     state.round = body.round;
+    state.clock = body.clock;
   } catch (err) {
     showAlert(errorText(err));
     return;
@@ -29,22 +30,29 @@ async function load() {
   await Promise.all([loadCommission(), loadAttendance()]);
 }
 
+/** A meeting's title in the UI language (the Kazakh one when there is one). */
+function titleOf(m) {
+  return (lang() === "kk" && m.title_kk) || m.title;
+}
+
 function meetings() {
   return state.round ? state.round.meetings : [{ ...state.meeting, ended_at: state.meeting.ended_at }];
 }
 
 function render() {
   const r = state.round;
-  $("round-heading").textContent = r ? t("round.heading", { title: r.title }) : t("round.heading", { title: state.meeting.title });
+  const first = meetings()[0];
+  const own = r && r.title && (!first || r.title !== first.title) ? r.title : "";
+  $("round-heading").textContent = t("round.heading", { title: own || (first ? titleOf(first) : "") });
   $("round-sub").textContent = r ? tn("round.sub", r.meetings.length, { receptions: r.receptions.length }) : t("round.sub_none");
   $("link-console").href = `/console?meeting=${state.meetingId}`;
   $("link-review").href = `/review?meetings=${(r ? r.meeting_ids : [state.meetingId]).join(",")}`;
-  renderClock(r ? r.clock : { state: "no_events" });
+  renderClock(r ? r.clock : state.clock || { state: "no_events" });
   renderEvents();
   for (const id of ["ann-meeting", "att-meeting"]) {
     const box = $(id);
     const before = box.value;
-    box.replaceChildren(...meetings().map((m) => el("option", { value: String(m.id) }, `${m.title} — ${dateTime(m.starts_at).split(",")[0]}`)));
+    box.replaceChildren(...meetings().map((m) => el("option", { value: String(m.id) }, `${titleOf(m)} — ${dateTime(m.starts_at).split(",")[0]}`)));
     box.value = before || String(state.meetingId);
   }
   $("btn-published").hidden = !(state.can.plan && r && ["running", "overdue"].includes(r.clock.state));
@@ -77,7 +85,7 @@ function renderEvents() {
   for (const m of meetings()) {
     items.push(el("li", { "data-open": String(!m.ended_at), "data-event": `m${m.id}` },
       el("span", { class: "ev-kind" }, t("round.ev_meeting")),
-      el("a", { href: `/console?meeting=${m.id}` }, m.title),
+      el("a", { href: `/console?meeting=${m.id}` }, titleOf(m)),
       el("span", {}, dateTime(m.starts_at)),
       el("span", { class: "ev-end" }, m.ended_at ? t("round.ended", { when: dateTime(m.ended_at) }) : t("round.not_ended_meeting"))));
   }

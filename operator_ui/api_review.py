@@ -213,7 +213,14 @@ async def dashboard(request: web.Request) -> web.Response:
         known = [m for m in known if m.id in set(wanted)]
     if not known:
         return web.json_response({"figures": None, "charts": {}})
-    groups = group_rounds([RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known])
+    # Meetings grouped into a round explicitly (issue 14: a round with its receptions) stay together;
+    # the others are grouped by their akim as before.
+    explicit: dict[int, list[int]] = {}
+    for m in known:
+        if m.links.round_id is not None:
+            explicit.setdefault(m.links.round_id, []).append(m.id)
+    groups = [sorted(ids) for ids in explicit.values()] + group_rounds(
+        [RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known if m.links.round_id is None])
     rounds = [await _round(request, ids, False) for ids in groups]
     figures = dashboard_figures(rounds, lang=lang, today=rounds[0].generated_at)
     return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})

@@ -97,7 +97,7 @@ async def test_planning_a_meeting_from_the_calendar(shared, demo, lang):  # noqa
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
-async def test_recording_a_reception_moves_the_10_day_clock(shared, lang):  # noqa: F811
+async def test_recording_a_reception_moves_the_10_day_clock(shared, demo, lang):  # noqa: F811
     w = words(lang)
     meeting = await shared.meeting(title=f"Встреча ({lang})")
     await shared.clock_ran(meeting["id"], ("start_presentation", 3 * 86400 + 5400), ("start_qa", 3 * 86400 + 3600), ("end", 3 * 86400))
@@ -121,6 +121,16 @@ async def test_recording_a_reception_moves_the_10_day_clock(shared, lang):  # no
     assert w["round.from_reception"] in await page.inner_text("#clock-from")
     comments = (await shared.api("GET", f"/api/v1/meetings/{meeting['id']}/comments?source=reception", role="secretary"))["items"]
     assert [c["text"] for c in comments] == ["Нет света на улице Абая"]
+
+    # The meeting was not in a calendar: it is marked as held on the population's demand, in the district's coverage.
+    await page.select_option("#place-organiser", DISTRICT)
+    await page.locator("#place-unit option[value='991630100']").wait_for(state="attached", timeout=10_000)
+    await page.select_option("#place-unit", "991630100")
+    await page.select_option("#place-reason", "population_demand")
+    await page.click("[data-testid='place-save']")
+    await page.locator(f"#place-state:has-text('{w['round.reason.population_demand']}')").wait_for(timeout=10_000)
+    marked = await shared.api("GET", f"/api/v1/meetings/{meeting['id']}")
+    assert (marked["organiser_id"], marked["place_unit_id"], marked["off_calendar_reason"]) == (DISTRICT, "991630100", "population_demand")
     assert not errors
     await ctx.close()
 

@@ -135,3 +135,18 @@ async def test_the_announcement_in_both_languages(client):
     resp = await client.post(f"/api/v1/meetings/{meeting['id']}/announcement", headers=client.people.auth("moderator"),
                              json={"template_ru": "{akim} {nope}"})
     assert resp.status == 422 and (await resp.json())["error"]["code"] == "bad_template"
+
+
+async def test_the_dashboard_keeps_a_round_together_and_counts_its_reception(client):
+    meeting = await ended_meeting(client)
+    other = await ended_meeting(client, akim_name="Другой аким")
+    ends = _almaty_day(meeting["ended_at"])
+    sec = client.people.auth("secretary")
+    await client.post("/api/v1/rounds", json={"meeting_ids": [meeting["id"], other["id"]]}, headers=sec)
+    later = _plus(ends, 3)
+    resp = await client.post(f"/api/v1/meetings/{meeting['id']}/receptions", headers=sec, json={
+        "starts_at": f"{later}T15:00:00+05:00", "ended_at": f"{later}T16:00:00+05:00"})
+    assert resp.status == 201
+    body = await (await client.get(f"/api/v1/dashboard?meetings={meeting['id']},{other['id']}", headers=sec)).json()
+    [pub] = body["figures"]["publication"]                                          # one round, not one per akim
+    assert pub["meetings"] == 2 and pub["deadline"] == _plus(later, 10)

@@ -7,6 +7,7 @@ import { almatyInputToIso, dateTime, isoToAlmatyInput } from "./format.js";
 import { lang, onLangChange, t, tn } from "./i18n.js";
 import { dayText, planError, rights } from "./planner-format.js";
 import { entryRow, memberRow, personRow, questionRow, readEntries, readMembers, readPeople, readQuestions, renderIssues } from "./round-forms.js";
+import { renderPlace, setupPlace } from "./round-place.js";
 import { call } from "./review-api.js";
 import { $, el, meetingsFromUrl, reviewError, startPage } from "./review-page.js";
 
@@ -27,7 +28,16 @@ async function load() {
     $("round-main").setAttribute("aria-busy", "false");
   }
   render();
-  await Promise.all([loadCommission(), loadAttendance()]);
+  await Promise.all([loadCommission(), loadAttendance(), loadPlace()]);
+}
+
+async function loadPlace(meetingId) {
+  const list = meetings().map((m) => ({ id: m.id, label: `${titleOf(m)} — ${dateTime(m.starts_at).split(",")[0]}` }));
+  await setupPlace(list, loadPlace);
+  const id = meetingId || Number($("place-meeting").value) || state.meetingId;
+  $("place-meeting").value = String(id);
+  const meeting = id === state.meetingId ? state.meeting : (await call("GET", `/api/v1/meetings/${id}`));
+  await renderPlace(meeting, state.can.record);
 }
 
 /** A meeting's title in the UI language (the Kazakh one when there is one). */

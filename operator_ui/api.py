@@ -62,8 +62,8 @@ async def me(request: web.Request) -> web.Response:
 
 async def meetings_list(request: web.Request) -> web.Response:
     """All meetings, newest first."""
-    require_role(principal(request), ANYONE)
-    items = await list_meetings(request.app[SERVICES].engine)
+    who = require_role(principal(request), ANYONE)
+    items = await list_meetings(request.app[SERVICES].engine, scope=who.scope)
     return web.json_response({"items": [m.to_json() for m in items]})
 
 

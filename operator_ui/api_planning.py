@@ -35,6 +35,7 @@ from tyndau.reports.calendar_tables import CalendarDoc
 from tyndau.reports.deadlines import almaty_date
 from tyndau.store.calendars import years_of
 from tyndau.store.organisers import list_organisers
+from tyndau.store.scopes import subtree_unit_ids
 from tyndau.store.units import list_imports, load_tree, sorted_units, unit_json
 from tyndau.timeutil import utcnow
 
@@ -90,10 +91,11 @@ async def _bundle(request: web.Request) -> CalendarBundle:
 
 async def units_list(request: web.Request) -> web.Response:
     """Every unit in tree order (``?under=<id>`` for a subtree, ``?on=<date>`` for those existing that day), and the kinds."""
-    require_role(principal(request), READERS)
+    who = require_role(principal(request), READERS)
     async with request.app[SERVICES].engine.connect() as conn:
         tree = await load_tree(conn)
-    under = request.query.get("under")
+        reach = None if who.scope is None else await subtree_unit_ids(conn, who.scope)
+    under = request.query.get("under") or (who.scope.unit_id if who.scope else None)
     if under is not None and (not UNIT_ID.fullmatch(under) or under not in tree):
         raise ActionError(404, "not_found", f"no unit {under[:40]!r}")
     on = None
@@ -105,7 +107,7 @@ async def units_list(request: web.Request) -> web.Response:
         if on is None:
             raise ActionError(400, "bad_request", "on must be a date like 2026-12-20")
     units = tree.subtree(under) if under else sorted_units(tree)
-    items = [unit_json(u, tree) for u in units if on is None or u.exists_on(on)]
+    items = [unit_json(u, tree) for u in units if (on is None or u.exists_on(on)) and (reach is None or u.id in reach)]
     return web.json_response({"items": items, "kinds": _kinds()})
 
 
@@ -169,9 +171,11 @@ async def unit_imports(request: web.Request) -> web.Response:
 
 async def organisers_list(request: web.Request) -> web.Response:
     """Akimats and central bodies, with the years each has a calendar for."""
-    require_role(principal(request), READERS)
+    who = require_role(principal(request), READERS)
     async with request.app[SERVICES].engine.connect() as conn:
-        items = [{**o.to_json(), "years": list(await years_of(conn, o.id))} for o in await list_organisers(conn)]
+        reach = None if who.scope is None else await subtree_unit_ids(conn, who.scope)
+        items = [{**o.to_json(), "years": list(await years_of(conn, o.id))} for o in await list_organisers(conn)
+                 if reach is None or o.kind == "central_body" or o.unit_id in reach]
     return web.json_response({"items": items})
 
 

@@ -199,14 +199,14 @@ async def dashboard(request: web.Request) -> web.Response:
     The meetings are grouped into rounds of one akim (each with its own 10-day deadline); the
     figures count accepted problems, and the machine's drafts awaiting review apart.
     """
-    require_role(principal(request), STAFF)
+    who = require_role(principal(request), STAFF)
     services = request.app[SERVICES]
     lang = request.query.get("lang", "ru")
     if lang not in ("ru", "kk"):
         raise ActionError(400, "bad_request", "lang must be ru or kk")
     from tyndau.store.meetings import list_meetings
 
-    known = await list_meetings(services.engine, limit=500)
+    known = await list_meetings(services.engine, limit=500, scope=who.scope)
     if "meetings" in request.query:
         wanted = _meeting_ids(request)
         await _check_meetings(request, wanted)

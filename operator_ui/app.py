@@ -25,6 +25,7 @@ from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
 from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
+from tyndau.operator_ui.scope_guard import scope_guard
 from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
 from tyndau.store import clock_log
@@ -39,7 +40,7 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
 
     ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps).
     """
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate, scope_guard])
     app[SETTINGS] = settings
     sio = create_sio(settings)
     app.cleanup_ctx.append(_store_ctx(sio, pipeline_loader))

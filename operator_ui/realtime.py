@@ -22,6 +22,7 @@ from tyndau.store.meetings import get_meeting
 from tyndau.store.schema import meetings
 from tyndau.settings import Settings
 from tyndau.store.people import Principal
+from tyndau.store.scopes import visible_meeting_ids
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,13 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
             raise ActionError(401, "unauthorized", "the session ended or the token was revoked")
         return current
 
+    async def reaches(self, who: Principal, meeting_id: int) -> bool:
+        """Whether a scoped principal may read this meeting (national ones always may)."""
+        if who.scope is None:
+            return True
+        async with self.app[SERVICES].engine.connect() as conn:
+            return bool(await visible_meeting_ids(conn, who.scope, [meeting_id]))
+
     async def watch(self, sid: str, meeting_id: int, audience: Audience = "public") -> None:
         """Move the socket into the meeting's rooms (leaving any other meeting it watched)."""
         for room in self.rooms(sid):
@@ -109,6 +117,8 @@ class ClockNamespace(AuthenticatedNamespace):
         meeting_id = _meeting_id(data)
         if meeting_id is None:
             return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         await self.watch(sid, meeting_id)
         try:
             meeting, clock = await self.app[SERVICES].clock.snapshot(meeting_id)
@@ -148,6 +158,8 @@ class FeedNamespace(AuthenticatedNamespace):
             return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
         limit = data.get("limit", 500)
         limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 10_000 else 500
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         audience = audience_of(who.role)
         # Enter the rooms first: anything committed after this point is pushed; the snapshot covers
         # what came before, and the client de-duplicates by id.
@@ -173,6 +185,8 @@ class FeedNamespace(AuthenticatedNamespace):
         if meeting_id is None or not _small_int(before):
             return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id and before must be positive integers"}}
         limit = data.get("limit", 500) if _small_int(data.get("limit")) else 500
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         async with self.app[SERVICES].engine.connect() as conn:
             rows, cursor = await list_comments(conn, meeting_id, FeedQuery(after=before, limit=max(1, min(limit, 10_000)), newest_first=True))
         audience = audience_of(who.role)
@@ -195,10 +209,13 @@ class ReviewNamespace(AuthenticatedNamespace):
         if not isinstance(who, Principal):
             return who
         meeting_id = _meeting_id(data)
-        if meeting_id is None or not await self.app[SERVICES].meeting_exists(meeting_id):
+        if meeting_id is None or not await self.app[SERVICES].meeting_exists(meeting_id) or not await self.reaches(who, meeting_id):
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
         await self.watch(sid, meeting_id)
         return {"ok": True}
+
+
+_OUT_OF_REACH = {"ok": False, "error": {"code": "not_found", "message": "no such meeting in your scope"}}
 
 
 def _small_int(value: Any) -> bool:

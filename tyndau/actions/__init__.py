@@ -70,6 +70,10 @@ async def perform(actions: Mapping[str, Action], services: Any, who: Principal |
     principal = require_role(who, action.roles)
     if not isinstance(payload, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
+    if principal.scope is not None:
+        from tyndau.actions.scope_check import check_action
+
+        await check_action(services.engine, principal.scope, name, payload)
     return await action.handler(services, principal, payload)
 
 

@@ -8,9 +8,10 @@ from typing import Any, Mapping
 from tyndau.actions import Action, ActionError, meeting_id_of
 from tyndau.live.meeting import PLAN_FIELDS, MeetingInvalid, validate_meeting
 from tyndau.store.audit import record as audit
-from tyndau.store.meetings import add_amendments, create_meeting, get_meeting, update_meeting
+from tyndau.store.meetings import MeetingLinks, add_amendments, create_meeting, get_meeting, update_meeting
 from tyndau.store.people import Principal
-from tyndau.timeutil import iso
+from tyndau.store.scopes import own_links
+from tyndau.timeutil import iso, utcnow
 
 EDITORS = frozenset({"admin", "moderator"})
 REPORTERS = frozenset({"admin", "moderator", "secretary"})
@@ -25,7 +26,10 @@ async def create(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     except MeetingInvalid as exc:
         raise ActionError(422, "invalid", "the meeting has invalid fields", exc.fields) from None
     async with services.engine.begin() as conn:
-        meeting = await create_meeting(conn, draft)
+        links = None
+        if who.scope is not None:  # a scoped user's meeting is its own unit's (or its body's)
+            links = MeetingLinks(**await own_links(conn, who.scope, utcnow()))
+        meeting = await create_meeting(conn, draft, links)
         await audit(conn, who, "meeting.create", meeting.id, {"title": draft.title})
     return meeting.to_json()
 

@@ -49,10 +49,13 @@ async def append_events(conn: AsyncConnection, meeting_id: int, events: tuple[Cl
 
 
 async def _note_end(conn: AsyncConnection, meeting_id: int) -> None:
-    """Keep ``meetings.ended_at`` equal to the clock's end, so coverage and roll-ups need no replay."""
+    """Keep ``meetings.ended_at`` (and the presentation's length) equal to the clock's, so coverage, roll-ups and the monitor need no replay."""
     events = await load_events(conn, meeting_id)
-    ended = fold(events, events[-1].at).ended_at if events else None
-    await conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(ended_at=_naive(ended) if ended else None))
+    state = fold(events, events[-1].at) if events else None
+    ended = state.ended_at if state else None
+    presentation = state.totals["presentation"] if state and ended else None
+    await conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(
+        ended_at=_naive(ended) if ended else None, presentation_seconds=presentation))
 
 
 async def find_command(conn: AsyncConnection, meeting_id: int, command_id: str) -> bool:

@@ -192,10 +192,15 @@ async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> M
     return _row_to_meeting(row, (await _amendments(conn, [meeting_id])).get(meeting_id, ()))
 
 
-async def list_meetings(engine: AsyncEngine, limit: int = 200) -> list[Meeting]:
-    """Meetings, newest planned start first."""
+async def list_meetings(engine: AsyncEngine, limit: int = 200, scope: Any = None) -> list[Meeting]:
+    """Meetings, newest planned start first (those a :class:`~tyndau.store.scopes.Scope` reaches, when given)."""
+    query = sa.select(meetings)
+    if scope is not None:
+        from tyndau.store.scopes import visible_meetings, with_organiser
+
+        query = query.select_from(with_organiser(meetings)).where(visible_meetings(scope))
     async with engine.connect() as conn:
-        rows = (await conn.execute(sa.select(meetings).order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
+        rows = (await conn.execute(query.order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
         amendments = await _amendments(conn, [r.id for r in rows])
     return [_row_to_meeting(r, amendments.get(r.id, ())) for r in rows]
 

@@ -77,6 +77,9 @@ meetings = sa.Table(
     sa.Column("off_calendar_reason", sa.String(30), nullable=True),
     sa.Column("round_id", sa.Integer, nullable=True, index=True),
     sa.Column("ended_at", sa.DateTime, nullable=True),
+    # Issue 15: the presentation's length once the clock ended (kept by clock_log with ended_at), so
+    # the compliance monitor checks the quarter rule for a nation's meetings without replaying clocks.
+    sa.Column("presentation_seconds", sa.Float, nullable=True),
     sa.Index("ix_meetings_organiser_id_starts_at", "organiser_id", "starts_at"),
     sa.Index("ix_meetings_place_unit_id_starts_at", "place_unit_id", "starts_at"),
     sa.Index("ix_meetings_calendar_visit_id", "calendar_visit_id", unique=True),
@@ -199,6 +202,7 @@ problems = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_problems_central_list", "central_list"),
 )
 
 problem_comments = sa.Table(
@@ -254,3 +258,4 @@ cluster_feedback = sa.Table(
 # The planning tables live in their own module on the same metadata (imported here so that
 # ``metadata`` always holds every table, for Alembic and for the tests).
 from tyndau.store import planning_schema as _planning  # noqa: E402,F401
+from tyndau.store import national_schema as _national  # noqa: E402,F401

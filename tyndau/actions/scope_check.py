@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.actions import ActionError
 from tyndau.store.national_schema import central_items
-from tyndau.store.planning_schema import calendar_visits, receptions, rounds
+from tyndau.store.planning_schema import receptions, rounds
 from tyndau.store.schema import comments, meetings, problems, sources
 from tyndau.store.scopes import Scope, owner_of_meeting, owner_of_organiser, unit_within
 
@@ -107,10 +107,6 @@ async def _owners(conn: AsyncConnection, key: str, value: Any) -> Iterable[tuple
         return [("problem", await _via_meeting(conn, problems.c.meeting_id, problems.c.id, i)) for i in _ints(value)]
     if key in ("organiser_id", "organiser", "body_id") and isinstance(value, str) and value:
         return [("organiser", await owner_of_organiser(conn, value[:60]))]
-    if key == "visit_id" and isinstance(value, str | int):
-        organiser = await conn.scalar(sa.select(calendar_visits.c.organiser_id).where(
-            sa.cast(calendar_visits.c.id, sa.String) == str(value)[:40]))
-        return [("visit", None if organiser is None else await owner_of_organiser(conn, organiser))]
     return []
 
 
@@ -137,5 +133,8 @@ async def check_action(engine: Any, scope: Scope, name: str, payload: Mapping[st
                 if body != scope.organiser_id:
                     raise out_of_reach("central-level problem")
         return
+    values = dict(payload)
+    if name.startswith("review."):  # a merge names its problems target_id and source_ids
+        values.update({f"{k}_problem_ids": values.pop(k) for k in ("target_id", "source_ids") if k in values})
     async with engine.connect() as conn:
-        await check_keys(conn, scope, payload, write=name not in READ_ACTIONS)
+        await check_keys(conn, scope, values, write=name not in READ_ACTIONS)

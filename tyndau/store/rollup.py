@@ -151,3 +151,12 @@ async def child_units(conn: AsyncConnection, unit_id: str | None) -> list[Any]:
     rows = await conn.execute(sa.select(admin_units.c.id, admin_units.c.name_ru, admin_units.c.name_kk, admin_units.c.kind)
                               .where(parent).order_by(admin_units.c.kato, admin_units.c.id))
     return list(rows)
+
+
+async def meeting_ids(conn: AsyncConnection, unit_id: str | None, period: Period, *, own: bool = False) -> list[int]:
+    """The meetings of a unit's subtree (``own``: of the unit itself) in a period, oldest first."""
+    source, where = _scoped_meetings(None if own else unit_id, period)
+    if own:
+        where.append(meeting_unit() == unit_id)
+    rows = await conn.execute(sa.select(meetings.c.id).select_from(source).where(*where).order_by(meetings.c.starts_at, meetings.c.id))
+    return [r.id for r in rows]

@@ -20,6 +20,7 @@ from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.api_people import setup_people_api
 from tyndau.operator_ui.api_planning import setup_planning_api
 from tyndau.operator_ui.api_rounds import setup_rounds_api
+from tyndau.operator_ui.api_national import setup_national_api
 from tyndau.operator_ui.api_rollup import setup_rollup_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
     setup_planning_api(app)
     setup_rounds_api(app)
     setup_rollup_api(app)
+    setup_national_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app

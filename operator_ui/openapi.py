@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tyndau.live.clock import ACTIONS
+from tyndau.operator_ui.openapi_national import national_paths, national_schemas
 from tyndau.operator_ui.openapi_planning import planning_paths, planning_schemas
 from tyndau.live.meeting import MAX_PLACE, MEETING_LEVELS, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE
@@ -284,11 +285,11 @@ def spec() -> dict[str, Any]:
                  "secretaries and admins may reveal one comment's original (audited)."},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"cookie": []}],
-        "paths": {**_paths(), **planning_paths()},
+        "paths": {**_paths(), **planning_paths(), **national_paths()},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
                                 "hmac": {"type": "apiKey", "in": "header", "name": "X-Tyndau-Signature", "description": "sha256=<hex HMAC-SHA256 of '<X-Tyndau-Timestamp>.<meeting id>.' + the raw body, with webhook_secret>; X-Tyndau-Timestamp (unix seconds, within 300 s) is required too. Signed comments are stored under source webhook:<source>."}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tyndau_session"}},
             "responses": {"Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
-            "schemas": {**_schemas(), **planning_schemas()},
+            "schemas": {**_schemas(), **planning_schemas(), **national_schemas()},
         },
     }

@@ -46,10 +46,11 @@ class Action:
 
 def registry() -> Mapping[str, Action]:
     """Every action, by name (built on call: no import-time global state)."""
-    from tyndau.actions import calendar, clock, feed, meetings, organisers, participation, review, review_bulk, rounds, units
+    from tyndau.actions import calendar, central, clock, compliance, feed, meetings, organisers, participation, review, review_bulk, rounds, units
 
     actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS, *review_bulk.ACTIONS,
-               *units.ACTIONS, *organisers.ACTIONS, *calendar.ACTIONS, *rounds.ACTIONS, *participation.ACTIONS]
+               *units.ACTIONS, *organisers.ACTIONS, *calendar.ACTIONS, *rounds.ACTIONS, *participation.ACTIONS,
+               *central.ACTIONS, *compliance.ACTIONS]
     return MappingProxyType({a.name: a for a in actions})
 
 

@@ -59,6 +59,8 @@ def _scoped_meetings(unit_id: str | None, period: Period) -> tuple[Any, list[Any
     where = [meetings.c.starts_at >= start, meetings.c.starts_at < end]
     if unit_id is not None:
         where.append(meeting_unit().in_(sa.select(admin_unit_paths.c.unit_id).where(admin_unit_paths.c.ancestor_id == unit_id)))
+    else:  # the nation is its units: a central body's meetings are the ministers' figures (summary_data)
+        where.append(meeting_unit().is_not(None))
     return with_organiser(meetings), where
 
 

@@ -56,7 +56,7 @@ def national_paths() -> dict[str, Any]:
         "/api/v1/national-summary.{fmt}": {
             "parameters": [{"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["docx", "xlsx", "json"]}}],
             "get": _op("The national summary in the shape of the government's review (national users)", _file([*DOCS, "application/json"]),
-                       errors=(400, 401, 403), tag="national", params=[_query("year", YEAR), _query("lang", LANG)]),
+                       errors=(400, 401, 403, 404), tag="national", params=[_query("year", YEAR), _query("lang", LANG)]),
         },
     }
 

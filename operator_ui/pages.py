@@ -78,6 +78,13 @@ async def planner_page(request: web.Request) -> web.StreamResponse:
     return _page("planner")
 
 
+async def national_page(request: web.Request) -> web.StreamResponse:
+    """The roll-up of a unit or the nation, the central-level list and the compliance monitor."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page("national")
+
+
 async def units_page(request: web.Request) -> web.StreamResponse:
     """The administrative units: import from KATO with a preview, add, rename, abolish."""
     if principal(request) is None:
@@ -150,6 +157,7 @@ def setup_pages(app: web.Application) -> None:
     r.add_get("/dashboard", dashboard_page)
     r.add_get("/planner", planner_page)
     r.add_get("/units", units_page)
+    r.add_get("/national", national_page)
     r.add_get("/round", round_page)
     r.add_get("/i18n/{lang}.json", catalogue)
     r.add_get("/offline", offline_page)

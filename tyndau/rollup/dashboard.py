@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.rollup.figures import Line, fold, pct, total
-from tyndau.store.rollup import Period, by_child, by_key, child_units, meeting_counts
+from tyndau.store.rollup import Period, child_units, meeting_counts, problem_rows
 from tyndau.store.units import get_unit, unit_json
 
 TOP_EXECUTORS = 30
@@ -24,9 +24,10 @@ async def rollup(conn: AsyncConnection, unit_id: str | None, period: Period, *,
     """Everything the dashboard page, the exports and the national summary read for one scope."""
     unit = await get_unit(conn, unit_id) if unit_id is not None else None
     children = await child_units(conn, unit_id)
-    lines = fold(await by_child(conn, unit_id, period))
+    rows = await problem_rows(conn, unit_id, period)
+    lines = fold(rows["unit"])
     counts = await meeting_counts(conn, unit_id, period)
-    whole = total(await by_key(conn, unit_id, period, "all"))
+    whole = total(rows["all"])
     units = []
     for child in children:
         planned, held = counts.by_child.get(child.id, (0, 0))
@@ -42,10 +43,10 @@ async def rollup(conn: AsyncConnection, unit_id: str | None, period: Period, *,
     names = category_names or {}
     categories = [{**line.to_json(), "name_ru": names.get(line.key, {}).get("ru", line.key),
                    "name_kk": names.get(line.key, {}).get("kk", line.key)}
-                  for line in sorted(fold(await by_key(conn, unit_id, period, "category")).values(), key=lambda x: (-x.problems, x.key))]
-    executors = sorted(fold(await by_key(conn, unit_id, period, "executor")).values(), key=lambda x: (-x.problems, x.key))
-    quarters = sorted(fold(await by_key(conn, unit_id, period, "quarter")).values(), key=lambda x: x.key)
-    competences = sorted(fold(await by_key(conn, unit_id, period, "competence")).values(), key=lambda x: x.key)
+                  for line in sorted(fold(rows["category"]).values(), key=lambda x: (-x.problems, x.key))]
+    executors = sorted(fold(rows["executor"]).values(), key=lambda x: (-x.problems, x.key))
+    quarters = sorted(fold(rows["quarter"]).values(), key=lambda x: x.key)
+    competences = sorted(fold(rows["competence"]).values(), key=lambda x: x.key)
     ranking = [u["unit_id"] for u in sorted(units, key=lambda u: (u["problems"] == 0, -(u["resolved"] / u["problems"] if u["problems"] else 0), u["unit_id"]))
                if u["problems"]]
     return {

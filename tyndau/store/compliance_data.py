@@ -18,7 +18,7 @@ from tyndau.reports.deadlines import quarter_bounds
 from tyndau.rollup.compliance import Facts, MeetingFact
 from tyndau.store.national_schema import progress_reports
 from tyndau.store.planning_schema import admin_unit_paths, calendar_visits, organisers, receptions, rounds
-from tyndau.store.rollup import Period
+from tyndau.store.rollup import Period, inline
 from tyndau.store.schema import meetings
 from tyndau.timeutil import as_utc, store_time
 
@@ -28,7 +28,7 @@ def _organisers_in(unit_id: str | None, body_id: str | None) -> Any:
     if body_id is not None:
         return query.where(organisers.c.id == body_id)
     if unit_id is not None:
-        return query.where(organisers.c.unit_id.in_(sa.select(admin_unit_paths.c.unit_id).where(admin_unit_paths.c.ancestor_id == unit_id)))
+        return query.where(organisers.c.unit_id.in_(sa.select(admin_unit_paths.c.unit_id).where(admin_unit_paths.c.ancestor_id == inline(unit_id))))
     return query
 
 
@@ -47,24 +47,22 @@ async def quarter_facts(conn: AsyncConnection, year: int, quarter: int, *, unit_
         sa.select(calendar_visits.c.organiser_id, sa.func.count()).where(
             calendar_visits.c.organiser_id.in_(sa.select(chosen.c.id)), calendar_visits.c.status == "planned",
             calendar_visits.c.planned_on >= first, calendar_visits.c.planned_on <= last).group_by(calendar_visits.c.organiser_id))).all())
+    in_scope = sa.and_(meetings.c.organiser_id.in_(sa.select(chosen.c.id)), meetings.c.starts_at >= start, meetings.c.starts_at < end)
     rows = (await conn.execute(sa.select(
         meetings.c.id, meetings.c.organiser_id, meetings.c.starts_at, meetings.c.akim_level, meetings.c.planned_minutes,
-        meetings.c.announced_at, meetings.c.ended_at, meetings.c.presentation_seconds, meetings.c.round_id).where(
-        meetings.c.organiser_id.in_(sa.select(chosen.c.id)), meetings.c.starts_at >= start, meetings.c.starts_at < end))).all()
-    round_ids = sorted({r.round_id for r in rows if r.round_id is not None})
-    published: dict[int, datetime | None] = {}
+        meetings.c.announced_at, meetings.c.ended_at, meetings.c.presentation_seconds, meetings.c.round_id, rounds.c.published_at)
+        .select_from(meetings.outerjoin(rounds, rounds.c.id == meetings.c.round_id)).where(in_scope))).all()
+    # A round's end is its last meeting's or reception's, wherever the round's other meetings fall.
+    their_rounds = sa.select(meetings.c.round_id).where(in_scope, meetings.c.round_id.is_not(None))
     ends: dict[int, datetime | None] = {}
-    if round_ids:
-        for rid, at in await conn.execute(sa.select(rounds.c.id, rounds.c.published_at).where(rounds.c.id.in_(round_ids))):
-            published[rid] = _aware(at)
-        for rid, at in await conn.execute(sa.select(meetings.c.round_id, sa.func.max(meetings.c.ended_at))
-                                          .where(meetings.c.round_id.in_(round_ids)).group_by(meetings.c.round_id)):
-            ends[rid] = _aware(at)
-        for rid, at in await conn.execute(sa.select(receptions.c.round_id, sa.func.max(receptions.c.ended_at))
-                                          .where(receptions.c.round_id.in_(round_ids), receptions.c.cancelled.is_(False))
-                                          .group_by(receptions.c.round_id)):
-            if at is not None and (ends.get(rid) is None or as_utc(at) > ends[rid]):  # type: ignore[operator]
-                ends[rid] = as_utc(at)
+    for rid, at in await conn.execute(sa.select(meetings.c.round_id, sa.func.max(meetings.c.ended_at))
+                                      .where(meetings.c.round_id.in_(their_rounds)).group_by(meetings.c.round_id)):
+        ends[rid] = _aware(at)
+    for rid, at in await conn.execute(sa.select(receptions.c.round_id, sa.func.max(receptions.c.ended_at))
+                                      .where(receptions.c.round_id.in_(their_rounds), receptions.c.cancelled.is_(False))
+                                      .group_by(receptions.c.round_id)):
+        if at is not None and (ends.get(rid) is None or as_utc(at) > ends[rid]):  # type: ignore[operator]
+            ends[rid] = as_utc(at)
     submitted = dict((await conn.execute(sa.select(progress_reports.c.organiser_id, progress_reports.c.submitted_at).where(
         progress_reports.c.organiser_id.in_(sa.select(chosen.c.id)), progress_reports.c.year == year,
         progress_reports.c.quarter == quarter))).all())
@@ -74,7 +72,7 @@ async def quarter_facts(conn: AsyncConnection, year: int, quarter: int, *, unit_
         by_organiser[r.organiser_id].append(MeetingFact(
             r.id, as_utc(r.starts_at), r.akim_level, r.planned_minutes, _aware(r.announced_at), ended, r.presentation_seconds,
             round_end=ends.get(r.round_id) if r.round_id is not None and ended is not None else None,
-            published_at=published.get(r.round_id) if r.round_id is not None else None))
+            published_at=_aware(r.published_at)))
     return [Facts(o.id, o.unit_id, o.name_ru, o.name_kk, year, quarter, int(visits.get(o.id, 0)), tuple(by_organiser.get(o.id, ())),
                   _aware(submitted.get(o.id))) for o in orgs]
 

@@ -3,8 +3,8 @@
 What counts is an accepted problem (a secretary's decision, never a machine's draft) that was not
 merged into another, of a meeting whose planned start falls in the period (Almaty dates). A
 meeting belongs to its organiser's unit, else its place (:func:`tyndau.store.scopes.meeting_unit`).
-Each query groups by one key and the status and returns small rows that
-:mod:`tyndau.rollup.figures` folds; none returns a row per problem.
+One statement selects the scope's problems once and groups them by every dimension and the
+status; it returns small rows that :mod:`tyndau.rollup.figures` folds, never a row per problem.
 """
 
 from __future__ import annotations
@@ -53,12 +53,22 @@ class Row:
     central: int
 
 
+def inline(unit_id: str) -> Any:
+    """A unit id written into the statement's text, not sent as a parameter.
+
+    PostgreSQL switches a prepared statement to a generic plan after five runs; for "a unit's
+    subtree" that plan cannot know whether the unit is a region or a village and runs ten times
+    slower (benchmarks/bench_national.py). With the id in the text each unit gets its own plan.
+    """
+    return sa.bindparam("scope_unit", unit_id, type_=sa.String, literal_execute=True)
+
+
 def _scoped_meetings(unit_id: str | None, period: Period) -> tuple[Any, list[Any]]:
     """The join and filters of the meetings in a scope (national: ``unit_id`` None) and period."""
     start, end = period.bounds()
     where = [meetings.c.starts_at >= start, meetings.c.starts_at < end]
     if unit_id is not None:
-        where.append(meeting_unit().in_(sa.select(admin_unit_paths.c.unit_id).where(admin_unit_paths.c.ancestor_id == unit_id)))
+        where.append(meeting_unit().in_(sa.select(admin_unit_paths.c.unit_id).where(admin_unit_paths.c.ancestor_id == inline(unit_id))))
     else:  # the nation is its units: a central body's meetings are the ministers' figures (summary_data)
         where.append(meeting_unit().is_not(None))
     return with_organiser(meetings), where
@@ -75,49 +85,52 @@ def _month(dialect: str) -> Any:
     return sa.cast(sa.func.strftime("%m", meetings.c.starts_at, f"+{ALMATY_OFFSET_HOURS} hours"), sa.Integer)
 
 
-def _aggregates() -> tuple[Any, ...]:
-    return (problems.c.status, sa.func.count().label("n"),
-            sa.func.coalesce(sa.func.sum(problems.c.funding_need), 0).label("need"),
-            sa.func.coalesce(sa.func.sum(problems.c.funding_allocated), 0).label("allocated"),
-            sa.func.coalesce(sa.func.sum(sa.case((problems.c.central_list.is_(True), 1), else_=0)), 0).label("central"))
+DIMENSIONS = ("all", "category", "executor", "competence", "quarter", "unit")
 
 
-def _rows(result: Any) -> list[Row]:
-    return [Row(None if r.key is None else str(r.key), r.status, int(r.n), int(r.need), int(r.allocated), int(r.central)) for r in result]
+def _sums(base: Any) -> tuple[Any, ...]:
+    return (base.c.status, sa.func.count().label("n"), sa.func.coalesce(sa.func.sum(base.c.need), 0).label("need"),
+            sa.func.coalesce(sa.func.sum(base.c.allocated), 0).label("allocated"), sa.func.coalesce(sa.func.sum(base.c.central), 0).label("central"))
 
 
-async def by_key(conn: AsyncConnection, unit_id: str | None, period: Period, key: str) -> list[Row]:
-    """Problems in a scope grouped by ``category``, ``executor``, ``competence``, ``quarter`` or ``all``."""
-    source, where = _scoped_meetings(unit_id, period)
-    if key == "quarter":
-        month = sa.cast(_month(conn.dialect.name), sa.Integer)
-        column: Any = sa.case((month <= 3, 1), (month <= 6, 2), (month <= 9, 3), else_=4)
-    elif key == "all":
-        column = sa.literal("all")
-    else:
-        column = {"category": problems.c.category, "executor": problems.c.executor, "competence": problems.c.competence}[key]
-    query = (sa.select(column.label("key"), *_aggregates()).select_from(source.join(problems, problems.c.meeting_id == meetings.c.id))
-             .where(*where, *_counted()).group_by(column, problems.c.status))
-    return _rows(await conn.execute(query))
-
-
-async def by_child(conn: AsyncConnection, unit_id: str | None, period: Period) -> list[Row]:
-    """Problems in a scope grouped by the child unit they lie under (the unit's own: key ``unit_id``)."""
-    source, where = _scoped_meetings(unit_id, period)
+def _children(unit_id: str | None) -> tuple[Any, Any, Any]:
+    """The closure rows from a unit up to the child of ``unit_id`` it lies under (top-level units for the nation)."""
     child = admin_units.alias("child")
     paths = admin_unit_paths.alias("up")
-    parent = child.c.parent_id == unit_id if unit_id is not None else child.c.parent_id.is_(None)
-    joined = (source.join(problems, problems.c.meeting_id == meetings.c.id)
-              .join(paths, paths.c.unit_id == meeting_unit()).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent)))
-    query = (sa.select(child.c.id.label("key"), *_aggregates()).select_from(joined).where(*where, *_counted())
-             .group_by(child.c.id, problems.c.status))
-    rows = _rows(await conn.execute(query))
+    parent = child.c.parent_id == inline(unit_id) if unit_id is not None else child.c.parent_id.is_(None)
+    return child, paths, parent
+
+
+async def problem_rows(conn: AsyncConnection, unit_id: str | None, period: Period) -> dict[str, list[Row]]:
+    """Problems in a scope grouped by each dimension and the status, in one statement.
+
+    The scope's problems are selected once (a common table expression) and grouped by the total,
+    category, executor, competence, quarter and the child unit (plus the unit's own meetings).
+    """
+    source, where = _scoped_meetings(unit_id, period)
+    month = sa.cast(_month(conn.dialect.name), sa.Integer)
+    quarter = sa.case((month <= 3, "1"), (month <= 6, "2"), (month <= 9, "3"), else_="4")
+    base = (sa.select(meeting_unit().label("unit"), problems.c.status, problems.c.category, problems.c.executor, problems.c.competence,
+                      quarter.label("quarter"), problems.c.funding_need.label("need"), problems.c.funding_allocated.label("allocated"),
+                      sa.case((problems.c.central_list.is_(True), 1), else_=0).label("central"))
+            .select_from(source.join(problems, problems.c.meeting_id == meetings.c.id)).where(*where, *_counted())).cte("base")
+
+    def grouped(dimension: str, key: Any) -> Any:
+        return sa.select(sa.literal(dimension).label("dim"), sa.cast(key, sa.String).label("key"), *_sums(base)).group_by(key, base.c.status)
+
+    parts = [sa.select(sa.literal("all").label("dim"), sa.cast(sa.literal("all"), sa.String).label("key"), *_sums(base)).group_by(base.c.status)]
+    parts += [grouped(name, base.c[name]) for name in ("category", "executor", "competence", "quarter")]
+    child, paths, parent = _children(unit_id)
+    parts.append(sa.select(sa.literal("unit").label("dim"), sa.cast(child.c.id, sa.String).label("key"), *_sums(base))
+                 .select_from(base.join(paths, paths.c.unit_id == base.c.unit).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent)))
+                 .group_by(child.c.id, base.c.status))
     if unit_id is not None:
-        own = (sa.select(sa.literal(unit_id).label("key"), *_aggregates())
-               .select_from(source.join(problems, problems.c.meeting_id == meetings.c.id))
-               .where(*where, *_counted(), meeting_unit() == unit_id).group_by(problems.c.status))
-        rows += _rows(await conn.execute(own))
-    return rows
+        parts.append(sa.select(sa.literal("unit").label("dim"), sa.cast(sa.literal(unit_id), sa.String).label("key"), *_sums(base))
+                     .where(base.c.unit == inline(unit_id)).group_by(base.c.status))
+    out: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
+    for r in await conn.execute(sa.union_all(*parts)):
+        out[r.dim].append(Row(r.key, r.status, int(r.n), int(r.need), int(r.allocated), int(r.central)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +143,25 @@ class MeetingCounts:
 
 
 async def meeting_counts(conn: AsyncConnection, unit_id: str | None, period: Period) -> MeetingCounts:
-    """How many meetings were planned and held, in all and under each child unit."""
+    """How many meetings were planned and held, in all and under each child unit (one statement)."""
     source, where = _scoped_meetings(unit_id, period)
-    held = sa.func.coalesce(sa.func.sum(sa.case((meetings.c.ended_at.is_not(None), 1), else_=0)), 0)
-    total = (await conn.execute(sa.select(sa.func.count(), held).select_from(source).where(*where))).one()
-    child = admin_units.alias("child")
-    paths = admin_unit_paths.alias("up")
-    parent = child.c.parent_id == unit_id if unit_id is not None else child.c.parent_id.is_(None)
-    joined = source.join(paths, paths.c.unit_id == meeting_unit()).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent))
-    rows = await conn.execute(sa.select(child.c.id, sa.func.count(), held).select_from(joined).where(*where).group_by(child.c.id))
-    counts = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    base = (sa.select(meeting_unit().label("unit"), sa.case((meetings.c.ended_at.is_not(None), 1), else_=0).label("held"))
+            .select_from(source).where(*where)).cte("held_base")
+    sums = (sa.func.count().label("n"), sa.func.coalesce(sa.func.sum(base.c.held), 0).label("held"))
+    child, paths, parent = _children(unit_id)
+    parts = [sa.select(sa.cast(sa.literal(None), sa.String).label("key"), *sums),
+             sa.select(sa.cast(child.c.id, sa.String).label("key"), *sums).select_from(
+                 base.join(paths, paths.c.unit_id == base.c.unit).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent)))
+             .group_by(child.c.id)]
     if unit_id is not None:
-        own = (await conn.execute(sa.select(sa.func.count(), held).select_from(source).where(*where, meeting_unit() == unit_id))).one()
-        if own[0]:
-            counts[unit_id] = (int(own[0]), int(own[1]))
-    return MeetingCounts(int(total[0]), int(total[1]), counts)
+        parts.append(sa.select(sa.cast(sa.literal(unit_id), sa.String).label("key"), *sums).where(base.c.unit == inline(unit_id)))
+    total, counts = (0, 0), {}
+    for r in await conn.execute(sa.union_all(*parts)):
+        if r.key is None:
+            total = (int(r.n), int(r.held))
+        elif r.n:
+            counts[r.key] = (int(r.n), int(r.held))
+    return MeetingCounts(total[0], total[1], counts)
 
 
 async def child_units(conn: AsyncConnection, unit_id: str | None) -> list[Any]:

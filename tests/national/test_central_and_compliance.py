@@ -97,8 +97,13 @@ async def test_the_central_list_sums_and_a_body_updates_its_own_items(client):
     assert (await client.patch(f"/api/v1/central-list/{p2}", json={"version": 2, "body_id": None}, headers=ministry)).status == 403
     # The district may not write the region's item (read-only above it), nor the neighbour's (out of reach).
     assert (await client.patch(f"/api/v1/central-list/{p2}", json={"version": 2, "proposal": "x"}, headers=d1)).status == 404
+    # The district hands its own item to the ministry (any central body may be named).
+    own = await client.patch(f"/api/v1/central-list/{h.problems[5]}", json={"version": 0, "body_id": "mz", "proposal": "Новая школа"},
+                             headers=d1)
+    assert own.status == 200 and (await own.json())["body_id"] == "mz"
     body = await (await client.get("/api/v1/central-list", headers=admin)).json()
     assert body["summary"]["selected"] == {"count": 1, "sum": 450}
+    assert [i["problem_id"] for i in (await (await client.get("/api/v1/central-list", headers=ministry)).json())["items"]] == [p2, h.problems[5]]
 
 
 async def test_the_compliance_monitor_says_who_is_late_and_by_how_much(client):

@@ -105,7 +105,7 @@ async def _owners(conn: AsyncConnection, key: str, value: Any) -> Iterable[tuple
         return [("comment", await _via_meeting(conn, comments.c.meeting_id, comments.c.id, i)) for i in _ints(value)]
     if key.endswith("problem_id") or key.endswith("problem_ids"):
         return [("problem", await _via_meeting(conn, problems.c.meeting_id, problems.c.id, i)) for i in _ints(value)]
-    if key in ("organiser_id", "organiser", "body_id") and isinstance(value, str) and value:
+    if key in ("organiser_id", "organiser") and isinstance(value, str) and value:
         return [("organiser", await owner_of_organiser(conn, value[:60]))]
     return []
 

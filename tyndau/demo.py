@@ -65,6 +65,11 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
 
     planning = await seed_planning(services)
     await seed_demo_round(services, meeting.id)
+    # A district secretary who works in the demo district only (issue 15's scoped workspaces).
+    from tyndau.store.scopes import set_scope
+
+    await add_user(engine, "district", "secretary", password, replace=True)
+    await set_scope(engine, "district", unit_id=planning.district, organiser_id=None)
     viewer = await create_token(engine, "demo presenter screen", "viewer")
     base = settings.effective_public_url
     print(
@@ -83,6 +88,7 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
             *([f"  a past round   : {base}/round?meeting={planning.round_meeting}   (with a reception; its questions are in the review)"]
               if planning.round_meeting else []),
             f"  units          : {base}/units",
+            f"  roll-up        : {base}/national   (the nation; log in as district / {password} to see the district's own workspace)",
             "Press Ctrl+C to stop.",
             "",
         ]),

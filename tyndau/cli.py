@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     create = token.add_parser("create", parents=[common], help="create an API token and print it")
     create.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
     create.add_argument("--name", required=True, help="what the token is for, e.g. 'vk-bridge'")
+    create.add_argument("--unit", help="scope the token to a unit and everything below it (its id / KATO code)")
+    create.add_argument("--body", help="scope the token to a central body (an organiser id)")
     create.set_defaults(run=_token_create)
     revoke = token.add_parser("revoke", parents=[common], help="revoke every token with a name")
     revoke.add_argument("--name", required=True)
@@ -246,9 +248,11 @@ async def _user_scope(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from tyndau.store.people import create_token
+    from tyndau.store.scopes import Scope
 
     async with open_store(settings) as engine:
-        token = await create_token(engine, args.name, args.role)
+        scope = Scope(args.unit, args.body) if args.unit or args.body else None
+        token = await create_token(engine, args.name, args.role, scope=scope)
     print(token)
     return 0
 

@@ -25,7 +25,7 @@ from tyndau.store.national_schema import central_items
 from tyndau.store.planning_schema import (attendance_entries, calendar_visits, calendars, commission_members, organisers, receptions,
                                           rounds)
 from tyndau.store.schema import clock_events, comments, meetings, problems, sources
-from tyndau.store.scopes import set_scope
+from tyndau.store.scopes import Scope, set_scope
 
 NEIGHBOUR_UNITS = ("D2", "A2")
 PLACEHOLDER = re.compile(r"\{([a-z_]+)(?::([^}]*))?\}")
@@ -169,6 +169,12 @@ async def test_a_parent_reads_below_it_but_changes_only_its_own(client):
     assert {m["id"] for m in (await everything.json())["items"]} >= set(h.meetings.values())
     rollup = await (await client.get("/api/v1/rollup?year=2026", headers=district)).json()
     assert rollup["unit"]["id"] == "D1" and rollup["total"]["problems"] == 6
+    # An API token can be scoped too (a district's presenter screen reads its own meetings only).
+    token = await people.create_token(engine, "d1-projector", "viewer", scope=Scope(unit_id="D1"))
+    screen = {"Authorization": f"Bearer {token}"}
+    assert (await client.get(f"/api/v1/meetings/{own}/clock", headers=screen)).status == 200
+    assert (await client.get(f"/api/v1/meetings/{ids['meeting_id']}/clock", headers=screen)).status == 404
+    assert {t["name"]: t.get("scope") for t in await people.list_tokens(engine)}["d1-projector"] == {"unit_id": "D1", "organiser_id": None}
 
 
 async def test_sockets_refuse_the_neighbours_meeting(live_server):

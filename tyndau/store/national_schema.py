@@ -1,7 +1,7 @@
 """The national side's tables (issue 15), on the store's one metadata.
 
-``user_scopes``: the unit (and so its subtree) or the central body a user works for; a user
-without a row is national, as every user was before. ``central_items``: the analysis of a problem
+``user_scopes`` and ``token_scopes``: the unit (and so its subtree) or the central body a user or
+an API token works for; one without a row is national, as every user and token was before. ``central_items``: the analysis of a problem
 marked as needing the central level (its status, the sum, the proposal, the body responsible).
 ``progress_reports``: when an organiser handed in its quarterly progress report (due the 25th).
 """
@@ -31,6 +31,13 @@ central_items = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("updated_at", sa.DateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False, default=""),
+)
+
+token_scopes = sa.Table(
+    "token_scopes", metadata,
+    sa.Column("token_id", sa.Integer, sa.ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.String(40), sa.ForeignKey("admin_units.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("organiser_id", sa.String(60), sa.ForeignKey("organisers.id", ondelete="CASCADE"), nullable=True),
 )
 
 progress_reports = sa.Table(

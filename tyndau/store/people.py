@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.security import DUMMY_HASH, ROLES, hash_password, new_token, token_hash, verify_password
-from tyndau.store.national_schema import user_scopes
+from tyndau.store.national_schema import token_scopes, user_scopes
 from tyndau.store.schema import api_tokens, sessions, users
-from tyndau.store.scopes import Scope, scope_columns, scope_of
+from tyndau.store.scopes import Scope, ScopeError, scope_columns, scope_of, scope_token
 from tyndau.timeutil import iso, store_time, utcnow
 
 
@@ -135,9 +135,11 @@ async def list_users(engine: AsyncEngine) -> list[dict[str, object]]:
 
 async def list_tokens(engine: AsyncEngine) -> list[dict[str, object]]:
     """Every API token by name and role, live or revoked (never the secret)."""
+    query = sa.select(api_tokens, *scope_columns(token_scopes)).outerjoin(token_scopes, token_scopes.c.token_id == api_tokens.c.id)
     async with engine.connect() as conn:
-        rows = (await conn.execute(sa.select(api_tokens).order_by(api_tokens.c.name, api_tokens.c.id))).all()
-    return [{"name": r.name, "role": r.role, "created_at": iso(r.created_at), "revoked_at": iso(r.revoked_at)} for r in rows]
+        rows = (await conn.execute(query.order_by(api_tokens.c.name, api_tokens.c.id))).all()
+    return [{"name": r.name, "role": r.role, "created_at": iso(r.created_at), "revoked_at": iso(r.revoked_at),
+             **({"scope": sc.to_json()} if (sc := scope_of(r)) else {})} for r in rows]
 
 
 async def logout(engine: AsyncEngine, session_token: str) -> None:
@@ -161,29 +163,36 @@ async def principal_for_session(engine: AsyncEngine, session_token: str) -> Prin
     return Principal(row.name, row.role, "user", scope_of(row))
 
 
-async def create_token(engine: AsyncEngine, name: str, role: str) -> str:
-    """Issue an API token; only its hash is stored, so this is the one time it is seen."""
+async def create_token(engine: AsyncEngine, name: str, role: str, *, scope: Scope | None = None) -> str:
+    """Issue an API token (scoped to a unit or a central body when given); only its hash is stored."""
     check_role(role)
     if not name.strip() or len(name) > 100:
         raise PeopleError("token name must be 1 to 100 characters")
     token = new_token("tyn_")
     async with engine.begin() as conn:
         try:
-            await conn.execute(
+            result = await conn.execute(
                 api_tokens.insert().values(name=name.strip(), role=role, token_hash=token_hash(token), created_at=_naive(utcnow()))
             )
         except IntegrityError:  # pragma: no cover - a 256-bit collision
             raise PeopleError("token collision, try again") from None
+        if scope is not None:
+            try:
+                await scope_token(conn, int(result.inserted_primary_key[0]), unit_id=scope.unit_id, organiser_id=scope.organiser_id)
+            except ScopeError as exc:
+                raise PeopleError(str(exc)) from None
     return token
 
 
 async def principal_for_token(engine: AsyncEngine, token: str) -> Principal | None:
     """The holder of a bearer token, unless it was revoked."""
+    query = (sa.select(api_tokens, *scope_columns(token_scopes)).outerjoin(token_scopes, token_scopes.c.token_id == api_tokens.c.id)
+             .where(api_tokens.c.token_hash == token_hash(token)))
     async with engine.connect() as conn:
-        row = (await conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash(token)))).first()
+        row = (await conn.execute(query)).first()
     if row is None or row.revoked_at is not None:
         return None
-    return Principal(row.name, row.role, "token")
+    return Principal(row.name, row.role, "token", scope_of(row))
 
 
 async def revoke_token(engine: AsyncEngine, name: str) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.store.national_schema import user_scopes
+from tyndau.store.national_schema import token_scopes, user_scopes
 from tyndau.store.planning_schema import admin_unit_paths, admin_units, organisers
 from tyndau.store.schema import meetings, users
 from tyndau.timeutil import store_time, utcnow
@@ -43,9 +43,9 @@ def scope_of(row: Any) -> Scope | None:
     return Scope(unit, organiser) if unit or organiser else None
 
 
-def scope_columns() -> tuple[Any, ...]:
-    """The columns :func:`scope_of` reads (for an outer join with ``user_scopes``)."""
-    return user_scopes.c.unit_id.label("scope_unit"), user_scopes.c.organiser_id.label("scope_organiser")
+def scope_columns(table: Any = user_scopes) -> tuple[Any, ...]:
+    """The columns :func:`scope_of` reads (for an outer join with ``user_scopes`` or ``token_scopes``)."""
+    return table.c.unit_id.label("scope_unit"), table.c.organiser_id.label("scope_organiser")
 
 
 def meeting_unit() -> sa.ColumnElement[Any]:
@@ -96,26 +96,38 @@ async def unit_within(conn: AsyncConnection, unit_id: str | None, scope_unit: st
     return found is not None
 
 
-async def set_scope(engine: AsyncEngine, name: str, *, unit_id: str | None, organiser_id: str | None) -> Scope | None:
-    """Give a user a scope (a unit, or a central body), or make it national again (both None)."""
+async def check_scope(conn: AsyncConnection, unit_id: str | None, organiser_id: str | None) -> None:
+    """Refuse a scope naming both, an unknown unit, or an organiser that is not a central body."""
     if unit_id and organiser_id:
         raise ScopeError("a scope is a unit or a central body, not both")
+    if unit_id is not None and await conn.scalar(sa.select(admin_units.c.id).where(admin_units.c.id == unit_id)) is None:
+        raise ScopeError(f"no unit {unit_id!r}")
+    if organiser_id is not None:
+        kind = await conn.scalar(sa.select(organisers.c.kind).where(organisers.c.id == organiser_id))
+        if kind != "central_body":
+            raise ScopeError(f"no central body {organiser_id!r} (an akimat's users are scoped to its unit)")
+
+
+async def set_scope(engine: AsyncEngine, name: str, *, unit_id: str | None, organiser_id: str | None) -> Scope | None:
+    """Give a user a scope (a unit, or a central body), or make it national again (both None)."""
     async with engine.begin() as conn:
         user_id = await conn.scalar(sa.select(users.c.id).where(users.c.name == name.strip()))
         if user_id is None:
             raise ScopeError(f"no user {name!r}")
-        if unit_id is not None and await conn.scalar(sa.select(admin_units.c.id).where(admin_units.c.id == unit_id)) is None:
-            raise ScopeError(f"no unit {unit_id!r}")
-        if organiser_id is not None:
-            kind = await conn.scalar(sa.select(organisers.c.kind).where(organisers.c.id == organiser_id))
-            if kind != "central_body":
-                raise ScopeError(f"no central body {organiser_id!r} (an akimat's users are scoped to its unit)")
+        await check_scope(conn, unit_id, organiser_id)
         await conn.execute(user_scopes.delete().where(user_scopes.c.user_id == user_id))
         if unit_id is None and organiser_id is None:
             return None
         await conn.execute(user_scopes.insert().values(user_id=user_id, unit_id=unit_id, organiser_id=organiser_id,
                                                        set_at=store_time(utcnow())))
     return Scope(unit_id, organiser_id)
+
+
+async def scope_token(conn: AsyncConnection, token_id: int, *, unit_id: str | None, organiser_id: str | None) -> None:
+    """Give a new API token a scope (a unit or a central body); none keeps it national."""
+    await check_scope(conn, unit_id, organiser_id)
+    if unit_id is not None or organiser_id is not None:
+        await conn.execute(token_scopes.insert().values(token_id=token_id, unit_id=unit_id, organiser_id=organiser_id))
 
 
 async def subtree_unit_ids(conn: AsyncConnection, scope: Scope) -> set[str]:

@@ -1,4 +1,4 @@
-"""the national side (issue 15): users' scopes (a unit and its subtree, or a central body), the
+"""the national side (issue 15): users' and API tokens' scopes (a unit and its subtree, or a central body), the
 central-level list's analysis, quarterly progress reports handed in; meetings keep the
 presentation's length once their clock ended (backfilled as NULL: the monitor counts those as
 "not recorded"); an index for the central list.
@@ -28,6 +28,15 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['unit_id'], ['admin_units.id'], name=op.f('fk_user_scopes_unit_id_admin_units'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_scopes_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_scopes'))
+    )
+    op.create_table('token_scopes',
+    sa.Column('token_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.String(length=40), nullable=True),
+    sa.Column('organiser_id', sa.String(length=60), nullable=True),
+    sa.ForeignKeyConstraint(['organiser_id'], ['organisers.id'], name=op.f('fk_token_scopes_organiser_id_organisers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_token_scopes_token_id_api_tokens'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['admin_units.id'], name=op.f('fk_token_scopes_unit_id_admin_units'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_id', name=op.f('pk_token_scopes'))
     )
     op.create_table('central_items',
     sa.Column('problem_id', sa.Integer(), nullable=False),
@@ -72,4 +81,5 @@ def downgrade() -> None:
     with op.batch_alter_table('central_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_central_items_body_id'))
     op.drop_table('central_items')
+    op.drop_table('token_scopes')
     op.drop_table('user_scopes')

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.rollup.figures import Line, fold, pct, total
-from tyndau.store.rollup import Period, child_units, meeting_counts, problem_rows
+from tyndau.store.rollup import Period, child_units, scope_rows
 from tyndau.store.units import get_unit, unit_json
 
 TOP_EXECUTORS = 30
@@ -24,9 +24,8 @@ async def rollup(conn: AsyncConnection, unit_id: str | None, period: Period, *,
     """Everything the dashboard page, the exports and the national summary read for one scope."""
     unit = await get_unit(conn, unit_id) if unit_id is not None else None
     children = await child_units(conn, unit_id)
-    rows = await problem_rows(conn, unit_id, period)
+    rows, counts = await scope_rows(conn, unit_id, period)
     lines = fold(rows["unit"])
-    counts = await meeting_counts(conn, unit_id, period)
     whole = total(rows["all"])
     units = []
     for child in children:

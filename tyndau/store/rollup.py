@@ -3,8 +3,8 @@
 What counts is an accepted problem (a secretary's decision, never a machine's draft) that was not
 merged into another, of a meeting whose planned start falls in the period (Almaty dates). A
 meeting belongs to its organiser's unit, else its place (:func:`tyndau.store.scopes.meeting_unit`).
-One statement selects the scope's problems once and groups them by every dimension and the
-status; it returns small rows that :mod:`tyndau.rollup.figures` folds, never a row per problem.
+One statement selects the scope's meetings and problems once and groups them by every dimension
+and the status; it returns small rows that :mod:`tyndau.rollup.figures` folds, never a row per problem.
 """
 
 from __future__ import annotations
@@ -101,38 +101,6 @@ def _children(unit_id: str | None) -> tuple[Any, Any, Any]:
     return child, paths, parent
 
 
-async def problem_rows(conn: AsyncConnection, unit_id: str | None, period: Period) -> dict[str, list[Row]]:
-    """Problems in a scope grouped by each dimension and the status, in one statement.
-
-    The scope's problems are selected once (a common table expression) and grouped by the total,
-    category, executor, competence, quarter and the child unit (plus the unit's own meetings).
-    """
-    source, where = _scoped_meetings(unit_id, period)
-    month = sa.cast(_month(conn.dialect.name), sa.Integer)
-    quarter = sa.case((month <= 3, "1"), (month <= 6, "2"), (month <= 9, "3"), else_="4")
-    base = (sa.select(meeting_unit().label("unit"), problems.c.status, problems.c.category, problems.c.executor, problems.c.competence,
-                      quarter.label("quarter"), problems.c.funding_need.label("need"), problems.c.funding_allocated.label("allocated"),
-                      sa.case((problems.c.central_list.is_(True), 1), else_=0).label("central"))
-            .select_from(source.join(problems, problems.c.meeting_id == meetings.c.id)).where(*where, *_counted())).cte("base")
-
-    def grouped(dimension: str, key: Any) -> Any:
-        return sa.select(sa.literal(dimension).label("dim"), sa.cast(key, sa.String).label("key"), *_sums(base)).group_by(key, base.c.status)
-
-    parts = [sa.select(sa.literal("all").label("dim"), sa.cast(sa.literal("all"), sa.String).label("key"), *_sums(base)).group_by(base.c.status)]
-    parts += [grouped(name, base.c[name]) for name in ("category", "executor", "competence", "quarter")]
-    child, paths, parent = _children(unit_id)
-    parts.append(sa.select(sa.literal("unit").label("dim"), sa.cast(child.c.id, sa.String).label("key"), *_sums(base))
-                 .select_from(base.join(paths, paths.c.unit_id == base.c.unit).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent)))
-                 .group_by(child.c.id, base.c.status))
-    if unit_id is not None:
-        parts.append(sa.select(sa.literal("unit").label("dim"), sa.cast(sa.literal(unit_id), sa.String).label("key"), *_sums(base))
-                     .where(base.c.unit == inline(unit_id)).group_by(base.c.status))
-    out: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
-    for r in await conn.execute(sa.union_all(*parts)):
-        out[r.dim].append(Row(r.key, r.status, int(r.n), int(r.need), int(r.allocated), int(r.central)))
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class MeetingCounts:
     """Meetings in a scope and period: planned (every one), held (clock ended), by child unit."""
@@ -142,26 +110,50 @@ class MeetingCounts:
     by_child: dict[str, tuple[int, int]]
 
 
-async def meeting_counts(conn: AsyncConnection, unit_id: str | None, period: Period) -> MeetingCounts:
-    """How many meetings were planned and held, in all and under each child unit (one statement)."""
+async def scope_rows(conn: AsyncConnection, unit_id: str | None, period: Period) -> tuple[dict[str, list[Row]], MeetingCounts]:
+    """Problems grouped by each dimension and the status, and the meetings counted, in one statement.
+
+    The scope's meetings are selected once and its problems once (common table expressions), then
+    grouped by the total, category, executor, competence, quarter and the child unit (plus the
+    unit's own meetings); meetings are counted in all, by child and own alongside.
+    """
     source, where = _scoped_meetings(unit_id, period)
-    base = (sa.select(meeting_unit().label("unit"), sa.case((meetings.c.ended_at.is_not(None), 1), else_=0).label("held"))
-            .select_from(source).where(*where)).cte("held_base")
-    sums = (sa.func.count().label("n"), sa.func.coalesce(sa.func.sum(base.c.held), 0).label("held"))
+    month = sa.cast(_month(conn.dialect.name), sa.Integer)
+    quarter = sa.case((month <= 3, "1"), (month <= 6, "2"), (month <= 9, "3"), else_="4")
+    scoped = (sa.select(meetings.c.id, meeting_unit().label("unit"), quarter.label("quarter"),
+                        sa.case((meetings.c.ended_at.is_not(None), 1), else_=0).label("held"))
+              .select_from(source).where(*where)).cte("scoped")
+    base = (sa.select(scoped.c.unit, scoped.c.quarter, problems.c.status, problems.c.category, problems.c.executor, problems.c.competence,
+                      problems.c.funding_need.label("need"), problems.c.funding_allocated.label("allocated"),
+                      sa.case((problems.c.central_list.is_(True), 1), else_=0).label("central"))
+            .select_from(scoped.join(problems, problems.c.meeting_id == scoped.c.id)).where(*_counted())).cte("base")
+
+    def head(dimension: str, key: Any) -> tuple[Any, Any]:
+        return sa.literal(dimension).label("dim"), sa.cast(key, sa.String).label("key")
+
+    parts = [sa.select(*head("all", sa.literal("all")), *_sums(base)).group_by(base.c.status)]
+    parts += [sa.select(*head(name, base.c[name]), *_sums(base)).group_by(base.c[name], base.c.status)
+              for name in ("category", "executor", "competence", "quarter")]
     child, paths, parent = _children(unit_id)
-    parts = [sa.select(sa.cast(sa.literal(None), sa.String).label("key"), *sums),
-             sa.select(sa.cast(child.c.id, sa.String).label("key"), *sums).select_from(
-                 base.join(paths, paths.c.unit_id == base.c.unit).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent)))
-             .group_by(child.c.id)]
+    under = lambda cte: cte.join(paths, paths.c.unit_id == cte.c.unit).join(child, sa.and_(child.c.id == paths.c.ancestor_id, parent))  # noqa: E731
+    parts.append(sa.select(*head("unit", child.c.id), *_sums(base)).select_from(under(base)).group_by(child.c.id, base.c.status))
+    held = (sa.literal("").label("status"), sa.func.count().label("n"), sa.func.coalesce(sa.func.sum(scoped.c.held), 0).label("need"),
+            sa.literal(0).label("allocated"), sa.literal(0).label("central"))
+    parts += [sa.select(*head("meetings", sa.literal("all")), *held),
+              sa.select(*head("meetings", child.c.id), *held).select_from(under(scoped)).group_by(child.c.id)]
     if unit_id is not None:
-        parts.append(sa.select(sa.cast(sa.literal(unit_id), sa.String).label("key"), *sums).where(base.c.unit == inline(unit_id)))
-    total, counts = (0, 0), {}
+        parts.append(sa.select(*head("unit", sa.literal(unit_id)), *_sums(base)).where(base.c.unit == inline(unit_id)).group_by(base.c.status))
+        parts.append(sa.select(*head("meetings", sa.literal(unit_id)), *held).where(scoped.c.unit == inline(unit_id)))
+    out: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
+    planned, held_all, counts = 0, 0, {}
     for r in await conn.execute(sa.union_all(*parts)):
-        if r.key is None:
-            total = (int(r.n), int(r.held))
+        if r.dim != "meetings":
+            out[r.dim].append(Row(r.key, r.status, int(r.n), int(r.need), int(r.allocated), int(r.central)))
+        elif r.key == "all":
+            planned, held_all = int(r.n), int(r.need)
         elif r.n:
-            counts[r.key] = (int(r.n), int(r.held))
-    return MeetingCounts(total[0], total[1], counts)
+            counts[r.key] = (int(r.n), int(r.need))
+    return out, MeetingCounts(planned, held_all, counts)
 
 
 async def child_units(conn: AsyncConnection, unit_id: str | None) -> list[Any]:

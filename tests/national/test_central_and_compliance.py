@@ -175,3 +175,20 @@ async def test_the_national_summary_in_the_shape_of_the_review(client):
     assert (await client.get("/api/v1/national-summary.json?year=2026", headers=d1)).status == 403
     async with engine.connect() as conn:
         assert await conn.scalar(sa.text("SELECT COUNT(*) FROM meetings")) == 9
+
+
+async def test_the_quarterly_progress_report_of_a_unit_own_and_consolidated(client):
+    engine = client.app[SERVICES].engine
+    h = await build(engine)
+    admin = client.people.auth("admin")
+    own = await (await client.get("/api/v1/rollup/quarterly.json?unit=D1&year=2026&quarter=2", headers=admin)).json()
+    assert own["meeting_ids"] == [h.meetings["M_D1"], h.meetings["M_D1b"]] and own["consolidated"] is False
+    whole = await (await client.get("/api/v1/rollup/quarterly.json?unit=D1&year=2026&quarter=2&consolidated=1", headers=admin)).json()
+    assert whole["meeting_ids"] == [h.meetings["M_D1"], h.meetings["M_A1"], h.meetings["M_D1b"]]
+    for fmt in ("docx", "xlsx"):
+        resp = await client.get(f"/api/v1/rollup/quarterly.{fmt}?unit=R&year=2026&quarter=3&consolidated=1&lang=kk", headers=admin)
+        assert resp.status == 200 and len(await resp.read()) > 1000
+    d1 = await _cookie(engine, "d1", "secretary", unit="D1")
+    assert (await client.get("/api/v1/rollup/quarterly.json?year=2026&quarter=2", headers=d1)).status == 200  # its own unit by default
+    assert (await client.get("/api/v1/rollup/quarterly.json?unit=D2&year=2026&quarter=2", headers=d1)).status == 404
+    assert (await client.get("/api/v1/rollup/quarterly.json?unit=B1&year=2026&quarter=1", headers=admin)).status == 404  # no meeting yet

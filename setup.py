@@ -21,8 +21,9 @@ for name, folder in ROOTS.items():
 
 # Data folders without __init__.py (catalogues, demo chat, static files) ship as package data.
 PACKAGE_DATA = {
-    "tyndau.config": ["*.toml", "**/*.json", "**/*.toml", "**/*.txt", "**/*.md", "**/*.yaml", "**/*.csv"],
+    "tyndau.config": ["*.toml", "**/*.json", "**/*.toml", "**/*.txt", "**/*.md", "**/*.yaml", "**/*.csv", "nlp/*.npz"],
     "tyndau.operator_ui": ["pages/*.html", "static/**/*"],
+    "tyndau.reports": ["templates/*.html"],
     "tyndau.store": ["migrations/*.mako"],
 }
 

@@ -69,6 +69,8 @@ class Intake:
         self._max_batch = max_batch
         self._flood = flood or FloodGuard()
         self._queue: asyncio.Queue[_Request] = asyncio.Queue()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.committed_total = 0
 
     async def submit(self, meeting_id: int, batch: Sequence[IncomingComment]) -> list[IngestResult]:
@@ -76,8 +78,13 @@ class Intake:
         if not batch:
             return []
         done: asyncio.Future[list[IngestResult]] = asyncio.get_running_loop().create_future()
+        self._idle.clear()
         await self._queue.put(_Request(meeting_id, batch, done))
         return await done
+
+    async def drained(self) -> None:
+        """Wait until every submitted batch is written and handed on (a command-line writer waits before it exits)."""
+        await self._idle.wait()
 
     def sink_for(self, meeting_id: int) -> Callable[[Sequence[IncomingComment]], Awaitable[list[IngestResult]]]:
         """A :data:`CommentSink` bound to one meeting, for sources."""
@@ -97,6 +104,8 @@ class Intake:
                 requests.append(request)
                 size += len(request.batch)
             await self._write(requests)
+            if self._queue.empty():
+                self._idle.set()
 
     async def _write(self, requests: list[_Request]) -> None:
         now = utcnow()

@@ -4,7 +4,8 @@ The clusterer names clusters with its own keys; the store names them by a cluste
 the cluster's first comment (or ``-problem_id`` for a problem a person made). This class keeps
 that mapping stable (across restarts too: it is rebuilt from the stored ids), folds people's
 pins and judged pairs into the clusterer before the machine looks again, and reports which
-stored clusters a batch touched or emptied.
+stored clusters a batch touched or emptied. Echoes (see :mod:`tyndau.nlp.echoes`) are not in the
+clusterer: each follows its root comment, so a re-clustering that moves the root moves the echo.
 """
 
 from __future__ import annotations
@@ -53,14 +54,26 @@ class MeetingClusters:
         self._pending: dict[int, str | None] = {}
         self._emptied: set[int] = set()
         self._spare = itertools.count(10**9)
+        self.echoes: dict[int, int] = {}  # echo comment → the clustered comment it points at
+        self._echo_at: dict[int, int] = {}  # echo comment → the stored cluster id it is in
 
     def restore(self, comment_id: int, vector: Any, cluster_id: int, meta: Mapping[str, Any]) -> None:
         """Put a stored comment back into its stored cluster (after a restart)."""
         key = key_of(cluster_id)
         self.clusterer.assign(comment_id, vector, places=meta.get("places") or (), lang=meta.get("lang"),
-                              category=meta.get("category"), text=meta.get("text"))
+                              category=meta.get("category"), text=meta.get("text"),
+                              subtopics=meta.get("subtopics"))
         self.clusterer._move(comment_id, key)  # noqa: SLF001 - restoring, not deciding
         self.anchors[key] = cluster_id
+
+    def restore_echo(self, comment_id: int, root: int, cluster_id: int) -> None:
+        """Put a stored echo back with its root (after a restart)."""
+        self.echoes[comment_id] = root
+        self._echo_at[comment_id] = cluster_id
+
+    def echoes_in(self, cluster_id: int) -> list[int]:
+        """The echoes that are mentions of this stored cluster."""
+        return sorted(e for e, at in self._echo_at.items() if at == cluster_id)
 
     async def sync_people(self, conn: Any, meeting_id: int) -> None:
         """Pins and judged pairs from the store into the clusterer (after a review decision)."""
@@ -68,6 +81,9 @@ class MeetingClusters:
         pins = await cluster_state.pinned(conn, meeting_id)
         wanted = {p.comment_id: key_of(p.cluster_id) for p in pins}
         for p in pins:
+            if p.comment_id in self.echoes:  # a person placed this echo: it no longer follows its root
+                self.echoes.pop(p.comment_id)
+                self._echo_at.pop(p.comment_id, None)
             key = key_of(p.cluster_id)
             self.anchors.setdefault(key, p.cluster_id)
             if cl.cluster_of(p.comment_id) is None:
@@ -89,8 +105,13 @@ class MeetingClusters:
             self._judged.update(pairs)
         self.dirty = False
 
-    def add(self, entries: Sequence[tuple[int, Any, Mapping[str, Any]]]) -> Changes:
-        """Run the server's step over a batch (see ``Clusterer.add_batch``) and map it to stored ids."""
+    def add(self, entries: Sequence[tuple[int, Any, Mapping[str, Any]]],
+            echoes: Mapping[int, int] | None = None) -> Changes:
+        """Run the server's step over a batch (see ``Clusterer.add_batch``) and map it to stored ids.
+
+        ``echoes``: the batch's echoes, comment → the clustered comment it points at.
+        """
+        self.echoes.update(echoes or {})
         clusters = self.clusterer.clusters()
         before = set(clusters)
         old = {m: key for key, members in clusters.items() for m in members}
@@ -115,8 +136,24 @@ class MeetingClusters:
             prior = old.get(comment_id)
             if prior is not None and prior in self.anchors:
                 out.touched.add(self.anchors[prior])
+        self._follow_roots(now, out)
         out.touched -= out.emptied
         return out
+
+    def _follow_roots(self, now: Mapping[str, Sequence[int]], out: Changes) -> None:
+        """Every echo into the cluster its root is in now (an unknown root leaves it where it was)."""
+        for echo, root in self.echoes.items():
+            key = self.clusterer.cluster_of(root)
+            if key is None:
+                continue
+            cluster_id = self._anchor(key, now[key])
+            before = self._echo_at.get(echo)
+            if before != cluster_id:
+                self._echo_at[echo] = cluster_id
+                out.clusters[echo] = cluster_id
+                out.touched.add(cluster_id)
+                if before is not None:
+                    out.touched.add(before)
 
     def _anchor(self, key: str, members: Sequence[int]) -> int:
         found = self.anchors.get(key)

@@ -6,6 +6,12 @@ config, running, checkpoint) marked running, and runs at once — pollers poll, 
 row after every committed batch, and on start-up resumes every row still marked running, so a
 crash loses nothing and (with idempotent ingestion) doubles nothing. Only the operator's stop
 ends a source; a source that cannot run says why in its health (a code the console renders).
+
+With several server processes, each polled source runs in exactly one of them: the one holding
+its lease (:mod:`tyndau.store.leases`). Every process reconciles every few seconds — it takes
+over running rows whose lease is free (their holder died), and stops what it runs when the row
+was stopped elsewhere or the lease was lost. Push sources (Meta webhooks) poll nothing and run in
+every process, so a webhook reaching any of them is stored.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from tyndau.live.intake import Intake
 from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, SourceContext, build_source
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
+from tyndau.store.leases import Leases, LocalLeases, source_lease
 from tyndau.store.schema import sources
 from tyndau.timeutil import iso, utcnow
 
@@ -63,12 +70,20 @@ class _Running:
 Notify = Callable[[int], Awaitable[None]]
 
 
+def _should_run() -> Any:
+    """Rows to run: marked running, or webhook rows older servers created stopped and never touched."""
+    never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
+                            sources.c.checkpoint.is_(None))
+    return sa.or_(sources.c.running.is_(True), never_touched)
+
+
 class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
     def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
-                 context: SourceContext | None = None) -> None:  # fmt: skip
+                 context: SourceContext | None = None, leases: Leases | None = None) -> None:  # fmt: skip
         self._engine = engine
+        self._leases = leases or LocalLeases()
         self._intake = intake
         self._work_dir = work_dir
         self._on_change = on_change
@@ -88,10 +103,14 @@ class SourceManager:
         now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
             result = await conn.execute(sources.insert().values(
-                meeting_id=meeting_id, kind=kind, config=dict(config), running=True, created_at=now, updated_at=now,
+                meeting_id=meeting_id, kind=kind, config=dict(config), running=False, created_at=now, updated_at=now,
             ))
             source_id = int(result.inserted_primary_key[0])
-        self._spawn(source_id, meeting_id, kind, config)
+        if kind not in PUSH_KINDS:  # take its lease before other processes can see it running
+            await self._leases.acquire(source_lease(source_id))
+        async with self._engine.begin() as conn:
+            await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True))
+        await self._claim(source_id, meeting_id, kind, config)
         return await self.describe(source_id)
 
     async def stop(self, source_id: int) -> dict[str, Any] | None:
@@ -100,12 +119,16 @@ class SourceManager:
             result = await conn.execute(sources.update().where(sources.c.id == source_id).values(running=False, updated_at=utcnow().replace(tzinfo=None)))
         if not result.rowcount:
             return None
+        await self._cancel(source_id)  # a holder elsewhere sees the row stopped at its next reconcile
+        return await self.describe(source_id)
+
+    async def _cancel(self, source_id: int) -> None:
         running = self._running.pop(source_id, None)
         if running is not None:
             running.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await running.task
-        return await self.describe(source_id)
+        await self._leases.release(source_lease(source_id))
 
     async def restart(self, source_id: int) -> dict[str, Any] | None:
         """Start a stopped source again from its checkpoint."""
@@ -114,27 +137,59 @@ class SourceManager:
             if row is None:
                 return None
             await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True, updated_at=utcnow().replace(tzinfo=None)))
+        running = self._running.get(source_id)
+        if running is not None and running.task.done():  # failed here: the operator's restart runs it again
+            await self._cancel(source_id)
         if source_id not in self._running:
             self._errors.pop(source_id, None)
-            try:
-                self._spawn(source_id, row.meeting_id, row.kind, row.config)
-            except SourceConfigError as exc:
-                self._errors[source_id] = ("cannot_resume", str(exc))
+            await self._claim(source_id, row.meeting_id, row.kind, row.config)
         return await self.describe(source_id)
 
     async def resume_all(self) -> int:
-        """After a restart, start every source that was running when the server stopped."""
-        never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
-                                sources.c.checkpoint.is_(None))  # webhook rows older servers created stopped
+        """Start every running source this process can take (at start-up: those running before the restart)."""
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(sources).where(sa.or_(sources.c.running.is_(True), never_touched)))).all()
+            rows = (await conn.execute(sa.select(sources).where(_should_run()))).all()
+        started = 0
         for row in rows:
+            if row.id in self._running or self._errors.get(row.id, ("",))[0] == "cannot_resume":
+                continue
+            if await self._claim(row.id, row.meeting_id, row.kind, row.config):
+                started += 1
+        return started
+
+    async def reconcile(self) -> None:
+        """Take over running sources nobody holds; stop those stopped elsewhere or whose lease was lost."""
+        async with self._engine.connect() as conn:
+            running = set((await conn.execute(sa.select(sources.c.id).where(_should_run()))).scalars())
+        for source_id, r in list(self._running.items()):
+            leased = r.kind not in PUSH_KINDS
+            if source_id not in running or leased and not self._leases.holds(source_lease(source_id)):
+                log.info("source %s: stopped elsewhere or its lease was lost; stopping it here", source_id)
+                await self._cancel(source_id)
+        await self.resume_all()
+
+    async def run_reconciling(self, every: float) -> None:
+        """Reconcile every ``every`` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(every)
             try:
-                self._spawn(row.id, row.meeting_id, row.kind, row.config)
-            except SourceConfigError as exc:
-                self._errors[row.id] = ("cannot_resume", str(exc))
-                log.error("source %s cannot resume: %s", row.id, exc)
-        return len(rows)
+                await self.reconcile()
+            except Exception:  # noqa: BLE001 - the store may be away for a moment
+                log.warning("could not reconcile the sources", exc_info=True)
+
+    async def _claim(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> bool:
+        """Run the source here if this process may (push kinds always; polled kinds under their lease)."""
+        if kind not in PUSH_KINDS and not await self._leases.acquire(source_lease(source_id)):
+            return False
+        if source_id in self._running:  # started meanwhile (the operator's start and a reconcile at once)
+            return False
+        try:
+            self._spawn(source_id, meeting_id, kind, config)
+        except SourceConfigError as exc:
+            self._errors[source_id] = ("cannot_resume", str(exc))
+            log.error("source %s cannot resume: %s", source_id, exc)
+            return False
+        return True
 
     def _spawn(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> None:
         source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id),
@@ -153,6 +208,7 @@ class SourceManager:
         else:
             async with self._engine.begin() as conn:
                 await conn.execute(sources.update().where(sources.c.id == source_id).values(running=False, updated_at=utcnow().replace(tzinfo=None)))
+            await self._leases.release(source_lease(source_id))
         finally:
             if self._on_change is not None:
                 with contextlib.suppress(Exception):
@@ -180,8 +236,11 @@ class SourceManager:
         """Meetings with a running source."""
         return {r.meeting_id for r in self._running.values()}
 
-    def _health_json(self, source_id: int, kind: str, running: _Running | None) -> dict[str, Any]:
+    def _health_json(self, source_id: int, kind: str, running: _Running | None, *, row_running: bool = False) -> dict[str, Any]:
         error = self._errors.get(source_id)
+        if running is None and row_running and error is None:  # its lease holder pushes the live health
+            return {"id": source_id, "kind": kind, "state": "elsewhere", "code": "elsewhere", "params": {},
+                    "detail": render("elsewhere", {}), "last_message_at": None, "received": 0, "skipped": 0, "restarts": 0}
         if running is None:
             code, message = error or ("stopped", "")
             params = {"error": message} if message else {}
@@ -207,14 +266,17 @@ class SourceManager:
     def _json(self, row: Any) -> dict[str, Any]:
         config = {k: ("***" if k in ("token", "secret") else v) for k, v in dict(row.config or {}).items()}
         return {"id": row.id, "meeting_id": row.meeting_id, "kind": row.kind, "config": config, "running": row.running,
-                "health": self._health_json(row.id, row.kind, self._running.get(row.id))}
+                "health": self._health_json(row.id, row.kind, self._running.get(row.id), row_running=bool(row.running))}
 
     async def close(self) -> None:
         """Cancel every running source (rows stay marked running, so they resume on restart)."""
         tasks = [r.task for r in self._running.values()]
+        ids = list(self._running)
         self._running.clear()
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        for source_id in ids:
+            await self._leases.release(source_lease(source_id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tyndau.live.text_chars import clean, clean_mapped, clip, has_hidden_characters, is_clean, storable
-from tyndau.nlp.personal_data import PLACEHOLDERS, Span, find_in_clean
+from tyndau.nlp.personal_data import Span, find_in_clean, redact
 
 DISPLAY_LIMIT = 1000
 AUTHOR_LIMIT = 80
@@ -55,17 +55,6 @@ class SafeText:
     hidden: tuple[str, ...] = ()
 
 
-def _replace(text: str, spans: list[Span]) -> str:
-    out: list[str] = []
-    pos = 0
-    for span in spans:
-        out.append(text[pos : span.start])
-        out.append(PLACEHOLDERS[span.kind])
-        pos = span.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def _kinds(spans: list[Span]) -> tuple[str, ...]:
     return tuple(sorted({s.kind for s in spans}))
 
@@ -78,7 +67,7 @@ def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = N
     if profile.redact:
         spans = find_in_clean(text)
         if spans:
-            text, hidden = _replace(text, spans), _kinds(spans)
+            text, hidden = redact(text, spans), _kinds(spans)
     cut = limit if limit is not None else profile.limit
     if cut is None:
         return SafeText(text, False, hidden)
@@ -109,16 +98,16 @@ def comment_text(raw: str, limit: int = DISPLAY_LIMIT) -> CommentText:
     """Both views of one comment, from one search for personal data on the cleaned text."""
     if is_clean(raw):
         spans = find_in_clean(raw)
-        redacted = _replace(raw, spans) if spans else raw
+        redacted = redact(raw, spans) if spans else raw
         display, clipped = clip(redacted, limit)
         return CommentText(redacted, display, clipped, _kinds(spans))
     cleaned = clean_mapped(raw)
     spans = find_in_clean(cleaned.text)
-    display, clipped = clip(_replace(cleaned.text, spans) if spans else cleaned.text, limit)
+    display, clipped = clip(redact(cleaned.text, spans) if spans else cleaned.text, limit)
     if not spans:
         return CommentText(raw, display, clipped, ())
     raw_spans = [Span(*cleaned.raw_span(s.start, s.end), s.kind) for s in spans]
-    return CommentText(_replace(raw, raw_spans), display, clipped, _kinds(spans))
+    return CommentText(redact(raw, raw_spans), display, clipped, _kinds(spans))
 
 
 def text_flags(text: str) -> list[str]:

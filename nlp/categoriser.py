@@ -4,7 +4,8 @@ It learns only from ``config/taxonomy.toml`` (names, descriptions, keywords and 
 phrasings) and from secretaries' corrections. The base model is trained on the config alone;
 corrections train a second, small model whose opinion is multiplied in (a product of experts,
 weighted by how many corrections there are), and a nearest-neighbour memory makes each new
-correction count at once, before the small model is refitted.
+correction count at once, before the small model is refitted. The issues of our subtopic lexicon
+(``config/nlp/subtopics.toml``) vote for their categories, like the taxonomy's keywords.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class CategoriserSettings:
     text_weight: float = 0.5
     wrapped_copies: int = 1
     keyword_weight: float = 0.2
+    subtopic_weight: float = 0.5
     temperature: float = 0.6
     review_threshold: float = 0.5
     correction_gamma: float = 0.5
@@ -98,6 +100,7 @@ class Categoriser:
         self._cache_dir = cache_dir
         self._wrappers = Wrappers.load(wrappers_path or config_path("nlp/wrappers.toml"))
         self._keywords = _compile_keywords(taxonomy)
+        self._lexicon: Any = None
         self._memory = _Memory()
         self._pending = 0
         self._model = TwoViewModel()
@@ -189,6 +192,8 @@ class Categoriser:
         logits = self._model.log_proba(texts, x)
         if self.settings.keyword_weight:
             logits = logits + self.settings.keyword_weight * self._keyword_hits(texts)
+        if self.settings.subtopic_weight:
+            logits = logits + self.settings.subtopic_weight * self._subtopic_votes(texts)
         if self._correction_model is not None:
             logits = logits + self._correction_logits(texts, x)
         probs = softmax(logits, self.settings.temperature)
@@ -253,6 +258,20 @@ class Categoriser:
         weight = s.knn_weight * np.minimum(total, 1.0)
         mixed = probs + weight * votes / np.maximum(total, 1e-9)
         return (mixed / mixed.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def _subtopic_votes(self, texts: Sequence[str]) -> Matrix:
+        """1 for the category of a text's best subtopic, 0.5 for those of the next two."""
+        if self._lexicon is None:
+            from .subtopics import default_lexicon
+
+            self._lexicon = default_lexicon()
+        votes = np.zeros((len(texts), len(self._classes)), dtype=np.float32)
+        col = {c: i for i, c in enumerate(self._classes)}
+        for row, text in enumerate(texts):
+            for rank, found in enumerate(self._lexicon.match(text)[:3]):
+                if found.category in col:
+                    votes[row, col[found.category]] += 1.0 if rank == 0 else 0.5
+        return votes
 
     def _keyword_hits(self, texts: Sequence[str]) -> Matrix:
         hits = np.zeros((len(texts), len(self._classes)), dtype=np.float32)

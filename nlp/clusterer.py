@@ -46,6 +46,8 @@ class ClustererSettings:
     same_area: float = 0.3
     same_topic: float = 0.0
     other_topic: float = 0.0
+    topic_gate: bool = False
+    same_topic_place: float = 0.0
     with_place: bool = True
     by_category: bool = False
     recluster_max: int = 2000
@@ -68,7 +70,8 @@ class ClustererSettings:
         """The pair-score part of the settings."""
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
-                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic)
+                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
+                             self.topic_gate, self.same_topic_place * place)
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -247,9 +250,14 @@ class Clusterer:
 
     # -- incremental ----------------------------------------------------------------------
 
-    def topics(self, text: str | None) -> frozenset[str]:
-        """The subtopics of a comment (our own lexicon), when the settings use them."""
-        if not text or not (self.settings.same_topic or self.settings.other_topic):
+    def topics(self, text: str | None, subtopics: Iterable[str] | None = None) -> frozenset[str]:
+        """The subtopics of a comment (given, else matched in our own lexicon), when the settings use them."""
+        s = self.settings
+        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place):
+            return frozenset()
+        if subtopics is not None:
+            return frozenset(subtopics)
+        if not text:
             return frozenset()
         try:
             from .subtopics import default_lexicon
@@ -260,12 +268,15 @@ class Clusterer:
 
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
-               lang: str | None = None, text: str | None = None) -> str:
-        """Put a new comment into the cluster it links to best, or open a new one (idempotent)."""
+               lang: str | None = None, text: str | None = None, subtopics: Iterable[str] | None = None) -> str:
+        """Put a new comment into the cluster it links to best, or open a new one (idempotent).
+
+        ``subtopics``: the pipeline's subtopics of the comment; without them ``text`` is matched.
+        """
         if item_id in self._items:
             return self._items[item_id].cluster
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else (), self.topics(text))
+                    _places(place, places) if self.settings.with_place else (), self.topics(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -290,7 +301,7 @@ class Clusterer:
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.
 
-        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text"}). Returns every
+        ``entries`` are (id, raw embedding, {"lang", "places", "category", "text", "subtopics"}). Returns every
         comment whose cluster changed (the new ones included).
         """
         changed: dict[ItemId, str] = {}
@@ -299,7 +310,7 @@ class Clusterer:
                 continue
             changed[item_id] = self.assign(item_id, vector, category=meta.get("category"),
                                            places=meta.get("places") or (), lang=meta.get("lang"),
-                                           text=meta.get("text"))
+                                           text=meta.get("text"), subtopics=meta.get("subtopics"))
         if changed and self._due():
             for item_id, cid in self.recluster().items():
                 changed[item_id] = cid

@@ -5,8 +5,9 @@ are used when present (an empty cell means "not labelled"), other columns are ig
 ``--adapt F`` feeds the gold categories of the first F of the rows to the categoriser as
 secretary corrections and scores only the remaining rows.
 
-Clusters are made the way the server makes them: rows go through ``Clusterer.add_batch`` in file
-order, in batches of the live labeller's size, each batch assigned incrementally and the meeting
+Clusters are made the way the server makes them: rows are read in file order for echoes (a "+"
+or "и у нас тоже" joins the problem it points at) and go through ``Clusterer.add_batch`` in
+batches of the live labeller's size, each batch assigned incrementally and the meeting
 re-clustered as the server does (``--batch``: one stateless clustering of all rows instead). The
 rows clustered are those the server would cluster (predicted problems) and every row with a
 ``cluster`` label (so the cluster metrics measure clustering, not the problem detector).
@@ -135,16 +136,38 @@ def _clusterer_for(pipe: Pipeline, with_place: bool) -> Any:
 
 
 def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> dict[int, str]:
-    """Rows through the server's step (``add_batch``), in file order, in the labeller's batches."""
+    """Rows through the server's steps, in file order, in the labeller's batches.
+
+    Every row is read for echoes as the labeller reads a chat (``EchoTracker``); an echo takes the
+    cluster of the comment it points at, the others to be clustered go through ``add_batch``.
+    """
     from .clusterer import LIVE_BATCH
+    from .echoes import EchoTracker
 
     clusterer = _clusterer_for(pipe, with_place)
-    have = [i for i in rows if labels[i].vector is not None] if clusterer is not None else []
-    for start in range(0, len(have), LIVE_BATCH):
-        clusterer.add_batch([(i, labels[i].vector, {"lang": labels[i].lang, "places": _place_keys(labels[i]),
-                                                    "category": labels[i].category, "text": labels[i].text})
-                             for i in have[start:start + LIVE_BATCH]])
-    return {i: clusterer.cluster_of(i) for i in have}
+    if clusterer is None:
+        return {}
+    wanted = set(rows)
+    tracker = EchoTracker()
+    roots: dict[int, Any] = {}
+    have: list[int] = []
+    for start in range(0, len(labels), LIVE_BATCH):
+        entries = []
+        for i in range(start, min(start + LIVE_BATCH, len(labels))):
+            lab = labels[i]
+            own = i in wanted and lab.vector is not None
+            verdict = tracker.read(i, lab, text=lab.text or "", is_problem=lab.is_problem or i in wanted, clustered=own)
+            if verdict.root is not None:
+                roots[i] = verdict.root
+            elif own:
+                entries.append((i, lab.vector, {"lang": lab.lang, "places": _place_keys(lab),
+                                                "category": lab.category, "text": lab.text,
+                                                "subtopics": lab.subtopics}))
+                have.append(i)
+        clusterer.add_batch(entries)
+    found = {i: clusterer.cluster_of(i) for i in have}
+    found.update({i: found[r] for i, r in roots.items() if r in found and i in wanted})
+    return found
 
 
 def _batch_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> dict[int, str]:

@@ -35,44 +35,47 @@ class TextEncoder(Protocol):
 
 
 def encoder_fingerprint(encoder: TextEncoder) -> str:
-    """A short id of the encoder's weights: the hash of one probe embedding, rounded."""
+    """A short id of the encoder: its declared ``fingerprint`` (weights + settings), else a probe's hash."""
+    declared = getattr(encoder, "fingerprint", None)
+    if isinstance(declared, str) and declared:
+        return declared
     vec = np.asarray(encoder.encode([_PROBE]), dtype=np.float32)[0]
     rounded = np.round(vec.astype(np.float64), 3).tobytes()
     return hashlib.sha1(f"{type(encoder).__name__}:{vec.size}".encode() + rounded).hexdigest()[:16]
 
 
 class EmbeddingCache:
-    """Embeddings of config texts, kept on disk per encoder so start-up does not re-embed them."""
+    """Embeddings of config texts per encoder, so start-up does not re-embed them.
+
+    Rows are keyed by the text's hash, so an edited taxonomy re-embeds only what changed. They come
+    from the shipped file (``config/nlp/example_embeddings.npz``, when it was made by this very
+    encoder) and from one file per encoder in the model cache, shared by every learned stage.
+    """
 
     def __init__(self, encoder: TextEncoder, cache_dir: Path | None, *, name: str = "examples") -> None:
+        from .example_store import read_rows, shipped_rows
+
         self.encoder = encoder
+        self.name = name
         self.path: Path | None = None
         self._rows: dict[str, Matrix] = {}
         self._dirty = False
         if cache_dir is not None:
-            self.path = Path(cache_dir) / f"nlp-{name}-{encoder_fingerprint(encoder)}.npz"
-            self._rows = self._read(self.path)
+            fingerprint = encoder_fingerprint(encoder)
+            self._rows = shipped_rows(fingerprint)
+            self.path = Path(cache_dir) / f"nlp-embeddings-{fingerprint}.npz"
+            self._rows.update(read_rows(self.path))
 
     @staticmethod
     def _key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-    @staticmethod
-    def _read(path: Path) -> dict[str, Matrix]:
-        if not path.exists():
-            return {}
-        try:
-            with np.load(path) as data:
-                return {k: np.asarray(data[k], dtype=np.float32) for k in data.files}
-        except (OSError, ValueError, KeyError, EOFError) as exc:  # a torn or foreign file: rebuild
-            logger.warning("ignoring unreadable embedding cache %s (%s); it will be rebuilt", path, exc)
-            return {}
 
     def embed(self, texts: Sequence[str]) -> Matrix:
         """One row per text, computing only the texts not seen before."""
         keys = [self._key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._rows}.items())
         if missing:
+            logger.info("embedding %d of %d %s texts (the rest are cached)", len(missing), len(keys), self.name)
             rows = np.asarray(self.encoder.encode([t for _, t in missing]), dtype=np.float32)
             self._rows.update({k: r for (k, _), r in zip(missing, rows)})
             self._dirty = True
@@ -86,18 +89,15 @@ class EmbeddingCache:
         return int(np.asarray(self.encoder.encode([_PROBE])).shape[1])
 
     def save(self) -> None:
-        """Write new rows atomically (a crash leaves the old file, never a torn one)."""
+        """Merge new rows into the encoder's cache file atomically (a crash leaves the old file)."""
+        from .example_store import read_rows, write_rows
+
         if not (self._dirty and self.path is not None):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".npz.tmp")
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, **self._rows)  # type: ignore[arg-type]
-            os.replace(tmp, self.path)
+        merged = read_rows(self.path)
+        merged.update(self._rows)
+        if write_rows(self.path, merged):
             self._dirty = False
-        except OSError as exc:
-            logger.warning("cannot write embedding cache %s: %s", self.path, exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +251,7 @@ def fit_cached(model: TwoViewModel, texts: Sequence[str], embeddings: Matrix, la
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".pickle.tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(tmp, 0o644)  # the model cache may be shared by several service accounts
         os.replace(tmp, path)
     except OSError as exc:
         logger.warning("cannot write model cache %s: %s", path, exc)

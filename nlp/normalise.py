@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tyndau.live.text_chars import clean, has_hidden_characters
 from tyndau.nlp.lexicon import Lexicon, folded_kazakh, load_lexicon
 from tyndau.nlp.translit import Transliterator
 
@@ -34,12 +35,6 @@ EMOJI_RE = re.compile(
     rf"|[0-9#*]\ufe0f?\u20e3"
 )
 _LEFTOVER_EMOJI_PARTS = re.compile(rf"[{_MODS}\u200d\u20e3\U0001f1e6-\U0001f1ff]")
-# C0/C1 controls (bar \t \n), bidi and zero-width marks, soft hyphen, private use, specials.
-_CONTROL_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b\u200c\u200e"
-    "\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\ufff0-\ufffd\ue000-\uf8ff"
-    "\U000e0000-\U000e001f\U000e0080-\U000e0fff\U000f0000-\U0010ffff]"
-)
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'«»]*[^\s<>\"'«».,;:!?)\]]"
     r"|(?<![\w@.\-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:kz|ru|com|org|net|io|me|gov\.kz|xyz|info|su)"
@@ -195,14 +190,12 @@ def normalise(text: str | bytes | None) -> Normalised:
 
 
 def clean_for_display(text: str) -> tuple[str, bool]:
-    """NFKC (keeping №), controls and bidi/zero-width marks removed, whitespace tidied."""
-    fixed = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    """NFKC (keeping №) over the display clean-up every screen uses (the one table of invisible and
+    control characters, :mod:`tyndau.live.text_chars`); and whether the text hid any."""
+    had_controls = has_hidden_characters(text)
+    fixed = clean(text)
     fixed = "№".join(unicodedata.normalize("NFKC", part) for part in fixed.split("№"))
-    fixed = fixed.replace("\r\n", "\n").replace("\r", "\n")
-    fixed = fixed.replace("\u2028", "\n").replace("\u2029", "\n")
-    cleaned = _CONTROL_RE.sub("", fixed)
-    had_controls = len(cleaned) != len(fixed)
-    return _collapse_ws(cleaned), had_controls
+    return clean(fixed), had_controls
 
 
 def _to_str(raw: str | bytes | None) -> str:

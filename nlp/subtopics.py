@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 TERM_LANGS: tuple[str, ...] = ("ru", "kk", "lat")
-WINDOW = 4
+WINDOW = 5
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
 _KK_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
@@ -162,6 +162,17 @@ class SubtopicLexicon:
         self.source = source
         self._by_id = {s.id: s for s in self.subtopics}
         self._lemmas = lemmas if lemmas is not None else Lemmas()
+        self._terms: list[tuple[str, Term]] = [(s.id, t) for s in self.subtopics for t in s.terms]
+        self._exact: dict[str, list[tuple[int, int]]] = {}
+        self._prefix: dict[str, list[tuple[int, int]]] = {}
+        for n, (_, term) in enumerate(self._terms):
+            for w, word in enumerate(term.words):
+                for form in word.exact:
+                    self._exact.setdefault(form, []).append((n, w))
+                for stem in word.prefixes:
+                    self._prefix.setdefault(stem, []).append((n, w))
+        self._longest = max((len(p) for p in self._prefix), default=0)
+        self._recent: dict[str, list[SubtopicMatch]] = {}
 
     @classmethod
     def from_toml(cls, path: str | Path | None = None, *, categories: Iterable[str] | None = None) -> SubtopicLexicon:
@@ -222,17 +233,37 @@ class SubtopicLexicon:
 
     def match(self, text: str) -> list[SubtopicMatch]:
         """Subtopics of ``text``, best first (empty when none fires); never raises on text."""
+        cached = self._recent.get(text)
+        if cached is not None:
+            return list(cached)
+        found = self._match(text)
+        if len(self._recent) >= _LEMMA_CACHE // 10:
+            self._recent.clear()
+        self._recent[text] = found
+        return list(found)
+
+    def _match(self, text: str) -> list[SubtopicMatch]:
         forms = self.forms(text)
         if not forms:
             return []
+        # Where each word of each term occurs: term index -> word index -> positions.
+        hits: dict[int, dict[int, set[int]]] = {}
+        for pos, here in enumerate(forms):
+            for form in here:
+                for n, w in self._exact.get(form, ()):
+                    hits.setdefault(n, {}).setdefault(w, set()).add(pos)
+                for k in range(1, min(len(form), self._longest) + 1):
+                    for n, w in self._prefix.get(form[:k], ()):
+                        hits.setdefault(n, {}).setdefault(w, set()).add(pos)
         scores: dict[str, tuple[int, list[str]]] = {}
-        for sub in self.subtopics:
-            fired = [t for t in sub.terms if _occurs(t, forms)]
-            if fired:
-                scores[sub.id] = (sum(t.weight for t in fired), [t.text for t in fired])
+        for n, words_at in hits.items():
+            sid, term = self._terms[n]
+            if len(words_at) == len(term.words) and _fits(term, words_at):
+                total, texts = scores.get(sid, (0, []))
+                scores[sid] = (total + term.weight, [*texts, term.text])
         for sid in list(scores):
             for other in self._by_id[sid].overrides:
-                if other in scores and scores[sid][0] >= scores[other][0]:
+                if other in scores and sid in scores and scores[sid][0] >= scores[other][0]:
                     del scores[other]
         order = {s.id: i for i, s in enumerate(self.subtopics)}
         ranked = sorted(scores, key=lambda s: (-scores[s][0], -max(len(t.split()) for t in scores[s][1]), order[s]))
@@ -252,25 +283,22 @@ class SubtopicLexicon:
         return SubtopicMatch(sub.id, sub.category, sub.label("ru"), sub.label("kk"), score, tuple(terms))
 
 
-def _occurs(term: Term, forms: list[frozenset[str]]) -> bool:
-    """True when every word of ``term`` matches a distinct text word within ``WINDOW`` words."""
-    first = term.words[0]
-    for start, here in enumerate(forms):
-        if not first.matches(here):
-            continue
-        if len(term.words) == 1:
-            return True
-        lo, hi = max(0, start - WINDOW + 1), min(len(forms), start + WINDOW)
-        used = {start}
-        ok = True
-        for word in term.words[1:]:
-            hit = next((j for j in range(lo, hi) if j not in used and word.matches(forms[j])), None)
-            if hit is None:
-                ok = False
+def _fits(term: Term, words_at: Mapping[int, set[int]]) -> bool:
+    """True when the term's words sit on distinct text words within ``WINDOW`` words of each other."""
+    if len(term.words) == 1:
+        return True
+    lists = [sorted(words_at[w]) for w in range(len(term.words))]
+    for anchor in lists[0]:
+        lo, hi = anchor - WINDOW + 1, anchor + WINDOW - 1
+        used = {anchor}
+        for positions in lists[1:]:
+            pick = next((p for p in positions if lo <= p <= hi and p not in used), None)
+            if pick is None:
                 break
-            used.add(hit)
-        if ok and max(used) - min(used) < WINDOW:
-            return True
+            used.add(pick)
+        else:
+            if max(used) - min(used) < WINDOW:
+                return True
     return False
 
 

@@ -7,82 +7,56 @@ import hashlib
 import hmac
 import logging
 import time
-from datetime import timezone
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal
 
 from aiohttp import web
+from pydantic import Field
 
-from tyndau.actions import ActionError, perform, require_role
+from tyndau.actions import ActionError, require
+from tyndau.actions.schema import Closed, Instant, NonBlank, Says, parse
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import parse_json, query_flag as _flag, query_int as _number, read_json
+from tyndau.operator_ui.api_shapes import CommentAccepted, CommentPage
+from tyndau.operator_ui.errors import parse_json
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.security import ROLES
-from tyndau.store.comments import FeedQuery, audience_of, comment_json, list_comments
+from tyndau.operator_ui.query import Flag, Query, whole
+from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
+from tyndau.permissions import audience_of
+from tyndau.store.comments import FeedQuery, comment_json, list_comments
 from tyndau.store.meetings import get_meeting
-from tyndau.timeutil import parse_iso
 
 log = logging.getLogger(__name__)
-WRITERS = frozenset({"admin", "moderator", "secretary"})
 MAX_ITEMS = 1000
 MAX_LIMIT = 10_000
+MAX_TEXT = 100_000
+MAX_CURSOR = 2**53 - 1
 SIGNATURE_TOLERANCE = 300
 NAMESPACE = "webhook:"
 
 
-def _meeting_id(request: web.Request) -> int:
-    raw = request.match_info["meeting_id"]
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise ActionError(404, "not_found", f"no meeting {raw!r}")
-    return int(raw)
+class CommentIn(Closed):
+    """One comment of the generic webhook."""
+
+    invalid = "the comment has invalid fields"
+    source: Annotated[str, Field(min_length=1, max_length=60)]
+    external_id: Annotated[str, Field(max_length=200)] | None = None
+    author: Annotated[str, Field(max_length=300)] | None = None
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT), NonBlank]
+    created_at: Instant
+    lang: Annotated[str, Field(max_length=10)] | None = None
+
+    def comment(self) -> IncomingComment:
+        """The comment as every source hands it to the intake."""
+        return IncomingComment(source=self.source, external_id=self.external_id or None, author=self.author or "", text=self.text,
+                               created_at=self.created_at, lang=self.lang or None)
 
 
-def parse_comment(item: Any, index: int | None = None) -> IncomingComment:
-    """Validate one webhook comment; errors name the field (and the item's index in a list)."""
-    where = "" if index is None else f"items[{index}]."
-    if not isinstance(item, Mapping):
-        raise ActionError(400, "bad_request", f"{where or 'the body'} must be a JSON object")
-    errors: dict[str, str] = {}
+class CommentBatch(Closed):
+    """``{"items": [comment, ...]}``: up to 1000 comments at once."""
 
-    def string(name: str, *, required: bool, limit: int) -> str:
-        value = item.get(name)
-        if value is None or value == "":
-            if required:
-                errors[where + name] = "required"
-            return ""
-        if not isinstance(value, str):
-            errors[where + name] = "must be a string"
-            return ""
-        if len(value) > limit:
-            errors[where + name] = f"at most {limit} characters"
-        return value
-
-    source = string("source", required=True, limit=60)
-    external_id = string("external_id", required=False, limit=200)
-    author = string("author", required=False, limit=300)
-    text = string("text", required=True, limit=100_000)
-    lang = string("lang", required=False, limit=10)
-    if text and not text.strip():
-        errors[where + "text"] = "is empty"
-    created_raw = item.get("created_at")
-    created = None
-    if not isinstance(created_raw, str):
-        errors[where + "created_at"] = "required, ISO 8601 with offset"
-    else:
-        try:
-            created = parse_iso(created_raw)
-            created.astimezone(timezone.utc)  # 9999-12-31T23:59:59-14:00 is past the end of time in UTC
-        except (ValueError, OverflowError) as exc:
-            created = None
-            errors[where + "created_at"] = f"ISO 8601 with offset ({exc})"
-    unknown = set(item) - {"source", "external_id", "author", "text", "created_at", "lang"}
-    for name in sorted(unknown):
-        errors[where + name] = "unknown field"
-    if errors:
-        raise ActionError(422, "invalid", "the comment has invalid fields", errors)
-    assert created is not None
-    return IncomingComment(source=source, external_id=external_id or None, author=author, text=text, created_at=created, lang=lang or None)
+    invalid = "the comments have invalid fields"
+    items: Annotated[list[CommentIn], Field(min_length=1, max_length=MAX_ITEMS)]
 
 
 def signature(secret: str, timestamp: str, meeting_id: int, raw: bytes) -> str:
@@ -119,27 +93,21 @@ def _own_namespace(comment: IncomingComment) -> IncomingComment:
 
 
 async def post_comments(request: web.Request) -> web.Response:
-    """Accept one comment (or ``{"items": [...]}``); 201 when new, 200 when a duplicate."""
-    meeting_id = _meeting_id(request)
+    """Submit a comment (generic webhook: bearer token or X-Tyndau-Signature HMAC); 201 when new, 200 when a duplicate."""
+    meeting_id = path_id(request, "meeting_id")
     services = request.app[SERVICES]
     signed = principal(request) is None
     if signed:
         _check_signature(request, meeting_id, await request.read())
     else:
-        require_role(principal(request), WRITERS)
+        require(principal(request), "comments.import")
     if not signed and request.content_type != "application/json":  # a signature, not a cookie, may come as anything
         raise ActionError(415, "unsupported_media_type", "send the body as application/json")
     body = _loads(await request.read())
     if not await services.meeting_exists(meeting_id):
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     many = "items" in body and set(body) == {"items"}
-    if many:
-        items = body["items"]
-        if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
-            raise ActionError(422, "invalid", f"items must be a list of 1 to {MAX_ITEMS} comments", {"items": "1 to 1000 comments"})
-        batch = [parse_comment(item, i) for i, item in enumerate(items)]
-    else:
-        batch = [parse_comment(body)]
+    batch = [c.comment() for c in parse(CommentBatch, body).items] if many else [parse(CommentIn, body).comment()]
     if signed:
         batch = [_own_namespace(c) for c in batch]
     try:
@@ -169,34 +137,43 @@ def _loads(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def feed_query(query: Mapping[str, str]) -> FeedQuery:
-    """Parse the feed's query string (``limit``, ``after``, filters); anything out of range is a 400."""
-    limit = _number(query, "limit", 100, 1, MAX_LIMIT)
-    after = _number(query, "after", 0, 0, 2**53 - 1)
-    cluster = _number(query, "cluster", None, 0, 2**53 - 1)
-    lang = query.get("lang") or None
-    if lang is not None and len(lang) > 10:
-        raise ActionError(400, "bad_request", "lang is a language code such as ru or kk")
-    order = query.get("order") or "oldest"
-    if order not in ("oldest", "newest"):
-        raise ActionError(400, "bad_request", "order is oldest or newest")
-    hidden = _flag(query.get("hidden"))
-    assert limit is not None and after is not None
-    return FeedQuery(
-        after=after, limit=limit, source=(query.get("source") or "")[:60] or None, lang=lang,
-        search=(query.get("q") or "").strip()[:200] or None, include_hidden=hidden is not False,
-        include_throttled=_flag(query.get("throttled")) is not False, only_pinned=bool(_flag(query.get("pinned"))),
-        is_problem=_flag(query.get("is_problem")), category=(query.get("category") or "")[:40] or None, cluster_id=cluster,
-        newest_first=order == "newest",
-    )
+Cursor = whole(0, MAX_CURSOR, "the `next` cursor of the previous page")
+Limit = whole(1, MAX_LIMIT)
+ClusterParam = whole(0, MAX_CURSOR)
+
+
+class FeedParams(Query):
+    """The feed's paging and filters."""
+
+    limit: Limit = 100
+    after: Cursor = 0
+    lang: Annotated[str, Field(max_length=10), Says("a language code such as ru or kk", 400, "bad_request")] = None  # type: ignore[assignment]
+    cluster: ClusterParam = None
+    order: Annotated[Literal["oldest", "newest"], Says("oldest or newest", 400, "bad_request")] = "oldest"
+    is_problem: Flag = None  # type: ignore[assignment]
+    hidden: Flag = None  # type: ignore[assignment]
+    throttled: Flag = None  # type: ignore[assignment]
+    pinned: Flag = None  # type: ignore[assignment]
+    source: str = ""
+    q: str = ""
+    category: str = ""
+
+    def feed_query(self) -> FeedQuery:
+        """The store's query (long texts clipped)."""
+        return FeedQuery(
+            after=self.after, limit=self.limit, source=self.source[:60] or None, lang=self.lang or None,
+            search=self.q.strip()[:200] or None, include_hidden=self.hidden is not False,
+            include_throttled=self.throttled is not False, only_pinned=bool(self.pinned), is_problem=self.is_problem,
+            category=self.category[:40] or None, cluster_id=self.cluster, newest_first=self.order == "newest",
+        )
 
 
 async def get_comments(request: web.Request) -> web.Response:
-    """A page of the meeting's comments: ``{"items": [...], "next": cursor | null}``."""
-    who = require_role(principal(request), frozenset(ROLES))
-    meeting_id = _meeting_id(request)
+    """Page through the comments (text redacted of personal data for every role)."""
+    who = caller(request)
+    meeting_id = path_id(request, "meeting_id")
     services = request.app[SERVICES]
-    q = feed_query(request.query)
+    q = query(request, FeedParams).feed_query()
     async with services.engine.connect() as conn:
         if await get_meeting(conn, meeting_id) is None:
             raise ActionError(404, "not_found", f"no meeting {meeting_id}")
@@ -211,32 +188,31 @@ async def get_comments(request: web.Request) -> web.Response:
     return web.json_response({"items": items, "next": None if cursor is None else str(cursor)})
 
 
-async def comment_action(request: web.Request) -> web.Response:
-    """Moderate one comment: ``POST .../comments/{id}/{pin|unpin|answered|hide|unhide|current|reveal}``."""
-    payload = await read_json(request)
-    payload["meeting_id"] = _meeting_id(request)
-    raw_id = request.match_info["comment_id"]
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 15:
-        raise ActionError(404, "not_found", "no such comment")
-    payload["comment_id"] = int(raw_id)
-    services = request.app[SERVICES]
-    result = await perform(services.actions, services, principal(request), f"feed.{request.match_info['verb']}", payload)
-    return web.json_response(result)
+COMMENT_VERBS = {
+    "pin": "Put a comment in the Q&A queue", "unpin": "Take a comment out of the Q&A queue",
+    "answered": "Mark a question answered on air", "unanswered": "Undo \"answered on air\"",
+    "hide": "Hide a comment from the feed, with a reason (it stays in the store; it leaves the screen)",
+    "unhide": "Show a hidden comment again",
+    "current": "Put a question on the presenter screen and the overlay (with personal data: confirm_personal_data: true)",
+    "reveal": "The original text, author and contact (secretaries and admins; audited)",
+}
 
 
-async def floor_question(request: web.Request) -> web.Response:
-    """A question asked in the hall, typed by a secretary (name and contact kept private)."""
-    payload = await read_json(request)
-    payload["meeting_id"] = _meeting_id(request)
-    services = request.app[SERVICES]
-    result = await perform(services.actions, services, principal(request), "feed.floor", payload)
-    return web.json_response(result, status=201)
+def routes() -> list[Route]:
+    """The comment routes."""
+    base = "/api/v1/meetings/{meeting_id}"
+    return [
+        Route("POST", f"{base}/comments", post_comments, "comments", capability=None, body=(CommentIn, CommentBatch),
+              errors=(401, 403, 404, 422, 503), openapi={"security": [{"bearer": []}, {"hmac": []}]},
+              replies={201: Reply("Stored", CommentAccepted), 200: Reply("Duplicate: stored before", CommentAccepted)}),
+        Route("GET", f"{base}/comments", get_comments, "comments", query=FeedParams, replies={200: Reply(model=CommentPage)}),
+        *(action_route(f"{base}/comments/{{comment_id}}/{verb}", f"feed.{verb}", tag="comments", summary=summary,
+                       errors=(409,) if verb in ("current",) else ()) for verb, summary in COMMENT_VERBS.items()),
+        action_route(f"{base}/floor-questions", "feed.floor", tag="comments", status=201, errors=(404, 503),
+                     reply=Reply("Stored")),
+    ]
 
 
 def setup_comment_api(app: web.Application) -> None:
     """Mount the comment routes."""
-    r = app.router
-    r.add_post("/api/v1/meetings/{meeting_id}/comments", post_comments)
-    r.add_get("/api/v1/meetings/{meeting_id}/comments", get_comments)
-    r.add_post("/api/v1/meetings/{meeting_id}/comments/{comment_id}/{verb:pin|unpin|answered|unanswered|hide|unhide|current|reveal}", comment_action)
-    r.add_post("/api/v1/meetings/{meeting_id}/floor-questions", floor_question)
+    mount(app, routes())

@@ -13,13 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, perform, require_role
-from tyndau.actions.planning_fields import READERS
+from tyndau.actions import ActionError, perform
 from tyndau.live.text_safety import PUBLIC, safe
-from tyndau.operator_ui.api_rollup import DOC_TYPES, lang_of, period_of, unit_of
+from tyndau.operator_ui.api_rollup import DOC_TYPES, period_of, unit_of
 from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import query_int, read_json
+from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.query_planning import CentralListQuery, MonitorExportQuery, MonitorQuery, SummaryQuery
+from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
 from tyndau.reports.deadlines import almaty_date, quarter_of
 from tyndau.reports.national_export import monitor_csv, monitor_xlsx, summary_docx, summary_xlsx
 from tyndau.rollup.central_list import deadlines, due_for_update, summary
@@ -31,35 +32,26 @@ from tyndau.store.people import Principal
 from tyndau.timeutil import utcnow
 
 
-def _today(request: web.Request) -> date:
-    raw = request.query.get("today")
-    if raw is None:
-        return almaty_date(utcnow())
-    try:
-        day = date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2100:
-        raise ActionError(400, "bad_request", "today must be a date like 2026-12-20")
-    return day
+def _today(q: Any) -> date:
+    return q.today or almaty_date(utcnow())
 
 
-async def _where(request: web.Request, who: Principal) -> tuple[str | None, str | None]:
+async def _where(request: web.Request, who: Principal, asked: str | None) -> tuple[str | None, str | None]:
     """(unit, central body) the caller looks at: a body's own competence, else a unit (None: all)."""
     if who.scope is not None and who.scope.organiser_id is not None:
         return None, who.scope.organiser_id
-    return await unit_of(request, who), None
+    return await unit_of(request, who, asked), None
 
 
 async def central_list(request: web.Request) -> web.Response:
     """The list with its analysis sums and deadlines: ``?unit=&year=&analysis=``."""
-    who = require_role(principal(request), READERS)
-    unit_id, body_id = await _where(request, who)
-    wanted = request.query.get("analysis")
+    q = query(request, CentralListQuery)
+    unit_id, body_id = await _where(request, caller(request), q.unit)
+    wanted = q.analysis
     if wanted is not None and wanted not in ANALYSIS:
         raise ActionError(400, "bad_request", "analysis must be one of " + ", ".join(ANALYSIS))
-    period = period_of(request) if ("year" in request.query or "from" in request.query) else None
-    today = _today(request)
+    period = period_of(q) if ({"year", "from"} & q.model_fields_set) else None
+    today = _today(q)
     async with request.app[SERVICES].engine.connect() as conn:
         items = await list_items(conn, unit_id=unit_id, body_id=body_id, period=period)
     shown = [i for i in items if wanted is None or i.analysis == wanted]
@@ -72,22 +64,20 @@ async def central_list(request: web.Request) -> web.Response:
 
 async def central_update(request: web.Request) -> web.Response:
     """Update an item's analysis: ``{version, analysis?, amount?, proposal?, body_id?, selected?}``."""
-    raw = request.match_info["item_id"]
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise ActionError(404, "not_found", "no such item")
+    # The path names the item, not the problem: a central body's users update items of problems
+    # raised in units outside their scope, which the scope guard would refuse by ``problem_id``.
     payload = await read_json(request)
-    payload["problem_id"] = int(raw)
+    payload["problem_id"] = path_id(request, "item_id")
     services = request.app[SERVICES]
     return web.json_response(await perform(services.actions, services, principal(request), "central.update", payload))
 
 
-async def _monitor(request: web.Request) -> tuple[dict[str, Any], int, int]:
-    who = require_role(principal(request), READERS)
-    unit_id, body_id = await _where(request, who)
-    today = _today(request)
+async def _monitor(request: web.Request, q: Any) -> tuple[dict[str, Any], int, int]:
+    unit_id, body_id = await _where(request, caller(request), q.unit)
+    today = _today(q)
     current = quarter_of(today)
-    year = query_int(request.query, "year", current.year, 2000, 2100) or current.year
-    quarter = query_int(request.query, "quarter", current.quarter if year == current.year else 4, 1, 4) or 1
+    year = q.year or current.year
+    quarter = q.quarter or (current.quarter if year == current.year else 4)
     async with request.app[SERVICES].engine.connect() as conn:
         facts = await quarter_facts(conn, year, quarter, unit_id=unit_id, body_id=body_id)
     return {**monitor(facts, today), "year": year, "quarter": quarter, "unit_id": unit_id}, year, quarter
@@ -95,14 +85,15 @@ async def _monitor(request: web.Request) -> tuple[dict[str, Any], int, int]:
 
 async def compliance(request: web.Request) -> web.Response:
     """Who is late now and by how much: ``?unit=&year=&quarter=&today=``."""
-    body, _, _ = await _monitor(request)
+    body, _, _ = await _monitor(request, query(request, MonitorQuery))
     return web.json_response(body)
 
 
 async def compliance_export(request: web.Request) -> web.Response:
     """The monitor as ``compliance.csv`` or ``compliance.xlsx`` (``lang=ru|kk``)."""
-    body, year, quarter = await _monitor(request)
-    lang = lang_of(request)
+    q = query(request, MonitorExportQuery)
+    body, year, quarter = await _monitor(request, q)
+    lang = q.lang
     stem = f"tyndau-compliance-{body['unit_id'] or 'national'}-{year}-Q{quarter}-{lang}"
     if request.match_info["fmt"] == "csv":
         text = await asyncio.to_thread(monitor_csv, body, lang, year, quarter)
@@ -112,20 +103,12 @@ async def compliance_export(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type=DOC_TYPES["xlsx"], headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
 
 
-async def progress_submit(request: web.Request) -> web.Response:
-    """Record that an organiser handed in its quarterly progress report: ``{organiser_id, year, quarter}``."""
-    services = request.app[SERVICES]
-    body = await perform(services.actions, services, principal(request), "progress.submit", await read_json(request))
-    return web.json_response(body, status=201)
-
-
 async def national_summary(request: web.Request) -> web.Response:
     """The national summary: ``national-summary.{docx,xlsx,json}?year=&lang=`` (national users)."""
-    who = require_role(principal(request), READERS)
-    if who.scope is not None:
+    if caller(request).scope is not None:
         raise ActionError(403, "national_only", "the national summary is for national users; use the roll-up of your unit")
-    year = query_int(request.query, "year", almaty_date(utcnow()).year, 2000, 2100) or 2000
-    lang = lang_of(request)
+    q = query(request, SummaryQuery)
+    year, lang = q.year or almaty_date(utcnow()).year, q.lang
     async with request.app[SERVICES].engine.connect() as conn:
         result = await collect_summary(conn, year, utcnow())
     fmt = request.match_info["fmt"]
@@ -139,12 +122,23 @@ async def national_summary(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="tyndau-national-{year}-{lang}.{fmt}"'})
 
 
+def routes() -> list[Route]:
+    """The central list, monitor and summary routes."""
+    read = {"capability": "planning.read", "errors": (403, 404)}
+    return [
+        Route("GET", "/api/v1/central-list", central_list, "national", query=CentralListQuery, **read),
+        Route("PATCH", "/api/v1/central-list/{item_id}", central_update, "national", capability=None, action="central.update",
+              errors=(404, 409)),
+        Route("GET", "/api/v1/compliance", compliance, "national", query=MonitorQuery, **read),
+        Route("GET", "/api/v1/compliance.{fmt:csv|xlsx}", compliance_export, "national", query=MonitorExportQuery,
+              replies={200: Reply("the document", media=("text/csv", DOC_TYPES["xlsx"]))}, **read),
+        action_route("/api/v1/progress-reports", "progress.submit", tag="national", status=201, errors=(404,),
+                     summary="Record that an organiser handed in its quarterly progress report: {organiser_id, year, quarter}"),
+        Route("GET", "/api/v1/national-summary.{fmt:docx|xlsx|json}", national_summary, "national", query=SummaryQuery,
+              replies={200: Reply("the document", media=(*DOC_TYPES.values(), "application/json"))}, **read),
+    ]
+
+
 def setup_national_api(app: web.Application) -> None:
     """Mount the central list, monitor and summary routes."""
-    r = app.router
-    r.add_get("/api/v1/central-list", central_list)
-    r.add_patch("/api/v1/central-list/{item_id}", central_update)
-    r.add_get("/api/v1/compliance", compliance)
-    r.add_get("/api/v1/compliance.{fmt:csv|xlsx}", compliance_export)
-    r.add_post("/api/v1/progress-reports", progress_submit)
-    r.add_get("/api/v1/national-summary.{fmt:docx|xlsx|json}", national_summary)
+    mount(app, routes())

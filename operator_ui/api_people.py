@@ -8,31 +8,29 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, require_role
-from tyndau.operator_ui.auth import AUTH, principal
+from tyndau.actions import ActionError
+from tyndau.operator_ui.auth import AUTH
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.routes import Route, caller, mount
 from tyndau.store import people
 from tyndau.store.audit import record as audit
 
-ADMINS = frozenset({"admin"})
 NAME_PATTERN = r"[^/]{1,100}"
 
 
 async def users(request: web.Request) -> web.Response:
-    """Every user: name, role, disabled, live sessions."""
-    require_role(principal(request), ADMINS)
+    """Users: role, disabled, live sessions (admin)."""
     return web.json_response({"items": await people.list_users(request.app[SERVICES].engine)})
 
 
 async def tokens(request: web.Request) -> web.Response:
-    """Every API token by name (never the secret)."""
-    require_role(principal(request), ADMINS)
+    """API tokens by name, never the secret (admin)."""
     return web.json_response({"items": await people.list_tokens(request.app[SERVICES].engine)})
 
 
 async def user_verb(request: web.Request) -> web.Response:
-    """``disable`` (ends every session), ``enable`` or ``end-sessions`` for one user."""
-    who = require_role(principal(request), ADMINS)
+    """Disable (ending every session and socket), enable, or log out everywhere (admin)."""
+    who = caller(request)
     name, verb = request.match_info["name"], request.match_info["verb"]
     engine = request.app[SERVICES].engine
     try:
@@ -49,8 +47,8 @@ async def user_verb(request: web.Request) -> web.Response:
 
 
 async def token_revoke(request: web.Request) -> web.Response:
-    """Revoke every live token with this name; its open sockets are closed."""
-    who = require_role(principal(request), ADMINS)
+    """Revoke every live token of a name; its sockets are closed (admin)."""
+    who = caller(request)
     name = request.match_info["name"]
     engine = request.app[SERVICES].engine
     count = await people.revoke_token(engine, name)
@@ -62,10 +60,17 @@ async def token_revoke(request: web.Request) -> web.Response:
     return web.json_response({"token": name, "revoked": count, "sockets_closed": sockets})
 
 
+def routes() -> list[Route]:
+    """The people routes (admins)."""
+    cap = "people.manage"
+    return [
+        Route("GET", "/api/v1/users", users, "people", capability=cap),
+        Route("POST", f"/api/v1/users/{{name:{NAME_PATTERN}}}/{{verb:disable|enable|end-sessions}}", user_verb, "people", capability=cap),
+        Route("GET", "/api/v1/tokens", tokens, "people", capability=cap),
+        Route("POST", f"/api/v1/tokens/{{name:{NAME_PATTERN}}}/revoke", token_revoke, "people", capability=cap),
+    ]
+
+
 def setup_people_api(app: web.Application) -> None:
     """Mount the people routes."""
-    r = app.router
-    r.add_get("/api/v1/users", users)
-    r.add_post(f"/api/v1/users/{{name:{NAME_PATTERN}}}/{{verb:disable|enable|end-sessions}}", user_verb)
-    r.add_get("/api/v1/tokens", tokens)
-    r.add_post(f"/api/v1/tokens/{{name:{NAME_PATTERN}}}/revoke", token_revoke)
+    mount(app, routes())

@@ -1,8 +1,8 @@
 """The planning API: units (import with a dry run, add, edit), organisers, calendars, coverage, exports.
 
-Thin handlers: a read checks the reader's role and asks the store or the planner's read model; a
-change is a named action (:mod:`tyndau.actions.units`, ``.calendar``, ``.organisers``) run by
-:func:`perform`, where its validation and its role check live.
+Thin handlers: a read's route names its capability (``planning.read``) and query schema and asks
+the store or the planner's read model; a change is a named action (:mod:`tyndau.actions.units`,
+``.calendar``, ``.organisers``) run by :func:`perform`, where its validation and capability live.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from tyndau.actions import ActionError, perform, require_role
-from tyndau.actions.planning_fields import PLANNERS, READERS
+from tyndau.actions import ActionError, perform
 from tyndau.live.calendar_plan import propose_visits
 from tyndau.live.central_bodies import (
     authorised_body_deadlines,
@@ -27,8 +26,11 @@ from tyndau.live.central_bodies import (
 from tyndau.live.kato_files import MAX_BYTES
 from tyndau.live.units import UNIT_KINDS
 from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import query_flag, query_int, read_json
+from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.query import Query
+from tyndau.operator_ui.query_planning import CalendarExportQuery, CoverageQuery, DryRunQuery, TodayQuery, UnitsQuery
+from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, coverage_json, load_calendar
 from tyndau.reports.calendar_export import calendar_docx, calendar_xlsx
 from tyndau.reports.calendar_tables import CalendarDoc
@@ -39,8 +41,8 @@ from tyndau.store.scopes import subtree_unit_ids
 from tyndau.store.units import list_imports, load_tree, sorted_units, unit_json
 from tyndau.timeutil import utcnow
 
-ORGANISER_ID = re.compile(r"[A-Za-z0-9_-]{1,60}")
-UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+ORGANISER_RE, UNIT_RE = r"[A-Za-z0-9_-]{1,60}", r"[A-Za-z0-9_-]{1,40}"
+ORGANISER_ID, UNIT_ID = re.compile(ORGANISER_RE), re.compile(UNIT_RE)
 DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -52,18 +54,7 @@ async def _act(request: web.Request, name: str, payload: dict[str, Any]) -> Any:
 
 def _today(request: web.Request) -> date:
     """``?today=2026-12-20`` (to look at the matrix as of another day), else today in Almaty."""
-    raw = request.query.get("today")
-    if raw is None:
-        return almaty_date(utcnow())
-    try:
-        if len(raw) != 10:
-            raise ValueError
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ActionError(400, "bad_request", "today must be a date like 2026-12-20") from None
-    if not 2000 <= day.year <= 2100:
-        raise ActionError(400, "bad_request", "today must be a year from 2000 to 2100")
-    return day
+    return query(request, TodayQuery).today or almaty_date(utcnow())
 
 
 def _organiser(request: web.Request) -> str:
@@ -81,7 +72,6 @@ def _year(request: web.Request) -> int:
 
 
 async def _bundle(request: web.Request) -> CalendarBundle:
-    require_role(principal(request), READERS)
     async with request.app[SERVICES].engine.connect() as conn:
         bundle = await load_calendar(conn, _organiser(request), _year(request))
     if bundle is None:
@@ -91,21 +81,15 @@ async def _bundle(request: web.Request) -> CalendarBundle:
 
 async def units_list(request: web.Request) -> web.Response:
     """Every unit in tree order (``?under=<id>`` for a subtree, ``?on=<date>`` for those existing that day), and the kinds."""
-    who = require_role(principal(request), READERS)
+    who = caller(request)
+    q = query(request, UnitsQuery)
     async with request.app[SERVICES].engine.connect() as conn:
         tree = await load_tree(conn)
         reach = None if who.scope is None else await subtree_unit_ids(conn, who.scope)
-    under = request.query.get("under") or (who.scope.unit_id if who.scope else None)
+    under = q.under or (who.scope.unit_id if who.scope else None)
     if under is not None and (not UNIT_ID.fullmatch(under) or under not in tree):
         raise ActionError(404, "not_found", f"no unit {under[:40]!r}")
-    on = None
-    if "on" in request.query:
-        try:
-            on = date.fromisoformat(request.query["on"]) if len(request.query["on"]) == 10 else None
-        except ValueError:
-            on = None
-        if on is None:
-            raise ActionError(400, "bad_request", "on must be a date like 2026-12-20")
+    on = q.on
     units = tree.subtree(under) if under else sorted_units(tree)
     items = [unit_json(u, tree) for u in units if (on is None or u.exists_on(on)) and (reach is None or u.id in reach)]
     return web.json_response({"items": items, "kinds": _kinds()})
@@ -118,13 +102,11 @@ def _kinds() -> list[dict[str, Any]]:
 
 async def unit_kinds(request: web.Request) -> web.Response:
     """The kinds of unit: names, akim level, which kinds may sit above each."""
-    require_role(principal(request), READERS)
     return web.json_response({"items": _kinds()})
 
 
 async def units_import(request: web.Request) -> web.Response:
     """Import a KATO export (multipart ``file``); ``?dry_run=1`` answers what it would do without writing."""
-    require_role(principal(request), PLANNERS)
     if not request.content_type.startswith("multipart/"):
         raise ActionError(415, "unsupported_media_type", "upload the export as multipart/form-data with a 'file' field")
     data, filename = b"", ""
@@ -145,7 +127,7 @@ async def units_import(request: web.Request) -> web.Response:
     if not filename:
         raise ActionError(422, "invalid", "no file in the upload", {"file": "required"})
     body = await _act(request, "units.import", {"data": data, "filename": filename,
-                                                 "dry_run": bool(query_flag(request.query.get("dry_run")))})
+                                                 "dry_run": query(request, DryRunQuery).dry_run})
     return web.json_response(body, status=200 if body.get("dry_run") else 201)
 
 
@@ -163,7 +145,6 @@ async def unit_patch(request: web.Request) -> web.Response:
 
 async def unit_imports(request: web.Request) -> web.Response:
     """The imports applied so far, newest first."""
-    require_role(principal(request), READERS)
     async with request.app[SERVICES].engine.connect() as conn:
         items = await list_imports(conn)
     return web.json_response({"items": [i.to_json() for i in items]})
@@ -171,7 +152,7 @@ async def unit_imports(request: web.Request) -> web.Response:
 
 async def organisers_list(request: web.Request) -> web.Response:
     """Akimats and central bodies, with the years each has a calendar for."""
-    who = require_role(principal(request), READERS)
+    who = caller(request)
     async with request.app[SERVICES].engine.connect() as conn:
         reach = None if who.scope is None else await subtree_unit_ids(conn, who.scope)
         items = [{**o.to_json(), "years": list(await years_of(conn, o.id))} for o in await list_organisers(conn)
@@ -200,8 +181,7 @@ async def calendar_change(request: web.Request) -> web.Response:
 async def coverage_get(request: web.Request) -> web.Response:
     """The coverage matrix with the warnings for periods ending within ``within_days`` (default 30)."""
     bundle = await _bundle(request)
-    within = query_int(request.query, "within_days", 30, 0, 366)
-    assert within is not None
+    within = query(request, CoverageQuery).within_days
     return web.json_response(coverage_json(bundle, _today(request), within))
 
 
@@ -225,9 +205,7 @@ async def visit_meeting(request: web.Request) -> web.Response:
 async def calendar_export(request: web.Request) -> web.Response:
     """The calendar, its coverage matrix and versions: ``calendar.{docx,xlsx}?lang=ru|kk``."""
     bundle = await _bundle(request)
-    lang = request.query.get("lang", "ru")
-    if lang not in ("ru", "kk"):
-        raise ActionError(400, "bad_request", "lang must be ru or kk")
+    lang = query(request, CalendarExportQuery).lang
     fmt = request.match_info["fmt"]
     doc = CalendarDoc.of(bundle, _today(request))
     body = await asyncio.to_thread(calendar_docx if fmt == "docx" else calendar_xlsx, doc, lang)
@@ -237,7 +215,6 @@ async def calendar_export(request: web.Request) -> web.Response:
 
 async def central_bodies(request: web.Request) -> web.Response:
     """The exempt bodies, who must meet quarterly, and the reporting dates due next (``?today=``)."""
-    require_role(principal(request), READERS)
     today = _today(request)
     exempt = load_exempt_bodies()
     quarter, due = next_generalised_report(today)
@@ -255,22 +232,39 @@ async def central_bodies(request: web.Request) -> web.Response:
     })
 
 
+def routes() -> list[Route]:
+    """The units, organisers, calendar and coverage routes."""
+    base = f"/api/v1/organisers/{{organiser_id:{ORGANISER_RE}}}/calendars/{{year:[0-9]{{4}}}}"
+    read = {"capability": "planning.read"}
+    docs = Reply("the document", media=tuple(DOC_TYPES.values()))
+    return [
+        Route("GET", "/api/v1/units", units_list, "planning", query=UnitsQuery, errors=(404,), **read),
+        Route("POST", "/api/v1/units", units_add, "planning", capability=None, action="units.add", errors=(404, 409),
+              replies={201: Reply("Created")}),
+        Route("POST", "/api/v1/units/import", units_import, "planning", capability="planning.edit", query=DryRunQuery,
+              errors=(413, 415, 422), replies={200: Reply("what the import would do (dry run)"), 201: Reply("imported")},
+              openapi={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                  "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary",
+                                                                                   "description": "a KATO export, CSV or XLSX"}}}}}}}),
+        Route("GET", "/api/v1/units/imports", unit_imports, "planning", **read),
+        Route("GET", "/api/v1/units/kinds", unit_kinds, "planning", **read),
+        Route("PATCH", f"/api/v1/units/{{unit_id:{UNIT_RE}}}", unit_patch, "planning", capability=None, action="units.edit", errors=(404, 409)),
+        Route("GET", "/api/v1/organisers", organisers_list, "planning", **read),
+        Route("POST", "/api/v1/organisers", organisers_create, "planning", capability=None, action="organiser.create",
+              errors=(404, 409), replies={201: Reply("Created")}),
+        Route("GET", "/api/v1/central-bodies", central_bodies, "planning", query=TodayQuery, **read),
+        Route("GET", base, calendar_get, "planning", query=TodayQuery, **read),
+        Route("POST", f"{base}/changes", calendar_change, "planning", capability=None, action="calendar.change", errors=(409,),
+              replies={201: Reply("the calendar as it now stands")}),
+        Route("GET", f"{base}/coverage", coverage_get, "planning", query=CoverageQuery, **read),
+        Route("GET", f"{base}/proposals", proposals_get, "planning", query=TodayQuery, **read),
+        Route("POST", f"{base}/visits/{{visit_id:{UNIT_RE}}}/meeting", visit_meeting, "planning", capability=None, action="calendar.plan_meeting",
+              errors=(409,), replies={201: Reply("the meeting created")}),
+        Route("GET", f"{base}/calendar.{{fmt:docx|xlsx}}", calendar_export, "planning", query=CalendarExportQuery, replies={200: docs},
+              **read),
+    ]
+
+
 def setup_planning_api(app: web.Application) -> None:
     """Mount the units, organisers, calendar and coverage routes."""
-    r = app.router
-    r.add_get("/api/v1/units", units_list)
-    r.add_post("/api/v1/units", units_add)
-    r.add_post("/api/v1/units/import", units_import)
-    r.add_get("/api/v1/units/imports", unit_imports)
-    r.add_get("/api/v1/units/kinds", unit_kinds)
-    r.add_patch("/api/v1/units/{unit_id}", unit_patch)
-    r.add_get("/api/v1/organisers", organisers_list)
-    r.add_post("/api/v1/organisers", organisers_create)
-    r.add_get("/api/v1/central-bodies", central_bodies)
-    base = "/api/v1/organisers/{organiser_id}/calendars/{year}"
-    r.add_get(base, calendar_get)
-    r.add_post(f"{base}/changes", calendar_change)
-    r.add_get(f"{base}/coverage", coverage_get)
-    r.add_get(f"{base}/proposals", proposals_get)
-    r.add_post(f"{base}/visits/{{visit_id}}/meeting", visit_meeting)
-    r.add_get(f"{base}/calendar.{{fmt:docx|xlsx}}", calendar_export)
+    mount(app, routes())

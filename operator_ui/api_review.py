@@ -1,89 +1,93 @@
-"""Review and publication over HTTP: problems, review decisions, the 10-day package, the dashboard."""
+"""Review and publication over HTTP: problems, review decisions, the 10-day package, the quarterly
+report, the dashboard and the vocabularies."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from aiohttp import web
+from pydantic import Field
 
-from tyndau.actions import ActionError, perform, require_role
-from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import query_flag, query_int, read_json
+from tyndau.actions import ActionError
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.pages import REPORT_CSP
+from tyndau.operator_ui.query import Flag, Lang, LangQuery, Meetings, MergedQuery, Query, RoundQuery, whole
+from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
+from tyndau.permissions import audience_of
+from tyndau.reports.builder import DOCX, PACKAGE_FORMATS, QUARTERLY_FORMATS, XLSX, ReportRefused, ReportRequest, build_report
 from tyndau.reports.charts import charts_svg
-from tyndau.reports.collect import collect_quarterly, collect_round
-from tyndau.reports.quarterly import quarterly_json
-from tyndau.reports.quarterly_docx import quarterly_docx
-from tyndau.reports.quarterly_xlsx import quarterly_xlsx
+from tyndau.reports.collect import collect_round
 from tyndau.reports.figures import dashboard_figures
 from tyndau.reports.rounds import RoundMember, group_rounds
-from tyndau.reports.package_csv import package_csv_zip
-from tyndau.reports.package_docx import package_docx
-from tyndau.reports.package_html import package_html
-from tyndau.reports.package_json import package_json
-from tyndau.reports.package_xlsx import package_xlsx
-from tyndau.reports.validate import FinalExportBlocked, final_export_problems
-from tyndau.security import ROLES
-from tyndau.operator_ui.pages import REPORT_CSP
-from tyndau.store.comments import audience_of, comment_json
+from tyndau.store.comments import comment_json
+from tyndau.store.meetings import list_meetings
 from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem
 from tyndau.store.schema import comments
 
-ANYONE = frozenset(ROLES)
-MEETING_ID = re.compile(r"[0-9]{1,12}")
-STAFF = frozenset({"admin", "moderator", "secretary"})
-FORMATS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", package_docx),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", package_xlsx),
-    "html": ("text/html", package_html),
-    "json": ("application/json", package_json),
-    "zip": ("application/zip", package_csv_zip),
-}
+QueueLimit = whole(1, 2000)
+Year = whole(2000, 2100)
+Quarter = whole(1, 4)
+FINAL = "refused (422 final_blocked, with the list) while a problem lacks an executor or a deadline"
 
 
-def _int(raw: str, what: str) -> int:
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
-        raise ActionError(404, "not_found", f"no {what} {raw!r}")
-    return int(raw)
+class ReportQuery(LangQuery):
+    """``?lang=ru|kk&final=true``."""
+
+    final: Annotated[Flag, Field(description=FINAL)] = False
 
 
-def _meeting_ids(request: web.Request) -> list[int]:
-    if "meeting_id" in request.match_info:
-        return [_int(request.match_info["meeting_id"], "meeting")]
-    raw = request.query.get("meetings", "")
-    parts = [x.strip() for x in raw.split(",") if x.strip()]
-    if not parts or len(parts) > 500 or not all(MEETING_ID.fullmatch(x) for x in parts):
-        raise ActionError(400, "bad_request", "give meetings=1,2,3 (the meetings of the round, at most 500)")
-    return sorted({int(x) for x in parts})
+class RoundReportQuery(ReportQuery):
+    """``?meetings=1,2,3`` and the report's options."""
+
+    meetings: Meetings
 
 
-async def _check_meetings(request: web.Request, ids: list[int]) -> None:
+class QuarterlyQuery(RoundReportQuery):
+    """``?meetings=..&year=&quarter=``."""
+
+    year: Year
+    quarter: Quarter
+
+
+class QueueQuery(Query):
+    """``?limit=``."""
+
+    limit: QueueLimit = 200
+
+
+class DashboardQuery(Query):
+    """``?meetings=`` (default: every meeting) and ``lang``."""
+
+    meetings: Meetings = None  # type: ignore[assignment]
+    lang: Lang = "ru"
+
+
+async def _scope(request: web.Request, q: Any) -> list[int]:
+    """The meetings a request is about: the path's one, or ``?meetings=``; each must exist."""
+    ids = [path_id(request, "meeting_id")] if "meeting_id" in request.match_info else list(q.meetings)
     for meeting_id in ids:
         if not await request.app[SERVICES].meeting_exists(meeting_id):
             raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+    return ids
 
 
 async def problems_list(request: web.Request) -> web.Response:
-    """The draft/reviewed problem list of a meeting or a round, ranked by mentions and recency."""
-    require_role(principal(request), ANYONE)
-    ids = _meeting_ids(request)
-    await _check_meetings(request, ids)
-    who = principal(request)
+    """Problems of a meeting or a round (draft and reviewed), ranked by mentions."""
+    who = caller(request)
+    q = query(request, MergedQuery)
+    ids = await _scope(request, q)
     async with request.app[SERVICES].engine.connect() as conn:
-        items = await list_problems(conn, ids, include_merged=bool(query_flag(request.query.get("merged"))))
-    if audience_of(who.role if who else None) != "private":
+        items = await list_problems(conn, ids, include_merged=q.merged)
+    if audience_of(who.role) != "private":
         items = [redacted_problem(p) for p in items]
     return web.json_response({"items": items})
 
 
 async def problem_detail(request: web.Request) -> web.Response:
-    """One problem with every comment in it (source, time, full text for staff)."""
-    who = require_role(principal(request), ANYONE)
-    meeting_id = _int(request.match_info["meeting_id"], "meeting")
-    problem_id = _int(request.match_info["problem_id"], "problem")
+    """One problem with every comment in it."""
+    who = caller(request)
+    meeting_id, problem_id = path_id(request, "meeting_id"), path_id(request, "problem_id")
     async with request.app[SERVICES].engine.connect() as conn:
         problem = await get_problem(conn, problem_id)
         if problem is None or problem["meeting_id"] != meeting_id:
@@ -95,20 +99,11 @@ async def problem_detail(request: web.Request) -> web.Response:
     return web.json_response({"problem": problem, "comments": [{**comment_json(m, audience), "locked": m.locked} for m in members]})
 
 
-async def review_action(request: web.Request) -> web.Response:
-    """A review decision: edit, merge, split, move, not_problem, undo."""
-    payload = await read_json(request)
-    payload["meeting_id"] = _int(request.match_info["meeting_id"], "meeting")
-    services = request.app[SERVICES]
-    result = await perform(services.actions, services, principal(request), f"review.{request.match_info['verb']}", payload)
-    return web.json_response(result)
-
-
 async def review_queue(request: web.Request) -> web.Response:
-    """The triage queue: comments the NLP was unsure about and nobody has decided yet, with counters."""
-    who = require_role(principal(request), STAFF)
-    meeting_id = _int(request.match_info["meeting_id"], "meeting")
-    limit = query_int(request.query, "limit", 200, 1, 2000)
+    """Comments the NLP was unsure about, with counters (triage)."""
+    who = caller(request)
+    meeting_id = path_id(request, "meeting_id")
+    limit = query(request, QueueQuery).limit
     if not await request.app[SERVICES].meeting_exists(meeting_id):
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     async with request.app[SERVICES].engine.connect() as conn:
@@ -121,95 +116,44 @@ async def review_queue(request: web.Request) -> web.Response:
     return web.json_response({"items": [comment_json(r, audience) for r in rows], "pending": pending, "reviewed": done})
 
 
-async def _round(request: web.Request, ids: list[int], final: bool) -> Any:
+async def _document(request: web.Request, report: ReportRequest) -> web.Response:
     services = request.app[SERVICES]
-    return await collect_round(
-        services.engine, services.clock, ids, final=final,
-        category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}),
-    )
-
-
-def _left_out(round_: Any) -> list[dict[str, Any]]:
-    """The drafts a final package leaves out (not accepted), for the reviewer to see."""
-    return [{"problem_id": p.problem_id, "title": p.title_ru or p.title_kk, "meeting_id": p.meeting_id} for p in round_.left_out]
+    try:
+        doc = await build_report(services.engine, services.clock, services.vocabulary, report)
+    except ReportRefused as exc:
+        raise ActionError(422 if exc.code != "bad_request" else 400, exc.code, exc.message, **exc.details) from None
+    headers = {"Content-Disposition": f'{"inline" if doc.inline else "attachment"}; filename="{doc.filename}"',
+               "X-Tyndau-Problems": str(doc.problems), "X-Tyndau-Left-Out": str(len(doc.left_out))}
+    if doc.media_type == "text/html":
+        headers["Content-Security-Policy"] = REPORT_CSP  # its own inline style works; no script ever runs
+    return web.Response(body=doc.body, content_type=doc.media_type, charset=doc.charset, headers=headers)
 
 
 async def report(request: web.Request) -> web.Response:
-    """The 10-day publication package: ``report.{docx,xlsx,html,json,zip}?lang=ru|kk&final=1``."""
-    require_role(principal(request), STAFF)
-    ids = _meeting_ids(request)
-    await _check_meetings(request, ids)
-    fmt = request.match_info["fmt"]
-    lang = request.query.get("lang", "ru")
-    if lang not in ("ru", "kk"):
-        raise ActionError(400, "bad_request", "lang must be ru or kk")
-    final = bool(query_flag(request.query.get("final")))
-    round_ = await _round(request, ids, final)
-    if final:
-        if not round_.problems:
-            raise ActionError(422, "nothing_accepted", "a final package holds accepted problems only, and none is accepted yet",
-                              left_out=_left_out(round_))
-        missing = final_export_problems(round_)
-        if missing:
-            raise ActionError(422, "final_blocked", "a final export needs an executor and a deadline for every accepted problem; export a draft, or complete these",
-                              missing=[{"number": m.number, "title": m.title, "fields": list(m.fields), "problem_id": m.problem_id} for m in missing],
-                              left_out=_left_out(round_))
-    content_type, build = FORMATS[fmt]
-    try:
-        body = await asyncio.to_thread(build, round_, lang)
-    except FinalExportBlocked as exc:  # the builders check again; keep the two in step
-        raise ActionError(422, "final_blocked", str(exc)) from None
-    stem = f"tyndau-{'-'.join(map(str, ids))}-{lang}{'' if final else '-draft'}"
-    counts = {"X-Tyndau-Problems": str(len(round_.problems)), "X-Tyndau-Left-Out": str(len(round_.left_out))}
-    if fmt == "json":
-        return web.json_response(body, headers={"Content-Disposition": f'inline; filename="{stem}.json"', **counts})
-    data = body.encode("utf-8") if isinstance(body, str) else body
-    headers = {"Content-Disposition": f'attachment; filename="{stem}.{"csv.zip" if fmt == "zip" else fmt}"', **counts}
-    if fmt == "html":
-        headers["Content-Security-Policy"] = REPORT_CSP  # its own inline style works; no script ever runs
-    return web.Response(body=data, content_type=content_type, charset="utf-8" if fmt == "html" else None, headers=headers)
+    """The 10-day publication package (zip = CSV tables for the open-data portal; HTML as a download)."""
+    q = query(request, ReportQuery)
+    ids = await _scope(request, q)
+    return await _document(request, ReportRequest("package", tuple(ids), request.match_info["fmt"], q.lang, q.final))
 
 
 async def quarterly(request: web.Request) -> web.Response:
-    """The quarterly progress report: ``quarterly.{docx,xlsx,json}?meetings=..&year=&quarter=&lang=``."""
-    require_role(principal(request), STAFF)
-    ids = _meeting_ids(request)
-    await _check_meetings(request, ids)
-    if "year" not in request.query or "quarter" not in request.query:
-        raise ActionError(400, "bad_request", "year and quarter (1-4) are required")
-    year, quarter = query_int(request.query, "year", None, 2000, 2100), query_int(request.query, "quarter", None, 1, 4)
-    lang = request.query.get("lang", "ru")
-    if lang not in ("ru", "kk"):
-        raise ActionError(400, "bad_request", "lang must be ru or kk")
-    services = request.app[SERVICES]
-    report_ = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=bool(query_flag(request.query.get("final"))),
-                                      category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}))
-    fmt = request.match_info["fmt"]
-    stem = f"tyndau-quarterly-{year}-Q{quarter}-{lang}"
-    if fmt == "json":
-        return web.json_response(await asyncio.to_thread(quarterly_json, report_, lang))
-    build = quarterly_docx if fmt == "docx" else quarterly_xlsx
-    body = await asyncio.to_thread(build, report_, lang)
-    return web.Response(body=body, content_type=FORMATS[fmt][0], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    """Quarterly progress report (status at the start of the quarter vs now)."""
+    q = query(request, QuarterlyQuery)
+    ids = await _scope(request, q)
+    return await _document(request, ReportRequest("quarterly", tuple(ids), request.match_info["fmt"], q.lang, q.final, q.year, q.quarter))
 
 
 async def dashboard(request: web.Request) -> web.Response:
-    """Dashboard figures and SVG charts for a meeting, a round, or every meeting.
+    """Dashboard figures and SVG charts (?meetings=...).
 
     The meetings are grouped into rounds of one akim (each with its own 10-day deadline); the
     figures count accepted problems, and the machine's drafts awaiting review apart.
     """
-    who = require_role(principal(request), STAFF)
     services = request.app[SERVICES]
-    lang = request.query.get("lang", "ru")
-    if lang not in ("ru", "kk"):
-        raise ActionError(400, "bad_request", "lang must be ru or kk")
-    from tyndau.store.meetings import list_meetings
-
-    known = await list_meetings(services.engine, limit=500, scope=who.scope)
-    if "meetings" in request.query:
-        wanted = _meeting_ids(request)
-        await _check_meetings(request, wanted)
+    q = query(request, DashboardQuery)
+    known = await list_meetings(services.engine, limit=500, scope=caller(request).scope)
+    if q.meetings is not None:
+        wanted = await _scope(request, q)
         known = [m for m in known if m.id in set(wanted)]
     if not known:
         return web.json_response({"figures": None, "charts": {}})
@@ -221,28 +165,56 @@ async def dashboard(request: web.Request) -> web.Response:
             explicit.setdefault(m.links.round_id, []).append(m.id)
     groups = [sorted(ids) for ids in explicit.values()] + group_rounds(
         [RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known if m.links.round_id is None])
-    rounds = [await _round(request, ids, False) for ids in groups]
-    figures = dashboard_figures(rounds, lang=lang, today=rounds[0].generated_at)
-    return web.json_response({"figures": figures, "charts": charts_svg(figures, lang)})
+    vocabulary = services.vocabulary
+    rounds = [await collect_round(services.engine, services.clock, ids, final=False, category_names=vocabulary.categories,
+                                  executors_kk=vocabulary.executors_kk) for ids in groups]
+    figures = dashboard_figures(rounds, lang=q.lang, today=rounds[0].generated_at)
+    return web.json_response({"figures": figures, "charts": charts_svg(figures, q.lang)})
 
 
 async def vocabulary(request: web.Request) -> web.Response:
-    """Categories and departments for the review workspace's selects."""
-    require_role(principal(request), ANYONE)
-    extra = request.app[SERVICES].extra
-    return web.json_response({"categories": extra.get("categories_json", []), "departments": extra.get("departments_json", [])})
+    """Categories, departments, statuses, competences, funding sources and source kinds."""
+    return web.json_response(request.app[SERVICES].vocabulary.as_json())
+
+
+REVIEW_VERBS = {
+    "edit": "Edit fields of a problem: {problem_id, version, fields} (a stale version gets 409 with the current problem)",
+    "merge": "Merge problems into one: {target_id, source_ids}",
+    "split": "Split comments off into a problem of their own: {problem_id, comment_ids, title_ru?}",
+    "move": "Move comments to another problem: {to_problem_id, comment_ids}",
+    "not_problem": "Mark comments \"not a problem\": {comment_ids}",
+    "classify": "Give comments a category (triage): {comment_ids, category}",
+    "accept": "Accept (or un-accept) several problems at once: {problem_ids, accepted?}",
+    "dismiss": "Several problems are not problems: {problem_ids} (every comment of them)",
+    "undo": "Undo the caller's last review decision in this meeting: {} (answers what it undid)",
+}
+CONFLICTS = ("edit", "split", "undo", "dismiss")  # stale version, not members, nothing to undo or dismiss
+PACKAGE_MEDIA = (DOCX, XLSX, "text/html", "application/json", "application/zip")
+
+
+def routes() -> list[Route]:
+    """The review, report and dashboard routes."""
+    base = "/api/v1/meetings/{meeting_id}"
+    package = Reply("the document", media=PACKAGE_MEDIA)
+    return [
+        Route("GET", f"{base}/problems", problems_list, "review", query=MergedQuery),
+        Route("GET", "/api/v1/problems", problems_list, "review", query=RoundQuery, errors=(404,), summary="Problems of a round: ?meetings=1,2,3"),
+        Route("GET", f"{base}/problems/{{problem_id}}", problem_detail, "review"),
+        *(action_route(f"{base}/review/{verb}", f"review.{verb}", tag="review", summary=summary,
+                       errors=(404, 409) if verb in CONFLICTS else (404,)) for verb, summary in REVIEW_VERBS.items()),
+        Route("GET", f"{base}/review-queue", review_queue, "review", capability="review.decide", query=QueueQuery),
+        Route("GET", f"{base}/report.{{fmt:{'|'.join(PACKAGE_FORMATS)}}}", report, "review", capability="report.export",
+              query=ReportQuery, errors=(422,), replies={200: package}),
+        Route("GET", f"/api/v1/report.{{fmt:{'|'.join(PACKAGE_FORMATS)}}}", report, "review", capability="report.export",
+              query=RoundReportQuery, errors=(404, 422), replies={200: package},
+              summary="The 10-day publication package of a round of meetings"),
+        Route("GET", f"/api/v1/quarterly.{{fmt:{'|'.join(QUARTERLY_FORMATS)}}}", quarterly, "review", capability="report.export",
+              query=QuarterlyQuery, errors=(404,), replies={200: Reply("the document", media=(DOCX, XLSX, "application/json"))}),
+        Route("GET", "/api/v1/dashboard", dashboard, "review", capability="report.export", query=DashboardQuery, errors=(404,)),
+        Route("GET", "/api/v1/vocabulary", vocabulary, "review"),
+    ]
 
 
 def setup_review_api(app: web.Application) -> None:
     """Mount the review, report and dashboard routes."""
-    r = app.router
-    r.add_get("/api/v1/meetings/{meeting_id}/problems", problems_list)
-    r.add_get("/api/v1/problems", problems_list)
-    r.add_get("/api/v1/meetings/{meeting_id}/problems/{problem_id}", problem_detail)
-    r.add_post("/api/v1/meetings/{meeting_id}/review/{verb:edit|merge|split|move|not_problem|classify|accept|dismiss|undo}", review_action)
-    r.add_get("/api/v1/meetings/{meeting_id}/review-queue", review_queue)
-    r.add_get("/api/v1/meetings/{meeting_id}/report.{fmt:docx|xlsx|html|json|zip}", report)
-    r.add_get("/api/v1/report.{fmt:docx|xlsx|html|json|zip}", report)
-    r.add_get("/api/v1/quarterly.{fmt:docx|xlsx|json}", quarterly)
-    r.add_get("/api/v1/dashboard", dashboard)
-    r.add_get("/api/v1/vocabulary", vocabulary)
+    mount(app, routes())

@@ -14,11 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from tyndau.actions import ActionError, require_role
-from tyndau.actions.planning_fields import READERS
-from tyndau.operator_ui.auth import principal
-from tyndau.operator_ui.errors import query_flag, query_int
+from tyndau.actions import ActionError
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.query_planning import PeriodQuery, QuarterlyQuery
+from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
 from tyndau.reports.collect import collect_quarterly
 from tyndau.reports.deadlines import quarter_bounds
 from tyndau.reports.quarterly import quarterly_json
@@ -35,65 +34,39 @@ DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessi
 MAX_REPORT_MEETINGS = 2000
 
 
-def lang_of(request: web.Request) -> str:
-    """``?lang=ru|kk`` (ru when absent)."""
-    lang = request.query.get("lang", "ru")
-    if lang not in ("ru", "kk"):
-        raise ActionError(400, "bad_request", "lang must be ru or kk")
-    return lang
-
-
-async def unit_of(request: web.Request, who: Principal) -> str | None:
+async def unit_of(request: web.Request, who: Principal, asked: str | None) -> str | None:
     """The unit asked for, else the caller's own; None: the nation (national callers only)."""
     if who.scope is not None and who.scope.organiser_id is not None:
         raise ActionError(403, "national_only", "a central body's users see the central-level list, not units' roll-ups")
-    raw = request.query.get("unit") or (who.scope.unit_id if who.scope else None)
+    raw = asked or (who.scope.unit_id if who.scope else None)
     if raw is None:
         return None
-    if not UNIT_ID.fullmatch(raw):
-        raise ActionError(404, "not_found", "no such unit")
     async with request.app[SERVICES].engine.connect() as conn:
         if await get_unit(conn, raw) is None:
             raise ActionError(404, "not_found", f"no unit {raw!r}")
     return raw
 
 
-def _day(request: web.Request, name: str) -> date | None:
-    raw = request.query.get(name)
-    if raw is None:
-        return None
-    try:
-        if len(raw) != 10:
-            raise ValueError
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ActionError(400, "bad_request", f"{name} must be a date like 2026-12-20") from None
-    if not 2000 <= day.year <= 2100:
-        raise ActionError(400, "bad_request", f"{name} must be in the years 2000 to 2100")
-    return day
-
-
-def period_of(request: web.Request) -> Period:
+def period_of(q: Any) -> Period:
     """``from``/``to`` dates, else ``year`` (with ``quarter``), else this year."""
-    start, end = _day(request, "from"), _day(request, "to")
+    start, end = getattr(q, "from"), q.to
     if start or end:
         if not (start and end) or end < start:
             raise ActionError(400, "bad_request", "give both from and to, to not before from")
         return Period(start, end)
-    year = query_int(request.query, "year", date.today().year, 2000, 2100) or date.today().year
-    quarter = query_int(request.query, "quarter", None, 1, 4)
-    if quarter is None:
+    year = q.year or date.today().year
+    if q.quarter is None:
         return Period(date(year, 1, 1), date(year, 12, 31))
-    return Period(*quarter_bounds(year, quarter))
+    return Period(*quarter_bounds(year, q.quarter))
 
 
 async def dashboard(request: web.Request) -> web.Response:
     """The roll-up: ``?unit=&from=&to=`` or ``?year=&quarter=``."""
-    who = require_role(principal(request), READERS)
-    unit_id = await unit_of(request, who)
+    q = query(request, PeriodQuery)
+    unit_id = await unit_of(request, caller(request), q.unit)
     services = request.app[SERVICES]
     async with services.engine.connect() as conn:
-        body = await rollup(conn, unit_id, period_of(request), category_names=services.extra.get("category_names", {}))
+        body = await rollup(conn, unit_id, period_of(q), category_names=services.vocabulary.categories)
     return web.json_response(body)
 
 
@@ -103,16 +76,13 @@ async def quarterly(request: web.Request) -> web.Response:
     Its own meetings, or (``consolidated``) every meeting below it, from the start of the year to
     the quarter's end; each problem's status at the start of the quarter and at its end (or now).
     """
-    who = require_role(principal(request), READERS)
-    unit_id = await unit_of(request, who)
+    q = query(request, QuarterlyQuery)
+    unit_id = await unit_of(request, caller(request), q.unit)
     if unit_id is None:
         raise ActionError(400, "bad_request", "give unit= (the nation's report is the national summary)")
-    if "year" not in request.query or "quarter" not in request.query:
+    if q.year is None or q.quarter is None:
         raise ActionError(400, "bad_request", "year and quarter (1-4) are required")
-    year, quarter = query_int(request.query, "year", None, 2000, 2100), query_int(request.query, "quarter", None, 1, 4)
-    assert year is not None and quarter is not None
-    lang = lang_of(request)
-    consolidated = bool(query_flag(request.query.get("consolidated")))
+    year, quarter, lang, consolidated = q.year, q.quarter, q.lang, q.consolidated
     services = request.app[SERVICES]
     async with services.engine.connect() as conn:
         ids = await meeting_ids(conn, unit_id, Period(date(year, 1, 1), quarter_bounds(year, quarter)[1]), own=not consolidated)
@@ -120,8 +90,8 @@ async def quarterly(request: web.Request) -> web.Response:
         raise ActionError(404, "no_meetings", "the unit has no meetings in that year up to the quarter's end")
     if len(ids) > MAX_REPORT_MEETINGS:
         raise ActionError(413, "too_large", f"{len(ids)} meetings: a consolidated report takes at most {MAX_REPORT_MEETINGS}; use the dashboard")
-    report = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=bool(query_flag(request.query.get("final"))),
-                                     category_names=services.extra.get("category_names", {}), executors_kk=services.extra.get("executors_kk", {}))
+    report = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=q.final,
+                                     category_names=services.vocabulary.categories, executors_kk=services.vocabulary.executors_kk)
     fmt = request.match_info["fmt"]
     if fmt == "json":
         return web.json_response({**await asyncio.to_thread(quarterly_json, report, lang), "unit_id": unit_id,
@@ -132,8 +102,16 @@ async def quarterly(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type=DOC_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
 
+def routes() -> list[Route]:
+    """The roll-up routes."""
+    return [
+        Route("GET", "/api/v1/rollup", dashboard, "national", capability="planning.read", query=PeriodQuery, errors=(403, 404)),
+        Route("GET", "/api/v1/rollup/quarterly.{fmt:docx|xlsx|json}", quarterly, "national", capability="planning.read",
+              query=QuarterlyQuery, errors=(403, 404, 413),
+              replies={200: Reply("the document", media=(*DOC_TYPES.values(), "application/json"))}),
+    ]
+
+
 def setup_rollup_api(app: web.Application) -> None:
     """Mount the roll-up routes."""
-    r = app.router
-    r.add_get("/api/v1/rollup", dashboard)
-    r.add_get("/api/v1/rollup/quarterly.{fmt:docx|xlsx|json}", quarterly)
+    mount(app, routes())

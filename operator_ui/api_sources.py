@@ -9,26 +9,27 @@ import logging
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from aiohttp import BodyPartReader, web
+from pydantic import Field
 
-from tyndau.actions import ActionError, require_role
+from tyndau.actions import ActionError
+from tyndau.actions.schema import Closed, Payload, parse
 from tyndau.live.intake import IntakeUnavailable
+from tyndau.live.source_kinds import KINDS
 from tyndau.live.source_manager import SourceConfigError, SourceManager
 from tyndau.live.sources.files import FileImportError, ReadOptions, import_file, preview
-from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.query import Flag, Query
+from tyndau.operator_ui.routes import Reply, Route, caller, mount, path_id, query
 from tyndau.operator_ui.webhooks import setup_webhooks
-from tyndau.security import ROLES
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
 from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
-OPERATORS = frozenset({"admin", "moderator"})
-IMPORTERS = frozenset({"admin", "moderator", "secretary"})
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
@@ -37,27 +38,39 @@ def manager(request: web.Request) -> SourceManager:
     return request.app[SERVICES].extra["sources"]
 
 
+class SourceInput(Payload):
+    """``{"kind", "config"}``: youtube: {url}; telegram: {token, chat_id, channel_post_id?, channel_id?, mode?: polling|webhook};
+    facebook: {video_id, token}; replay: {path (a file in the data directory), speed}; *_webhook: {object_id}."""
+
+    invalid = "kind (one of the source kinds) and config (an object) are required"
+    kind: Literal[KINDS]
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class ImportQuery(Query):
+    """``?preview=true`` shows the mapping, the first rows and how the file was read, and stores nothing."""
+
+    preview: Flag = False
+
+
 async def _meeting(request: web.Request) -> int:
-    raw = request.match_info["meeting_id"]
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or await get_meeting(request.app[SERVICES].engine, int(raw)) is None:
-        raise ActionError(404, "not_found", f"no meeting {raw!r}")
-    return int(raw)
+    meeting_id = path_id(request, "meeting_id")
+    if await get_meeting(request.app[SERVICES].engine, meeting_id) is None:
+        raise ActionError(404, "not_found", f"no meeting {meeting_id}")
+    return meeting_id
 
 
 async def list_sources(request: web.Request) -> web.Response:
-    """The meeting's sources with their health."""
-    require_role(principal(request), frozenset(ROLES))
+    """The meeting's comment sources and their health."""
     return web.json_response({"items": await manager(request).list(await _meeting(request))})
 
 
 async def start_source(request: web.Request) -> web.Response:
-    """Start a source: ``{"kind": "youtube", "config": {"url": ...}}``."""
-    who = require_role(principal(request), OPERATORS)
+    """Start a source: {kind: youtube|telegram|facebook|replay|instagram_webhook|facebook_webhook, config}."""
+    who = caller(request)
     meeting_id = await _meeting(request)
-    body = await read_json(request)
-    kind, config = body.get("kind"), body.get("config", {})
-    if not isinstance(kind, str) or not isinstance(config, dict):
-        raise ActionError(422, "invalid", "kind (a string) and config (an object) are required", {"kind": "required"})
+    body = parse(SourceInput, await read_json(request))
+    kind, config = body.kind, body.config
     try:
         described = await manager(request).start(meeting_id, kind, config)
     except SourceConfigError as exc:
@@ -68,14 +81,10 @@ async def start_source(request: web.Request) -> web.Response:
 
 
 async def source_verb(request: web.Request) -> web.Response:
-    """Stop or start again an existing source."""
-    who = require_role(principal(request), OPERATORS)
+    """Stop a source, or start it again from its checkpoint."""
+    who = caller(request)
     meeting_id = await _meeting(request)
-    raw = request.match_info["source_id"]
-    verb = request.match_info["verb"]
-    if not raw.isdigit():
-        raise ActionError(404, "not_found", "no such source")
-    source_id = int(raw)
+    source_id, verb = path_id(request, "source_id"), request.match_info["verb"]
     owned = [s for s in await manager(request).list(meeting_id) if s["id"] == source_id]
     if not owned:
         raise ActionError(404, "not_found", f"no source {source_id} in meeting {meeting_id}")
@@ -85,7 +94,6 @@ async def source_verb(request: web.Request) -> web.Response:
     return web.json_response(described)
 
 
-OPTION_TYPES = {"encoding": str, "delimiter": str, "header_row": int, "header_rows": int, "date_order": str}
 STALE_UPLOAD = 3600.0
 
 
@@ -111,20 +119,29 @@ def _json_part(text: str, name: str) -> dict[str, Any]:
     return value
 
 
+Short = Annotated[str, Field(max_length=20)] | None | Literal[""]
+Row = Annotated[int, Field(ge=1, le=1_000_000)] | None | Literal[""]
+
+
+class ImportOptions(Closed):
+    """What the operator corrects of what was detected (``options`` JSON of an import)."""
+
+    invalid = "the import options have invalid fields"
+    unknown = "unknown"
+    encoding: Short = None
+    delimiter: Short = None
+    header_row: Row = None
+    header_rows: Row = None
+    date_order: Short = None
+
+
 def _read_options(raw: dict[str, Any], sheet: str | None) -> ReadOptions:
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        kind = OPTION_TYPES.get(key)
-        if kind is None:
-            raise ActionError(422, "invalid", f"unknown option {key!r}; options are {', '.join(OPTION_TYPES)}", {f"options.{key}": "unknown"})
-        if value in (None, ""):
-            continue
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000):
-            raise ActionError(422, "invalid", f"options.{key} must be a positive whole number", {f"options.{key}": "a number"})
-        if kind is str and (not isinstance(value, str) or len(value) > 20):
-            raise ActionError(422, "invalid", f"options.{key} must be a short string", {f"options.{key}": "a string"})
-        values[key] = value
-    return ReadOptions(sheet=sheet, **values)
+    try:
+        options = parse(ImportOptions, raw)
+    except ActionError as exc:
+        raise ActionError(422, "invalid", f"{exc.message}: {', '.join(exc.fields)}; options are {', '.join(ImportOptions.model_fields)}",
+                          {f"options.{k}": v for k, v in exc.fields.items()}) from None
+    return ReadOptions(sheet=sheet, **{k: v for k, v in options.model_dump().items() if v not in (None, "")})
 
 
 async def _upload(request: web.Request) -> tuple[Path, dict[str, Any], ReadOptions]:
@@ -186,12 +203,12 @@ def _jsonable(value: Any) -> Any:
 
 
 async def import_requests(request: web.Request) -> web.Response:
-    """Import pooled requests from CSV/XLSX (``?preview=1`` shows the mapping, first rows and how the file was read)."""
-    who = require_role(principal(request), IMPORTERS)
+    """Import pooled requests (multipart: file=.csv|.xlsx|.live_chat.json, mapping=JSON, sheet)."""
+    who = caller(request)
     meeting_id = await _meeting(request)
     path, mapping, options = await _upload(request)
     try:
-        if request.query.get("preview") in ("1", "true"):
+        if query(request, ImportQuery).preview:
             result = await preview(path, mapping or None, options=options)
             return web.json_response(_jsonable(result))
         imported = await import_file(path, mapping or None, options=options)
@@ -214,11 +231,24 @@ async def import_requests(request: web.Request) -> web.Response:
                               "detected": _jsonable(imported.detected)}, status=201)
 
 
+UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "format": "binary"}, "mapping": {"type": "string"}, "sheet": {"type": "string"},
+    "options": {"type": "string", "description": "JSON: {encoding?, delimiter?, header_row?, header_rows?: 1|2, date_order?: dmy|mdy} to correct what was detected"}}}}}}
+
+
+def routes() -> list[Route]:
+    """The source and import routes."""
+    base = "/api/v1/meetings/{meeting_id}"
+    return [
+        Route("GET", f"{base}/sources", list_sources, "sources"),
+        Route("POST", f"{base}/sources", start_source, "sources", capability="sources.run", body=SourceInput, replies={201: Reply("Started")}),
+        Route("POST", f"{base}/sources/{{source_id}}/{{verb:stop|start}}", source_verb, "sources", capability="sources.run"),
+        Route("POST", f"{base}/imports", import_requests, "sources", capability="comments.import", query=ImportQuery,
+              errors=(413, 415, 422, 503), replies={201: Reply("Imported"), 200: Reply("Preview")}, openapi={"requestBody": UPLOAD}),
+    ]
+
+
 def setup_source_api(app: web.Application) -> None:
     """Mount the source, import and webhook routes."""
-    r = app.router
-    r.add_get("/api/v1/meetings/{meeting_id}/sources", list_sources)
-    r.add_post("/api/v1/meetings/{meeting_id}/sources", start_source)
-    r.add_post("/api/v1/meetings/{meeting_id}/sources/{source_id}/{verb:stop|start}", source_verb)
-    r.add_post("/api/v1/meetings/{meeting_id}/imports", import_requests)
+    mount(app, routes())
     setup_webhooks(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Any, AsyncIterator, Callable
 
@@ -10,11 +11,13 @@ from aiohttp import web
 
 from tyndau.actions import registry
 from tyndau.live.clock_service import SystemTime
+from tyndau.live.cluster_bus import RedisBus, channels
 from tyndau.live.intake import running
-from tyndau.live.labeller import Labeller
+from tyndau.live.leased import keep_leases, run_leased
 from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
+from tyndau.operator_ui.api_nlp import setup_nlp_api
 from tyndau.operator_ui.api_review import setup_review_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.api_people import setup_people_api
@@ -32,15 +35,18 @@ from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
 from tyndau.store import clock_log
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
+from tyndau.store.leases import LABELLER, Leases, leases_for
 from tyndau.store.migrate import upgrade
+from tyndau.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None = None) -> web.Application:
+def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None = None) -> web.Application:
     """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup.
 
-    ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps).
+    ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps); it
+    may take the progress callback (one argument) or nothing.
     """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate, scope_guard])
     app[SETTINGS] = settings
@@ -56,42 +62,61 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[[], Any] | None 
     setup_rounds_api(app)
     setup_rollup_api(app)
     setup_national_api(app)
+    setup_nlp_api(app)
     setup_pages(app)
     setup_realtime(app, sio)
     return app
 
 
-def load_pipeline(settings: Settings, taxonomy: Any) -> Any:
-    """Build the NLP pipeline (slow: runs in a worker thread; converts the model once)."""
+def load_pipeline(settings: Settings, taxonomy: Any, progress: Callable[[Any], None] | None = None) -> Any:
+    """Build the NLP pipeline (slow: runs in a worker thread; exports the model once per cache)."""
     from pathlib import Path
 
     from tyndau.nlp.pipeline import Pipeline
 
     return Pipeline.from_config(Path(settings.nlp_config) if settings.nlp_config else None,
-                                cache_dir=settings.effective_model_cache, taxonomy=taxonomy)
+                                cache_dir=settings.effective_model_cache, taxonomy=taxonomy, progress=progress)
 
 
-def load_vocabulary(settings: Settings) -> dict[str, Any]:
+def start_labeller(services: Services, pipeline_loader: Callable[..., Any] | None) -> Callable[[], Any] | None:
+    """The live labeller's loop, or None (after one line saying why) when NLP is off."""
+    from tyndau.nlp.extras import INSTALL_HINT, missing_nlp_modules
+
+    settings = services.settings
+    if not settings.nlp_enabled:
+        services.extra["nlp_off"] = "disabled"
+        return None
+    missing = [] if pipeline_loader is not None else missing_nlp_modules()
+    if missing:
+        services.extra["nlp_off"] = "not_installed"
+        log.warning("NLP is off: the [nlp] extra is not installed (missing %s); comments are kept unlabelled "
+                    "until you install it with: %s", ", ".join(missing), INSTALL_HINT)
+        return None
+    from tyndau.live.labeller import Labeller  # imports numpy: only when NLP is on
+
+    if pipeline_loader is not None:
+        given = pipeline_loader
+        takes_progress = bool(inspect.signature(given).parameters)
+        loader: Callable[[Callable[[Any], None]], Any] = (
+            given if takes_progress else lambda progress: given())  # type: ignore[call-arg]
+    else:
+        loader = lambda progress: load_pipeline(settings, services.vocabulary.taxonomy, progress)
+    labeller = Labeller(services.engine, loader, services.publish_labels, services.vocabulary.executor_for,
+                        publish_status=services.publish_nlp_status, forward=services.forward,
+                        sweep_seconds=30.0 if services.bus is not None else None)
+    services.extra["labeller"] = labeller
+    return labeller.run
+
+
+def load_vocabulary(settings: Settings) -> Vocabulary:
     """Categories and departments from config (a broken file stops start-up, naming the line)."""
-    from tyndau.nlp.taxonomy import TaxonomyError, load_departments, load_taxonomy
+    from tyndau.nlp.taxonomy import TaxonomyError
+    from tyndau.vocabulary import load_vocabulary as load
 
     try:
-        taxonomy = load_taxonomy(settings.taxonomy_file or None)
-        departments = load_departments(settings.departments_file or None, taxonomy=taxonomy)
+        return load(settings)
     except TaxonomyError as exc:
         raise StoreError(str(exc)) from None
-    names = {c.id: dict(c.name) for c in taxonomy.categories}
-    deps = list(departments.values())
-    return {
-        "taxonomy": taxonomy,
-        "category_ids": frozenset(names),
-        "category_names": names,
-        "categories_json": [{"id": cid, **n} for cid, n in names.items()],
-        "departments_json": [{"category": d.category, "ru": d.name.get("ru", ""), "kk": d.name.get("kk", "")} for d in deps],
-        "departments": frozenset(" ".join(n.split()).casefold() for d in deps for n in d.name.values()),
-        "executors_kk": {d.name.get("ru", ""): d.name.get("kk", "") for d in deps},
-        "executor_for": {d.category: d.name.get("ru", "") for d in deps},
-    }
 
 
 def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
@@ -107,33 +132,64 @@ def _store_ctx(sio, pipeline_loader):  # type: ignore[no-untyped-def]
             time = SystemTime()
             services = Services(settings=settings, engine=engine, sio=sio, time=time, actions=registry())
             app[SERVICES] = services
-            services.extra.update(load_vocabulary(settings))
-            down_from = await clock_log.start_boot(engine, time.boot_id, time.now().wall)
-            marked = await services.clock.mark_restarts(down_from)
+            services.vocabulary = load_vocabulary(settings)
+            now = time.now().wall
+            down_from = await clock_log.start_boot(engine, time.boot_id, now)
+            others_alive = (settings.client_manager == "redis" and down_from is not None
+                            and (now - down_from).total_seconds() < 2 * settings.heartbeat_seconds)
+            marked = [] if others_alive else await services.clock.mark_restarts(down_from)  # a worker joining is no outage
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,
                                     meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir)
+            leases = leases_for(settings.effective_database_url, settings.role)
+            if settings.client_manager == "redis":
+                services.bus = RedisBus(settings.redis_url, channels(settings.redis_prefix)[1])
             sources = SourceManager(engine, services.intake, settings.data_dir / "sources", on_change=services.publish_source_health,
-                                    context=context)
+                                    context=context, leases=leases)
             services.extra["sources"] = sources
-            loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services), services.tail_other_writers]
-            if settings.nlp_enabled:
-                loader = pipeline_loader or (lambda: load_pipeline(settings, services.extra["taxonomy"]))
-                labeller = Labeller(engine, loader, services.publish_labels,
-                                    services.extra["executor_for"])
-                services.extra["labeller"] = labeller
-                loops.append(labeller.run)
-            async with running(*loops):
-                resumed = await sources.resume_all()
-                if resumed:
-                    log.warning("resumed %d comment source(s) that were running before the restart", resumed)
-                yield
-                await sources.close()
+            loops = [lambda: _heartbeat(services), services.intake.run, services.feed.run, lambda: _health_loop(services),
+                     lambda: keep_leases(leases, settings.lease_check_seconds),
+                     lambda: sources.run_reconciling(settings.lease_check_seconds)]
+            labelling = start_labeller(services, pipeline_loader)
+            if services.bus is not None:  # other writers publish what they commit
+                loops.append(lambda: services.bus.listen(services.on_cluster_event, _catch_up(services)))  # type: ignore[union-attr]
+            else:  # one server (and perhaps `tyndau ingest`) without Redis: read what others committed
+                loops.append(services.tail_other_writers)
+            if labelling is not None:
+                loops.append(_leased_labelling(services, leases, labelling))
+            try:
+                async with running(*loops):
+                    resumed = await sources.resume_all()
+                    if resumed:
+                        log.warning("resumed %d comment source(s) that were running before the restart", resumed)
+                    yield
+                    await sources.close()
+            finally:
+                await leases.close()
+                if services.bus is not None:
+                    await services.bus.close()
         finally:
             await engine.dispose()
 
     return store
+
+
+def _leased_labelling(services: Services, leases: Leases, labelling: Callable[[], Any]) -> Callable[[], Any]:
+    """The labeller runs in the one process holding the labeller lease; the others stand by."""
+    labeller = services.extra["labeller"]
+    check = services.settings.lease_check_seconds
+    return lambda: run_leased(leases, LABELLER, labelling, check_seconds=check, on_standby=labeller.reset)
+
+
+def _catch_up(services: Services) -> Callable[[], Any]:
+    """After a Redis reconnect: the labeller (if here) looks in the store for what it may have missed."""
+    async def catch_up() -> None:
+        labeller = services.extra.get("labeller")
+        if labeller is not None and labeller.state == "ready":
+            await labeller.sweep_now()
+
+    return catch_up
 
 
 async def _health_loop(services: Services) -> None:

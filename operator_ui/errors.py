@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -136,27 +135,3 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ActionError(400, "bad_json", "the body must be a JSON object")
     return data
-
-
-_QUERY_INT = re.compile(r"-?[0-9]{1,19}")
-
-
-def query_flag(value: str | None) -> bool | None:
-    """A true/false query parameter (1/0 and yes/no too), None when absent; anything else is a 400."""
-    if value is None:
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ActionError(400, "bad_request", f"expected true or false, got {value[:40]!r}")
-
-
-def query_int(query: Mapping[str, str], name: str, default: int | None, low: int, high: int) -> int | None:
-    """A whole-number query parameter within ``[low, high]``, ``default`` when absent; anything else is a 400."""
-    raw = query.get(name)
-    if raw is None:
-        return default
-    if not _QUERY_INT.fullmatch(raw) or not low <= int(raw) <= high:
-        raise ActionError(400, "bad_request", f"{name} must be a whole number from {low} to {high}")
-    return int(raw)

@@ -1,15 +1,18 @@
-"""The browser pages (static HTML + ES modules) and the UI catalogues."""
+"""The browser pages (HTML rendered once per request from jinja2 templates with autoescape, so the
+shared top bar is written once in ``pages/_topbar.html``; ES modules do the rest) and the UI catalogues."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import jinja2
 from aiohttp import web
 from yarl import URL
 
 from tyndau.config import path as config_path
 from tyndau.operator_ui.auth import principal
+from tyndau.operator_ui.keys import PAGE_TEMPLATES
 
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
@@ -26,8 +29,15 @@ def _to_login(request: web.Request) -> web.HTTPFound:
     return web.HTTPFound(str(URL("/login").with_query(next=request.path_qs)))
 
 
-def _page(name: str) -> web.FileResponse:
-    return web.FileResponse(PAGES / f"{name}.html", headers={"Cache-Control": "no-store"})
+def page_templates() -> jinja2.Environment:
+    """The pages' templates: HTML-escaped by default, an unknown name is an error, not a blank."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(PAGES), autoescape=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, auto_reload=False)
+
+
+def _page(request: web.Request, name: str) -> web.Response:
+    html = request.app[PAGE_TEMPLATES].get_template(f"{name}.html").render()
+    return web.Response(text=html, content_type="text/html", charset="utf-8", headers={"Cache-Control": "no-store"})
 
 
 async def index(request: web.Request) -> web.StreamResponse:
@@ -37,38 +47,38 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     """The login form."""
-    return _page("login")
+    return _page(request, "login")
 
 
 async def console_page(request: web.Request) -> web.StreamResponse:
     """The moderator console; anonymous visitors are sent to log in first."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("console")
+    return _page(request, "console")
 
 
 async def presenter_page(request: web.Request) -> web.StreamResponse:
     """The read-only presenter screen (authenticates over socket.io: cookie or #token)."""
-    return _page("presenter")
+    return _page(request, "presenter")
 
 
 async def overlay_page(request: web.Request) -> web.StreamResponse:
     """The transparent stream overlay with the current question (authenticates like the presenter screen)."""
-    return _page("overlay")
+    return _page(request, "overlay")
 
 
 async def review_page(request: web.Request) -> web.StreamResponse:
     """The secretaries' review workspace."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("review")
+    return _page(request, "review")
 
 
 async def dashboard_page(request: web.Request) -> web.StreamResponse:
     """Problems by category, status and executor; share resolved; funding."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("dashboard")
+    return _page(request, "dashboard")
 
 
 async def planner_page(request: web.Request) -> web.StreamResponse:
@@ -101,7 +111,7 @@ async def round_page(request: web.Request) -> web.StreamResponse:
 
 async def offline_page(request: web.Request) -> web.StreamResponse:
     """The page the service worker shows when a reload cannot reach the server (it caches this one)."""
-    return _page("offline")
+    return _page(request, "offline")
 
 
 async def service_worker(request: web.Request) -> web.StreamResponse:
@@ -147,6 +157,7 @@ async def harden(request: web.Request, response: web.StreamResponse) -> None:
 def setup_pages(app: web.Application) -> None:
     """Mount the pages, the catalogues and the static files; harden every response."""
     app.on_response_prepare.append(harden)
+    app[PAGE_TEMPLATES] = page_templates()
     r = app.router
     r.add_get("/", index)
     r.add_get("/login", login_page)

@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, AsyncIterator
+from typing import Annotated, Any, AsyncIterator
 
 import socketio
 import sqlalchemy as sa
 from aiohttp import web
+from pydantic import BeforeValidator, Field
 
 from tyndau.actions import ActionError, perform
+from tyndau.actions.schema import Id, MeetingId, Payload, parse
 from tyndau.live.clock_service import MeetingNotFound
+from tyndau.live.cluster_bus import channels
 from tyndau.operator_ui.auth import AUTH, Connection, resolve_key, socket_credential
 from tyndau.operator_ui.keys import SERVICES, SETTINGS
 from tyndau.actions.feed import current_question_json
 from tyndau.operator_ui.services import CLOCK_NS, FEED_NS, REVIEW_NS, audience_room, meeting_room
-from tyndau.store.comments import Audience, FeedQuery, audience_of, comment_json, get_comments, list_comments
+from tyndau.permissions import Audience, audience_of
+from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
 from tyndau.store.meetings import get_meeting
 from tyndau.store.schema import meetings
 from tyndau.settings import Settings
@@ -29,11 +33,42 @@ log = logging.getLogger(__name__)
 
 def create_sio(settings: Settings) -> socketio.AsyncServer:
     """The socket server with the configured client manager (memory, or Redis for several workers)."""
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.client_manager == "redis" else None
+    manager = (socketio.AsyncRedisManager(settings.redis_url, channel=channels(settings.redis_prefix)[0])
+               if settings.client_manager == "redis" else None)
     return socketio.AsyncServer(
         async_mode="aiohttp", client_manager=manager, max_http_buffer_size=256 * 1024,
         ping_interval=10, ping_timeout=10,
     )
+
+
+MAX_PAGE = 10_000
+DEFAULT_PAGE = 500
+
+
+def _page_size(value: Any) -> Any:
+    """A socket's page size: at most 10000; anything but a positive whole number means the default."""
+    return min(value, MAX_PAGE) if type(value) is int and value >= 1 else DEFAULT_PAGE
+
+
+PageSize = Annotated[int, BeforeValidator(_page_size), Field(ge=1, le=MAX_PAGE)]
+
+
+class Join(Payload):
+    """``{"meeting_id"}``: watch one meeting."""
+
+    meeting_id: MeetingId
+
+
+class FeedJoin(Join):
+    """``{"meeting_id", "limit"?}``: the acknowledgement holds the newest ``limit`` comments."""
+
+    limit: PageSize = DEFAULT_PAGE
+
+
+class Older(FeedJoin):
+    """``{"meeting_id", "before", "limit"?}``: the comments before the oldest one the client has."""
+
+    before: Id
 
 
 def _error(exc: ActionError) -> dict[str, Any]:
@@ -114,9 +149,10 @@ class ClockNamespace(AuthenticatedNamespace):
         who = await self.checked(sid)
         if not isinstance(who, Principal):
             return who
-        meeting_id = _meeting_id(data)
-        if meeting_id is None:
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
+        try:
+            meeting_id = parse(Join, data).meeting_id
+        except ActionError as exc:
+            return _error(exc)
         if not await self.reaches(who, meeting_id):
             return _OUT_OF_REACH
         await self.watch(sid, meeting_id)
@@ -153,11 +189,11 @@ class FeedNamespace(AuthenticatedNamespace):
         who = await self.checked(sid)
         if not isinstance(who, Principal):
             return who
-        meeting_id = _meeting_id(data)
-        if meeting_id is None:
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id must be a positive integer"}}
-        limit = data.get("limit", 500)
-        limit = limit if isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= 10_000 else 500
+        try:
+            join = parse(FeedJoin, data)
+        except ActionError as exc:
+            return _error(exc)
+        meeting_id, limit = join.meeting_id, join.limit
         if not await self.reaches(who, meeting_id):
             return _OUT_OF_REACH
         audience = audience_of(who.role)
@@ -180,15 +216,15 @@ class FeedNamespace(AuthenticatedNamespace):
         who = await self.checked(sid)
         if not isinstance(who, Principal):
             return who
-        meeting_id = _meeting_id(data)
-        before = data.get("before") if isinstance(data, dict) else None
-        if meeting_id is None or not _small_int(before):
-            return {"ok": False, "error": {"code": "bad_request", "message": "meeting_id and before must be positive integers"}}
-        limit = data.get("limit", 500) if _small_int(data.get("limit")) else 500
+        try:
+            page = parse(Older, data)
+        except ActionError as exc:
+            return _error(exc)
+        meeting_id = page.meeting_id
         if not await self.reaches(who, meeting_id):
             return _OUT_OF_REACH
         async with self.app[SERVICES].engine.connect() as conn:
-            rows, cursor = await list_comments(conn, meeting_id, FeedQuery(after=before, limit=max(1, min(limit, 10_000)), newest_first=True))
+            rows, cursor = await list_comments(conn, meeting_id, FeedQuery(after=page.before, limit=page.limit, newest_first=True))
         audience = audience_of(who.role)
         return {"ok": True, "items": [comment_json(r, audience) for r in reversed(rows)], "older": cursor}
 
@@ -208,23 +244,17 @@ class ReviewNamespace(AuthenticatedNamespace):
         who = await self.checked(sid)
         if not isinstance(who, Principal):
             return who
-        meeting_id = _meeting_id(data)
-        if meeting_id is None or not await self.app[SERVICES].meeting_exists(meeting_id) or not await self.reaches(who, meeting_id):
+        try:
+            meeting_id = parse(Join, data).meeting_id
+        except ActionError:
+            return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
+        if not await self.app[SERVICES].meeting_exists(meeting_id) or not await self.reaches(who, meeting_id):
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
         await self.watch(sid, meeting_id)
         return {"ok": True}
 
 
 _OUT_OF_REACH = {"ok": False, "error": {"code": "not_found", "message": "no such meeting in your scope"}}
-
-
-def _small_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53
-
-
-def _meeting_id(data: Any) -> int | None:
-    value = data.get("meeting_id") if isinstance(data, dict) else None
-    return value if _small_int(value) else None
 
 
 async def revalidate(app: web.Application) -> int:

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 import socketio
 import sqlalchemy as sa
@@ -15,11 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.actions import Action
 from tyndau.live.clock_service import ClockService, SystemTime
+from tyndau.live.cluster_bus import RedisBus
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.settings import Settings
 from tyndau.actions import ActionError
-from tyndau.store.comments import AUDIENCES, Audience, audience_of, comment_json, comment_views, same_for_everyone
+from tyndau.permissions import Audience, audience_of
+from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
 from tyndau.timeutil import ALMATY, as_utc
+from tyndau.vocabulary import Vocabulary
 from tyndau.store.schema import comments, meetings
 
 log = logging.getLogger(__name__)
@@ -50,8 +53,11 @@ class Services:
     clock: ClockService = field(init=False)
     intake: Intake = field(init=False)
     feed: FeedBroadcaster = field(init=False)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     extra: dict[str, Any] = field(default_factory=dict)
+    bus: RedisBus | None = None
     _pushed_here: set[int] = field(default_factory=set)
+    _sends: set[asyncio.Task[None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.clock = ClockService(self.engine, self.time, self.settings.warning_ratio, self._publish_clock_view)
@@ -111,6 +117,10 @@ class Services:
         if changed_problems:
             await self.publish_review(meeting_id, changed_problems)
 
+    async def publish_nlp_status(self, status: dict[str, Any]) -> None:
+        """The NLP model's loading progress, to every console watching a feed (it is server-wide)."""
+        await self.sio.emit("nlp_status", status, namespace=FEED_NS)
+
     async def publish_source_health(self, meeting_id: int) -> None:
         """Send the health of a meeting's sources to its feed watchers."""
         manager = self.extra.get("sources")
@@ -127,24 +137,54 @@ class Services:
         labeller = self.extra.get("labeller")
         if labeller is not None:
             labeller.enqueue([row.id for row in rows])
+        if self.bus is not None:  # the labeller may run in another process
+            await self.bus.publish("committed", {"ids": [row.id for row in rows]})
 
-    async def tail_other_writers(self, interval: float = 1.0) -> None:
-        """Push comments that other processes (``tyndau ingest``, other workers) committed to the store."""
+    def forward(self, kind: str, body: dict[str, Any]) -> None:
+        """Send an event for the process that labels (a correction, a clustering decision) without waiting."""
+        if self.bus is None:
+            return
+        task = asyncio.get_running_loop().create_task(self.bus.publish(kind, body))
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
+
+    async def on_cluster_event(self, event: dict[str, Any]) -> None:
+        """An event from another process: committed comments, a correction, a clustering decision (for the labeller)."""
+        labeller = self.extra.get("labeller")
+        if labeller is None:
+            return
+        kind = event.get("kind")
+        if kind == "committed":
+            labeller.enqueue([i for i in event.get("ids", ()) if isinstance(i, int)])
+        elif kind == "clusters_changed" and isinstance(event.get("meeting_id"), int):
+            labeller.clusters_changed(event["meeting_id"])
+        elif kind == "learn" and isinstance(event.get("text"), str):
+            labeller.learn(event["text"], category=event.get("category"), is_problem=event.get("is_problem"))
+
+    async def tail_other_writers(self, interval: float = 1.0, *, grace: float = 60.0) -> None:
+        """Without Redis: push comments that other processes (``tyndau ingest``) committed to the store.
+
+        Ids are handed out when a row is inserted, not when it commits, so on PostgreSQL a comment
+        with a lower id can become visible after a higher one was read. Every id skipped below the
+        watermark is looked for again for ``grace`` seconds (ids also go unused for good: a
+        duplicate that ``ON CONFLICT DO NOTHING`` skipped still took one).
+        """
+        loop = asyncio.get_running_loop()
         async with self.engine.connect() as conn:
             watermark = await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0
+        gaps: dict[int, float] = {}
         while True:
             await asyncio.sleep(interval)
             try:
-                async with self.engine.connect() as conn:
-                    rows = (await conn.execute(sa.select(comments).where(comments.c.id > watermark).order_by(comments.c.id).limit(5000))).all()
+                rows, watermark = await self._read_new(watermark, gaps, loop.time() + grace)
             except Exception as exc:  # noqa: BLE001 - a passing database error must not stop the pushes
                 log.warning("could not read new comments from the store: %s", exc)
                 continue
-            if not rows:
-                continue
+            now = loop.time()
+            for gap in [g for g, until in gaps.items() if until < now]:
+                del gaps[gap]
             foreign = [r for r in rows if r.id not in self._pushed_here]
-            watermark = rows[-1].id
-            self._pushed_here = {i for i in self._pushed_here if i > watermark}
+            self._pushed_here = {i for i in self._pushed_here if i > watermark or i in gaps}
             if foreign:
                 by_meeting: dict[int, list[Any]] = {}
                 for row in foreign:
@@ -155,20 +195,44 @@ class Services:
                 if labeller is not None:
                     labeller.enqueue([row.id for row in foreign])
 
+    async def _read_new(self, watermark: int, gaps: dict[int, float], until: float) -> tuple[list[Any], int]:
+        """Rows above the watermark or in a known gap; records the new gaps below the new watermark."""
+        seen = sa.or_(comments.c.id > watermark, comments.c.id.in_(sorted(gaps)[:5000])) if gaps else comments.c.id > watermark
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(sa.select(comments).where(seen).order_by(comments.c.id).limit(5000))).all()
+        for row in rows:
+            gaps.pop(row.id, None)
+        top = max([watermark] + [r.id for r in rows])
+        present = {r.id for r in rows}
+        for missing in range(max(watermark + 1, top - 100_000), top):
+            if missing not in present and len(gaps) < 100_000:
+                gaps[missing] = until
+        return rows, top
+
     async def _emit_comments(self, meeting_id: int, rows: list[Any]) -> None:
-        await self._emit_by_audience(meeting_id, "comments", rows)
+        await emit_by_audience(self.sio.emit, meeting_id, "comments", rows)
 
     async def _emit_by_audience(self, meeting_id: int, event: str, rows: list[Any], *, single: bool = False) -> None:
-        """Each audience room gets the comments as it may see them; the redaction is done once per comment."""
-        views = [comment_views(row) for row in rows]
-        if all(same_for_everyone(row) for row in rows):
-            items = [comment_json(row, "public", views=v) for row, v in zip(rows, views)]
-            await self.sio.emit(event, items[0] if single else items, room=meeting_room(meeting_id), namespace=FEED_NS)
-            return
-        sends = []
-        for audience in AUDIENCES:
-            items = [comment_json(row, audience, views=v) for row, v in zip(rows, views)]
-            sends.append(self.sio.emit(event, items[0] if single else items, room=audience_room(meeting_id, audience), namespace=FEED_NS))
-        for outcome in await asyncio.gather(*sends, return_exceptions=True):
-            if isinstance(outcome, BaseException):
-                log.warning("feed push failed: %s", outcome)
+        await emit_by_audience(self.sio.emit, meeting_id, event, rows, single=single)
+
+
+Emit = Callable[..., Awaitable[Any]]
+
+
+async def emit_by_audience(emit: Emit, meeting_id: int, event: str, rows: list[Any], *, single: bool = False) -> None:
+    """Each audience room gets the comments as it may see them; the redaction is done once per comment.
+
+    ``emit`` is a socket server's or a write-only Redis manager's (``tyndau ingest``) ``emit``.
+    """
+    views = [comment_views(row) for row in rows]
+    if all(same_for_everyone(row) for row in rows):
+        items = [comment_json(row, "public", views=v) for row, v in zip(rows, views)]
+        await emit(event, items[0] if single else items, room=meeting_room(meeting_id), namespace=FEED_NS)
+        return
+    sends = []
+    for audience in AUDIENCES:
+        items = [comment_json(row, audience, views=v) for row, v in zip(rows, views)]
+        sends.append(emit(event, items[0] if single else items, room=audience_room(meeting_id, audience), namespace=FEED_NS))
+    for outcome in await asyncio.gather(*sends, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            log.warning("feed push failed: %s", outcome)

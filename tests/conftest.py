@@ -90,7 +90,7 @@ class People:
 async def make_people(app: web.Application) -> People:
     """A user and a token for every role."""
     from tyndau.operator_ui.keys import SERVICES
-    from tyndau.security import ROLES
+    from tyndau.permissions import ROLES
     from tyndau.store.people import add_user, create_token
 
     engine = app[SERVICES].engine

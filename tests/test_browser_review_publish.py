@@ -156,7 +156,7 @@ TEXT_NODES = """() => {
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 async def test_no_page_shows_a_raw_category_id_or_a_catalogue_key(shared, lang):
     meeting_id, ids = await _round(shared)
-    taxonomy = shared.app[SERVICES].extra["category_ids"]
+    taxonomy = shared.app[SERVICES].vocabulary.category_ids
     keys = _keys()
     pages = [f"/console?meeting={meeting_id}", f"/review?meeting={meeting_id}#problem-{ids['Ямы на улице Абая']}", "/dashboard",
              f"/presenter/{meeting_id}"]

@@ -11,7 +11,7 @@ import pytest
 
 from tyndau.live.clock import PHASE_ACTIONS
 from tyndau.live.meeting import AKIM_LEVELS
-from tyndau.security import ROLES
+from tyndau.permissions import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "i18n"

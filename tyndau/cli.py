@@ -19,6 +19,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tyndau.permissions import ROLES
 from tyndau.settings import Settings, SettingsError, load_settings, load_table
 from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
 from tyndau.store.people import PeopleError
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", help="listen address (env TYNDAU_HOST)")
     serve.add_argument("--port", type=int, help="listen port (env TYNDAU_PORT)")
+    serve.add_argument("--role", dest="process_role", choices=["all", "web"], help="all (default): serve and run the labeller and sources (under leases "
+                       "when several processes share PostgreSQL); web: serve only (env TYNDAU_ROLE)")
     serve.set_defaults(run=_serve)
 
     demo = sub.add_parser("demo", parents=[common], help="run the server with a demo meeting and a demo login (SQLite in a temporary data dir)")
@@ -55,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", parents=[common], help="manage people who log in").add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user.add_parser("add", parents=[common], help="add a user (or --replace to reset one)")
     add.add_argument("name")
-    add.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    add.add_argument("--role", required=True, help=", ".join(ROLES))
     add.add_argument("--password", help="the password (default: env TYNDAU_PASSWORD, else asked)")
     add.add_argument("--replace", action="store_true", help="reset the password and role of an existing user")
     add.set_defaults(run=_user_add)
@@ -76,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", parents=[common], help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token.add_parser("create", parents=[common], help="create an API token and print it")
-    create.add_argument("--role", required=True, help="admin, moderator, secretary or viewer")
+    create.add_argument("--role", required=True, help=", ".join(ROLES))
     create.add_argument("--name", required=True, help="what the token is for, e.g. 'vk-bridge'")
     create.add_argument("--unit", help="scope the token to a unit and everything below it (its id / KATO code)")
     create.add_argument("--body", help="scope the token to a central body (an organiser id)")
@@ -89,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", parents=[common], help="apply pending migrations").set_defaults(run=_db_upgrade)
 
     sub.add_parser("settings", parents=[common], help="print every setting with its value and help").set_defaults(run=_settings)
+    sub.add_parser("roles", parents=[common], help="print every capability, the roles that hold it, and what it covers").set_defaults(run=_roles)
 
     from tyndau.ingest_cli import add_parser as add_ingest
     from tyndau.nlp_cli import add_parser as add_nlp
@@ -112,6 +116,7 @@ def resolve_settings(args: argparse.Namespace, env: dict[str, str] | None = None
         "log_level": args.log_level,
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
+        "role": getattr(args, "process_role", None),  # `--role` of `user add` / `token create` is a person's role
     }
     return load_settings(config_file=config, env=env, overrides=overrides)
 
@@ -317,6 +322,16 @@ def _report(kind: str) -> Command:
 async def _settings(args: argparse.Namespace, settings: Settings) -> int:
     for name, spec in load_table().items():
         print(f"{name} = {getattr(settings, name)!s}\n    {spec.help} (env TYNDAU_{name.upper()})")
+    return 0
+
+
+async def _roles(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.permissions import CAPABILITIES, ROLE_HELP
+
+    for role in ROLES:
+        print(f"{role}: {ROLE_HELP.get(role, '')}")
+    for cap in CAPABILITIES:
+        print(f"{cap.name} = {', '.join(r for r in ROLES if r in cap.roles)}\n    {cap.help}")
     return 0
 
 

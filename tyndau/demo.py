@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from tyndau.config import path as config_path
-from tyndau.live.meeting import validate_meeting
+from tyndau.actions.meetings import new_draft
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.settings import Settings
 from tyndau.store.meetings import create_meeting, list_meetings
@@ -46,7 +46,7 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
         meeting = existing[0]
     else:
         now = utcnow()
-        draft = validate_meeting({
+        draft = new_draft({
             "title": DEMO_TITLE,
             "akim_level": "district",
             "place": "Каскелен, районный Дом культуры",

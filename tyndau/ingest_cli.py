@@ -54,15 +54,57 @@ async def _checked_meeting(engine: AsyncEngine, meeting_id: int) -> None:
 async def ingest(kind: str, args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
     """Run one ingest command against an open store."""
     await _checked_meeting(engine, args.meeting)
+    publish = Publisher(settings)
+    intake = Intake(engine, publish.committed)
+    try:
+        async with running(intake.run):
+            try:
+                if kind == "file":
+                    return await _file(args, intake)
+                return await _follow(kind, args, settings, intake)
+            finally:
+                await intake.drained()  # the servers hear of the last batch before this process exits
+    finally:
+        await publish.close()
 
-    async def nothing(rows: list[Any]) -> None:
-        return None
 
-    intake = Intake(engine, nothing)
-    async with running(intake.run):
-        if kind == "file":
-            return await _file(args, intake)
-        return await _follow(kind, args, settings, intake)
+class Publisher:
+    """Tells the servers what this process committed: through Redis when they run with it, else they read the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._manager: Any = None
+        self._bus: Any = None
+        if settings.client_manager == "redis":
+            import logging
+
+            import socketio
+
+            from tyndau.live.cluster_bus import RedisBus, channels
+
+            sio_channel, events = channels(settings.redis_prefix)
+            self._manager = socketio.AsyncRedisManager(settings.redis_url, channel=sio_channel, write_only=True,
+                                                       logger=logging.getLogger("socketio"))
+            self._bus = RedisBus(settings.redis_url, events)
+
+    async def committed(self, rows: list[Any]) -> None:
+        """Push new comments to the consoles on every server and to the process that labels."""
+        if self._manager is None:
+            return  # a server without Redis reads new rows from the store every second
+        from tyndau.operator_ui.services import emit_by_audience
+
+        by_meeting: dict[int, list[Any]] = {}
+        for row in rows:
+            by_meeting.setdefault(row.meeting_id, []).append(row)
+        for meeting_id, items in by_meeting.items():
+            await emit_by_audience(self._manager.emit, meeting_id, "comments", items)
+        await self._bus.publish("committed", {"ids": [row.id for row in rows]})
+
+    async def close(self) -> None:
+        """Close the Redis connections."""
+        if self._bus is not None:
+            await self._bus.close()
+        if self._manager is not None and self._manager.redis is not None:
+            await self._manager.redis.aclose()
 
 
 async def _file(args: argparse.Namespace, intake: Intake) -> int:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from yarl import URL
 
-ROLES = ("admin", "moderator", "secretary", "viewer")
 MAX_PASSWORD = 1024
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 # The hash of a password nobody knows: checked when a user name is unknown, so that an unknown

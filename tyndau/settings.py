@@ -8,6 +8,7 @@ names the setting.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -46,6 +47,9 @@ class Settings:
     warning_ratio: float
     client_manager: str
     redis_url: str
+    redis_prefix: str
+    role: str
+    lease_check_seconds: float
     session_days: int
     cookie_secure: bool
     max_body_bytes: int
@@ -72,8 +76,13 @@ class Settings:
 
     @property
     def effective_model_cache(self) -> Path:
-        """The model cache directory."""
-        return Path(self.model_cache_dir).expanduser() if self.model_cache_dir else self.data_dir / "models"
+        """The model cache directory: as set, else one per user and machine (``$XDG_CACHE_HOME/tyndau/models``).
+
+        Shared by every data directory, so the model is exported and the examples fitted once per machine.
+        """
+        if self.model_cache_dir:
+            return Path(self.model_cache_dir).expanduser()
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tyndau" / "models"
 
     @property
     def effective_database_url(self) -> str:

@@ -1,4 +1,5 @@
-"""Pieces every source shares: checkpoints, back-off, health bookkeeping, text hygiene."""
+"""Pieces every source shares: checkpoints, back-off, health bookkeeping (text hygiene is
+:func:`tyndau.live.text_safety.storable`, the one text-safety module)."""
 
 from __future__ import annotations
 
@@ -21,23 +22,6 @@ from tyndau.timeutil import utcnow
 Clock = Callable[[], datetime]
 
 log = logging.getLogger(__name__)
-
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def clean_text(value: Any) -> str:
-    """A string safe to store anywhere: lone surrogates and NUL become U+FFFD, nothing else changes.
-
-    Everything else (HTML, bidi marks, zero-width characters) is kept as received; the console
-    neutralises it for display. PostgreSQL refuses NUL and UTF-8 refuses lone surrogates.
-    """
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    return _SURROGATES.sub("\ufffd", text)
-
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
     """``value`` if it is a JSON object, else an empty one: platform payloads are never trusted."""

@@ -21,13 +21,14 @@ from typing import Any, Mapping, Sequence
 
 from tyndau.live.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth
-from tyndau.live.sources.common import Checkpoint, Clock, HealthTracker, MemoryCheckpoint, chunks, clean_text, deliver
+from tyndau.live.sources.common import Checkpoint, Clock, HealthTracker, MemoryCheckpoint, chunks, deliver
 from tyndau.live.sources.dates import ORDERS, detect_dates, parse_when
 from tyndau.live.sources.encodings import Detected
 from tyndau.live.sources.headers import FIELDS, MissingColumnsError, guess_mapping, resolve_mapping
 from tyndau.live.sources.layout import Table, locate
 from tyndau.live.sources.tables import FileImportError, Limits, ReadOptions, TooLargeError, cell_text, read_raw
 from tyndau.live.sources.youtube_chat import parse_file as parse_chat_file
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 __all__ = [
@@ -56,7 +57,7 @@ def row_to_comment(
     """Map one row; an empty text skips it, a missing or unreadable date is flagged and set to now."""
     index = {col: i for i, col in enumerate(columns)}
     raw = {fld: cells[index[col]] if index[col] < len(cells) else None for fld, col in mapping.items()}
-    values = {fld: clean_text(cell_text(v)).strip() for fld, v in raw.items()}
+    values = {fld: storable(cell_text(v)).strip() for fld, v in raw.items()}
     problems: list[str] = []
     text = values.get("text", "")
     if not text:

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 CODES: dict[str, str] = {
     "starting": "starting",
     "stopped": "stopped",
+    "elsewhere": "running in another server process",
     "polling": "polling {platform}",
     "api_error": "{platform} API error {status}: {description}; retrying in {retry_in} s",
     "auth_error": "{platform} refused the token ({status}: {description}); retrying in {retry_in} s",

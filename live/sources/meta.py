@@ -36,9 +36,9 @@ from tyndau.live.sources.common import (
     HealthTracker,
     MemoryCheckpoint,
     as_mapping,
-    clean_text,
     deliver_retrying,
 )
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -144,9 +144,9 @@ def _instagram(value: Mapping[str, Any], field: str, when: datetime, account_id:
             extra[key] = str(val)
     if account_id and str(sender.get("id")) == account_id:
         extra["own"] = "account"
-    text = clean_text(value.get("text") or "")
+    text = storable(value.get("text") or "")
     comment = IncomingComment(
-        source="instagram", external_id=str(comment_id), author=clean_text(sender.get("username") or ""),
+        source="instagram", external_id=str(comment_id), author=storable(sender.get("username") or ""),
         text=text or "💬", created_at=when, kind="text" if text else "media", extra=extra,
     )
     return MetaEvent("store", "instagram", str(comment_id), objects, comment)
@@ -184,12 +184,12 @@ def _facebook(value: Mapping[str, Any], when: datetime, page_id: str) -> MetaEve
         extra["target_id"] = comment_id
         deleted = IncomingComment("facebook", f"deleted:{comment_id}", "", "", created, kind="deleted", extra=extra)
         return MetaEvent("store", "facebook", comment_id, objects, deleted)
-    text = clean_text(value.get("message") or "")
+    text = storable(value.get("message") or "")
     kind = "text"
     if not text.strip():
         kind, text = "media", ("🖼 " + extra["photo"]) if "photo" in extra else ("🎬 " + extra["video"]) if "video" in extra else "💬"
     comment = IncomingComment(
-        source="facebook", external_id=comment_id, author=clean_text(sender.get("name") or ""),
+        source="facebook", external_id=comment_id, author=storable(sender.get("name") or ""),
         text=text, created_at=created, kind=kind, extra=extra,
     )
     return MetaEvent("store", "facebook", comment_id, objects, comment)
@@ -259,8 +259,8 @@ def graph_comment(item: Mapping[str, Any], video_id: str) -> IncomingComment | N
     return IncomingComment(
         source="facebook",
         external_id=str(item["id"]),
-        author=clean_text(sender.get("name") or ""),
-        text=clean_text(item.get("message") or ""),
+        author=storable(sender.get("name") or ""),
+        text=storable(item.get("message") or ""),
         created_at=parse_graph_time(item.get("created_time")) or utcnow(),
         kind="text",
         extra=extra,

@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from tyndau.live.comments import IncomingComment
-from tyndau.live.sources.common import as_mapping, clean_text
+from tyndau.live.sources.common import as_mapping
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 ANONYMOUS_ADMIN_BOT = 1087968824
@@ -162,14 +163,14 @@ def _author(message: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     extra: dict[str, Any] = {}
     if isinstance(sender_chat, Mapping):
         extra["sender_chat_id"] = sender_chat.get("id")
-        name = clean_text(sender_chat.get("title") or sender_chat.get("username") or "")
+        name = storable(sender_chat.get("title") or sender_chat.get("username") or "")
         return name, extra
     if not isinstance(user, Mapping):
         return "", extra
     extra["user_id"] = user.get("id")
     if user.get("username"):
-        extra["username"] = clean_text(user["username"])
-    name = " ".join(clean_text(user.get(k) or "") for k in ("first_name", "last_name")).strip()
+        extra["username"] = storable(user["username"])
+    name = " ".join(storable(user.get(k) or "") for k in ("first_name", "last_name")).strip()
     return name, extra
 
 
@@ -184,7 +185,7 @@ def _placeholder(message: Mapping[str, Any], extra: dict[str, Any]) -> tuple[str
     sticker = as_mapping(message.get("sticker"))
     if sticker:
         extra["media"] = "sticker"
-        return "sticker", clean_text(sticker.get("emoji") or "") or "🏷"
+        return "sticker", storable(sticker.get("emoji") or "") or "🏷"
     for key, mark in MEDIA_MARKS.items():
         if key in message:
             extra["media"] = key
@@ -192,7 +193,7 @@ def _placeholder(message: Mapping[str, Any], extra: dict[str, Any]) -> tuple[str
             if key in ("voice", "video_note", "audio", "video"):
                 return "media", mark + _duration(body.get("duration"))
             if key == "document" and isinstance(body.get("file_name"), str):
-                return "media", f"{mark} {clean_text(body['file_name'])[:200]}"
+                return "media", f"{mark} {storable(body['file_name'])[:200]}"
             return "media", mark
     venue, location = as_mapping(message.get("venue")), as_mapping(message.get("location"))
     if venue or location:
@@ -204,25 +205,25 @@ def _placeholder(message: Mapping[str, Any], extra: dict[str, Any]) -> tuple[str
             where = f"{lat:.6f}, {lon:.6f}"
         else:
             where = ""
-        words = ", ".join(clean_text(venue.get(k)) for k in ("title", "address") if venue.get(k))
+        words = ", ".join(storable(venue.get(k)) for k in ("title", "address") if venue.get(k))
         return "media", "📍 " + (words or where).strip()
     contact = as_mapping(message.get("contact"))
     if contact:
         extra["media"] = "contact"
         if contact.get("phone_number"):
-            extra["contact"] = clean_text(contact["phone_number"])  # private: never shown or published
-        name = " ".join(clean_text(contact.get(k) or "") for k in ("first_name", "last_name")).strip()
+            extra["contact"] = storable(contact["phone_number"])  # private: never shown or published
+        name = " ".join(storable(contact.get(k) or "") for k in ("first_name", "last_name")).strip()
         return "media", f"☎ {name}".strip()
     poll = as_mapping(message.get("poll"))
     if poll:
         extra["media"] = "poll"
-        options = [clean_text(as_mapping(o).get("text") or "") for o in poll.get("options") or ()]
-        question = clean_text(poll.get("question") or "")
+        options = [storable(as_mapping(o).get("text") or "") for o in poll.get("options") or ()]
+        question = storable(poll.get("question") or "")
         return "media", f"📊 {question}" + (f": {' / '.join(o for o in options if o)}" if options else "")
     checklist = as_mapping(message.get("checklist"))
     if checklist:
         extra["media"] = "checklist"
-        return "media", f"☑ {clean_text(checklist.get('title') or '')}".strip()
+        return "media", f"☑ {storable(checklist.get('title') or '')}".strip()
     return None
 
 
@@ -264,7 +265,7 @@ def decide_message(message: Mapping[str, Any], own: str | None = None) -> Decisi
     except (TypeError, ValueError, OverflowError, OSError):
         created = utcnow()
     return Decision(IncomingComment(
-        source="telegram", external_id=f"{chat_id}:{message_id}", author=author, text=clean_text(text),
+        source="telegram", external_id=f"{chat_id}:{message_id}", author=author, text=storable(text),
         created_at=created, kind=kind, extra=extra,
     ))  # fmt: skip
 

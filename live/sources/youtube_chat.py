@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from tyndau.live.comments import IncomingComment
-from tyndau.live.sources.common import Clock, clean_text
+from tyndau.live.sources.common import Clock
 from tyndau.live.sources.youtube_text import _label, _str, link_target, run_text, text_of  # noqa: F401 - re-exported
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 MAX_LINE_BYTES = 1 << 20
@@ -117,7 +118,7 @@ def decode_line(raw: bytes | str) -> tuple[str, bool]:
 
 
 def _excerpt(text: str, limit: int = 120) -> str:
-    return clean_text(text[:limit])
+    return storable(text[:limit])
 
 
 def _usec_time(value: Any) -> datetime | None:
@@ -145,7 +146,7 @@ def _badges(renderer: Mapping[str, Any]) -> tuple[list[str], bool]:
         if not isinstance(inner, Mapping):
             continue
         if isinstance(inner.get("tooltip"), str):
-            out.append(clean_text(inner["tooltip"]))
+            out.append(storable(inner["tooltip"]))
         icon = inner.get("icon")
         owner = owner or (isinstance(icon, Mapping) and icon.get("iconType") == "OWNER")
     return out, owner

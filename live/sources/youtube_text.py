@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from tyndau.live.sources.common import clean_text
+from tyndau.live.text_safety import storable
 
 
 def _str(value: Any) -> str:
-    return clean_text(value) if isinstance(value, (str, int, float)) else ""
+    return storable(value) if isinstance(value, (str, int, float)) else ""
 
 
 def text_of(node: Any) -> str:
@@ -33,8 +33,8 @@ def link_target(run: Mapping[str, Any]) -> str | None:
     parsed = urlsplit(url)
     if parsed.path == "/redirect" and (not parsed.netloc or parsed.netloc.endswith("youtube.com")):
         target = parse_qs(parsed.query).get("q")
-        return clean_text(target[0]) if target else None
-    return clean_text("https://www.youtube.com" + url if url.startswith("/") else url)
+        return storable(target[0]) if target else None
+    return storable("https://www.youtube.com" + url if url.startswith("/") else url)
 
 
 def run_text(run: Any) -> str:
@@ -51,7 +51,7 @@ def run_text(run: Any) -> str:
         return emoji_id
     shortcuts = emoji.get("shortcuts")
     if isinstance(shortcuts, list) and shortcuts and isinstance(shortcuts[0], str):
-        return clean_text(shortcuts[0])
+        return storable(shortcuts[0])
     return _label(emoji.get("image")) or emoji_id
 
 

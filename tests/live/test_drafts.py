@@ -1,8 +1,24 @@
-"""Draft problems: wording from the medoid, Kazakh wording, majority category and place, redaction."""
+"""Draft problems: wordings a secretary would sign, in both languages, from subtopic and place."""
 
 import numpy as np
+import pytest
 
-from tyndau.nlp.drafts import Member, build_draft, wording
+from tyndau.nlp.drafts import DraftBuilder, Member, build_draft, is_clean, wording
+from tyndau.nlp.language import LanguageDetector
+from tyndau.nlp.place_names import PlaceMention, PlaceNamer, choose_places
+from tyndau.nlp.taxonomy import load_taxonomy
+
+KAZAKH = set("әғқңөұүһі")
+
+
+@pytest.fixture(scope="module")
+def builder() -> DraftBuilder:
+    names = {c.id: dict(c.name) for c in load_taxonomy()}
+    return DraftBuilder({"roads_transport": "Отдел дорог"}, category_names=names)
+
+
+def _m(cid, text, lang, category=None, places=(), echo=False):
+    return Member(cid, text, lang, category, None, tuple(PlaceMention(*p, lang=lang) for p in places), None, echo)
 
 
 def test_wording_drops_greetings_links_emoji_and_personal_data():
@@ -12,21 +28,95 @@ def test_wording_drops_greetings_links_emoji_and_personal_data():
     assert "http" not in out and "😡" not in out and "701" not in out
 
 
-def test_long_text_is_cut_at_a_word_boundary():
+def test_long_text_is_cut_at_a_word_boundary_and_shouting_is_calmed():
     out = wording("Нет воды " * 60)
     assert len(out) <= 161 and out.endswith("…") and not out.endswith(" …")
+    assert wording("АКИМ ОТВЕТЬТЕ ПРО ГАЗ В БЕРЕКЕ!!!") == "Ответьте про газ в береке"
 
 
-def test_draft_uses_the_medoid_majority_category_place_and_executor():
+def test_draft_from_subtopic_and_place_in_both_languages(builder):
     members = [
-        Member(1, "Яма на Абая", "ru", "roads_transport", "street:абай"),
-        Member(2, "На улице Абая ямы, проехать нельзя", "ru", "roads_transport", "street:абай"),
-        Member(3, "Абай көшесінде шұңқыр", "kk", "roads_transport", "street:абай"),
-        Member(4, "Дорога разбита", "ru", "improvement_ecology", None),
+        _m(1, "Яма на Абая, когда отремонтируют?", "ru", "roads_transport", [("street", "Абая", "street:абай")]),
+        _m(2, "На улице Абая ямы, проехать нельзя", "ru", "roads_transport", [("street", "Абая", "street:абай")]),
+        _m(3, "Абай көшесінде шұңқыр көп", "kk", "roads_transport", [("street", "Абай", "street:абай")]),
+        _m(4, "+", "ru", None, (), echo=True),
     ]
-    vectors = np.array([[1, 0], [0.95, 0.31], [0.9, 0.43], [0.2, 0.98]], dtype=np.float32)
-    draft = build_draft(7, members, vectors, {"roads_transport": "Отдел дорог"})
-    assert draft.title_ru in ("Яма на Абая", "На улице Абая ямы, проехать нельзя")
-    assert draft.title_kk == "Абай көшесінде шұңқыр"
-    assert (draft.category, draft.place, draft.executor) == ("roads_transport", "street:абай", "Отдел дорог")
+    draft = builder.build(7, members, None)
+    assert draft.subtopic == "potholes"
+    assert draft.title_ru == "Ямы на дороге, нужен ремонт — ул. Абая"
+    assert draft.title_kk == "Жолдағы шұңқырлар, жөндеу керек — Абай көшесі"
+    assert (draft.category, draft.executor, draft.place) == ("roads_transport", "Отдел дорог", "ул. Абая")
     assert draft.comment_ids == (1, 2, 3, 4)
+
+
+def test_places_read_properly_in_each_language():
+    namer = PlaceNamer()
+    assert namer.wording("settlement:каскелен").ru == "Каскелен"
+    assert namer.wording("settlement:каскелен").kk == "Қаскелең"
+    assert namer.wording("settlement:иргели").kk == "Іргелі"
+    mentions = [PlaceMention("street", "Бірлік", "street:бирлик", "kk")]
+    assert (namer.wording("street:бирлик", mentions).ru, namer.wording("street:бирлик", mentions).kk) == (
+        "ул. Бирлик", "Бірлік көшесі")
+    both = namer.describe(["street:абай", "settlement:каскелен"])
+    assert (both.ru, both.kk) == ("ул. Абая, Каскелен", "Қаскелең, Абай көшесі")
+    mkr = namer.wording("microdistrict:айнабулак")
+    assert (mkr.ru, mkr.kk) == ("мкр Айнабулак", "Айнабұлақ шағын ауданы")
+    house = [PlaceMention("street", "Тауелсиздик", "street:тауелсиздик", "ru"),
+             PlaceMention("house", "45", "house:тауелсиздик/45", "ru")]
+    assert choose_places(house, 1) == ["street:тауелсиздик"]  # named once: maybe a home address
+    assert choose_places(house * 2, 2) == ["house:тауелсиздик/45"]
+    assert namer.wording("house:тауелсиздик/45", house).ru == "ул. Тауелсиздик, 45"
+    sadovaya = [PlaceMention("street", "Садовая", "street:садов|ул", "ru")]  # an adjectival street's key
+    assert (namer.wording("street:садов|ул", sadovaya).ru, namer.wording("street:садов|ул", sadovaya).kk) == (
+        "ул. Садовая", "Садовая көшесі")
+    assert "|" not in namer.wording("street:садов|ул").kk
+
+
+def test_without_subtopic_the_cleanest_member_in_each_language_and_never_translit(builder):
+    members = [
+        _m(1, "Kogda postroyat novyi DK v nashem aule?", "ru", "social_infrastructure"),
+        _m(2, "Когда построят новый дом творчества для молодёжи в нашем ауле?", "ru", "social_infrastructure"),
+        _m(3, "Біздің ауылда жастарға арналған шығармашылық үйін қашан салады?", "kk", "social_infrastructure"),
+    ]
+    draft = builder.build(1, members, None)
+    assert draft.title_ru.startswith("Когда построят новый дом творчества")
+    assert draft.title_kk.startswith("Біздің ауылда жастарға")
+
+
+def test_a_language_without_a_clean_member_gets_the_category_name(builder):
+    members = [_m(1, "Когда построят новый дом творчества для молодёжи в нашем ауле?", "ru", "social_infrastructure"),
+               _m(2, "Kogda postroyat novyi dom tvorchestva?", "ru", "social_infrastructure")]
+    draft = builder.build(1, members, None)
+    assert draft.title_kk == "Әлеуметтік инфрақұрылым"
+    assert not KAZAKH & set(draft.title_ru.lower())
+
+
+def test_cleanliness_rules():
+    assert is_clean("Нет воды третий день", "ru") and not is_clean("Нет воды третий день", "kk")
+    assert is_clean("Су жоқ үш күннен бері", "kk") and not is_clean("Су жоқ үш күннен бері", "ru")
+    assert not is_clean("Irgelide su joq", "kk") and not is_clean("воды нет, akim", "ru") and not is_clean("+", "ru")
+
+
+@pytest.mark.parametrize("text", ["", "😡😡😡", "А" * 10_000, "НЕТ ВОДЫ!!!", "Irgeli su жоқ voda нет 😡", "\x00\u202e"])
+def test_bad_members_never_break_a_draft(builder, text):
+    draft = builder.build(1, [_m(1, text, None), _m(2, text, "kk")], None)
+    assert draft.title_ru and draft.title_kk and draft.comment_ids == (1, 2)
+
+
+def test_titles_are_in_the_right_language_for_every_subtopic():
+    """Every subtopic wording, with and without a place, reads as its language."""
+    detector = LanguageDetector(use_model=False)
+    namer = PlaceNamer()
+    place = namer.wording("settlement:иргели")
+    from tyndau.nlp.subtopics import default_lexicon
+
+    for sub in default_lexicon():
+        ru, kk = f"{sub.label('ru')} — {place.ru}", f"{sub.label('kk')} — {place.kk}"
+        assert not KAZAKH & set(ru.lower()) and detector.detect(ru).lang != "kk", ru
+        assert detector.detect(kk).lang == "kk", kk
+
+
+def test_build_draft_keeps_its_old_signature():
+    members = [Member(1, "Нет воды в Иргели", "ru", "utilities"), Member(2, "Іргеліде су жоқ", "kk", "utilities")]
+    draft = build_draft(3, members, np.array([[1.0, 0.0], [0.9, 0.1]], dtype=np.float32), {"utilities": "ЖКХ"})
+    assert draft.title_ru == "Нет водоснабжения" and draft.title_kk == "Су жоқ" and draft.executor == "ЖКХ"

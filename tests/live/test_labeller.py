@@ -127,7 +127,9 @@ async def test_a_merge_teaches_the_live_clusterer(nlp_client, pipeline, monkeypa
     meeting = await create_meeting(client)
     mid = meeting["id"]
     ru = ["В селе Иргели нет воды уже неделю", "В селе Иргели нет воды уже неделю!!"]
-    kk = ["Су жоқ бір аптадан бері, көмектесіңіздер", "Су жоқ бір аптадан бері, көмектесіңіздер!!"]
+    # Longer than a short echo line ("су жоқ" alone would join the Russian problem as an echo).
+    long_kk = "Су жоқ бір аптадан бері, балалар ауырып жатыр, суды сатып аламыз, көмектесіңіздер"
+    kk = [long_kk, long_kk + "!!"]
     for n, text in enumerate(ru + kk):
         await _post(client, mid, f"m{n}", text)
 
@@ -143,7 +145,7 @@ async def test_a_merge_teaches_the_live_clusterer(nlp_client, pipeline, monkeypa
     resp = await client.post(f"/api/v1/meetings/{mid}/review/merge", json={"target_id": target["id"], "source_ids": [source["id"]]},
                              headers=client.people.auth("secretary"))
     assert resp.status == 200
-    await _post(client, mid, "m9", "Су жоқ бір аптадан бері, көмектесіңіздер!!!")
+    await _post(client, mid, "m9", long_kk + "!!!")
 
     async def five():
         found = await _comments(client, mid)

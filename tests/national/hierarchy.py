@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from tyndau.live.meeting import validate_meeting
+from tyndau.actions.meetings import new_draft
 from tyndau.store.meetings import MeetingLinks, create_meeting
 from tyndau.store.organisers import ensure_akimat
 from tyndau.store.planning_schema import admin_unit_paths, admin_units
@@ -92,7 +92,7 @@ async def build(engine: Any) -> Hierarchy:
             await ensure_akimat(conn, unit, now)
         for key, organiser, starts, ended in MEETINGS:
             marker = f" {NEIGHBOUR}" if organiser in ("D2", "A2") else ""
-            draft = validate_meeting({"title": f"Встреча {key}{marker}", "akim_level": LEVEL[dict((u[0], u[1]) for u in UNITS)[organiser]],
+            draft = new_draft({"title": f"Встреча {key}{marker}", "akim_level": LEVEL[dict((u[0], u[1]) for u in UNITS)[organiser]],
                                       "planned_minutes": 120, "starts_at": starts.replace(tzinfo=timezone.utc).isoformat(),
                                       "place": f"Дом культуры{marker}"})
             meeting = await create_meeting(conn, draft, MeetingLinks(organiser_id=organiser, place_unit_id=organiser))

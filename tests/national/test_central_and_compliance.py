@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD
 from tests.national.hierarchy import build
-from tyndau.live.meeting import validate_meeting
+from tyndau.actions.meetings import new_draft
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.store import people
 from tyndau.store.calendars import calendar_id
@@ -47,7 +47,7 @@ async def _ministry(engine) -> None:
     now = datetime(2026, 1, 5)
     async with engine.begin() as conn:
         await create_central_body(conn, "mz", "Министерство здравоохранения", "Денсаулық сақтау министрлігі", exempt=False, now=now)
-        draft = validate_meeting({"title": "Встреча министра", "akim_level": "central", "planned_minutes": 90,
+        draft = new_draft({"title": "Встреча министра", "akim_level": "central", "planned_minutes": 90,
                                   "starts_at": "2026-03-20T10:00:00+05:00"})
         meeting = await create_meeting(conn, draft, MeetingLinks(organiser_id="mz"))
         await conn.execute(meetings.update().where(meetings.c.id == meeting.id).values(ended_at=datetime(2026, 3, 20, 7)))

@@ -21,7 +21,7 @@ def pipe() -> Pipeline:
 
 def test_shipped_config_names_every_role() -> None:
     config = read_config()
-    assert config["encoder"]["use"] == "e5" and config["categoriser"]["use"] == "two_view"
+    assert config["encoder"]["use"] == "e5_onnx" and config["categoriser"]["use"] == "two_view"
     assert config["clusterer"]["use"] == "agglomerative" and config["detector"]["use"] == "two_view"
 
 
@@ -62,9 +62,10 @@ def test_failing_stage_leaves_comments_unlabelled_and_logs(pipe: Pipeline, caplo
 def test_roles_can_be_switched_off_or_stubbed(pipe: Pipeline) -> None:
     p = Pipeline.from_config(overrides={**HASHING, "detector": {"use": "always"}, "categoriser": {"use": "none"},
                                         "clusterer": {"use": "none"}, "language": {"use": "none"}})
-    lab = p.process(["Спасибо!"])[0]
+    lab, thanks = p.process(["Добрый вечер всем", "Спасибо!"])
     assert lab.category is None
     assert lab.is_problem is True and lab.cluster is None and lab.lang is None
+    assert thanks.is_problem is False  # "always" still respects the form of a message (thanks, relays, echoes)
 
 
 def test_unknown_implementation_is_a_clear_error(tmp_path: Path) -> None:

@@ -87,3 +87,38 @@ def test_optional_subtopic_terms_in_matrix_and_row() -> None:
     off = PairScorer(ScoreSettings(hubness=0.0)).matrix(items)
     on = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.1, other_topic=0.2)).matrix(items)
     assert on[0, 1] == pytest.approx(off[0, 1] + 0.1, abs=1e-5) and on[0, 2] == pytest.approx(off[0, 2] - 0.2, abs=1e-5)
+
+
+def test_a_shared_street_says_nothing_of_two_different_issues() -> None:
+    """topic_gate: lighting and a grader on one street get no street bonus; one house still does."""
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=(4, 16))
+    lights, grader = frozenset({"street_lighting"}), frozenset({"unpaved_road"})
+    items = [Item(v[0], "ru", ("street:садовая",), lights), Item(v[1], "ru", ("street:садовая",), grader),
+             Item(v[2], "ru", ("street:садовая",), lights), Item(v[3], "ru", ("street:садовая", "house:садовая/4"), grader)]
+    base = ScoreSettings(hubness=0.0, same_street=0.3, same_house=0.4)
+    plain = PairScorer(base).matrix(items)
+    gated = PairScorer(ScoreSettings(hubness=0.0, same_street=0.3, same_house=0.4, topic_gate=True,
+                                     same_topic_place=0.1)).matrix(items)
+    assert gated[0, 1] == pytest.approx(plain[0, 1] - 0.3, abs=1e-5)  # one street, two issues
+    assert gated[0, 2] == pytest.approx(plain[0, 2] + 0.1, abs=1e-5)  # one street, one issue
+    no_place = [Item(it.vector, it.lang, (), it.topics) for it in items]
+    assert PairScorer(ScoreSettings(hubness=0.0, same_topic_place=0.1)).matrix(no_place)[0, 2] == pytest.approx(
+        PairScorer(ScoreSettings(hubness=0.0)).matrix(no_place)[0, 2], abs=1e-5)  # one issue, no place: nothing
+
+
+def test_topic_terms_agree_between_matrix_and_row() -> None:
+    rng = np.random.default_rng(4)
+    topics = [frozenset({"no_water"}), frozenset({"potholes"}), frozenset(), frozenset({"no_water", "potholes"})]
+    places = [("settlement:иргели",), ("settlement:иргели", "street:садовая"), (), ("street:садовая",)]
+    items = [Item(rng.normal(size=16).astype(np.float32), ("ru", "kk")[i % 2], places[i % 4], topics[(i * 3) % 4])
+             for i in range(12)]
+    scorer = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.05, other_topic=0.1, topic_gate=True, same_topic_place=0.2))
+    full = scorer.matrix(items)
+    unit, groups = scorer.prepare(items)
+    for i in range(len(items)):
+        others = [j for j in range(len(items)) if j != i]
+        row = scorer.row(unit[i], groups[i], 0.0, PlaceInfo.of(items[i].places), unit[others], groups[others],
+                         np.zeros(len(others), np.float32), [PlaceInfo.of(items[j].places) for j in others],
+                         items[i].topics, [items[j].topics for j in others])
+        assert np.allclose(row, full[i, others], atol=1e-5)

@@ -13,7 +13,7 @@ from tyndau.live.calendar_versions import AddVisit, CalendarChange, CancelVisit,
 from tyndau.live.clock import ClockEvent, Instant
 from tyndau.live.kato_files import read_kato_file
 from tyndau.live.unit_changes import edited, merge_units
-from tyndau.live.meeting import validate_meeting
+from tyndau.actions.meetings import new_draft
 from tyndau.store import clock_log
 from tyndau.store.calendars import append_change, calendar_id, load_changes, visit_rows
 from tyndau.store.coverage_data import meeting_records
@@ -116,7 +116,7 @@ async def test_a_calendar_is_its_events_and_the_projection_follows(engine):
 
 async def test_meetings_keep_working_and_gain_links_and_their_end(engine):
     await _demo_units(engine)
-    draft = validate_meeting({"title": "Встреча", "akim_level": "district", "planned_minutes": 60,
+    draft = new_draft({"title": "Встреча", "akim_level": "district", "planned_minutes": 60,
                               "starts_at": "2026-03-20T10:00:00+05:00"})
     async with engine.begin() as conn:
         tree = await load_tree(conn)

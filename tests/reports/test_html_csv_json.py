@@ -63,8 +63,8 @@ def test_html_escapes_every_text() -> None:
                    measures="<iframe src=//evil>", executor="</td></tr></table><script>")
     page = package_html(sample_round(problems=[evil]), "ru")
     assert "<script" not in page and "<iframe" not in page and "<img" not in page and "<b " not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b onclick=1&gt;" in page
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b onclick=1&gt;" in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert "script" not in _tags(page).tags
 
 

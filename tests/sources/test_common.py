@@ -13,9 +13,9 @@ from tyndau.live.sources.common import (
     HealthTracker,
     MemoryCheckpoint,
     chunks,
-    clean_text,
     deliver_retrying,
 )
+from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 
@@ -49,10 +49,10 @@ def test_backoff_grows_to_the_cap_and_resets():
     assert all(5 <= jittery.next_delay() <= 10 for _ in range(50))
 
 
-def test_clean_text_only_fixes_what_cannot_be_stored():
-    assert clean_text("a\ud83db\x00c") == "a\ufffdb\ufffdc"
-    assert clean_text("<b>\u202e\u200b</b>") == "<b>\u202e\u200b</b>"
-    assert clean_text(None) == "" and clean_text(12) == "12"
+def test_sources_store_text_fixing_only_what_cannot_be_stored():
+    assert storable("a\ud83db\x00c") == "a\ufffdb\ufffdc"
+    assert storable("<b>\u202e\u200b</b>") == "<b>\u202e\u200b</b>"
+    assert storable(None) == "" and storable(12) == "12"
 
 
 async def test_deliver_retrying_keeps_the_batch_until_the_store_is_back():

@@ -1,7 +1,8 @@
-"""Operator actions: small named commands with a payload check and a role check.
+"""Operator actions: small named commands, each with a payload schema and a capability.
 
 The HTTP API and the socket.io namespaces both call :func:`perform`, so a permission or a
 validation rule exists in exactly one place, and every change is audited by the action itself.
+The schemas are also the request bodies of the OpenAPI document (``operator_ui/openapi.py``).
 """
 
 from __future__ import annotations
@@ -10,38 +11,32 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Mapping
 
+from tyndau.actions.errors import ActionError
+from tyndau.actions.schema import Payload, parse
+from tyndau.permissions import TABLE, allowed
 from tyndau.store.people import Principal
 
+__all__ = ["Action", "ActionError", "perform", "registry", "require"]
 
-class ActionError(Exception):
-    """A refused action, with an HTTP status and a stable code for clients."""
-
-    def __init__(self, status: int, code: str, message: str, fields: Mapping[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = dict(fields or {})
-        self.extra = extra
-
-    def to_json(self) -> dict[str, Any]:
-        """The error body every client sees."""
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        return body
-
-
-Handler = Callable[[Any, Principal, Mapping[str, Any]], Awaitable[Any]]
+Handler = Callable[[Any, Principal, Any], Awaitable[Any]]
+# Reads what a schema's validators need beyond the payload (a meeting's date, say); never raises.
+ContextHook = Callable[[Any, Mapping[str, Any]], Awaitable[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    """A named operator command and the roles allowed to run it."""
+    """A named operator command: the capability it needs, its payload schema and its handler."""
 
     name: str
-    roles: frozenset[str]
+    capability: str
     handler: Handler = field(repr=False)
+    payload: type[Payload] = field(repr=False)
+    context: ContextHook | None = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> str:
+        """The handler's one-line docstring (the OpenAPI summary)."""
+        return (self.handler.__doc__ or self.name).strip().splitlines()[0]
 
 
 def registry() -> Mapping[str, Action]:
@@ -54,33 +49,30 @@ def registry() -> Mapping[str, Action]:
     return MappingProxyType({a.name: a for a in actions})
 
 
-def require_role(who: Principal | None, roles: frozenset[str]) -> Principal:
-    """401 without a principal, 403 with the wrong role."""
+def require(who: Principal | None, capability: str) -> Principal:
+    """401 without a principal, 403 when its role lacks the capability (see :mod:`tyndau.permissions`)."""
+    if capability not in TABLE:
+        raise KeyError(f"unknown capability {capability!r}")
     if who is None:
         raise ActionError(401, "unauthorized", "log in or send an API token")
-    if who.role not in roles:
+    if not allowed(who.role, capability):
         raise ActionError(403, "forbidden", f"the {who.role} role may not do this")
     return who
 
 
-async def perform(actions: Mapping[str, Action], services: Any, who: Principal | None, name: str, payload: Mapping[str, Any]) -> Any:
-    """Run an action by name after the role check."""
+async def perform(actions: Mapping[str, Action], services: Any, who: Principal | None, name: str, payload: Any) -> Any:
+    """Run an action by name: the capability, then the schema (with the app's vocabulary), then the handler."""
     action = actions.get(name)
     if action is None:
         raise ActionError(404, "unknown_action", f"no action {name!r}")
-    principal = require_role(who, action.roles)
+    principal = require(who, action.capability)
     if not isinstance(payload, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
     if principal.scope is not None:
         from tyndau.actions.scope_check import check_action
 
         await check_action(services.engine, principal.scope, name, payload)
-    return await action.handler(services, principal, payload)
-
-
-def meeting_id_of(payload: Mapping[str, Any]) -> int:
-    """The meeting id from a payload, validated."""
-    value = payload.get("meeting_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ActionError(400, "bad_request", "meeting_id must be a positive integer", {"meeting_id": "a positive integer"})
-    return value
+    context: dict[str, Any] = {"vocabulary": getattr(services, "vocabulary", None)}
+    if action.context is not None:
+        context.update(await action.context(services, payload))
+    return await action.handler(services, principal, parse(action.payload, payload, context))

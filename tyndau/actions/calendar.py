@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from tyndau.actions import Action, ActionError
-from tyndau.actions.planning_fields import ORGANISERS, PLANNERS, Fields, refuse, year_of
+from tyndau.actions.meetings import new_draft
+from tyndau.actions.planning_fields import Fields, refuse, year_of
+from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting, fields_of
 from tyndau.live.calendar_versions import (
     CHANGE_KINDS,
     MAX_REASON,
@@ -29,14 +31,13 @@ from tyndau.live.calendar_versions import (
     check_change,
 )
 from tyndau.live.coverage import plan_problems
-from tyndau.live.meeting import MeetingInvalid, validate_meeting
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, load_calendar
 from tyndau.reports.deadlines import almaty_date
 from tyndau.store.audit import record as audit
 from tyndau.store.calendars import append_change, calendar_id, next_visit_key, visit_rows
 from tyndau.store.meetings import MeetingLinks, create_meeting
 from tyndau.store.people import Principal
-from tyndau.timeutil import ALMATY, utcnow
+from tyndau.timeutil import ALMATY, iso, utcnow
 
 MAX_OPERATIONS = 500
 MAX_NOTE = 500
@@ -158,10 +159,9 @@ async def plan_meeting(services: Any, who: Principal, payload: Mapping[str, Any]
             **{k: payload[k] for k in ("planned_minutes", "title", "title_kk", "place", "akim_name", "stream_links", "announced_at")
                if k in payload},
         }
-        try:
-            draft = validate_meeting(fields)
-        except MeetingInvalid as exc:
-            raise ActionError(422, "invalid", "the meeting has invalid fields", exc.fields) from None
+        if isinstance(fields["starts_at"], datetime):
+            fields["starts_at"] = iso(fields["starts_at"])
+        draft = new_draft(fields)
         links = MeetingLinks(organiser_id=bundle.organiser.id, place_unit_id=visit.place_unit_id, calendar_visit_id=row.id)
         try:
             meeting = await create_meeting(conn, draft, links)
@@ -173,6 +173,6 @@ async def plan_meeting(services: Any, who: Principal, payload: Mapping[str, Any]
 
 
 ACTIONS = (
-    Action("calendar.change", PLANNERS, change),
-    Action("calendar.plan_meeting", ORGANISERS, plan_meeting),
+    Action("calendar.change", "planning.edit", fields_of(change), CalendarChangeInput),
+    Action("calendar.plan_meeting", "planning.organise", fields_of(plan_meeting), PlanMeeting),
 )

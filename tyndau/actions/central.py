@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
-from tyndau.actions.planning_fields import PLANNERS, Fields, refuse
+from tyndau.actions.planning_fields import Fields, refuse
+from tyndau.actions.planning_payloads import CentralUpdate, fields_of
 from tyndau.store.audit import record as audit
 from tyndau.store.central import ANALYSIS, MAX_PROPOSAL, get_item, write_item
 from tyndau.store.organisers import get_organiser
@@ -52,4 +53,4 @@ async def update(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return fresh.to_json()
 
 
-ACTIONS = (Action("central.update", PLANNERS, update),)
+ACTIONS = (Action("central.update", "central.update", fields_of(update), CentralUpdate),)

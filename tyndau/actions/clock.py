@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal
 
-from tyndau.actions import Action, ActionError, meeting_id_of
+from pydantic import Field
+
+from tyndau.actions import Action, ActionError
+from tyndau.actions.schema import MeetingId, Payload, Says
 from tyndau.live.clock import ACTIONS as CLOCK_ACTIONS, ClockError
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE, set_presenter_message
 from tyndau.store.people import Principal
 
-OPERATORS = frozenset({"admin", "moderator"})
 STATUS = {"stale_version": 409, "invalid_transition": 409, "nothing_to_undo": 409, "unknown_action": 400}
+Version = Annotated[int, Field(ge=0, le=2**53, description="the clock version the client saw; stale versions get 409")]
+CommandId = Annotated[str, Field(min_length=1, max_length=64, description="idempotency key: a repeated command is applied once")]
 
 
-async def switch(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply a clock command (idempotent on ``command_id``, guarded by ``version``)."""
-    meeting_id = meeting_id_of(payload)
-    action = payload.get("action")
-    if not isinstance(action, str) or action not in CLOCK_ACTIONS:
-        raise ActionError(400, "unknown_action", f"action must be one of {', '.join(CLOCK_ACTIONS)}", {"action": "unknown action"})
-    version = payload.get("version")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
-        raise ActionError(400, "bad_request", "version must be a non-negative integer", {"version": "a non-negative integer"})
-    command_id = payload.get("command_id")
-    if command_id is not None and (not isinstance(command_id, str) or not 1 <= len(command_id) <= 64):
-        raise ActionError(400, "bad_request", "command_id must be a string of 1 to 64 characters", {"command_id": "1 to 64 characters"})
+class ClockCommand(Payload):
+    """``{"action", "version"?, "command_id"?}``."""
+
+    meeting_id: MeetingId
+    action: Annotated[Literal[CLOCK_ACTIONS], Says("one of " + ", ".join(CLOCK_ACTIONS), 400, "unknown_action")]
+    version: Annotated[Version | None, Says("a non-negative integer", 400, "bad_request")] = None
+    command_id: Annotated[CommandId | None, Says("a string of 1 to 64 characters", 400, "bad_request")] = None
+
+
+class PresenterMessage(Payload):
+    """``{"text"}``: an empty text clears the message."""
+
+    meeting_id: MeetingId
+    text: Annotated[str, Field(max_length=MAX_PRESENTER_MESSAGE)]
+
+
+async def switch(services: Any, who: Principal, cmd: ClockCommand) -> dict[str, Any]:
+    """Switch phase or undo (idempotent on ``command_id``, guarded by ``version``)."""
+    meeting_id = cmd.meeting_id
     try:
-        outcome = await services.clock.command(who, meeting_id, action, version=version, command_id=command_id)
+        outcome = await services.clock.command(who, meeting_id, cmd.action, version=cmd.version, command_id=cmd.command_id)
     except MeetingNotFound:
         raise ActionError(404, "not_found", f"no meeting {meeting_id}") from None
     except ClockError as exc:
@@ -37,15 +48,9 @@ async def switch(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return {"clock": outcome.clock, "changed": outcome.changed}
 
 
-async def presenter_message(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def presenter_message(services: Any, who: Principal, cmd: PresenterMessage) -> dict[str, Any]:
     """Show (or clear, with an empty text) a short message on the presenter screen."""
-    meeting_id = meeting_id_of(payload)
-    text = payload.get("text")
-    if not isinstance(text, str):
-        raise ActionError(422, "invalid", "text is required: a string (empty clears the message)", {"text": "a string"})
-    text = " ".join(text.split())
-    if len(text) > MAX_PRESENTER_MESSAGE:
-        raise ActionError(422, "invalid", f"the message is longer than {MAX_PRESENTER_MESSAGE} characters", {"text": "too long"})
+    meeting_id, text = cmd.meeting_id, " ".join(cmd.text.split())
     async with services.engine.begin() as conn:
         meeting = await set_presenter_message(conn, meeting_id, text)
         if meeting is None:
@@ -57,6 +62,6 @@ async def presenter_message(services: Any, who: Principal, payload: Mapping[str,
 
 
 ACTIONS = (
-    Action("clock.command", OPERATORS, switch),
-    Action("presenter.message", OPERATORS, presenter_message),
+    Action("clock.command", "clock.run", switch, ClockCommand),
+    Action("presenter.message", "clock.run", presenter_message, PresenterMessage),
 )

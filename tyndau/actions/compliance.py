@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action
-from tyndau.actions.planning_fields import PLANNERS, Fields, refuse
+from tyndau.actions.planning_fields import Fields, refuse
+from tyndau.actions.planning_payloads import ProgressSubmit, fields_of
 from tyndau.store.audit import record as audit
 from tyndau.store.compliance_data import record_progress
 from tyndau.store.organisers import get_organiser
@@ -31,4 +32,4 @@ async def submit_progress(services: Any, who: Principal, payload: Mapping[str, A
     return {"organiser_id": organiser_id, "year": year, "quarter": quarter, "submitted_at": iso(at)}
 
 
-ACTIONS = (Action("progress.submit", PLANNERS, submit_progress),)
+ACTIONS = (Action("progress.submit", "progress.submit", fields_of(submit_progress), ProgressSubmit),)

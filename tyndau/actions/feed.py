@@ -3,33 +3,61 @@ floor questions, and the audited reveal of a comment's original text."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import Field
 
-from tyndau.actions import Action, ActionError, meeting_id_of
+from tyndau.actions import Action, ActionError
+from tyndau.actions.schema import Id, MeetingId, NonBlank, Payload, Says
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
-from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, PRIVATE_ROLES, get_comments, update_comment
+from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
 from tyndau.store.meetings import get_meeting
 from tyndau.store.people import Principal
 from tyndau.store.schema import meetings
 from tyndau.timeutil import utcnow
 
-FEED_ROLES = frozenset({"admin", "moderator", "secretary"})
-ON_AIR = frozenset({"admin", "moderator"})
-REVEALERS = PRIVATE_ROLES
 MAX_REASON = 200
 ON_SCREEN_LIMIT = 400
 
 
-def _comment_id(payload: Mapping[str, Any]) -> int:
-    value = payload.get("comment_id")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ActionError(400, "bad_request", "comment_id must be a positive integer", {"comment_id": "a positive integer"})
-    return value
+MAX_FLOOR_TEXT = 5000
+MAX_FLOOR_NAME = 200
+
+
+class CommentRef(Payload):
+    """One comment of a meeting (pin, unpin, answered, unanswered, unhide, reveal: nothing else)."""
+
+    meeting_id: MeetingId
+    comment_id: Id
+
+
+class Hide(CommentRef):
+    """``{"reason"}``: why the comment leaves the feed (it stays in the store)."""
+
+    reason: Annotated[str, Field(min_length=1), NonBlank, Says("required")]
+
+
+class OnScreen(Payload):
+    """``{"confirm_personal_data"?}``: a comment with personal data goes on screen only when confirmed."""
+
+    meeting_id: MeetingId
+    comment_id: Annotated[Id | None, Says("a positive integer or null (clears the screen)", 400, "bad_request")] = None
+    confirm_personal_data: bool = False
+
+
+class FloorQuestion(Payload):
+    """``{"text", "author"?, "contact"?}``: the asker's name and contact stay private."""
+
+    invalid = "the question needs a text; author and contact are strings of at most 200 characters"
+    meeting_id: MeetingId
+    text: Annotated[str, Field(min_length=1, max_length=MAX_FLOOR_TEXT), NonBlank,
+                    Says(f"required, at most {MAX_FLOOR_TEXT} characters")]
+    author: Annotated[str, Field(max_length=MAX_FLOOR_NAME)] | None = None
+    contact: Annotated[str, Field(max_length=MAX_FLOOR_NAME)] | None = None
 
 
 def current_question_json(row: Any | None) -> dict[str, Any] | None:
@@ -44,9 +72,8 @@ def current_question_json(row: Any | None) -> dict[str, Any] | None:
     }
 
 
-async def _mark(services: Any, who: Principal, payload: Mapping[str, Any], verb: str, values: dict[str, Any]) -> dict[str, Any]:
-    meeting_id = meeting_id_of(payload)
-    comment_id = _comment_id(payload)
+async def _mark(services: Any, who: Principal, ref: CommentRef, verb: str, values: dict[str, Any]) -> dict[str, Any]:
+    meeting_id, comment_id = ref.meeting_id, ref.comment_id
     async with services.engine.begin() as conn:
         row = await update_comment(conn, meeting_id, comment_id, **values)
         if row is None:
@@ -55,36 +82,33 @@ async def _mark(services: Any, who: Principal, payload: Mapping[str, Any], verb:
     return {"comment": await services.publish_comment_update(meeting_id, row, who.role)}
 
 
-async def pin(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def pin(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Put a comment in the Q&A queue."""
-    return await _mark(services, who, payload, "pin", {"pinned_at": utcnow().replace(tzinfo=None)})
+    return await _mark(services, who, cmd, "pin", {"pinned_at": utcnow().replace(tzinfo=None)})
 
 
-async def unpin(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def unpin(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Take a comment out of the Q&A queue."""
-    return await _mark(services, who, payload, "unpin", {"pinned_at": None})
+    return await _mark(services, who, cmd, "unpin", {"pinned_at": None})
 
 
-async def answered(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def answered(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Mark a question answered on air."""
-    return await _mark(services, who, payload, "answered", {"answered_at": utcnow().replace(tzinfo=None)})
+    return await _mark(services, who, cmd, "answered", {"answered_at": utcnow().replace(tzinfo=None)})
 
 
-async def unanswered(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def unanswered(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Undo "answered on air"."""
-    return await _mark(services, who, payload, "unanswered", {"answered_at": None})
+    return await _mark(services, who, cmd, "unanswered", {"answered_at": None})
 
 
-async def hide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def hide(services: Any, who: Principal, cmd: Hide) -> dict[str, Any]:
     """Hide spam or abuse from the feed, with a reason; the comment stays in the store.
 
     A hidden comment that is on screen leaves the screen at once, whoever hid it.
     """
-    reason = payload.get("reason", "")
-    if not isinstance(reason, str) or not reason.strip():
-        raise ActionError(422, "invalid", "say why the comment is hidden", {"reason": "required"})
-    result = await _mark(services, who, payload, "hide", {"hidden": True, "hidden_reason": reason.strip()[:MAX_REASON]})
-    meeting_id, comment_id = meeting_id_of(payload), _comment_id(payload)
+    result = await _mark(services, who, cmd, "hide", {"hidden": True, "hidden_reason": cmd.reason.strip()[:MAX_REASON]})
+    meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
         cleared = await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id, meetings.c.current_comment_id == comment_id).values(current_comment_id=None))
     if cleared.rowcount:
@@ -94,16 +118,14 @@ async def hide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
     return result
 
 
-async def unhide(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def unhide(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """Show a hidden comment again."""
-    return await _mark(services, who, payload, "unhide", {"hidden": False, "hidden_reason": None})
+    return await _mark(services, who, cmd, "unhide", {"hidden": False, "hidden_reason": None})
 
 
-async def current(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def current(services: Any, who: Principal, cmd: OnScreen) -> dict[str, Any]:
     """Put a question on the presenter screen and the stream overlay (``comment_id: null`` clears)."""
-    meeting_id = meeting_id_of(payload)
-    raw = payload.get("comment_id")
-    comment_id = None if raw is None else _comment_id(payload)
+    meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
         if await get_meeting(conn, meeting_id) is None:
             raise ActionError(404, "not_found", f"no meeting {meeting_id}")
@@ -116,7 +138,7 @@ async def current(services: Any, who: Principal, payload: Mapping[str, Any]) -> 
             if row.hidden:
                 raise ActionError(409, "hidden", "a hidden comment cannot go on screen")
             hidden = comment_text(row.text).hidden
-            if hidden and payload.get("confirm_personal_data") is not True:
+            if hidden and not cmd.confirm_personal_data:
                 raise ActionError(409, "personal_data", "the comment holds personal data; the screen will show it redacted. "
                                   "Send confirm_personal_data: true to put it on screen", personal_data=list(hidden))
         await conn.execute(sa.update(meetings).where(meetings.c.id == meeting_id).values(current_comment_id=comment_id))
@@ -127,17 +149,9 @@ async def current(services: Any, who: Principal, payload: Mapping[str, Any]) -> 
     return body
 
 
-async def floor(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def floor(services: Any, who: Principal, cmd: FloorQuestion) -> dict[str, Any]:
     """A question asked in the hall, typed in the console; the asker's contact stays private."""
-    meeting_id = meeting_id_of(payload)
-    text = payload.get("text")
-    if not isinstance(text, str) or not text.strip() or len(text) > 5000:
-        raise ActionError(422, "invalid", "the question needs a text of at most 5000 characters", {"text": "required"})
-    author = payload.get("author", "")
-    contact = payload.get("contact", "")
-    author, contact = ("" if author is None else author), ("" if contact is None else contact)
-    if not isinstance(author, str) or not isinstance(contact, str) or len(author) > 200 or len(contact) > 200:
-        raise ActionError(422, "invalid", "author and contact are strings of at most 200 characters")
+    meeting_id, text, author, contact = cmd.meeting_id, cmd.text, cmd.author or "", cmd.contact or ""
     if await get_meeting(services.engine, meeting_id) is None:
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     comment = IncomingComment(
@@ -153,10 +167,9 @@ async def floor(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
     return {"id": result.id, "duplicate": result.duplicate}
 
 
-async def reveal(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def reveal(services: Any, who: Principal, cmd: CommentRef) -> dict[str, Any]:
     """The original text, author and contact of one comment, for a secretary or an admin; audited."""
-    meeting_id = meeting_id_of(payload)
-    comment_id = _comment_id(payload)
+    meeting_id, comment_id = cmd.meeting_id, cmd.comment_id
     async with services.engine.begin() as conn:
         rows = await get_comments(conn, [comment_id])
         row = rows[0] if rows and rows[0].meeting_id == meeting_id else None
@@ -172,13 +185,13 @@ async def reveal(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 
 
 ACTIONS = (
-    Action("feed.pin", FEED_ROLES, pin),
-    Action("feed.unpin", FEED_ROLES, unpin),
-    Action("feed.answered", ON_AIR, answered),
-    Action("feed.unanswered", ON_AIR, unanswered),
-    Action("feed.hide", FEED_ROLES, hide),
-    Action("feed.unhide", FEED_ROLES, unhide),
-    Action("feed.current", ON_AIR, current),
-    Action("feed.floor", FEED_ROLES, floor),
-    Action("feed.reveal", REVEALERS, reveal),
+    Action("feed.pin", "feed.moderate", pin, CommentRef),
+    Action("feed.unpin", "feed.moderate", unpin, CommentRef),
+    Action("feed.answered", "feed.on_air", answered, CommentRef),
+    Action("feed.unanswered", "feed.on_air", unanswered, CommentRef),
+    Action("feed.hide", "feed.moderate", hide, Hide),
+    Action("feed.unhide", "feed.moderate", unhide, CommentRef),
+    Action("feed.current", "feed.on_air", current, OnScreen),
+    Action("feed.floor", "feed.moderate", floor, FloorQuestion),
+    Action("feed.reveal", "comments.private", reveal, CommentRef),
 )

@@ -12,8 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tyndau.actions import Action, ActionError, meeting_id_of
-from tyndau.actions.planning_fields import ORGANISERS, PLANNERS, Fields, refuse
+from tyndau.actions import Action, ActionError
+from tyndau.actions.planning_fields import Fields, meeting_id_of, refuse
+from tyndau.actions.planning_payloads import MeetingPlanning, OrganiserCreate, fields_of
 from tyndau.live.central_bodies import load_exempt_bodies, off_schedule_allowed
 from tyndau.live.coverage import OFF_CALENDAR_REASONS
 from tyndau.store.audit import record as audit
@@ -95,6 +96,6 @@ async def planning(services: Any, who: Principal, payload: Mapping[str, Any]) ->
 
 
 ACTIONS = (
-    Action("organiser.create", PLANNERS, create),
-    Action("meeting.planning", ORGANISERS, planning),
+    Action("organiser.create", "planning.edit", fields_of(create), OrganiserCreate),
+    Action("meeting.planning", "planning.organise", fields_of(planning), MeetingPlanning),
 )

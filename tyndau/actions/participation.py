@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from tyndau.actions import Action, ActionError, meeting_id_of
-from tyndau.actions.planning_fields import ORGANISERS, READERS, Fields, positive_id, refuse
+from tyndau.actions import Action, ActionError
+from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
+from tyndau.actions.planning_payloads import AnnouncementInput, AttendanceInput, CommissionInput, MeetingRef, RoundId, fields_of
 from tyndau.live.announcement import DEFAULT_TEMPLATES, PLACEHOLDERS, AnnouncementFacts, TemplateError, announcement_text
 from tyndau.live.participation import (
     AUDIENCE_CATEGORIES,
@@ -161,9 +162,9 @@ async def announcement(services: Any, who: Principal, payload: Mapping[str, Any]
 
 
 ACTIONS = (
-    Action("round.commission", ORGANISERS, commission),
-    Action("round.commission_read", READERS, read_commission),
-    Action("meeting.attendance", ORGANISERS, attendance),
-    Action("meeting.attendance_read", READERS, read_attendance),
-    Action("meeting.announcement", READERS, announcement),
+    Action("round.commission", "planning.organise", fields_of(commission), CommissionInput),
+    Action("round.commission_read", "planning.read", fields_of(read_commission), RoundId),
+    Action("meeting.attendance", "planning.organise", fields_of(attendance), AttendanceInput),
+    Action("meeting.attendance_read", "planning.read", fields_of(read_attendance), MeetingRef),
+    Action("meeting.announcement", "planning.read", fields_of(announcement), AnnouncementInput),
 )

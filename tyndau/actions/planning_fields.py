@@ -1,4 +1,4 @@
-"""Payload checks shared by the planning actions, and who may do what on the planning side.
+"""Payload checks shared by the planning actions (who may do what: ``planning.*`` in :mod:`tyndau.permissions`).
 
 Each action reads its payload through one :class:`Fields`, which collects every field error and
 raises them together as a 422 (the API's error shape), so a form can mark all its fields at once.
@@ -14,9 +14,6 @@ from tyndau.actions import ActionError
 from tyndau.live.text_chars import clean
 from tyndau.timeutil import parse_iso
 
-READERS = frozenset({"admin", "moderator", "secretary"})  # see the units, calendars, coverage, rounds
-PLANNERS = frozenset({"admin", "secretary"})  # import and edit units, change calendars, add organisers, publish rounds
-ORGANISERS = frozenset({"admin", "moderator", "secretary"})  # meetings from the calendar, receptions, commission, attendance
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -172,3 +169,8 @@ def year_of(payload: Mapping[str, Any]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not MIN_YEAR <= value <= MAX_YEAR:
         raise ActionError(400, "bad_request", f"year must be from {MIN_YEAR} to {MAX_YEAR}", {"year": "a year"})
     return value
+
+
+def meeting_id_of(payload: Mapping[str, Any]) -> int:
+    """The meeting id from a payload, validated (400 when it is not one)."""
+    return positive_id(payload, "meeting_id")

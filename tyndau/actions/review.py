@@ -6,115 +6,32 @@ human fields, which the machine never overwrites; category decisions feed the ca
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Mapping
 
 import sqlalchemy as sa
 
-from tyndau.actions import Action, ActionError, meeting_id_of
+from tyndau.actions import Action, ActionError
+from tyndau.actions.review_schema import Classify, CommentIds, Edit, MeetingOnly, Merge, Move, Split
+from tyndau.actions.wording import split_wordings
 from tyndau.store import cluster_state
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
-from tyndau.actions.wording import split_wordings
 from tyndau.store.problems import (
-    EDITABLE, StaleProblem, create_problem, get_problem, memberships, restore, set_memberships, snapshot, update_problem,
+    StaleProblem, create_problem, get_problem, memberships, restore, set_memberships, snapshot, update_problem,
 )
 from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
 from tyndau.timeutil import utcnow
 
-REVIEWERS = frozenset({"admin", "moderator", "secretary"})
-STATUSES = ("resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported")
-COMPETENCES = ("local", "central", "national_company")
-FUNDING_SOURCES = ("local", "republican", "other")
-MAX_IDS = 5000
 
-
-def _int(payload: Mapping[str, Any], key: str) -> int:
-    value = payload.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ActionError(400, "bad_request", f"{key} must be a positive integer", {key: "a positive integer"})
-    return value
-
-
-def _ids(payload: Mapping[str, Any], key: str) -> list[int]:
-    value = payload.get(key)
-    if not isinstance(value, list) or not value or len(value) > MAX_IDS or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value):
-        raise ActionError(400, "bad_request", f"{key} must be a non-empty list of ids", {key: "a list of ids"})
-    return sorted(set(value))
-
-
-def clean_fields(services: Any, fields: Mapping[str, Any], meeting_starts: date | None) -> dict[str, Any]:
-    """Validate editable problem fields; every bad field is named at once."""
-    errors: dict[str, str] = {}
-    out: dict[str, Any] = {}
-    taxonomy = services.extra.get("category_ids") or ()
-    departments = services.extra.get("departments") or ()
-    for key, value in fields.items():
-        if key not in EDITABLE:
-            errors[key] = "not an editable field"
-        elif key in ("title_ru", "title_kk", "place", "measures", "notes"):
-            limit = 500 if key.startswith("title") else (300 if key == "place" else 5000)
-            if not isinstance(value, str) or len(value) > limit:
-                errors[key] = f"a text of at most {limit} characters"
-            else:
-                out[key] = value.strip()
-        elif key == "category":
-            if value is not None and (not isinstance(value, str) or (taxonomy and value not in taxonomy)):
-                errors[key] = "unknown category"
-            else:
-                out[key] = value
-        elif key == "executor":
-            if not isinstance(value, str) or len(value) > 300:
-                errors[key] = "a department name"
-            elif value.strip() and departments and " ".join(value.split()).casefold() not in departments:
-                errors[key] = "unknown executor: choose a department from the list (an admin can add one in config/departments.toml)"
-            else:
-                out[key] = value.strip()
-        elif key == "deadline":
-            if value in (None, ""):
-                out[key] = None
-                continue
-            try:
-                day = date.fromisoformat(str(value))
-            except ValueError:
-                errors[key] = "a date, YYYY-MM-DD"
-                continue
-            if meeting_starts and day < meeting_starts:
-                errors[key] = "cannot be before the meeting"
-            else:
-                out[key] = day
-        elif key in ("funding_need", "funding_allocated"):
-            if value is None:
-                out[key] = None
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 10**15:
-                errors[key] = "tenge as a whole number, not negative"
-            else:
-                out[key] = value
-        elif key == "status":
-            if value not in STATUSES:
-                errors[key] = "one of " + ", ".join(STATUSES)
-            else:
-                out[key] = value
-        elif key == "competence":
-            if value not in COMPETENCES:
-                errors[key] = "one of " + ", ".join(COMPETENCES)
-            else:
-                out[key] = value
-        elif key == "funding_source":
-            if value is not None and value not in FUNDING_SOURCES:
-                errors[key] = "one of " + ", ".join(FUNDING_SOURCES)
-            else:
-                out[key] = value
-        elif key in ("central_list", "accepted"):
-            if not isinstance(value, bool):
-                errors[key] = "true or false"
-            else:
-                out[key] = value
-    if out.get("competence") == "central" and "central_list" not in fields:
-        out["central_list"] = True
-    if errors:
-        raise ActionError(422, "invalid", "the problem has invalid fields", errors)
-    return out
+async def _edit_context(services: Any, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The meeting's date, against which a deadline is checked (none for a malformed or unknown meeting)."""
+    meeting_id = payload.get("meeting_id")
+    if isinstance(meeting_id, bool) or not isinstance(meeting_id, int) or not 0 < meeting_id < 2**53:
+        return {}
+    try:
+        return {"meeting_day": await services.meeting_day(meeting_id)}
+    except ActionError:
+        return {}
 
 
 async def _decision(conn: Any, who: Principal, meeting_id: int, action: str, payload: Mapping[str, Any], undo: Mapping[str, Any]) -> int:
@@ -163,23 +80,17 @@ async def _corrections(conn: Any, services: Any, who: Principal, comment_ids: li
             learner.learn(row.text, category=category, is_problem=is_problem)
 
 
-async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def edit(services: Any, who: Principal, cmd: Edit) -> dict[str, Any]:
     """Edit fields of a problem (``version`` required: a stale one gets 409 with the current problem)."""
-    meeting_id = meeting_id_of(payload)
-    problem_id = _int(payload, "problem_id")
-    version = _int(payload, "version")
-    fields = payload.get("fields")
-    if not isinstance(fields, dict) or not fields:
-        raise ActionError(400, "bad_request", "fields must be an object of changes", {"fields": "required"})
-    meeting_day = await services.meeting_day(meeting_id)
-    values = clean_fields(services, fields, meeting_day)
+    meeting_id, problem_id, version, values = cmd.meeting_id, cmd.problem_id, cmd.version, cmd.fields.values()
+    await services.meeting_day(meeting_id)  # 404 for an unknown meeting
     async with services.engine.begin() as conn:
         await _owned(conn, meeting_id, problem_id)
         before = await snapshot(conn, problem_id)
         suggested: dict[str, Any] = {}
         if "category" in values and "executor" not in values and "executor" not in (before.get("human_fields") or []):
             # The suggested executor follows the category, unless a person chose one.
-            usual = (services.extra.get("executor_for") or {}).get(values["category"] or "")
+            usual = services.vocabulary.executor_for.get(values["category"] or "")
             if usual:
                 suggested["executor"] = usual
         try:
@@ -194,11 +105,10 @@ async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
     return {"problem": problem}
 
 
-async def merge(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def merge(services: Any, who: Principal, cmd: Merge) -> dict[str, Any]:
     """Merge problems into a target: their comments move (locked); they are marked merged."""
-    meeting_id = meeting_id_of(payload)
-    target = _int(payload, "target_id")
-    sources = [s for s in _ids(payload, "source_ids") if s != target]
+    meeting_id, target = cmd.meeting_id, cmd.target_id
+    sources = [s for s in cmd.source_ids if s != target]
     if not sources:
         raise ActionError(400, "bad_request", "name at least one other problem to merge", {"source_ids": "required"})
     async with services.engine.begin() as conn:
@@ -219,12 +129,9 @@ async def merge(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
     return {"problem": problem}
 
 
-async def split(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def split(services: Any, who: Principal, cmd: Split) -> dict[str, Any]:
     """Split comments off into a new problem (a person's problem, comments locked)."""
-    meeting_id = meeting_id_of(payload)
-    source = _int(payload, "problem_id")
-    ids = _ids(payload, "comment_ids")
-    title = payload.get("title_ru", "")
+    meeting_id, source, ids, title = cmd.meeting_id, cmd.problem_id, cmd.comment_ids, cmd.title_ru or ""
     async with services.engine.begin() as conn:
         await _owned(conn, meeting_id, source)
         current = await memberships(conn, ids)
@@ -258,11 +165,9 @@ async def split(services: Any, who: Principal, payload: Mapping[str, Any]) -> di
     return {"problem": problem}
 
 
-async def move(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def move(services: Any, who: Principal, cmd: Move) -> dict[str, Any]:
     """Move comments to another problem (locked)."""
-    meeting_id = meeting_id_of(payload)
-    target = _int(payload, "to_problem_id")
-    ids = _ids(payload, "comment_ids")
+    meeting_id, target, ids = cmd.meeting_id, cmd.to_problem_id, cmd.comment_ids
     async with services.engine.begin() as conn:
         await _owned(conn, meeting_id, target)
         await _meeting_comments(conn, meeting_id, ids)
@@ -296,10 +201,9 @@ async def _dismiss_comments(conn: Any, services: Any, who: Principal, meeting_id
     return {v[0] for v in current.values() if v[0]}
 
 
-async def not_problem(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def not_problem(services: Any, who: Principal, cmd: CommentIds) -> dict[str, Any]:
     """Mark comments "not a problem": out of every problem, for good (the machine respects it)."""
-    meeting_id = meeting_id_of(payload)
-    ids = _ids(payload, "comment_ids")
+    meeting_id, ids = cmd.meeting_id, cmd.comment_ids
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
         touched = await _dismiss_comments(conn, services, who, meeting_id, ids, "not_problem", {"comment_ids": ids})
@@ -307,14 +211,9 @@ async def not_problem(services: Any, who: Principal, payload: Mapping[str, Any])
     return {"not_problem": ids, "problems": sorted(touched)}
 
 
-async def classify(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def classify(services: Any, who: Principal, cmd: Classify) -> dict[str, Any]:
     """Triage: give comments a category (they stay problems) — a correction the categoriser learns at once."""
-    meeting_id = meeting_id_of(payload)
-    ids = _ids(payload, "comment_ids")
-    category = payload.get("category")
-    taxonomy = services.extra.get("category_ids") or ()
-    if not isinstance(category, str) or (taxonomy and category not in taxonomy):
-        raise ActionError(422, "invalid", "unknown category", {"category": "unknown category"})
+    meeting_id, ids, category = cmd.meeting_id, cmd.comment_ids, cmd.category
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
         before = {r.id: (r.category, r.needs_review, r.is_problem) for r in (await conn.execute(
@@ -328,9 +227,9 @@ async def classify(services: Any, who: Principal, payload: Mapping[str, Any]) ->
     return {"classified": ids, "category": category}
 
 
-async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def undo(services: Any, who: Principal, cmd: MeetingOnly) -> dict[str, Any]:
     """Undo the caller's last review decision in this meeting."""
-    meeting_id = meeting_id_of(payload)
+    meeting_id = cmd.meeting_id
     actor = f"{who.kind}:{who.name}"
     touched: set[int] = set()
     async with services.engine.begin() as conn:
@@ -369,11 +268,11 @@ async def undo(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
 
 
 ACTIONS = (
-    Action("review.edit", REVIEWERS, edit),
-    Action("review.merge", REVIEWERS, merge),
-    Action("review.split", REVIEWERS, split),
-    Action("review.move", REVIEWERS, move),
-    Action("review.not_problem", REVIEWERS, not_problem),
-    Action("review.classify", REVIEWERS, classify),
-    Action("review.undo", REVIEWERS, undo),
+    Action("review.edit", "review.decide", edit, Edit, context=_edit_context),
+    Action("review.merge", "review.decide", merge, Merge),
+    Action("review.split", "review.decide", split, Split),
+    Action("review.move", "review.decide", move, Move),
+    Action("review.not_problem", "review.decide", not_problem, CommentIds),
+    Action("review.classify", "review.decide", classify, Classify),
+    Action("review.undo", "review.decide", undo, MeetingOnly),
 )

@@ -5,21 +5,21 @@ Both are single decisions with an exact undo (the caller's next undo puts every 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
-from tyndau.actions import Action, ActionError, meeting_id_of
-from tyndau.actions.review import REVIEWERS, _decision, _dismiss_comments, _ids, _owned
+from tyndau.actions import Action, ActionError
+from tyndau.actions.review import _decision, _dismiss_comments, _owned
+from tyndau.actions.review_schema import Accept, ProblemIds
 from tyndau.store.people import Principal
 from tyndau.store.schema import problem_comments, problems
 from tyndau.timeutil import utcnow
 
 
-async def dismiss(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def dismiss(services: Any, who: Principal, cmd: ProblemIds) -> dict[str, Any]:
     """Several problems at once are "not a problem": every comment in them is; they leave the list (one undo brings all back)."""
-    meeting_id = meeting_id_of(payload)
-    pids = _ids(payload, "problem_ids")
+    meeting_id, pids = cmd.meeting_id, cmd.problem_ids
     async with services.engine.begin() as conn:
         for pid in pids:
             await _owned(conn, meeting_id, pid)
@@ -31,13 +31,9 @@ async def dismiss(services: Any, who: Principal, payload: Mapping[str, Any]) -> 
     return {"dismissed": pids, "not_problem": ids, "problems": sorted(touched | set(pids))}
 
 
-async def accept(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def accept(services: Any, who: Principal, cmd: Accept) -> dict[str, Any]:
     """Accept (or un-accept) several problems at once; one undo puts each back as it was."""
-    meeting_id = meeting_id_of(payload)
-    pids = _ids(payload, "problem_ids")
-    value = payload.get("accepted", True)
-    if not isinstance(value, bool):
-        raise ActionError(400, "bad_request", "accepted must be true or false", {"accepted": "true or false"})
+    meeting_id, pids, value = cmd.meeting_id, cmd.problem_ids, cmd.accepted
     async with services.engine.begin() as conn:
         for pid in pids:
             await _owned(conn, meeting_id, pid)
@@ -53,6 +49,6 @@ async def accept(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 
 
 ACTIONS = (
-    Action("review.accept", REVIEWERS, accept),
-    Action("review.dismiss", REVIEWERS, dismiss),
+    Action("review.accept", "review.decide", accept, Accept),
+    Action("review.dismiss", "review.decide", dismiss, ProblemIds),
 )

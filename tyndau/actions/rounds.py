@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tyndau.actions import Action, ActionError, meeting_id_of
-from tyndau.actions.planning_fields import ORGANISERS, PLANNERS, Fields, positive_id, refuse
+from tyndau.actions import Action, ActionError
+from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
+from tyndau.actions.planning_payloads import ReceptionInput, ReceptionUpdate, RoundCreate, RoundUpdate, fields_of
 from tyndau.live.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.live.receptions import (
@@ -29,7 +30,7 @@ from tyndau.live.receptions import (
 from tyndau.live.text_safety import PUBLIC, safe
 from tyndau.planner.round_view import round_payload
 from tyndau.store.audit import record as audit
-from tyndau.store.comments import audience_of
+from tyndau.permissions import audience_of
 from tyndau.store.meetings import get_meeting, set_links
 from tyndau.store.people import Principal
 from tyndau.store.rounds import (
@@ -228,8 +229,8 @@ async def update(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
 
 
 ACTIONS = (
-    Action("reception.record", ORGANISERS, record_reception),
-    Action("reception.update", ORGANISERS, update_reception),
-    Action("round.create", ORGANISERS, create),
-    Action("round.update", PLANNERS, update),
+    Action("reception.record", "planning.organise", fields_of(record_reception), ReceptionInput),
+    Action("reception.update", "planning.organise", fields_of(update_reception), ReceptionUpdate),
+    Action("round.create", "planning.organise", fields_of(create), RoundCreate),
+    Action("round.update", "planning.edit", fields_of(update), RoundUpdate),
 )

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
-from tyndau.actions.planning_fields import PLANNERS, Fields, refuse
+from tyndau.actions.planning_fields import Fields, refuse
+from tyndau.actions.planning_payloads import UnitAdd, UnitEdit, UnitsImport, fields_of
 from tyndau.live.kato import parse_kato
 from tyndau.live.kato_files import KatoFileError, read_kato_bytes
 from tyndau.live.unit_changes import UnitMerge, edited, merge_units
@@ -135,7 +136,7 @@ async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dic
 
 
 ACTIONS = (
-    Action("units.import", PLANNERS, import_file),
-    Action("units.add", PLANNERS, add),
-    Action("units.edit", PLANNERS, edit),
+    Action("units.import", "planning.edit", fields_of(import_file), UnitsImport),
+    Action("units.add", "planning.edit", fields_of(add), UnitAdd),
+    Action("units.edit", "planning.edit", fields_of(edit), UnitEdit),
 )

@@ -21,7 +21,7 @@ from tyndau.live.calendar_versions import AddVisit, CalendarChange, MoveVisit, P
 from tyndau.live.clock import ClockEvent, Instant
 from tyndau.live.coverage import Organiser
 from tyndau.live.kato_files import read_kato_file
-from tyndau.live.meeting import validate_meeting
+from tyndau.actions.meetings import new_draft
 from tyndau.live.periods import period_of, periods_of_year
 from tyndau.live.unit_changes import merge_units
 from tyndau.reports.deadlines import almaty_date
@@ -71,7 +71,7 @@ async def _held(conn: Any, meeting_id: int, day: date) -> None:
 async def _meeting(conn: Any, tree: Any, organiser: Any, day: date, place: str | None, links: MeetingLinks, *,
                    akim: str = AKIM) -> int:
     unit = tree.get(place) if place else None
-    draft = validate_meeting({
+    draft = new_draft({
         "title": f"Встреча с населением: {unit.name('ru')}" if unit else f"Встреча с населением: {organiser.name('ru')}",
         "title_kk": f"Халықпен кездесу: {unit.name('kk')}" if unit else f"Халықпен кездесу: {organiser.name('kk')}",
         "akim_level": organiser.level, "place": unit.name("ru") if unit else "", "planned_minutes": 100,

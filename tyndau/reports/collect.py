@@ -161,9 +161,10 @@ async def collect_quarterly(
         before = await status_at(conn, ids, start)
         after = await status_at(conn, ids, end) if end < utcnow() else None
     entries = []
-    for problem in round_.problems:
+    for problem in round_.problems:  # both looks back are keyed by problem id, never paired by position
         pid = problem.problem_id
-        current = after[pid] if after is not None and after[pid] is not None else problem.status
-        entries.append(ProgressEntry(problem=problem, previous_status=before.get(pid), current_status=current, note=problem.status_note))
+        then = after.get(pid) if after is not None and pid is not None else None
+        entries.append(ProgressEntry(problem=problem, previous_status=before.get(pid) if pid is not None else None,
+                                     current_status=then or problem.status, note=problem.status_note))
     return ProgressReport(title=round_.title, akim=round_.akim, year=year, quarter=quarter, entries=entries,
                           generated_at=utcnow(), final=final)

@@ -1,13 +1,20 @@
 """The 10-day publication package as one self-contained HTML page for the akimat's website.
 
 No scripts, no external resources (a Content-Security-Policy forbids them too), CSS inline in
-the page, semantic tables with captions and column headers, and every text HTML-escaped.
+the page, semantic tables with captions and column headers, and every text HTML-escaped: the page
+is ``templates/package.html``, rendered by jinja2 with autoescape.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from tyndau.reports.deadlines import almaty_date, last_event_end, publication_deadline
 from tyndau.reports.i18n import Strings
@@ -50,98 +57,60 @@ CSS = """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The report's templates, HTML-escaped by default (built once: they never change at run time)."""
+    return jinja2.Environment(loader=jinja2.PackageLoader("tyndau.reports", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
 def package_html(round_: Round, lang: str, *, fragment: bool = False) -> str:
     """The package as a full HTML page, or (``fragment=True``) as an ``<article>`` to embed in a CMS page."""
     ensure_exportable(round_)
     s = Strings(lang)
     title = one_line(round_.heading(lang), 300)
-    out: list[str] = [f'<article class="tyndau-report" lang="{lang}">']
-    if fragment:
-        out.append(f"<style>{CSS}</style>")
-    if not round_.final:
-        out.append(f'<p class="draft" role="note">{_e(s.t("doc.draft"))}. {_e(s.t("doc.draft_note"))}</p>')
-    out.append(f"<header><h1>{_e(title)}</h1><p class=\"subtitle\">{_e(s.t('package.subtitle'))}</p>")
-    out.append(f'<p class="meta">{_e(s.t("doc.generated", when=fmt_datetime(round_.generated_at)))}</p>')
+    meta = [s.t("doc.generated", when=fmt_datetime(round_.generated_at))]
     end = last_event_end(round_.events)
     if not round_.final and end is not None:
-        out.append(f'<p class="meta">{_e(s.t("package.publication_deadline", date=fmt_date(publication_deadline(end))))}</p>')
-    out.append("</header>")
-
+        meta.append(s.t("package.publication_deadline", date=fmt_date(publication_deadline(end))))
     meetings = sorted(round_.meetings, key=lambda m: m.starts_at)
-    tables = _Counter()
-    out.append(_section_open("summary", s.t("section.summary_one" if len(meetings) <= 1 else "section.summary_many")))
-    out.append('<dl class="summary">')
-    out.extend(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in summary_items(round_, s))
-    out.append("</dl>")
-    for m in meetings:
-        sentence = timing_sentence(m, s)
-        prefix = "" if len(meetings) == 1 else f"{one_line(m.title, 200)} ({fmt_date(m.starts_at)}). "
-        out.append(f"<p>{_e(prefix + sentence)}</p>")
-    if len(meetings) > 1:
-        out.append(html_table(meetings_table(round_, s).view("doc"), s, tables.next()))
-    out.append(html_table(sources_table(round_, s).view("doc"), s, tables.next()))
-    for table in planning_tables(round_, s):
-        out.append(html_table(table.view("doc"), s, tables.next()))
-    out.append("</section>")
-    out.append(_section_open("problems", s.t("section.problems")))
-    note = fallback_note(round_, s)
-    if note:
-        out.append(f'<p class="note" role="note"><em>{_e(note)}</em></p>')
-    out.append(html_table(problems_table(round_, s).view("doc"), s, tables.next()))
-    out.append("</section>")
-    out.append(_section_open("action-plan", s.t("section.action_plan")))
-    out.append(html_table(action_plan_table(round_, s).view("doc"), s, tables.next()))
-    out.append("</section></article>")
-    body = "\n".join(out)
-    if fragment:
-        return body
-    heading = title if round_.final else f"{s.t('doc.draft')}: {title}"
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        f"<title>{_e(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    timing = [("" if len(meetings) == 1 else f"{one_line(m.title, 200)} ({fmt_date(m.starts_at)}). ") + timing_sentence(m, s) for m in meetings]
+    tables = [meetings_table(round_, s)] if len(meetings) > 1 else []
+    tables += [sources_table(round_, s), *planning_tables(round_, s), problems_table(round_, s), action_plan_table(round_, s)]
+    views = [_table_view(t.view("doc"), s, n) for n, t in enumerate(tables, start=1)]
+    return _templates().get_template("package.html").render(
+        lang=lang, fragment=fragment, css=Markup(CSS), csp=Markup(CSP), title=title, subtitle=s.t("package.subtitle"), meta=meta,
+        draft="" if round_.final else f"{s.t('doc.draft')}. {s.t('doc.draft_note')}",
+        heading=title if round_.final else f"{s.t('doc.draft')}: {title}",
+        summary_heading=s.t("section.summary_one" if len(meetings) <= 1 else "section.summary_many"),
+        summary=summary_items(round_, s), timing=timing, summary_tables=views[:-2],
+        problems_heading=s.t("section.problems"), note=fallback_note(round_, s), problems=views[-2],
+        plan_heading=s.t("section.action_plan"), plan=views[-1],
     )
 
 
-def html_table(table: Table, s: Strings, number: int) -> str:
-    """A captioned, scrollable table; numbers right-aligned, dates in ``<time>``."""
-    caption = s.t("table.caption", n=number, title=table.caption)
-    parts = [f'<div class="table-wrap"><table id="table-{table.name}"><caption>{_e(caption)}</caption><thead><tr>']
-    parts.extend(f'<th scope="col">{_e(c.header)}</th>' for c in table.columns)
-    parts.append("</tr></thead><tbody>")
-    for row in table.rows:
-        parts.append("<tr>" + "".join(_cell(v, c, s) for c, v in zip(table.columns, row)) + "</tr>")
-    parts.append("</tbody>")
-    if table.footer is not None and table.rows:
-        parts.append("<tfoot><tr>" + "".join(_cell(v, c, s) for c, v in zip(table.columns, table.footer)) + "</tr></tfoot>")
-    parts.append("</table></div>")
-    return "".join(parts)
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    """One table cell as the template writes it: its lines, its alignment class, its date."""
+
+    lines: list[str]
+    cls: str = ""
+    when: str = ""
 
 
-def _cell(value: Value, col: Column, s: Strings) -> str:
-    text = display(value, col, s)
-    cls = ' class="n"' if col.kind in ("int", "money", "percent") else ' class="c"' if col.kind in ("date", "bool") else ""
-    inner = "<br>".join(_e(line) for line in text.split("\n"))
-    if isinstance(value, (date, datetime)):
-        inner = f'<time datetime="{almaty_date(value).isoformat()}">{inner}</time>'
-    return f"<td{cls}>{inner}</td>"
+def _table_view(table: Table, s: Strings, number: int) -> dict[str, Any]:
+    """A table in the template's terms: caption numbered in order of appearance, cells prepared."""
+    def cells(row: Sequence[Value]) -> list[_Cell]:
+        return [_cell(v, c, s) for c, v in zip(table.columns, row)]
+
+    return {
+        "name": table.name, "caption": s.t("table.caption", n=number, title=table.caption),
+        "headers": [c.header for c in table.columns], "rows": [cells(row) for row in table.rows],
+        "footer": cells(table.footer) if table.footer is not None and table.rows else None,
+    }
 
 
-def _section_open(anchor: str, heading: str) -> str:
-    return f'<section aria-labelledby="h-{anchor}"><h2 id="h-{anchor}">{_e(heading)}</h2>'
-
-
-def _e(text: str) -> str:
-    return escape(text, quote=True)
-
-
-class _Counter:
-    """Numbers the tables in the order they appear."""
-
-    def __init__(self) -> None:
-        self.n = 0
-
-    def next(self) -> int:
-        self.n += 1
-        return self.n
+def _cell(value: Value, col: Column, s: Strings) -> _Cell:
+    cls = "n" if col.kind in ("int", "money", "percent") else "c" if col.kind in ("date", "bool") else ""
+    when = almaty_date(value).isoformat() if isinstance(value, (date, datetime)) else ""
+    return _Cell(display(value, col, s).split("\n"), cls, when)

@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.live.comments import KINDS, IncomingComment, IngestResult
+from tyndau.permissions import Audience
 from tyndau.live.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
 from tyndau.store.schema import comments
 from tyndau.timeutil import store_time, as_utc, iso
 
 MAX_TEXT = 100_000
 PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
-PRIVATE_ROLES = frozenset({"admin", "secretary"})
 # Whose author is a private person's name: hall askers and pooled requesters.
 PRIVATE_AUTHOR_KINDS = ("floor", "request")
 NAME = Profile("name", one_line=True, limit=300)
-Audience = Literal["public", "console", "private"]
 AUDIENCES: tuple[Audience, ...] = ("public", "console", "private")
 
 
@@ -120,13 +119,6 @@ async def _insert_rows(conn: AsyncConnection, rows: list[dict[str, Any]]) -> lis
             results.append((IngestResult(inserted.get(key) or existing[key], duplicate=True), row["meeting_id"]))
         seen.add(key)
     return results
-
-
-def audience_of(role: str | None) -> Audience:
-    """How much of a comment a role may see: secretaries and admins most, viewers least."""
-    if role in PRIVATE_ROLES:
-        return "private"
-    return "console" if role == "moderator" else "public"
 
 
 def _labels(labels: Any) -> Any:

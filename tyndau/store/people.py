@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.security import DUMMY_HASH, ROLES, hash_password, new_token, token_hash, verify_password
+from tyndau.permissions import ROLES
+from tyndau.security import DUMMY_HASH, hash_password, new_token, token_hash, verify_password
 from tyndau.store.national_schema import token_scopes, user_scopes
 from tyndau.store.schema import api_tokens, sessions, users
 from tyndau.store.scopes import Scope, ScopeError, scope_columns, scope_of, scope_token

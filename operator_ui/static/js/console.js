@@ -12,12 +12,12 @@ import { fillForm, initForm, isDirty, relabelForm, renderAnnouncement, setFormEd
 import { bindMessagePanel, messageOfMeeting, relabelMessage, renderMessage } from "./message-panel.js";
 import { loadTiming, setExportLinks } from "./timing.js";
 import { registerOffline } from "./offline-support.js";
+import { can } from "./permissions.js";
 
 // Errors that only mean "the command did not reach the server": a reconnect makes them stale.
 const LINK_ERRORS = ["not_connected", "timeout", "network"];
 
 const $ = (id) => document.getElementById(id);
-const COMMANDERS = ["admin", "moderator"];
 
 const state = {
   meta: null,
@@ -36,8 +36,7 @@ const state = {
 const sameId = (a, b) => a !== null && a !== undefined && String(a) === String(b);
 
 function canCommand() {
-  const role = state.meta && state.meta.user ? state.meta.user.role : null;
-  return COMMANDERS.includes(role) && state.conn === "connected" && state.view !== null;
+  return can(state.meta, "clock.run") && state.conn === "connected" && state.view !== null;
 }
 
 // ---- meetings -------------------------------------------------------------------------------
@@ -222,7 +221,7 @@ function renderUser() {
   $("user-name").textContent = user ? user.name : "";
   $("user-role").textContent = user ? t(`role.${user.role}`) : "";
   const note = $("role-note");
-  note.hidden = !user || COMMANDERS.includes(user.role);
+  note.hidden = !user || can(state.meta, "clock.run");
   note.textContent = t("clock.read_only");
 }
 
@@ -269,11 +268,10 @@ async function main() {
     applyMeeting(meeting);
     if (created) selectMeeting(meeting.id);
   });
-  const role = state.meta.user ? state.meta.user.role : null;
-  setFormEditable(COMMANDERS.includes(role));
-  initFeed({ role });
-  $("btn-new-meeting").hidden = !COMMANDERS.includes(role);
-  for (const el of $("message-panel").querySelectorAll("input, button")) el.disabled = !COMMANDERS.includes(role);
+  setFormEditable(can(state.meta, "meeting.edit"));
+  initFeed({ meta: state.meta });
+  $("btn-new-meeting").hidden = !can(state.meta, "meeting.edit");
+  for (const el of $("message-panel").querySelectorAll("input, button")) el.disabled = !can(state.meta, "clock.run");
   bindControls(run, () => state.view, () => {
     if (state.meetingId !== null && state.conn !== "connected") showAlert(t("errors.not_connected"), "error", "not_connected");
   });

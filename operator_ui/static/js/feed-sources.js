@@ -8,11 +8,9 @@ import { icon, when } from "./feed-row.js";
 
 const $ = (id) => document.getElementById(id);
 
-const KIND_ICON = { youtube: "src-youtube", telegram: "src-telegram", facebook: "src-facebook", replay: "src-replay",
-  instagram_webhook: "src-instagram", facebook_webhook: "src-facebook" };
 const STATE_ICON = { connected: "dot", starting: "sync", waiting: "sync", lagging: "warning", down: "over", failed: "over", stopped: "stop", finished: "check" };
-const FIELDS = { youtube: ["url"], telegram: ["token", "chat_id", "channel_post_id", "mode"], replay: ["path", "speed"],
-  instagram_webhook: ["object_id"], facebook_webhook: ["object_id"] };
+// A source kind's icon is its platform's: "instagram_webhook" → "src-instagram".
+const kindIcon = (kind) => `src-${String(kind || "").split("_")[0]}`;
 
 /** Why a source is in its state, from the server's reason code and parameters (English detail as a last resort). */
 export function reasonText(h) {
@@ -110,7 +108,7 @@ export class SourcesView {
     top.className = "source-top";
     const kind = document.createElement("span");
     kind.className = "source-kind";
-    kind.append(icon(KIND_ICON[s.kind] || "message"));
+    kind.append(icon(s.kind ? kindIcon(s.kind) : "message"));
     const name = document.createElement("span");
     kind.append(name);
     const chip = document.createElement("span");
@@ -192,11 +190,11 @@ export class SourcesView {
     const form = $("source-form");
     const kind = $("source-kind").value;
     const config = {};
-    for (const name of FIELDS[kind] || []) {
-      const input = form.querySelector(`[data-kind="${kind}"] [name="${name}"]`);
-      const value = input ? input.value.trim() : "";
+    // The form's group for this kind holds exactly the fields the server takes for it.
+    for (const input of form.querySelectorAll(`[data-kind="${kind}"] [name]`)) {
+      const value = input.value.trim();
       if (value === "") continue;
-      config[name] = name === "speed" ? Number(value) : name === "channel_post_id" ? Number(value) : value;
+      config[input.name] = input.type === "number" ? Number(value) : value;
     }
     const status = $("sources-status");
     status.textContent = "";

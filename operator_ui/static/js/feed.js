@@ -14,17 +14,16 @@ import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
 import { QueueView } from "./feed-queue.js";
 import { onLangChange, t } from "./i18n.js";
-import { REVEALERS, confirmOnScreen, revealOriginal } from "./personal-data.js";
+import { confirmOnScreen, revealOriginal } from "./personal-data.js";
+import { can as allowed } from "./permissions.js";
 import { loadVocabulary } from "./vocabulary.js";
 import { floorNames, rememberFloorName } from "./floor-names.js";
 
 const $ = (id) => document.getElementById(id);
 const OLDER_PAGE = 2000;
-const FEED_ROLES = ["admin", "moderator", "secretary"];
-const ON_AIR = ["admin", "moderator"];
 
 const state = {
-  role: null,
+  meta: null,
   meetingId: null,
   store: new FeedStore(),
   filter: defaultFilter(),
@@ -41,9 +40,12 @@ const state = {
 };
 
 function can() {
-  const feed = FEED_ROLES.includes(state.role);
-  const air = ON_AIR.includes(state.role);
-  return { pin: feed, hide: feed, answered: air, current: air, floor: feed, import: feed, sources: air, reveal: REVEALERS.includes(state.role) };
+  const feed = allowed(state.meta, "feed.moderate");
+  const air = allowed(state.meta, "feed.on_air");
+  return {
+    pin: feed, hide: feed, answered: air, current: air, floor: feed, import: allowed(state.meta, "comments.import"),
+    sources: allowed(state.meta, "sources.run"), reveal: allowed(state.meta, "comments.private"),
+  };
 }
 
 function ctx() {
@@ -297,9 +299,10 @@ export function setFeedMeeting(id) {
   }
 }
 
-/** Set up the panel for a user of `role` (viewer: read only). */
-export function initFeed({ role }) {
-  state.role = role;
+/** Set up the panel for the user of `meta` (/api/v1/meta): each control only for who may use it. */
+export function initFeed({ meta }) {
+  state.meta = meta;
+  const role = meta && meta.user ? meta.user.role : null;
   const panel = $("feed-panel");
   const allowed = can();
   panel.dataset.role = role || "none";

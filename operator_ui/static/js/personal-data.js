@@ -5,8 +5,6 @@
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 
-export const REVEALERS = ["admin", "secretary"];
-
 /** "телефон, ИИН" — the kinds of personal data a comment had hidden, in words. */
 export function kindsText(kinds) {
   return (kinds || []).map((k) => {

@@ -3,7 +3,7 @@
 
 import { lang, t } from "./i18n.js";
 import {
-  COMPETENCES, EDITABLE, FUNDING_SOURCES, STATUSES, TEXT_FIELDS, categories, categoryName, departments, dmy, executorName,
+  EDITABLE, TEXT_FIELDS, competences, fundingSources, statuses, categories, categoryName, departments, dmy, executorName,
   knownExecutor, parseTenge, suggestedDepartments, tenge,
 } from "./review-model.js";
 import { $, el } from "./review-page.js";
@@ -38,9 +38,9 @@ export function fillExecutor(category, value) {
 export function fillSelects(fields) {
   setOptions(input("category"), [option("", t("review.no_category")), ...categories().map((c) => option(c.id, c[lang()] || c.ru))], fields.category);
   fillExecutor(fields.category, fields.executor);
-  setOptions(input("status"), STATUSES.map((s) => option(s, t(`review.status.${s}`))), fields.status);
-  setOptions(input("competence"), COMPETENCES.map((c) => option(c, t(`review.competence.${c}`))), fields.competence);
-  setOptions(input("funding_source"), [option("", t("review.funding_source_none")), ...FUNDING_SOURCES.map((s) => option(s, t(`review.funding_source.${s}`)))], fields.funding_source);
+  setOptions(input("status"), statuses().map((s) => option(s, t(`review.status.${s}`))), fields.status);
+  setOptions(input("competence"), competences().map((c) => option(c, t(`review.competence.${c}`))), fields.competence);
+  setOptions(input("funding_source"), [option("", t("review.funding_source_none")), ...fundingSources().map((s) => option(s, t(`review.funding_source.${s}`)))], fields.funding_source);
 }
 
 /** Put field values into the form. */

@@ -3,7 +3,7 @@
 import { announce, showAlert } from "./alerts.js";
 import { lang, t, tn } from "./i18n.js";
 import {
-  STATUSES, categories, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, sourceIcon, todayAlmaty,
+  categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, sourceIcon, todayAlmaty,
 } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
 import { matchesQuery, queryWords, skeleton } from "./search-fold.js";
@@ -30,7 +30,7 @@ export function fillFilters() {
   $("f-category").replaceChildren(option("", t("review.all_categories"), keepCat),
     ...categories().map((c) => option(c.id, c[lang()] || c.ru, keepCat)));
   $("f-status").replaceChildren(option("", t("review.all_statuses"), keepStatus),
-    ...STATUSES.map((s) => option(s, t(`review.status.${s}`), keepStatus)));
+    ...statuses().map((s) => option(s, t(`review.status.${s}`), keepStatus)));
   const used = new Set([...store.problems.values()].map((p) => p.executor).filter(Boolean));
   const names = [...new Set([...departments().map((d) => d.ru), ...used])];
   $("f-executor").replaceChildren(option("", t("review.all_executors"), keepExec), option("-", t("review.no_executor"), keepExec),

@@ -2,11 +2,8 @@
 // ranking, deadline states, and the dd.mm.yyyy / tenge formats the documents use.
 
 import { isoToAlmatyDate, locale } from "./format.js";
+import { isClosedStatus } from "./vocabulary.js";
 
-export const STATUSES = ["resolved", "in_progress", "next_year_budget", "budget_revision", "no_design_documents", "not_supported"];
-export const CLOSED = new Set(["resolved", "not_supported"]);
-export const COMPETENCES = ["local", "central", "national_company"];
-export const FUNDING_SOURCES = ["local", "republican", "other"];
 export const TEXT_FIELDS = ["title_ru", "title_kk", "place", "measures", "notes"];
 export const EDITABLE = [
   "title_ru", "title_kk", "category", "place", "executor", "deadline", "competence", "funding_need",
@@ -15,7 +12,8 @@ export const EDITABLE = [
 export const DUE_SOON_DAYS = 7;
 
 export {
-  categories, categoryName, departments, executorName, knownExecutor, setVocabulary, suggestedDepartments,
+  categories, categoryName, competences, departments, executorName, fundingSources, knownExecutor, setVocabulary, statuses,
+  suggestedDepartments,
 } from "./vocabulary.js";
 
 /** Today's date in Almaty as "YYYY-MM-DD". */
@@ -31,7 +29,7 @@ function addDays(day, n) {
 
 /** "overdue", "due_soon" (within 7 days) or null, for an open problem with a deadline. */
 export function deadlineState(problem, today = todayAlmaty()) {
-  if (!problem.deadline || CLOSED.has(problem.status)) return null;
+  if (!problem.deadline || isClosedStatus(problem.status)) return null;
   if (problem.deadline < today) return "overdue";
   return problem.deadline <= addDays(today, DUE_SOON_DAYS) ? "due_soon" : null;
 }

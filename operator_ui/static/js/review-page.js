@@ -7,8 +7,6 @@ import { bindLangSwitch, initialLang, onLangChange, setLang, t } from "./i18n.js
 import { call } from "./review-api.js";
 import { registerOffline } from "./offline-support.js";
 
-export const EDITORS = ["admin", "moderator", "secretary"];
-
 /** `document.getElementById`. */
 export const $ = (id) => document.getElementById(id);
 

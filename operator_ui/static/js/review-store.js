@@ -7,7 +7,6 @@ import { rank } from "./review-model.js";
 const BULK = 25;
 
 export const store = {
-  role: null,
   canEdit: false,
   meetings: [],
   scope: [],

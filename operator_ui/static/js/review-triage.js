@@ -104,7 +104,12 @@ function render() {
   const parts = [];
   if (guess) parts.push(t("review.triage_guess", { name: categoryName(guess, lang()), p: percent(labels.category_confidence ?? null, lang()) }));
   if (runnerUp) parts.push(t("review.triage_runner", { name: categoryName(runnerUp, lang()), p: percent(labels.runner_up_confidence ?? null, lang()) }));
-  if (labels.problem_confidence !== undefined) parts.push(t("review.triage_problem", { p: percent(labels.problem_confidence, lang()) }));
+  // The confidence is in the verdict, so the wording follows the verdict: 97 % sure it is NOT a problem
+  // reads "looks like no problem: 97 %", never "looks like a problem: 97 %".
+  if (labels.problem_confidence !== undefined && labels.problem_confidence !== null) {
+    const key = labels.is_problem === false ? "review.triage_not_problem" : "review.triage_problem";
+    parts.push(t(key, { p: percent(labels.problem_confidence, lang()) }));
+  }
   $("triage-suggest").textContent = parts.join(" · ") || t("review.triage_no_guess");
   renderCats(c);
   if (hadFocus) focusCard();

@@ -9,7 +9,8 @@ import { closeProblem, initDetail, openProblemId, openProblem, relabelDetail } f
 import { initExport, relabelExport } from "./review-export.js";
 import { fillFilters, initList, renderList } from "./review-list.js";
 import { setVocabulary } from "./review-model.js";
-import { $, EDITORS, el, meetingsFromUrl, reviewError, setConnection, startPage } from "./review-page.js";
+import { $, el, meetingsFromUrl, reviewError, setConnection, startPage } from "./review-page.js";
+import { can } from "./permissions.js";
 import { connectReview } from "./review-socket.js";
 import { loadProblems, meetingOf, refreshProblems, store, subscribe, undoLast } from "./review-store.js";
 import { initTriage, loadQueue, relabelTriage, showTriage, undoTriage } from "./review-triage.js";
@@ -121,12 +122,11 @@ function problemFromHash() {
 
 async function main() {
   const meta = await startPage();
-  store.role = meta.user ? meta.user.role : null;
-  store.canEdit = EDITORS.includes(store.role);
+  store.canEdit = can(meta, "review.decide");
   $("read-only").hidden = store.canEdit;
   $("btn-undo").hidden = !store.canEdit;
   $("tab-triage").hidden = !store.canEdit;
-  $("tab-export").hidden = !store.canEdit;
+  $("tab-export").hidden = !can(meta, "report.export");
   document.body.dataset.canEdit = String(store.canEdit);
   try {
     const [vocabulary, meetings] = await Promise.all([call("GET", "/api/v1/vocabulary"), call("GET", "/api/v1/meetings")]);

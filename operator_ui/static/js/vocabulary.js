@@ -1,9 +1,13 @@
-// Categories and departments from /api/v1/vocabulary, shared by the console's feed and the review:
-// a category is always shown by its name in the UI language, never by its id.
+// The server's vocabularies from /api/v1/vocabulary (categories, departments, problem statuses,
+// competences, funding sources, source kinds), shared by the console's feed and the review: the
+// pages never list them themselves, and a category is always shown by its name, never by its id.
 
 import { t } from "./i18n.js";
 
-const vocab = { loaded: false, categories: [], departments: [], byCategory: new Map(), byDept: new Map(), pending: null };
+const vocab = {
+  loaded: false, categories: [], departments: [], byCategory: new Map(), byDept: new Map(), pending: null,
+  statuses: [], closed: new Set(), competences: [], fundingSources: [], sourceKinds: [],
+};
 
 /** Keep the categories and departments of /api/v1/vocabulary (departments deduplicated by name). */
 export function setVocabulary(data) {
@@ -18,6 +22,11 @@ export function setVocabulary(data) {
     else vocab.byDept.set(key, { ru: d.ru, kk: d.kk || d.ru, categories: [d.category] });
   }
   vocab.departments = [...vocab.byDept.values()];
+  vocab.statuses = (data && data.statuses) || [];
+  vocab.closed = new Set((data && data.closed_statuses) || []);
+  vocab.competences = (data && data.competences) || [];
+  vocab.fundingSources = (data && data.funding_sources) || [];
+  vocab.sourceKinds = (data && data.source_kinds) || [];
   vocab.loaded = true;
 }
 
@@ -38,6 +47,11 @@ export function loadVocabulary() {
 export const categories = () => vocab.categories;
 export const departments = () => vocab.departments;
 export const vocabularyLoaded = () => vocab.loaded;
+export const statuses = () => vocab.statuses;
+export const isClosedStatus = (status) => vocab.closed.has(status);
+export const competences = () => vocab.competences;
+export const fundingSources = () => vocab.fundingSources;
+export const sourceKinds = () => vocab.sourceKinds;
 
 /** A category's name in the UI language ("" for none; a catalogue word for an id the taxonomy lacks). */
 export function categoryName(id, lang) {

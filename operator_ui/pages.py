@@ -85,28 +85,28 @@ async def planner_page(request: web.Request) -> web.StreamResponse:
     """An organiser's calendar of a year: coverage, visits, versions."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("planner")
+    return _page(request, "planner")
 
 
 async def national_page(request: web.Request) -> web.StreamResponse:
     """The roll-up of a unit or the nation, the central-level list and the compliance monitor."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("national")
+    return _page(request, "national")
 
 
 async def units_page(request: web.Request) -> web.StreamResponse:
     """The administrative units: import from KATO with a preview, add, rename, abolish."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("units")
+    return _page(request, "units")
 
 
 async def round_page(request: web.Request) -> web.StreamResponse:
     """A round: its meetings and receptions, the 10-day clock, the commission, the audience, the announcement."""
     if principal(request) is None:
         raise _to_login(request)
-    return _page("round")
+    return _page(request, "round")
 
 
 async def offline_page(request: web.Request) -> web.StreamResponse:

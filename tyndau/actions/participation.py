@@ -115,14 +115,14 @@ async def read_attendance(services: Any, who: Principal, payload: Mapping[str, A
 
 
 async def read_commission(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """A round's commission as stored, with the check."""
+    """A round's commission as stored, with the check and the roles a member may have."""
     round_id = positive_id(payload, "round_id")
     async with services.engine.connect() as conn:
         if await get_round(conn, round_id) is None:
             refuse(404, "not_found", f"no round {round_id}")
         found = await get_commission(conn, round_id)
     return {"round_id": round_id, "members": [{"name": m.name, "role": m.role, "organisation": m.organisation} for m in found.members],
-            "issues": _issues(check_commission(found) if found.members else ())}
+            "issues": _issues(check_commission(found) if found.members else ()), "roles": list(COMMISSION_ROLES)}
 
 
 async def announcement(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@
 import { announce, showAlert } from "./alerts.js";
 import { lang, onLangChange, t } from "./i18n.js";
 import { number } from "./format.js";
+import { can } from "./permissions.js";
 import { renderCentral, renderCompliance } from "./national-lists.js";
 import { nameOf, todayAlmaty } from "./planner-format.js";
 import { call, fetchFile, saveFile } from "./review-api.js";
@@ -150,8 +151,7 @@ function render() {
 }
 
 function canEdit() {
-  const role = state.meta && state.meta.user ? state.meta.user.role : "";
-  return ["admin", "secretary"].includes(role);
+  return can(state.meta, "central.update");
 }
 
 function syncForm() {

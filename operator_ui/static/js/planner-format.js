@@ -1,6 +1,7 @@
 // Words the planner pages share: unit names in the UI language, period headers, dates, the API's dates.
 
 import { lang, t } from "./i18n.js";
+import { can } from "./permissions.js";
 
 const ROMAN = ["I", "II", "III", "IV"];
 
@@ -47,10 +48,9 @@ export function kindName(kinds, id) {
   return kind ? nameOf(kind) : id || "";
 }
 
-/** Whether a role may plan (units, calendars) or record (meetings from the calendar, receptions). */
+/** Whether the caller may plan (units, calendars) or record (meetings from the calendar, receptions). */
 export function rights(meta) {
-  const role = meta && meta.user ? meta.user.role : "";
-  return { plan: ["admin", "secretary"].includes(role), record: ["admin", "moderator", "secretary"].includes(role) };
+  return { plan: can(meta, "planning.edit"), record: can(meta, "planning.organise") };
 }
 
 /** A server refusal in words: the planner's own texts by code first, then the shared ones. */

@@ -5,7 +5,13 @@ import { t } from "./i18n.js";
 import { el } from "./review-page.js";
 
 export const RECEPTION_ROLES = ["akim", "local_executive_head", "prosecutor", "police", "maslikhat_deputy", "public_council", "other"];
-export const COMMISSION_ROLES = ["chair", "deputy_chair", "secretary", "akimat_staff", "community_assembly", "public_council", "maslikhat_deputy", "other"];
+// A commission member's roles come with the commission (GET …/commission answers `roles`).
+const commissionRoles = [];
+
+/** The roles a commission member may have, as the server lists them. */
+export function setCommissionRoles(roles) {
+  commissionRoles.splice(0, commissionRoles.length, ...(roles || []));
+}
 export const AUDIENCE = ["maslikhat_deputy", "party", "ngo", "opposition", "media", "public_council", "other"];
 
 function select(options, prefix, value, label) {
@@ -52,7 +58,7 @@ export function questionRow(box, q = {}) {
 export function memberRow(box, m = {}) {
   const row = el("div", { class: "row", "data-row": "member" },
     input(m.name, t("round.f_name"), { maxlength: "200", placeholder: t("round.f_name") }),
-    select(COMMISSION_ROLES, "round.crole", m.role, t("round.f_role")),
+    select(commissionRoles, "round.crole", m.role, t("round.f_role")),
     input(m.organisation, t("round.f_org"), { maxlength: "300", placeholder: t("round.f_org") }));
   box.append(removable(row, box));
 }

@@ -6,7 +6,7 @@ import { announce, showAlert } from "./alerts.js";
 import { almatyInputToIso, dateTime, isoToAlmatyInput } from "./format.js";
 import { lang, onLangChange, t, tn } from "./i18n.js";
 import { dayText, planError, rights } from "./planner-format.js";
-import { entryRow, memberRow, personRow, questionRow, readEntries, readMembers, readPeople, readQuestions, renderIssues } from "./round-forms.js";
+import { entryRow, memberRow, personRow, questionRow, readEntries, readMembers, readPeople, readQuestions, renderIssues, setCommissionRoles } from "./round-forms.js";
 import { renderPlace, setupPlace } from "./round-place.js";
 import { call } from "./review-api.js";
 import { $, el, meetingsFromUrl, reviewError, startPage } from "./review-page.js";
@@ -204,6 +204,7 @@ async function loadCommission() {
   $("commission-form").hidden = !state.round;
   if (!state.round) return;
   const body = await call("GET", `/api/v1/rounds/${state.round.id}/commission`);
+  setCommissionRoles(body.roles);
   for (const m of body.members) memberRow($("commission-rows"), m);
   if (!body.members.length) memberRow($("commission-rows"), { role: "chair" });
   renderIssues($("commission-issues"), body.issues);

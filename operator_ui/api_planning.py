@@ -28,7 +28,6 @@ from tyndau.live.units import UNIT_KINDS
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.operator_ui.query import Query
 from tyndau.operator_ui.query_planning import CalendarExportQuery, CoverageQuery, DryRunQuery, TodayQuery, UnitsQuery
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, coverage_json, load_calendar

@@ -8,7 +8,6 @@ unit outside the scope was refused already by :mod:`tyndau.operator_ui.scope_gua
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import date
 from typing import Any
 
@@ -28,7 +27,6 @@ from tyndau.store.people import Principal
 from tyndau.store.rollup import Period, meeting_ids
 from tyndau.store.units import get_unit
 
-UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
 DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_REPORT_MEETINGS = 2000

@@ -13,7 +13,7 @@ from aiohttp import web
 from tyndau.actions import ActionError, perform
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id
+from tyndau.operator_ui.routes import Route, action_route, caller, mount, path_id
 from tyndau.live.receptions import RoundEvent, publication_clock
 from tyndau.planner.round_view import clock_json, round_payload
 from tyndau.permissions import audience_of

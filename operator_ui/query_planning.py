@@ -69,7 +69,7 @@ class CalendarExportQuery(TodayQuery):
 class UnitsQuery(Query):
     """``?under=<id>`` for a subtree, ``?on=<date>`` for the units existing that day."""
 
-    under: Annotated[str, Field(max_length=200, description="a unit: its subtree only")] = None  # type: ignore[assignment]
+    under: UnitParam = None  # type: ignore[assignment]  # a unit: its subtree only
     on: day_param("the units existing that day") = None  # type: ignore[assignment]
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Literal
 
+from tyndau.live.meeting import CENTRAL_LEVEL  # the organiser level of a central executive body (2024 resolution)
 from tyndau.live.periods import PeriodKind
 from tyndau.live.units import AdminUnit, UnitTree
 from tyndau.reports.deadlines import almaty_date
@@ -24,7 +25,6 @@ GOVERNMENT_SUBMISSION = (1, 20)
 GOVERNMENT_PASS_ON = (2, 1)
 # Organisers whose calendars go to the Government (regions, the capital, cities of republican significance).
 SUBMITTING_LEVELS = frozenset({"region", "republican_city"})
-CENTRAL_LEVEL = "central"  # the organiser level of a central executive body (2024 resolution)
 
 
 @dataclass(frozen=True, slots=True)

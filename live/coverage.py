@@ -156,10 +156,10 @@ def coverage_matrix(
         targets.append((organiser.id, None, None))
     else:
         first, last = periods[0].first_day, periods[-1].last_day
-        for unit in rule.target_units(tree, organiser.unit_id):
-            if unit.exists_during(first, last):
-                scope = None if rule.targets is None else tree.subtree_ids(unit.id)
-                targets.append((unit.id, unit, scope))
+        for target in rule.target_units(tree, organiser.unit_id):
+            if target.exists_during(first, last):
+                scope = None if rule.targets is None else tree.subtree_ids(target.id)
+                targets.append((target.id, target, scope))
 
     rows: list[CoverageRow] = []
     placed: set[str] = set()

@@ -21,8 +21,13 @@ NOTICE_DAYS: dict[str, int] = {
     "rural_district": 7,
     "village": 7,
     "city_district": 7,
+    # The first head of a central executive body (2024 resolution; calendar_rules.CENTRAL_LEVEL). The
+    # resolution as issue 14 quotes it names no notice period: we ask for the longest one, 14 days.
+    "central": 14,
 }
-AKIM_LEVELS = tuple(NOTICE_DAYS)
+CENTRAL_LEVEL = "central"
+AKIM_LEVELS = tuple(level for level in NOTICE_DAYS if level != CENTRAL_LEVEL)  # the akims' own levels
+MEETING_LEVELS = tuple(NOTICE_DAYS)  # who may hold a meeting: an akim of a level, or a central body's first head
 
 MIN_PLANNED_MINUTES = 1
 MAX_PLANNED_MINUTES = 720

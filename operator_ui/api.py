@@ -65,8 +65,8 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def meetings_list(request: web.Request) -> web.Response:
-    """List meetings, newest first."""
-    items = await list_meetings(request.app[SERVICES].engine)
+    """List meetings, newest first (those in the caller's scope)."""
+    items = await list_meetings(request.app[SERVICES].engine, scope=caller(request).scope)
     return web.json_response({"items": [m.to_json() for m in items]})
 
 

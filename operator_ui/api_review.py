@@ -151,13 +151,20 @@ async def dashboard(request: web.Request) -> web.Response:
     """
     services = request.app[SERVICES]
     q = query(request, DashboardQuery)
-    known = await list_meetings(services.engine, limit=500)
+    known = await list_meetings(services.engine, limit=500, scope=caller(request).scope)
     if q.meetings is not None:
         wanted = await _scope(request, q)
         known = [m for m in known if m.id in set(wanted)]
     if not known:
         return web.json_response({"figures": None, "charts": {}})
-    groups = group_rounds([RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known])
+    # Meetings grouped into a round explicitly (issue 14: a round with its receptions) stay together;
+    # the others are grouped by their akim as before.
+    explicit: dict[int, list[int]] = {}
+    for m in known:
+        if m.links.round_id is not None:
+            explicit.setdefault(m.links.round_id, []).append(m.id)
+    groups = [sorted(ids) for ids in explicit.values()] + group_rounds(
+        [RoundMember(m.id, m.draft.akim_name, m.draft.starts_at) for m in known if m.links.round_id is None])
     vocabulary = services.vocabulary
     rounds = [await collect_round(services.engine, services.clock, ids, final=False, category_names=vocabulary.categories,
                                   executors_kk=vocabulary.executors_kk) for ids in groups]

@@ -18,15 +18,20 @@ from tyndau.live.leased import keep_leases, run_leased
 from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
+from tyndau.operator_ui.api_national import setup_national_api
 from tyndau.operator_ui.api_nlp import setup_nlp_api
 from tyndau.operator_ui.api_people import setup_people_api
+from tyndau.operator_ui.api_planning import setup_planning_api
 from tyndau.operator_ui.api_review import setup_review_api
+from tyndau.operator_ui.api_rollup import setup_rollup_api
+from tyndau.operator_ui.api_rounds import setup_rounds_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
 from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCES
 from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
+from tyndau.operator_ui.scope_guard import scope_guard
 from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
 from tyndau.store import clock_log
@@ -44,7 +49,7 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None
     ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps); it
     may take the progress callback (one argument) or nothing.
     """
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate, scope_guard])
     app[SETTINGS] = settings
     sio = create_sio(settings)
     app.cleanup_ctx.append(_store_ctx(sio, pipeline_loader))
@@ -54,6 +59,10 @@ def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None
     setup_comment_api(app)
     setup_source_api(app)
     setup_review_api(app)
+    setup_planning_api(app)
+    setup_rounds_api(app)
+    setup_rollup_api(app)
+    setup_national_api(app)
     setup_nlp_api(app)
     setup_pages(app)
     setup_realtime(app, sio)

@@ -81,6 +81,34 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     return _page(request, "dashboard")
 
 
+async def planner_page(request: web.Request) -> web.StreamResponse:
+    """An organiser's calendar of a year: coverage, visits, versions."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page(request, "planner")
+
+
+async def national_page(request: web.Request) -> web.StreamResponse:
+    """The roll-up of a unit or the nation, the central-level list and the compliance monitor."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page(request, "national")
+
+
+async def units_page(request: web.Request) -> web.StreamResponse:
+    """The administrative units: import from KATO with a preview, add, rename, abolish."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page(request, "units")
+
+
+async def round_page(request: web.Request) -> web.StreamResponse:
+    """A round: its meetings and receptions, the 10-day clock, the commission, the audience, the announcement."""
+    if principal(request) is None:
+        raise _to_login(request)
+    return _page(request, "round")
+
+
 async def offline_page(request: web.Request) -> web.StreamResponse:
     """The page the service worker shows when a reload cannot reach the server (it caches this one)."""
     return _page(request, "offline")
@@ -138,6 +166,10 @@ def setup_pages(app: web.Application) -> None:
     r.add_get("/overlay/{meeting_id:\\d+}", overlay_page)
     r.add_get("/review", review_page)
     r.add_get("/dashboard", dashboard_page)
+    r.add_get("/planner", planner_page)
+    r.add_get("/units", units_page)
+    r.add_get("/national", national_page)
+    r.add_get("/round", round_page)
     r.add_get("/i18n/{lang}.json", catalogue)
     r.add_get("/offline", offline_page)
     r.add_get("/sw.js", service_worker)

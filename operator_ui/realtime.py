@@ -25,6 +25,7 @@ from tyndau.settings import Settings
 from tyndau.store.comments import FeedQuery, comment_json, get_comments, list_comments
 from tyndau.store.meetings import current_comment_id, get_meeting
 from tyndau.store.people import Principal
+from tyndau.store.scopes import visible_meeting_ids
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,13 @@ class AuthenticatedNamespace(socketio.AsyncNamespace):
             raise ActionError(401, "unauthorized", "the session ended or the token was revoked")
         return current
 
+    async def reaches(self, who: Principal, meeting_id: int) -> bool:
+        """Whether a scoped principal may read this meeting (national ones always may)."""
+        if who.scope is None:
+            return True
+        async with self.app[SERVICES].engine.connect() as conn:
+            return bool(await visible_meeting_ids(conn, who.scope, [meeting_id]))
+
     async def watch(self, sid: str, meeting_id: int, audience: Audience = "public") -> None:
         """Move the socket into the meeting's rooms (leaving any other meeting it watched)."""
         for room in self.rooms(sid):
@@ -144,6 +152,8 @@ class ClockNamespace(AuthenticatedNamespace):
             meeting_id = parse(Join, data).meeting_id
         except ActionError as exc:
             return _error(exc)
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         await self.watch(sid, meeting_id)
         try:
             meeting, clock = await self.app[SERVICES].clock.snapshot(meeting_id)
@@ -183,6 +193,8 @@ class FeedNamespace(AuthenticatedNamespace):
         except ActionError as exc:
             return _error(exc)
         meeting_id, limit = join.meeting_id, join.limit
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         audience = audience_of(who.role)
         # Enter the rooms first: anything committed after this point is pushed; the snapshot covers
         # what came before, and the client de-duplicates by id.
@@ -208,6 +220,8 @@ class FeedNamespace(AuthenticatedNamespace):
         except ActionError as exc:
             return _error(exc)
         meeting_id = page.meeting_id
+        if not await self.reaches(who, meeting_id):
+            return _OUT_OF_REACH
         async with self.app[SERVICES].engine.connect() as conn:
             rows, cursor = await list_comments(conn, meeting_id, FeedQuery(after=page.before, limit=page.limit, newest_first=True))
         audience = audience_of(who.role)
@@ -233,10 +247,13 @@ class ReviewNamespace(AuthenticatedNamespace):
             meeting_id = parse(Join, data).meeting_id
         except ActionError:
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
-        if not await self.app[SERVICES].meeting_exists(meeting_id):
+        if not await self.app[SERVICES].meeting_exists(meeting_id) or not await self.reaches(who, meeting_id):
             return {"ok": False, "error": {"code": "not_found", "message": "no such meeting"}}
         await self.watch(sid, meeting_id)
         return {"ok": True}
+
+
+_OUT_OF_REACH = {"ok": False, "error": {"code": "not_found", "message": "no such meeting in your scope"}}
 
 
 async def revalidate(app: web.Application) -> int:

@@ -109,8 +109,8 @@ def path_id(request: web.Request, name: str) -> int:
 
 
 def action_route(path: str, action: str, *, tag: str, status: int = 200, errors: tuple[int, ...] = (),
-                 summary: str = "", reply: Reply | None = None) -> Route:
-    """A POST that runs a named action: the JSON body plus the path's ids is its payload."""
+                 summary: str = "", reply: Reply | None = None, method: str = "POST") -> Route:
+    """A POST (or PUT, PATCH) that runs a named action: the JSON body plus the path's ids is its payload."""
     ids = [name for name, _ in Route("POST", path, _noop, tag).path_params() if name.endswith("_id")]
 
     async def run(request: web.Request) -> web.StreamResponse:
@@ -120,7 +120,7 @@ def action_route(path: str, action: str, *, tag: str, status: int = 200, errors:
         services = request.app[SERVICES]
         return web.json_response(await perform(services.actions, services, principal(request), action, payload), status=status)
 
-    return Route("POST", path, run, tag, capability=None, action=action, errors=errors, summary=summary,
+    return Route(method, path, run, tag, capability=None, action=action, errors=errors, summary=summary,
                  replies={status: reply or Reply("Created" if status == 201 else "OK")})
 
 

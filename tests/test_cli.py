@@ -199,3 +199,15 @@ def test_report_package_from_the_command_line(tmp_path):
     assert out.read_bytes()[:2] == b"PK"
     missing = run("report", "package", "--meetings", "999", data_dir=tmp_path)
     assert missing.returncode == 2 and missing.stderr.strip() == "tyndau: error: no meeting 999"
+
+
+def test_user_scope_from_the_command_line(tmp_path):
+    assert run("user", "add", "aigerim", "--role", "secretary", "--password", "s3cret-password", data_dir=tmp_path).returncode == 0
+    unknown = run("user", "scope", "aigerim", "--unit", "991600000", data_dir=tmp_path)
+    assert unknown.returncode == 2 and unknown.stderr.strip() == "tyndau: error: no unit '991600000'"
+    both = run("user", "scope", "aigerim", "--unit", "1", "--body", "x", data_dir=tmp_path)
+    assert both.returncode == 2  # argparse: one of --unit, --body, --national
+    national = run("user", "scope", "aigerim", "--national", data_dir=tmp_path)
+    assert national.returncode == 0 and "national" in national.stdout
+    listed = run("user", "list", data_dir=tmp_path)
+    assert listed.stdout.strip().endswith("national")

@@ -46,7 +46,7 @@ def _merged(lang: str) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("part", ["", "review"])
+@pytest.mark.parametrize("part", ["", "review", "planner", "national"])
 def test_russian_and_kazakh_have_the_same_keys(part):
     ru, kk = _pair(part)
     missing_kk = sorted(k for k in ru if k not in kk and not k.endswith(PLURAL_RU_ONLY))
@@ -58,7 +58,7 @@ def test_russian_and_kazakh_have_the_same_keys(part):
             assert all(f"{base}.{form}" in lang for form in ("one", "other") for lang in (ru, kk)), base
 
 
-@pytest.mark.parametrize("part", ["", "review"])
+@pytest.mark.parametrize("part", ["", "review", "planner", "national"])
 def test_no_string_is_empty_untranslated_or_has_other_placeholders(part):
     ru, kk = _pair(part)
     for key, text in ru.items():

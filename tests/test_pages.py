@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-PAGES = {"console": True, "review": True, "dashboard": False}  # page: whether its top bar shows the connection
+PLANNING = ("planner", "units", "national", "round")  # these add the units and the roll-up to the links
+PAGES = {"console": True, "review": True, "dashboard": False, "planner": False, "units": False, "national": False, "round": False}  # page: whether its top bar shows the connection
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
@@ -17,7 +18,8 @@ async def test_each_page_has_the_shared_top_bar_marked_for_itself(client, page):
     assert "{%" not in html and "{{" not in html, "a template tag reached the browser"
     assert html.count('<header class="topbar">') == 1
     links = re.findall(r'<a href="/(\w+)"( aria-current="page")?', html.split('<header class="topbar">')[1].split("</header>")[0])
-    assert links == [(name, ' aria-current="page"' if name == page else "") for name in ("console", "review", "dashboard")]
+    names = ("console", "review", "dashboard", "planner") + (("units", "national") if page in PLANNING else ())
+    assert links == [(name, ' aria-current="page"' if name == page else "") for name in names]
     assert ('id="connection"' in html) is PAGES[page]
     assert 'id="btn-logout"' in html and 'id="alert"' in html and 'id="announcer"' in html
     assert all(" src=" in tag for tag in re.findall(r"<script\b[^>]*>", html)), "an inline script would break the CSP"

@@ -69,12 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = user.add_parser(verb, parents=[common], help=text)
         cmd.add_argument("name")
         cmd.set_defaults(run=_user_state, verb=verb)
-    user.add_parser("list", parents=[common], help="list users: role, disabled, live sessions").set_defaults(run=_user_list)
+    user.add_parser("list", parents=[common], help="list users: role, disabled, live sessions, scope").set_defaults(run=_user_list)
+    scope = user.add_parser("scope", parents=[common], help="limit a user to a unit and everything below it, or to a central body")
+    scope.add_argument("name")
+    where = scope.add_mutually_exclusive_group(required=True)
+    where.add_argument("--unit", help="the unit's id (KATO code): the user reads its subtree and changes its own unit's data")
+    where.add_argument("--body", help="a central body's organiser id: the user works on its meetings and its central-level problems")
+    where.add_argument("--national", action="store_true", help="remove the scope: the user sees every unit again")
+    scope.set_defaults(run=_user_scope)
 
     token = sub.add_parser("token", parents=[common], help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
     create = token.add_parser("create", parents=[common], help="create an API token and print it")
     create.add_argument("--role", required=True, help=", ".join(ROLES))
     create.add_argument("--name", required=True, help="what the token is for, e.g. 'vk-bridge'")
+    create.add_argument("--unit", help="scope the token to a unit and everything below it (its id / KATO code)")
+    create.add_argument("--body", help="scope the token to a central body (an organiser id)")
     create.set_defaults(run=_token_create)
     revoke = token.add_parser("revoke", parents=[common], help="revoke every token with a name")
     revoke.add_argument("--name", required=True)
@@ -224,15 +233,32 @@ async def _user_list(args: argparse.Namespace, settings: Settings) -> int:
 
     async with open_store(settings) as engine:
         for u in await list_users(engine):
-            print(f"{u['name']}\t{u['role']}\t{'disabled' if u['disabled'] else 'active'}\t{u['sessions']} session(s)")
+            scope = u.get("scope") or {}
+            where = scope.get("unit_id") or scope.get("organiser_id") or "national"  # type: ignore[union-attr]
+            print(f"{u['name']}\t{u['role']}\t{'disabled' if u['disabled'] else 'active'}\t{u['sessions']} session(s)\t{where}")
+    return 0
+
+
+async def _user_scope(args: argparse.Namespace, settings: Settings) -> int:
+    from tyndau.store.scopes import ScopeError, set_scope
+
+    async with open_store(settings) as engine:
+        try:
+            scope = await set_scope(engine, args.name, unit_id=args.unit, organiser_id=args.body)
+        except ScopeError as exc:
+            raise CliError(str(exc)) from None
+    where = "national" if scope is None else (f"unit {scope.unit_id}" if scope.unit_id else f"central body {scope.organiser_id}")
+    print(f"user {args.name!r} scoped: {where} (open sessions follow within seconds)")
     return 0
 
 
 async def _token_create(args: argparse.Namespace, settings: Settings) -> int:
     from tyndau.store.people import create_token
+    from tyndau.store.scopes import Scope
 
     async with open_store(settings) as engine:
-        token = await create_token(engine, args.name, args.role)
+        scope = Scope(args.unit, args.body) if args.unit or args.body else None
+        token = await create_token(engine, args.name, args.role, scope=scope)
     print(token)
     return 0
 

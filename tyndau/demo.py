@@ -60,6 +60,15 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
     if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
         chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
         await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})
+    from tyndau.planner.demo import seed_demo_round, seed_planning
+
+    planning = await seed_planning(services)
+    await seed_demo_round(services, meeting.id)
+    # A district secretary who works in the demo district only (issue 15's scoped workspaces).
+    from tyndau.store.scopes import set_scope
+
+    await add_user(engine, "district", "secretary", password, replace=True)
+    await set_scope(engine, "district", unit_id=planning.district, organiser_id=None)
     viewer = await create_token(engine, "demo presenter screen", "viewer")
     base = settings.effective_public_url
     print(
@@ -72,6 +81,13 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
             f"  presenter      : {base}/presenter/{meeting.id}#token={viewer}",
             f"  stream overlay : {base}/overlay/{meeting.id}#token={viewer}",
             f"  live chat      : a recorded Russian/Kazakh meeting chat is replaying at {speed:g}x into the feed",
+            f"  its round      : {base}/round?meeting={meeting.id}   (a reception planned for the next day; the 10-day clock)",
+            f"  planner        : {base}/planner?organiser={planning.district}&year={planning.year}   (the Бесагаш district's year: a gap in the matrix)",
+            f"  a ministry     : {base}/planner?organiser={planning.ministry}&year={planning.year}",
+            *([f"  a past round   : {base}/round?meeting={planning.round_meeting}   (with a reception; its questions are in the review)"]
+              if planning.round_meeting else []),
+            f"  units          : {base}/units",
+            f"  roll-up        : {base}/national   (the nation; log in as district / {password} to see the district's own workspace)",
             "Press Ctrl+C to stop.",
             "",
         ]),

@@ -47,6 +47,11 @@ CAPABILITIES: tuple[Capability, ...] = (
     _cap("sources.run", "admin moderator", "start and stop the comment sources of a meeting"),
     _cap("review.decide", "admin moderator secretary", "edit, merge, split, move, classify, accept and dismiss problems; the triage queue"),
     _cap("report.export", "admin moderator secretary", "the 10-day package, the quarterly report, the dashboard, and the akim's name on them"),
+    _cap("planning.read", "admin moderator secretary", "the units, organisers, calendars, coverage, rounds, the roll-up, the central list and the compliance monitor"),
+    _cap("planning.edit", "admin secretary", "import and edit units, add organisers, change and approve calendars, publish rounds"),
+    _cap("planning.organise", "admin moderator secretary", "meetings from the calendar, receptions, the commission, attendance and a meeting's planning links"),
+    _cap("central.update", "admin secretary", "update a central-level item's analysis, amount, proposal and responsible body"),
+    _cap("progress.submit", "admin secretary", "record that a unit's quarterly progress report was submitted"),
     _cap("people.manage", "admin", "list, disable and enable users; end sessions; revoke tokens"),
     _cap("audit.read", "admin", "read the audit log"),
 )

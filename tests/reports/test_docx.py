@@ -42,7 +42,7 @@ def test_russian_draft_has_the_official_structure() -> None:
     assert "Поступило обращений и комментариев: 732" in text
     assert "Вопросов, по которым дан ответ на месте: 26" in text
     assert "Проблемных вопросов взято на контроль: 6" in text
-    assert "Срок публикации (10 календарных дней после последней встречи): 05.12.2026" in text
+    assert "Срок публикации (10 календарных дней после последней встречи или приёма): 05.12.2026" in text
     assert "продолжался 27" in text and "(22,5" in text and "соблюдено" in text
     assert "Хронометраж встречи не вёлся." in text
     assert doc.core_properties.language == "ru-RU"

@@ -97,7 +97,7 @@ def test_csv_neutralises_formulas() -> None:
 
 EXPECTED_KEYS = {
     "schema", "lang", "final", "generated_at", "title", "title_ru", "title_kk", "akim", "region", "round_ended_at",
-    "publication_deadline", "totals", "meetings", "problems", "russian_text_in",
+    "publication_deadline", "totals", "meetings", "problems", "russian_text_in", "receptions", "commission", "attendance",
 }
 PROBLEM_KEYS = {
     "number", "title", "title_ru", "title_kk", "place", "region", "category", "category_label", "category_ru", "category_kk",

@@ -74,7 +74,7 @@ def test_summary_sheet_and_draft_marks() -> None:
     assert summary.cell(2, 1).value == "Статус документа" and summary.cell(2, 2).value.startswith("ПРОЕКТ")
     values = {summary.cell(r, 1).value: summary.cell(r, 2).value for r in range(2, summary.max_row + 1)}
     assert values["Количество участников"] == "214"
-    assert values["Срок публикации (10 календарных дней после последней встречи)"] == "05.12.2026"
+    assert values["Срок публикации (10 календарных дней после последней встречи или приёма)"] == "05.12.2026"
     assert draft.properties.title.startswith("ПРОЕКТ")
     assert draft["План мероприятий"].oddHeader.center.text == "ПРОЕКТ"
     final = _open(package_xlsx(sample_round(final=True), "kk"))

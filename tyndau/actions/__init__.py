@@ -45,9 +45,11 @@ class Action:
 
 def registry() -> Mapping[str, Action]:
     """Every action, by name (built on call: no import-time global state)."""
-    from tyndau.actions import clock, feed, meetings, review, review_bulk
+    from tyndau.actions import calendar, central, clock, compliance, feed, meetings, organisers, participation, review, review_bulk, rounds, units
 
-    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS, *review_bulk.ACTIONS]
+    actions = [*clock.ACTIONS, *meetings.ACTIONS, *feed.ACTIONS, *review.ACTIONS, *review_bulk.ACTIONS,
+               *units.ACTIONS, *organisers.ACTIONS, *calendar.ACTIONS, *rounds.ACTIONS, *participation.ACTIONS,
+               *central.ACTIONS, *compliance.ACTIONS]
     return MappingProxyType({a.name: a for a in actions})
 
 
@@ -70,6 +72,10 @@ async def perform(actions: Mapping[str, Action], services: ActionContext, who: P
     principal = require(who, action.capability)
     if not isinstance(payload, Mapping):
         raise ActionError(400, "bad_request", "the payload must be a JSON object")
+    if principal.scope is not None:
+        from tyndau.actions.scope_check import check_action
+
+        await check_action(services.engine, principal.scope, name, payload)
     context: dict[str, Any] = {"vocabulary": services.vocabulary}
     if action.context is not None:
         context.update(await action.context(services, payload))

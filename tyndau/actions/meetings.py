@@ -13,20 +13,21 @@ from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Closed, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
 from tyndau.live.meeting import (
-    AKIM_LEVELS,
     MAX_LINK,
     MAX_LINKS,
     MAX_PLACE,
     MAX_PLANNED_MINUTES,
     MAX_TITLE,
+    MEETING_LEVELS,
     MIN_PLANNED_MINUTES,
     PLAN_FIELDS,
     MeetingDraft,
 )
 from tyndau.store.audit import record as audit
-from tyndau.store.meetings import add_amendments, create_meeting, get_meeting, update_meeting
+from tyndau.store.meetings import MeetingLinks, add_amendments, create_meeting, get_meeting, update_meeting
 from tyndau.store.people import Principal
-from tyndau.timeutil import iso
+from tyndau.store.scopes import own_links
+from tyndau.timeutil import iso, utcnow
 
 MAX_REASON = 500
 MAX_ROUND = 500
@@ -62,7 +63,7 @@ class MeetingChanges(Closed):
     # Absent fields keep their value; the required ones may not be null.
     title: Title = None  # type: ignore[assignment]
     title_kk: Annotated[Text, Field(description="the title in Kazakh (the Kazakh presenter screen and package)")] = None
-    akim_level: Literal[AKIM_LEVELS] = None  # type: ignore[assignment]
+    akim_level: Literal[MEETING_LEVELS] = None  # type: ignore[assignment]
     place: Annotated[str, Field(max_length=MAX_PLACE)] | None = None
     starts_at: Instant = None  # type: ignore[assignment]
     planned_minutes: Minutes = None  # type: ignore[assignment]
@@ -91,7 +92,7 @@ class MeetingInput(MeetingChanges):
     """A new meeting: title, akim level, start and planned duration are required."""
 
     title: Title
-    akim_level: Literal[AKIM_LEVELS]
+    akim_level: Literal[MEETING_LEVELS]
     starts_at: Instant
     planned_minutes: Minutes
 
@@ -136,7 +137,10 @@ async def create(services: ActionContext, who: Principal, cmd: MeetingInput) -> 
     """Create a meeting."""
     draft = cmd.draft()
     async with services.engine.begin() as conn:
-        meeting = await create_meeting(conn, draft)
+        links = None
+        if who.scope is not None:  # a scoped user's meeting is its own unit's (or its body's)
+            links = MeetingLinks(**await own_links(conn, who.scope, utcnow()))
+        meeting = await create_meeting(conn, draft, links)
         await audit(conn, who, "meeting.create", meeting.id, {"title": draft.title})
     return meeting.to_json()
 

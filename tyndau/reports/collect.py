@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.clock_service import ClockService
+from tyndau.live.participation import attendance_summary
 from tyndau.live.text_safety import PUBLIC, safe
-from tyndau.reports.model import MeetingFacts, Problem, ProgressEntry, ProgressReport, Round
+from tyndau.reports.model import AudienceFacts, MeetingFacts, Problem, ProgressEntry, ProgressReport, ReceptionFacts, Round
 from tyndau.store.comments import answered_count, counts_by_source
 from tyndau.store.meetings import get_meeting
+from tyndau.store.participants import commissions_of_meetings, get_attendance
 from tyndau.store.problems import list_problems, member_rows, quote, status_at
+from tyndau.store.rounds import receptions_of_meetings
 from tyndau.timeutil import as_utc, utcnow
 
 QUOTES = 3
@@ -84,12 +87,26 @@ async def collect_round(
                 funding_source=p["funding_source"], status=p["status"], status_note=p["notes"], quotes=quotes,
                 central_list=p["central_list"], meeting_id=p["meeting_id"], problem_id=p["id"], accepted=bool(p["accepted"]),
             ))
+        people = await _people_around(conn, meeting_ids)
     drafts = [Problem(number=0, title_ru=_safe(p["title_ru"]), title_kk=_safe(p["title_kk"]), place="", category=p["category"] or "other",
                       category_ru="", category_kk="", problem_id=p["id"], meeting_id=p["meeting_id"], accepted=False) for p in left_out]
     title = titles[0] if len(titles) == 1 else f"{titles[0]} (+{len(titles) - 1})"
     title_kk = "" if not titles_kk[0] else titles_kk[0] if len(titles_kk) == 1 else f"{titles_kk[0]} (+{len(titles_kk) - 1})"
     return Round(title=title, akim=akims[0] if akims else "", meetings=facts, problems=problems,
-                 generated_at=generated_at or utcnow(), final=final, title_kk=title_kk, left_out=drafts)
+                 generated_at=generated_at or utcnow(), final=final, title_kk=title_kk, left_out=drafts, **people)
+
+
+async def _people_around(conn: Any, meeting_ids: Sequence[int]) -> dict[str, Any]:
+    """The round's receptions, commission and wide audience, as the package prints them (no names)."""
+    receptions = [ReceptionFacts(
+        id=r.id, starts_at=r.reception.starts_at, ended_at=r.reception.ended_at, place=_safe(r.reception.place),
+        citizens_received=r.reception.citizens_received, questions=len(r.reception.questions),
+        participants=[(p.role, _safe(p.organisation)) for p in r.reception.participants], cancelled=r.reception.cancelled,
+    ) for r in await receptions_of_meetings(conn, meeting_ids)]
+    commission = [(m.role, _safe(m.organisation)) for m in await commissions_of_meetings(conn, meeting_ids)]
+    attendance = [AudienceFacts(c.category, c.people, [_safe(o) for o in c.organisations])
+                  for c in attendance_summary(await get_attendance(conn, meeting_ids))]
+    return {"receptions": receptions, "commission": commission, "attendance": attendance}
 
 
 def _quotes(texts: Sequence[str]) -> tuple[str, ...]:

@@ -147,7 +147,7 @@ def _publication(round_: Round, today: date | datetime) -> dict[str, Any]:
     ended = [m for m in round_.meetings if m.ended_at is not None]
     base = {"title": one_line(round_.title), "akim": one_line(round_.akim), "meetings": len(round_.meetings),
             "ended": len(ended), "final": round_.final}
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     if end is None:
         return {**base, "deadline": None, "days_left": None, "overdue": False}
     deadline = publication_deadline(end)

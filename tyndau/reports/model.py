@@ -117,6 +117,36 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceptionFacts:
+    """A personal reception of the round: when, where, how many citizens and questions, who received
+    them (roles and organisations only: names stay in the workspace)."""
+
+    id: int
+    starts_at: datetime
+    ended_at: datetime | None = None
+    place: str = ""
+    citizens_received: int | None = None
+    questions: int = 0
+    participants: Sequence[tuple[str, str]] = ()  # (role, organisation)
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        _freeze(self, participants=tuple(tuple(p) for p in self.participants))
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceFacts:
+    """One category of the wide audience: how many came and from which organisations (no names)."""
+
+    category: str
+    people: int
+    organisations: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        _freeze(self, organisations=tuple(self.organisations))
+
+
+@dataclass(frozen=True, slots=True)
 class Round:
     """A round of meetings/receptions of one akim (or one meeting) whose results are published together."""
 
@@ -129,9 +159,19 @@ class Round:
     title_kk: str = ""
     region: str | None = None
     left_out: Sequence[Problem] = ()  # drafts a final package leaves out (not accepted), for the reviewer
+    receptions: Sequence[ReceptionFacts] = ()
+    commission: Sequence[tuple[str, str]] = ()  # the pooling commission as (role, organisation)
+    attendance: Sequence[AudienceFacts] = ()
 
     def __post_init__(self) -> None:
-        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems), left_out=tuple(self.left_out))
+        _freeze(self, meetings=tuple(self.meetings), problems=tuple(self.problems), left_out=tuple(self.left_out),
+                receptions=tuple(self.receptions), commission=tuple(tuple(c) for c in self.commission),
+                attendance=tuple(self.attendance))
+
+    @property
+    def events(self) -> tuple[MeetingFacts | ReceptionFacts, ...]:
+        """The meetings and receptions: the 10-day clock runs from the end of the last of them."""
+        return (*self.meetings, *self.receptions)
 
     def heading(self, lang: str) -> str:
         """The round's title in a language."""

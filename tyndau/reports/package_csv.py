@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
+from tyndau.reports.planning_tables import planning_tables
 from tyndau.reports.tables import (
     Column,
     Table,
@@ -45,7 +46,8 @@ def package_csv(round_: Round, lang: str, *, delimiter: str = ";") -> dict[str, 
     """``{file name: CSV text}`` for the meetings, sources, problems and action-plan tables."""
     ensure_exportable(round_)
     s = Strings(lang)
-    tables = (meetings_table(round_, s), sources_table(round_, s), problems_table(round_, s), action_plan_table(round_, s))
+    tables = (meetings_table(round_, s), sources_table(round_, s), *planning_tables(round_, s), problems_table(round_, s),
+              action_plan_table(round_, s))
     return {f"{t.name}_{lang}.csv": table_csv(t.view("data"), s, delimiter=delimiter) for t in tables}
 
 

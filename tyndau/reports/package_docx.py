@@ -6,6 +6,7 @@ from tyndau.reports.deadlines import last_event_end, publication_deadline
 from tyndau.reports.docx_writer import DocxWriter
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
+from tyndau.reports.planning_tables import planning_tables
 from tyndau.reports.tables import (
     action_plan_table,
     fallback_note,
@@ -26,7 +27,7 @@ def package_docx(round_: Round, lang: str) -> bytes:
     title = one_line(round_.heading(lang), 300)
     w = DocxWriter(s, final=round_.final, title=title)
     meta = [s.t("doc.generated", when=fmt_datetime(round_.generated_at))]
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     if not round_.final and end is not None:
         meta.append(s.t("package.publication_deadline", date=fmt_date(publication_deadline(end))))
     w.title_block(title, s.t("package.subtitle"), meta)
@@ -41,6 +42,8 @@ def package_docx(round_: Round, lang: str) -> bytes:
     if len(meetings) > 1:
         w.table(meetings_table(round_, s).view("doc"), font_pt=9)
     w.table(sources_table(round_, s).view("doc"))
+    for table in planning_tables(round_, s):
+        w.table(table.view("doc"), font_pt=10)
 
     note = fallback_note(round_, s)
     if note:

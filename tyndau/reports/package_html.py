@@ -19,6 +19,7 @@ from markupsafe import Markup
 from tyndau.reports.deadlines import almaty_date, last_event_end, publication_deadline
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
+from tyndau.reports.planning_tables import planning_tables
 from tyndau.reports.tables import (
     Column,
     Table,
@@ -69,13 +70,13 @@ def package_html(round_: Round, lang: str, *, fragment: bool = False) -> str:
     s = Strings(lang)
     title = one_line(round_.heading(lang), 300)
     meta = [s.t("doc.generated", when=fmt_datetime(round_.generated_at))]
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     if not round_.final and end is not None:
         meta.append(s.t("package.publication_deadline", date=fmt_date(publication_deadline(end))))
     meetings = sorted(round_.meetings, key=lambda m: m.starts_at)
     timing = [("" if len(meetings) == 1 else f"{one_line(m.title, 200)} ({fmt_date(m.starts_at)}). ") + timing_sentence(m, s) for m in meetings]
     tables = [meetings_table(round_, s)] if len(meetings) > 1 else []
-    tables += [sources_table(round_, s), problems_table(round_, s), action_plan_table(round_, s)]
+    tables += [sources_table(round_, s), *planning_tables(round_, s), problems_table(round_, s), action_plan_table(round_, s)]
     views = [_table_view(t.view("doc"), s, n) for n, t in enumerate(tables, start=1)]
     return _templates().get_template("package.html").render(
         lang=lang, fragment=fragment, css=Markup(CSS), csp=Markup(CSP), title=title, subtitle=s.t("package.subtitle"), meta=meta,

@@ -32,7 +32,7 @@ def package_json(round_: Round, lang: str) -> dict[str, Any]:
     """The package as a JSON-able dict (``lang`` picks the labels; texts are given in both languages)."""
     ensure_exportable(round_)
     s = Strings(lang)
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     meetings = sorted(round_.meetings, key=lambda m: m.starts_at)
     by_source: dict[str, int] = {}
     for m in meetings:
@@ -61,6 +61,13 @@ def package_json(round_: Round, lang: str) -> dict[str, Any]:
         },
         "russian_text_in": language_fallbacks(round_, s),
         "meetings": [meeting_json(m, s) for m in meetings],
+        "receptions": [{"starts_at": iso(r.starts_at), "ended_at": iso(r.ended_at), "place": one_line(r.place),
+                        "citizens_received": r.citizens_received, "questions": r.questions,
+                        "participants": [{"role": role, "organisation": one_line(org)} for role, org in r.participants]}
+                       for r in sorted(round_.receptions, key=lambda r: r.starts_at) if not r.cancelled],
+        "commission": [{"role": role, "organisation": one_line(org)} for role, org in round_.commission],
+        "attendance": [{"category": a.category, "people": a.people, "organisations": [one_line(o) for o in a.organisations]}
+                       for a in round_.attendance],
         "problems": [problem_json(p, s, round_.generated_at) for p in sorted(round_.problems, key=lambda p: p.number)],
     }
 

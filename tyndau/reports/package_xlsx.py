@@ -5,6 +5,7 @@ from __future__ import annotations
 from tyndau.reports.deadlines import last_event_end, publication_deadline
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
+from tyndau.reports.planning_tables import planning_tables
 from tyndau.reports.tables import (
     Column,
     Table,
@@ -30,7 +31,7 @@ def summary_table(round_: Round, s: Strings) -> Table:
     note = fallback_note(round_, s)
     if note:
         rows.append((s.t("summary.note"), note))
-    end = last_event_end(round_.meetings)
+    end = last_event_end(round_.events)
     if not round_.final and end is not None:
         rows.append((s.t("package.publication_deadline", date="").rstrip(": "), fmt_date(publication_deadline(end))))
     rows.append((s.t("doc.generated", when="").rstrip(": "), fmt_datetime(round_.generated_at)))
@@ -46,6 +47,8 @@ def package_xlsx(round_: Round, lang: str) -> bytes:
     w.sheet(summary_table(round_, s), s.t("sheet.summary"))
     w.sheet(meetings_table(round_, s).view("data"), s.t("sheet.meetings"))
     w.sheet(sources_table(round_, s).view("data"), s.t("sheet.sources"))
+    for table in planning_tables(round_, s):
+        w.sheet(table.view("data"), s.t(f"sheet.{table.name}"))
     w.sheet(problems_table(round_, s).view("data"), s.t("sheet.problems"))
     w.sheet(action_plan_table(round_, s).view("data"), s.t("sheet.action_plan"))
     return w.to_bytes()

@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.live.clock import RESTART, ClockEvent, Instant
-from tyndau.store.schema import boots, clock_events
+from tyndau.live.clock import RESTART, ClockEvent, Instant, fold
+from tyndau.store.schema import boots, clock_events, meetings
 from tyndau.timeutil import as_utc, store_time
 
 
@@ -45,6 +45,17 @@ async def append_events(conn: AsyncConnection, meeting_id: int, events: tuple[Cl
             for e in events
         ],
     )
+    await _note_end(conn, meeting_id)
+
+
+async def _note_end(conn: AsyncConnection, meeting_id: int) -> None:
+    """Keep ``meetings.ended_at`` (and the presentation's length) equal to the clock's, so coverage, roll-ups and the monitor need no replay."""
+    events = await load_events(conn, meeting_id)
+    state = fold(events, events[-1].at) if events else None
+    ended = state.ended_at if state else None
+    presentation = state.totals["presentation"] if state and ended else None
+    await conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(
+        ended_at=_naive(ended) if ended else None, presentation_seconds=presentation))
 
 
 async def find_command(conn: AsyncConnection, meeting_id: int, command_id: str) -> bool:

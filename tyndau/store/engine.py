@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -96,3 +96,10 @@ async def check_connection(engine: AsyncEngine) -> None:
         raise
     except (DBAPIError, OperationalError, OSError, ConnectionError) as exc:
         raise StoreError(describe_error(exc, engine)) from None
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    return int(key[0])

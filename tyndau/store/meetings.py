@@ -34,6 +34,26 @@ class Amendment:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingLinks:
+    """Where a meeting sits in the year (issue 14): organiser, place unit, calendar visit or off-calendar reason, round."""
+
+    organiser_id: str | None = None
+    place_unit_id: str | None = None
+    calendar_visit_id: int | None = None
+    off_calendar_reason: str | None = None
+    round_id: int | None = None
+    ended_at: datetime | None = None  # the clock's end (kept by clock_log), not a plan field
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields as the meeting's JSON carries them."""
+        return {"organiser_id": self.organiser_id, "place_unit_id": self.place_unit_id, "calendar_visit_id": self.calendar_visit_id,
+                "off_calendar_reason": self.off_calendar_reason, "round_id": self.round_id, "ended_at": iso(self.ended_at)}
+
+
+LINK_FIELDS = ("organiser_id", "place_unit_id", "calendar_visit_id", "off_calendar_reason", "round_id")
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """A stored meeting."""
 
@@ -43,6 +63,7 @@ class Meeting:
     presenter_message_at: datetime | None
     created_at: datetime
     amendments: tuple[Amendment, ...] = field(default=())
+    links: MeetingLinks = field(default=MeetingLinks())
 
     @property
     def planned_seconds(self) -> float:
@@ -70,6 +91,7 @@ class Meeting:
             "presenter_message": self.presenter_message,
             "presenter_message_at": iso(self.presenter_message_at),
             "amendments": [a.to_json() for a in self.amendments],
+            **self.links.to_json(),
             "announcement": {
                 "notice_days": check.notice_days,
                 "deadline": check.deadline.isoformat(),
@@ -95,7 +117,10 @@ def _row_to_meeting(row: Any, amendments: Sequence[Amendment] = ()) -> Meeting:
         stream_links=tuple(row.stream_links or ()), akim_name=row.akim_name or "",
         attendance=row.attendance, online_reach=row.online_reach, title_kk=row.title_kk or "",
     )
-    return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at), tuple(amendments))
+    links = MeetingLinks(row.organiser_id, row.place_unit_id, row.calendar_visit_id, row.off_calendar_reason, row.round_id,
+                         _aware(row.ended_at))
+    return Meeting(row.id, draft, row.presenter_message or "", _aware(row.presenter_message_at), as_utc(row.created_at),
+                   tuple(amendments), links)
 
 
 async def _amendments(conn: AsyncConnection, meeting_ids: Sequence[int]) -> dict[int, list[Amendment]]:
@@ -126,11 +151,12 @@ def _values(draft: MeetingDraft) -> dict[str, Any]:
     }
 
 
-async def create_meeting(conn: AsyncConnection, draft: MeetingDraft) -> Meeting:
-    """Insert a meeting and return it with its id."""
+async def create_meeting(conn: AsyncConnection, draft: MeetingDraft, links: MeetingLinks | None = None) -> Meeting:
+    """Insert a meeting (with its place in the year, when known) and return it with its id."""
     now = _naive(utcnow())
+    planned = {k: getattr(links, k) for k in LINK_FIELDS} if links is not None else {}
     result = await conn.execute(
-        meetings.insert().values(**_values(draft), presenter_message="", created_at=now, updated_at=now)
+        meetings.insert().values(**_values(draft), **planned, presenter_message="", created_at=now, updated_at=now)
     )
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row always has its key
@@ -149,6 +175,14 @@ async def update_meeting(conn: AsyncConnection, meeting_id: int, draft: MeetingD
     return await get_meeting(conn, meeting_id)
 
 
+async def set_links(conn: AsyncConnection, meeting_id: int, **fields: Any) -> None:
+    """Change some of a meeting's planning links (``LINK_FIELDS``)."""
+    unknown = set(fields) - set(LINK_FIELDS)
+    if unknown:
+        raise ValueError(f"not a planning link: {', '.join(sorted(unknown))}")
+    await conn.execute(meetings.update().where(meetings.c.id == meeting_id).values(**fields, updated_at=_naive(utcnow())))
+
+
 async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> Meeting | None:
     """One meeting by id."""
     if isinstance(conn, AsyncEngine):
@@ -160,10 +194,15 @@ async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> M
     return _row_to_meeting(row, (await _amendments(conn, [meeting_id])).get(meeting_id, ()))
 
 
-async def list_meetings(engine: AsyncEngine, limit: int = 200) -> list[Meeting]:
-    """Meetings, newest planned start first."""
+async def list_meetings(engine: AsyncEngine, limit: int = 200, scope: Any = None) -> list[Meeting]:
+    """Meetings, newest planned start first (those a :class:`~tyndau.store.scopes.Scope` reaches, when given)."""
+    query = sa.select(meetings)
+    if scope is not None:
+        from tyndau.store.scopes import visible_meetings, with_organiser
+
+        query = query.select_from(with_organiser(meetings)).where(visible_meetings(scope))
     async with engine.connect() as conn:
-        rows = (await conn.execute(sa.select(meetings).order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
+        rows = (await conn.execute(query.order_by(meetings.c.starts_at.desc(), meetings.c.id.desc()).limit(limit))).all()
         amendments = await _amendments(conn, [r.id for r in rows])
     return [_row_to_meeting(r, amendments.get(r.id, ())) for r in rows]
 

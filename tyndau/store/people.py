@@ -17,7 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.permissions import ROLES
 from tyndau.security import DUMMY_HASH, hash_password, new_token, token_hash, verify_password
+from tyndau.store.engine import new_id
+from tyndau.store.national_schema import token_scopes, user_scopes
 from tyndau.store.schema import api_tokens, sessions, users
+from tyndau.store.scopes import Scope, ScopeError, scope_columns, scope_of, scope_token
 from tyndau.timeutil import iso, store_time, utcnow
 
 
@@ -32,10 +35,14 @@ class Principal:
     name: str
     role: str
     kind: str  # "user" or "token"
+    scope: Scope | None = None  # None: national (every unit), as before issue 15
 
-    def to_json(self) -> dict[str, str]:
-        """The public view of the principal."""
-        return {"name": self.name, "role": self.role, "kind": self.kind}
+    def to_json(self) -> dict[str, object]:
+        """The public view of the principal (with its scope when it has one)."""
+        body: dict[str, object] = {"name": self.name, "role": self.role, "kind": self.kind}
+        if self.scope is not None:
+            body["scope"] = self.scope.to_json()
+        return body
 
 
 def _naive(dt: datetime) -> datetime:
@@ -73,8 +80,9 @@ async def login(engine: AsyncEngine, name: str, password: str, days: int) -> tup
 
     Unknown and disabled users are checked against a dummy hash, so every refusal costs the same.
     """
+    query = sa.select(users, *scope_columns()).outerjoin(user_scopes, user_scopes.c.user_id == users.c.id)
     async with engine.connect() as conn:
-        row = (await conn.execute(sa.select(users).where(users.c.name == name.strip()))).first()
+        row = (await conn.execute(query.where(users.c.name == name.strip()))).first()
     ok = await asyncio.to_thread(verify_password, password, row.password_hash if row is not None else DUMMY_HASH)
     if row is None or row.disabled or not ok:
         return None
@@ -87,7 +95,7 @@ async def login(engine: AsyncEngine, name: str, password: str, days: int) -> tup
                 expires_at=_naive(now + timedelta(days=days)),
             )
         )
-    return token, Principal(row.name, row.role, "user")
+    return token, Principal(row.name, row.role, "user", scope_of(row))
 
 
 async def set_disabled(engine: AsyncEngine, name: str, disabled: bool) -> int:
@@ -119,17 +127,21 @@ async def list_users(engine: AsyncEngine) -> list[dict[str, object]]:
         sa.select(sessions.c.user_id, sa.func.count().label("n")).where(sessions.c.expires_at > _naive(utcnow()))
         .group_by(sessions.c.user_id).subquery()
     )
-    query = sa.select(users.c.name, users.c.role, users.c.disabled, users.c.created_at, live.c.n).outerjoin(live, live.c.user_id == users.c.id)
+    query = (sa.select(users.c.name, users.c.role, users.c.disabled, users.c.created_at, live.c.n, *scope_columns())
+             .outerjoin(live, live.c.user_id == users.c.id).outerjoin(user_scopes, user_scopes.c.user_id == users.c.id))
     async with engine.connect() as conn:
         rows = (await conn.execute(query.order_by(users.c.name))).all()
-    return [{"name": r.name, "role": r.role, "disabled": bool(r.disabled), "created_at": iso(r.created_at), "sessions": int(r.n or 0)} for r in rows]
+    return [{"name": r.name, "role": r.role, "disabled": bool(r.disabled), "created_at": iso(r.created_at), "sessions": int(r.n or 0),
+             **({"scope": sc.to_json()} if (sc := scope_of(r)) else {})} for r in rows]
 
 
 async def list_tokens(engine: AsyncEngine) -> list[dict[str, object]]:
     """Every API token by name and role, live or revoked (never the secret)."""
+    query = sa.select(api_tokens, *scope_columns(token_scopes)).outerjoin(token_scopes, token_scopes.c.token_id == api_tokens.c.id)
     async with engine.connect() as conn:
-        rows = (await conn.execute(sa.select(api_tokens).order_by(api_tokens.c.name, api_tokens.c.id))).all()
-    return [{"name": r.name, "role": r.role, "created_at": iso(r.created_at), "revoked_at": iso(r.revoked_at)} for r in rows]
+        rows = (await conn.execute(query.order_by(api_tokens.c.name, api_tokens.c.id))).all()
+    return [{"name": r.name, "role": r.role, "created_at": iso(r.created_at), "revoked_at": iso(r.revoked_at),
+             **({"scope": sc.to_json()} if (sc := scope_of(r)) else {})} for r in rows]
 
 
 async def logout(engine: AsyncEngine, session_token: str) -> None:
@@ -141,40 +153,48 @@ async def logout(engine: AsyncEngine, session_token: str) -> None:
 async def principal_for_session(engine: AsyncEngine, session_token: str) -> Principal | None:
     """The user behind a session cookie, if the session is live."""
     query = (
-        sa.select(users.c.name, users.c.role, users.c.disabled, sessions.c.expires_at)
+        sa.select(users.c.name, users.c.role, users.c.disabled, sessions.c.expires_at, *scope_columns())
         .join(users, users.c.id == sessions.c.user_id)
+        .outerjoin(user_scopes, user_scopes.c.user_id == users.c.id)
         .where(sessions.c.token_hash == token_hash(session_token))
     )
     async with engine.connect() as conn:
         row = (await conn.execute(query)).first()
     if row is None or row.disabled or row.expires_at < _naive(utcnow()):
         return None
-    return Principal(row.name, row.role, "user")
+    return Principal(row.name, row.role, "user", scope_of(row))
 
 
-async def create_token(engine: AsyncEngine, name: str, role: str) -> str:
-    """Issue an API token; only its hash is stored, so this is the one time it is seen."""
+async def create_token(engine: AsyncEngine, name: str, role: str, *, scope: Scope | None = None) -> str:
+    """Issue an API token (scoped to a unit or a central body when given); only its hash is stored."""
     check_role(role)
     if not name.strip() or len(name) > 100:
         raise PeopleError("token name must be 1 to 100 characters")
     token = new_token("tyn_")
     async with engine.begin() as conn:
         try:
-            await conn.execute(
+            result = await conn.execute(
                 api_tokens.insert().values(name=name.strip(), role=role, token_hash=token_hash(token), created_at=_naive(utcnow()))
             )
         except IntegrityError:  # pragma: no cover - a 256-bit collision
             raise PeopleError("token collision, try again") from None
+        if scope is not None:
+            try:
+                await scope_token(conn, new_id(result), unit_id=scope.unit_id, organiser_id=scope.organiser_id)
+            except ScopeError as exc:
+                raise PeopleError(str(exc)) from None
     return token
 
 
 async def principal_for_token(engine: AsyncEngine, token: str) -> Principal | None:
     """The holder of a bearer token, unless it was revoked."""
+    query = (sa.select(api_tokens, *scope_columns(token_scopes)).outerjoin(token_scopes, token_scopes.c.token_id == api_tokens.c.id)
+             .where(api_tokens.c.token_hash == token_hash(token)))
     async with engine.connect() as conn:
-        row = (await conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash(token)))).first()
+        row = (await conn.execute(query)).first()
     if row is None or row.revoked_at is not None:
         return None
-    return Principal(row.name, row.role, "token")
+    return Principal(row.name, row.role, "token", scope_of(row))
 
 
 async def revoke_token(engine: AsyncEngine, name: str) -> int:

@@ -66,6 +66,23 @@ meetings = sa.Table(
     sa.Column("online_reach", sa.Integer, nullable=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # The planning side (issue 14): who held it, where, which calendar visit it realises (or why it
+    # was outside the calendar), its round, and when its clock ended (kept by clock_log.append_events).
+    # Plain indexed columns, no database foreign keys: adding those would make SQLite rebuild the
+    # table, and dropping the old copy with foreign keys on cascades into comments and clock events.
+    # The actions check every id they write.
+    sa.Column("organiser_id", sa.String(60), nullable=True),
+    sa.Column("place_unit_id", sa.String(40), nullable=True),
+    sa.Column("calendar_visit_id", sa.Integer, nullable=True),
+    sa.Column("off_calendar_reason", sa.String(30), nullable=True),
+    sa.Column("round_id", sa.Integer, nullable=True, index=True),
+    sa.Column("ended_at", sa.DateTime, nullable=True),
+    # Issue 15: the presentation's length once the clock ended (kept by clock_log with ended_at), so
+    # the compliance monitor checks the quarter rule for a nation's meetings without replaying clocks.
+    sa.Column("presentation_seconds", sa.Float, nullable=True),
+    sa.Index("ix_meetings_organiser_id_starts_at", "organiser_id", "starts_at"),
+    sa.Index("ix_meetings_place_unit_id_starts_at", "place_unit_id", "starts_at"),
+    sa.Index("ix_meetings_calendar_visit_id", "calendar_visit_id", unique=True),
 )
 
 meeting_amendments = sa.Table(
@@ -185,6 +202,7 @@ problems = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_problems_central_list", "central_list"),
 )
 
 problem_comments = sa.Table(
@@ -235,3 +253,9 @@ cluster_feedback = sa.Table(
     sa.Column("decision_id", sa.Integer, sa.ForeignKey("review_decisions.id", ondelete="CASCADE"), nullable=True, index=True),
     sa.Column("at", sa.DateTime, nullable=False),
 )
+
+
+# The planning tables live in their own module on the same metadata (imported here so that
+# ``metadata`` always holds every table, for Alembic and for the tests).
+from tyndau.store import national_schema as _national  # noqa: E402,F401
+from tyndau.store import planning_schema as _planning  # noqa: E402,F401

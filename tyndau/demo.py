@@ -46,6 +46,7 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
         now = utcnow()
         draft = new_draft({
             "title": DEMO_TITLE,
+            "title_kk": "Қарасай ауданы әкімінің халықпен кездесуі",
             "akim_level": "district",
             "place": "Каскелен, районный Дом культуры",
             "starts_at": (now + timedelta(minutes=5)).isoformat(),

@@ -15,12 +15,13 @@ from aiohttp import web
 
 from tyndau.actions import ActionError, perform
 from tyndau.live.text_safety import PUBLIC, safe
-from tyndau.operator_ui.api_rollup import DOC_TYPES, period_of, unit_of
+from tyndau.operator_ui.api_rollup import period_of, unit_of
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query_planning import CentralListQuery, MonitorExportQuery, MonitorQuery, SummaryQuery
 from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
+from tyndau.reports.builder import DOCX, MEDIA, XLSX
 from tyndau.reports.deadlines import almaty_date, quarter_of
 from tyndau.reports.national_export import monitor_csv, monitor_xlsx, summary_docx, summary_xlsx
 from tyndau.rollup.central_list import deadlines, due_for_update, summary
@@ -100,7 +101,7 @@ async def compliance_export(request: web.Request) -> web.Response:
         return web.Response(text=text, content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{stem}.csv"'})
     data = await asyncio.to_thread(monitor_xlsx, body, lang, year, quarter)
-    return web.Response(body=data, content_type=DOC_TYPES["xlsx"], headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
+    return web.Response(body=data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
 
 
 async def national_summary(request: web.Request) -> web.Response:
@@ -118,7 +119,7 @@ async def national_summary(request: web.Request) -> web.Response:
                                   "ministers": {k: getattr(result.ministers, k) for k in result.ministers.__slots__}})
     build = summary_docx if fmt == "docx" else summary_xlsx
     data = await asyncio.to_thread(build, result, lang)
-    return web.Response(body=data, content_type=DOC_TYPES[fmt],
+    return web.Response(body=data, content_type=MEDIA[fmt],
                         headers={"Content-Disposition": f'attachment; filename="tyndau-national-{year}-{lang}.{fmt}"'})
 
 
@@ -131,11 +132,11 @@ def routes() -> list[Route]:
               errors=(404, 409)),
         Route("GET", "/api/v1/compliance", compliance, "national", query=MonitorQuery, **read),
         Route("GET", "/api/v1/compliance.{fmt:csv|xlsx}", compliance_export, "national", query=MonitorExportQuery,
-              replies={200: Reply("the document", media=("text/csv", DOC_TYPES["xlsx"]))}, **read),
+              replies={200: Reply("the document", media=("text/csv", XLSX))}, **read),
         action_route("/api/v1/progress-reports", "progress.submit", tag="national", status=201, errors=(404,),
                      summary="Record that an organiser handed in its quarterly progress report: {organiser_id, year, quarter}"),
         Route("GET", "/api/v1/national-summary.{fmt:docx|xlsx|json}", national_summary, "national", query=SummaryQuery,
-              replies={200: Reply("the document", media=(*DOC_TYPES.values(), "application/json"))}, **read),
+              replies={200: Reply("the document", media=(DOCX, XLSX, "application/json"))}, **read),
     ]
 
 

@@ -31,6 +31,7 @@ from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query_planning import CalendarExportQuery, CoverageQuery, DryRunQuery, TodayQuery, UnitsQuery
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, coverage_json, load_calendar
+from tyndau.reports.builder import DOCX, MEDIA, XLSX
 from tyndau.reports.calendar_export import calendar_docx, calendar_xlsx
 from tyndau.reports.calendar_tables import CalendarDoc
 from tyndau.reports.deadlines import almaty_date
@@ -42,8 +43,6 @@ from tyndau.timeutil import utcnow
 
 ORGANISER_RE, UNIT_RE = r"[A-Za-z0-9_-]{1,60}", r"[A-Za-z0-9_-]{1,40}"
 ORGANISER_ID, UNIT_ID = re.compile(ORGANISER_RE), re.compile(UNIT_RE)
-DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 async def _act(request: web.Request, name: str, payload: dict[str, Any]) -> Any:
@@ -209,7 +208,7 @@ async def calendar_export(request: web.Request) -> web.Response:
     doc = CalendarDoc.of(bundle, _today(request))
     body = await asyncio.to_thread(calendar_docx if fmt == "docx" else calendar_xlsx, doc, lang)
     stem = f"tyndau-calendar-{bundle.organiser.id}-{bundle.year}-{lang}{'' if bundle.state.status != 'draft' else '-draft'}"
-    return web.Response(body=body, content_type=DOC_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    return web.Response(body=body, content_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
 
 async def central_bodies(request: web.Request) -> web.Response:
@@ -235,7 +234,7 @@ def routes() -> list[Route]:
     """The units, organisers, calendar and coverage routes."""
     base = f"/api/v1/organisers/{{organiser_id:{ORGANISER_RE}}}/calendars/{{year:[0-9]{{4}}}}"
     read = {"capability": "planning.read"}
-    docs = Reply("the document", media=tuple(DOC_TYPES.values()))
+    docs = Reply("the document", media=(DOCX, XLSX))
     return [
         Route("GET", "/api/v1/units", units_list, "planning", query=UnitsQuery, errors=(404,), **read),
         Route("POST", "/api/v1/units", units_add, "planning", capability=None, action="units.add", errors=(404, 409),

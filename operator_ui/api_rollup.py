@@ -7,7 +7,7 @@ unit outside the scope was refused already by :mod:`tyndau.operator_ui.scope_gua
 
 from __future__ import annotations
 
-import asyncio
+import json
 from datetime import date
 from typing import Any
 
@@ -17,18 +17,13 @@ from tyndau.actions import ActionError
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query_planning import PeriodQuery, QuarterlyQuery
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
-from tyndau.reports.collect import collect_quarterly
+from tyndau.reports.builder import DOCX, XLSX, ReportRefused, ReportRequest, build_report
 from tyndau.reports.deadlines import quarter_bounds
-from tyndau.reports.quarterly import quarterly_json
-from tyndau.reports.quarterly_docx import quarterly_docx
-from tyndau.reports.quarterly_xlsx import quarterly_xlsx
 from tyndau.rollup.dashboard import rollup
 from tyndau.store.people import Principal
 from tyndau.store.rollup import Period, meeting_ids
 from tyndau.store.units import get_unit
 
-DOC_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_REPORT_MEETINGS = 2000
 
 
@@ -88,16 +83,16 @@ async def quarterly(request: web.Request) -> web.Response:
         raise ActionError(404, "no_meetings", "the unit has no meetings in that year up to the quarter's end")
     if len(ids) > MAX_REPORT_MEETINGS:
         raise ActionError(413, "too_large", f"{len(ids)} meetings: a consolidated report takes at most {MAX_REPORT_MEETINGS}; use the dashboard")
-    report = await collect_quarterly(services.engine, services.clock, ids, year, quarter, final=q.final,
-                                     category_names=services.vocabulary.categories, executors_kk=services.vocabulary.executors_kk)
     fmt = request.match_info["fmt"]
+    ask = ReportRequest("quarterly", tuple(ids), fmt, lang, final=q.final, year=year, quarter=quarter)
+    try:  # the same builder as the meetings' quarterly report and `tyndau report quarterly`
+        doc = await build_report(services.engine, services.clock, services.vocabulary, ask)
+    except ReportRefused as exc:
+        raise ActionError(422 if exc.code != "bad_request" else 400, exc.code, exc.message, **exc.details) from None
     if fmt == "json":
-        return web.json_response({**await asyncio.to_thread(quarterly_json, report, lang), "unit_id": unit_id,
-                                  "consolidated": consolidated, "meeting_ids": ids})
-    build = quarterly_docx if fmt == "docx" else quarterly_xlsx
-    body = await asyncio.to_thread(build, report, lang)
+        return web.json_response({**json.loads(doc.body), "unit_id": unit_id, "consolidated": consolidated, "meeting_ids": ids})
     stem = f"tyndau-{unit_id}-{'consolidated-' if consolidated else ''}{year}-Q{quarter}-{lang}"
-    return web.Response(body=body, content_type=DOC_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    return web.Response(body=doc.body, content_type=doc.media_type, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
 
 def routes() -> list[Route]:
@@ -106,7 +101,7 @@ def routes() -> list[Route]:
         Route("GET", "/api/v1/rollup", dashboard, "national", capability="planning.read", query=PeriodQuery, errors=(403, 404)),
         Route("GET", "/api/v1/rollup/quarterly.{fmt:docx|xlsx|json}", quarterly, "national", capability="planning.read",
               query=QuarterlyQuery, errors=(403, 404, 413),
-              replies={200: Reply("the document", media=(*DOC_TYPES.values(), "application/json"))}),
+              replies={200: Reply("the document", media=(DOCX, XLSX, "application/json"))}),
     ]
 
 

@@ -4,6 +4,7 @@ shared top bar is written once in ``pages/_topbar.html``; ES modules do the rest
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import jinja2
@@ -50,11 +51,27 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     return _page(request, "login")
 
 
-async def console_page(request: web.Request) -> web.StreamResponse:
-    """The moderator console; anonymous visitors are sent to log in first."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "console")
+SIGNED_IN_PAGES: dict[str, str] = {
+    "console": "The moderator console; anonymous visitors are sent to log in first.",
+    "review": "The secretaries' review workspace.",
+    "dashboard": "Problems by category, status and executor; share resolved; funding.",
+    "planner": "An organiser's calendar of a year: coverage, visits, versions.",
+    "national": "The roll-up of a unit or the nation, the central-level list and the compliance monitor.",
+    "units": "The administrative units: import from KATO with a preview, add, rename, abolish.",
+    "round": "A round: its meetings and receptions, the 10-day clock, the commission, the audience, the announcement.",
+}
+"""The pages that need a login (anonymous visitors are sent to log in first), and what each is for."""
+
+
+def signed_in_page(name: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The handler of one signed-in page."""
+    async def page(request: web.Request) -> web.StreamResponse:
+        if principal(request) is None:
+            raise _to_login(request)
+        return _page(request, name)
+
+    page.__doc__ = SIGNED_IN_PAGES[name]
+    return page
 
 
 async def presenter_page(request: web.Request) -> web.StreamResponse:
@@ -65,48 +82,6 @@ async def presenter_page(request: web.Request) -> web.StreamResponse:
 async def overlay_page(request: web.Request) -> web.StreamResponse:
     """The transparent stream overlay with the current question (authenticates like the presenter screen)."""
     return _page(request, "overlay")
-
-
-async def review_page(request: web.Request) -> web.StreamResponse:
-    """The secretaries' review workspace."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "review")
-
-
-async def dashboard_page(request: web.Request) -> web.StreamResponse:
-    """Problems by category, status and executor; share resolved; funding."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "dashboard")
-
-
-async def planner_page(request: web.Request) -> web.StreamResponse:
-    """An organiser's calendar of a year: coverage, visits, versions."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "planner")
-
-
-async def national_page(request: web.Request) -> web.StreamResponse:
-    """The roll-up of a unit or the nation, the central-level list and the compliance monitor."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "national")
-
-
-async def units_page(request: web.Request) -> web.StreamResponse:
-    """The administrative units: import from KATO with a preview, add, rename, abolish."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "units")
-
-
-async def round_page(request: web.Request) -> web.StreamResponse:
-    """A round: its meetings and receptions, the 10-day clock, the commission, the audience, the announcement."""
-    if principal(request) is None:
-        raise _to_login(request)
-    return _page(request, "round")
 
 
 async def offline_page(request: web.Request) -> web.StreamResponse:
@@ -161,15 +136,15 @@ def setup_pages(app: web.Application) -> None:
     r = app.router
     r.add_get("/", index)
     r.add_get("/login", login_page)
-    r.add_get("/console", console_page)
+    r.add_get("/console", signed_in_page("console"))
     r.add_get("/presenter/{meeting_id:\\d+}", presenter_page)
     r.add_get("/overlay/{meeting_id:\\d+}", overlay_page)
-    r.add_get("/review", review_page)
-    r.add_get("/dashboard", dashboard_page)
-    r.add_get("/planner", planner_page)
-    r.add_get("/units", units_page)
-    r.add_get("/national", national_page)
-    r.add_get("/round", round_page)
+    r.add_get("/review", signed_in_page("review"))
+    r.add_get("/dashboard", signed_in_page("dashboard"))
+    r.add_get("/planner", signed_in_page("planner"))
+    r.add_get("/units", signed_in_page("units"))
+    r.add_get("/national", signed_in_page("national"))
+    r.add_get("/round", signed_in_page("round"))
     r.add_get("/i18n/{lang}.json", catalogue)
     r.add_get("/offline", offline_page)
     r.add_get("/sw.js", service_worker)

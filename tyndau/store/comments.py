@@ -284,3 +284,14 @@ async def answered_count(conn: AsyncConnection, meeting_id: int) -> int:
     """How many of a meeting's comments were marked answered."""
     query = sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))
     return int(await conn.scalar(query) or 0)
+
+
+async def last_comment_id(conn: AsyncConnection) -> int:
+    """The highest comment id in the store (0 when it is empty)."""
+    return int(await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0)
+
+
+async def comments_after(conn: AsyncConnection, watermark: int, also: Sequence[int] = (), *, limit: int = 5000) -> list[Any]:
+    """Comment rows above ``watermark`` or among ``also`` (ids skipped before), in id order, at most ``limit``."""
+    seen = sa.or_(comments.c.id > watermark, comments.c.id.in_(also)) if also else comments.c.id > watermark
+    return list((await conn.execute(sa.select(comments).where(seen).order_by(comments.c.id).limit(limit))).all())

@@ -37,6 +37,15 @@ class Said:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The triage queue of a meeting: the first comments the NLP was unsure about, and the counters."""
+
+    rows: list[Any]  # comment rows, as :func:`tyndau.store.comments.comment_json` reads them
+    pending: int
+    reviewed: int
+
+
 def _now() -> Any:
     return utcnow().replace(tzinfo=None)
 
@@ -151,3 +160,12 @@ async def delete_problem(conn: AsyncConnection, problem_id: int) -> None:
     """Remove a problem a decision created (undo of a split)."""
     await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == problem_id))
     await conn.execute(problems.delete().where(problems.c.id == problem_id))
+
+
+async def queue(conn: AsyncConnection, meeting_id: int, limit: int) -> Queue:
+    """Visible comments of a meeting still needing review (oldest first), how many there are, and how many were reviewed."""
+    base = sa.select(comments).where(comments.c.meeting_id == meeting_id, comments.c.needs_review.is_(True), comments.c.hidden.is_(False))
+    rows = (await conn.execute(base.order_by(comments.c.id).limit(limit))).all()
+    pending = await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    done = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.reviewed_at.is_not(None)))
+    return Queue(list(rows), int(pending or 0), int(done or 0))

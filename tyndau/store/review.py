@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tyndau.store.comments import CommentRow
 from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
 from tyndau.timeutil import utcnow
 
@@ -41,7 +42,7 @@ class Said:
 class Queue:
     """The triage queue of a meeting: the first comments the NLP was unsure about, and the counters."""
 
-    rows: list[Any]  # comment rows, as :func:`tyndau.store.comments.comment_json` reads them
+    rows: list[CommentRow]
     pending: int
     reviewed: int
 

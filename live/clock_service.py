@@ -12,13 +12,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.clock import ClockError, Instant, Plan, decide, fold
 from tyndau.live.clock_view import clock_view, timing_record
 from tyndau.store import clock_log
 from tyndau.store.audit import record as audit
+from tyndau.store.engine import Conflict, Engine
 from tyndau.store.meetings import Meeting, get_meeting
 from tyndau.store.people import Principal
 from tyndau.timeutil import utcnow
@@ -53,7 +51,7 @@ Publish = Callable[[int, dict[str, Any]], Awaitable[None]]
 class ClockService:
     """Reads and changes meeting clocks; every change is audited and published."""
 
-    def __init__(self, engine: AsyncEngine, clock: SystemTime, warning_ratio: float, publish: Publish) -> None:
+    def __init__(self, engine: Engine, clock: SystemTime, warning_ratio: float, publish: Publish) -> None:
         self._engine = engine
         self._clock = clock
         self._warning_ratio = warning_ratio
@@ -103,7 +101,7 @@ class ClockService:
                 if not decision.noop:
                     await audit(conn, who, f"clock.{action}", meeting_id, {"version": version, "seq": decision.append[0].seq})
                 view = clock_view(meeting_id, fold([*events, *decision.append], now), self.plan(meeting), now.wall)
-        except IntegrityError:
+        except Conflict:
             raise ClockError("stale_version", "another console changed the clock at the same moment; the screen now shows the current phase") from None
         if not decision.noop:
             await self._publish(meeting_id, view)

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.comments import IncomingComment, IngestResult
 from tyndau.store.comments import PreparedComment, get_comments, insert_batch
+from tyndau.store.engine import Engine, is_outage
 from tyndau.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -64,7 +62,7 @@ class FloodGuard:
 class Intake:
     """The single writer of comments."""
 
-    def __init__(self, engine: AsyncEngine, on_committed: Committed, *, max_batch: int = 2000, flood: FloodGuard | None = None) -> None:
+    def __init__(self, engine: Engine, on_committed: Committed, *, max_batch: int = 2000, flood: FloodGuard | None = None) -> None:
         self._engine = engine
         self._on_committed = on_committed
         self._max_batch = max_batch
@@ -119,7 +117,7 @@ class Intake:
             try:
                 results, rows = await self._insert(prepared)
             except Exception as exc:
-                if len(prepared) == 1 or store_is_down(exc):
+                if len(prepared) == 1 or is_outage(exc):
                     raise
                 log.warning("a batch of %d comments was refused (%s); storing them one by one", len(prepared), exc)
                 results, rows = await self._one_by_one(prepared)
@@ -157,21 +155,13 @@ class Intake:
             try:
                 (result,), new = await self._insert([p])
             except Exception as exc:
-                if store_is_down(exc):
+                if is_outage(exc):
                     raise
                 log.warning("the store refused one comment (meeting %s, source %s): %s", p.meeting_id, p.incoming.source, exc)
                 result, new = IngestResult(0, False, f"the store refused this comment: {type(exc).__name__}"), []
             results.append(result)
             rows.extend(new)
         return results, rows
-
-
-def store_is_down(exc: BaseException) -> bool:
-    """True for failures of the store itself (retry later), false for a comment it refuses."""
-    if getattr(exc, "connection_invalidated", False):
-        return True
-    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
-                            ConnectionError, TimeoutError, asyncio.TimeoutError, OSError))
 
 
 class FeedBroadcaster:

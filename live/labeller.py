@@ -23,18 +23,19 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tyndau.domain.drafts import Draft
 from tyndau.live.meeting_clusters import Changes, MeetingClusters, place_keys
 from tyndau.nlp.clusterer import LIVE_BATCH
 from tyndau.nlp.drafts import DraftBuilder, Member
 from tyndau.nlp.echoes import EchoTracker
 from tyndau.nlp.place_names import mentions_from_labels
 from tyndau.store import cluster_state
+from tyndau.store import labels as label_rows
 from tyndau.store.comments import get_comments
-from tyndau.store.problems import DraftProblem, sync_drafts
-from tyndau.store.schema import comments, corrections
+from tyndau.store.engine import Connection, Engine
+from tyndau.store.labels import LabelUpdate
+from tyndau.store.problems import sync_drafts
 
 log = logging.getLogger(__name__)
 SKIP_KINDS = ("deleted", "placeholder", "membership", "media")
@@ -46,7 +47,7 @@ Forward = Callable[[str, dict[str, Any]], None]
 class Labeller:
     """Labels comments in batches off the event loop and folds the result into the store."""
 
-    def __init__(self, engine: AsyncEngine, load_pipeline: Callable[[Callable[[Any], None]], Any], publish: Publish,
+    def __init__(self, engine: Engine, load_pipeline: Callable[[Callable[[Any], None]], Any], publish: Publish,
                  executor_for: Mapping[str, str], *, batch_size: int = LIVE_BATCH, linger: float = 0.05,
                  publish_status: PublishStatus | None = None, forward: Forward | None = None,
                  sweep_seconds: float | None = None) -> None:
@@ -186,15 +187,15 @@ class Labeller:
 
     async def _replay_corrections(self) -> None:
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(corrections.c.text, corrections.c.category).where(corrections.c.category.is_not(None)))).all()
+            said = await label_rows.category_corrections(conn)
         categoriser = self.pipeline.categoriser
-        if rows and categoriser is not None:
-            await asyncio.to_thread(categoriser.add_corrections, [(r.text, r.category) for r in rows])
-            log.info("replayed %d secretary corrections into the categoriser", len(rows))
+        if said and categoriser is not None:
+            await asyncio.to_thread(categoriser.add_corrections, said)
+            log.info("replayed %d secretary corrections into the categoriser", len(said))
 
     async def _catch_up(self, *, quiet: bool = False) -> None:
         async with self._engine.connect() as conn:
-            ids = (await conn.execute(sa.select(comments.c.id).where(comments.c.labels.is_(None), comments.c.kind.not_in(SKIP_KINDS)).order_by(comments.c.id))).scalars().all()
+            ids = await label_rows.unlabelled_ids(conn, SKIP_KINDS)
         ids = [i for i in ids if i not in self._queued]
         if ids and not quiet:
             log.info("labelling %d comments that arrived while NLP was not running", len(ids))
@@ -262,14 +263,10 @@ class Labeller:
         for u in updates:
             u["cluster_id"] = changes.clusters.get(u["id"])
         in_batch = {u["id"] for u in updates}
+        moved = {cid: cluster for cid, cluster in changes.clusters.items() if cid not in in_batch}  # moved by a re-clustering
         async with self._engine.begin() as conn:
-            for u in updates:
-                await conn.execute(comments.update().where(comments.c.id == u["id"]).values(
-                    labels=u["labels"], is_problem=u["is_problem"], category=u["category"], cluster_id=u["cluster_id"],
-                    needs_review=u["needs_review"], lang=u["lang"], version=comments.c.version + 1))
-            for comment_id, cluster_id in changes.clusters.items():
-                if comment_id not in in_batch:  # moved by a re-clustering
-                    await conn.execute(comments.update().where(comments.c.id == comment_id).values(cluster_id=cluster_id))
+            await label_rows.set_labels(conn, [LabelUpdate(**u) for u in updates])
+            await label_rows.move_to_clusters(conn, moved)
             drafts = await self._drafts(conn, mc, changes.touched)
             changed = await sync_drafts(conn, meeting_id, drafts, not_problems)
             changed.update(await cluster_state.retire_empty(conn, meeting_id, sorted(changes.emptied)))
@@ -285,10 +282,10 @@ class Labeller:
         if mc is not None:
             mc.dirty = True
 
-    async def _drafts(self, conn: Any, mc: MeetingClusters | None, touched: set[int]) -> list[DraftProblem]:
+    async def _drafts(self, conn: Connection, mc: MeetingClusters | None, touched: set[int]) -> list[Draft]:
         if not touched or mc is None:
             return []
-        drafts: list[DraftProblem] = []
+        drafts: list[Draft] = []
         for anchor in sorted(touched):
             key = mc.key(anchor)
             if key is None:
@@ -299,8 +296,7 @@ class Labeller:
             echo_ids = [e for e in mc.echoes_in(anchor) if e not in set(member_ids)]
             rows = await get_comments(conn, member_ids + echo_ids)
             members = [_member(r, r.id in echo_ids) for r in rows]
-            d = self._draft_builder().build(anchor, members, _vectors(mc, [r.id for r in rows]))
-            drafts.append(DraftProblem(d.cluster_id, d.title_ru, d.title_kk, d.category, d.place, d.executor, d.comment_ids))
+            drafts.append(self._draft_builder().build(anchor, members, _vectors(mc, [r.id for r in rows])))
         return drafts
 
     def _draft_builder(self) -> DraftBuilder:
@@ -320,8 +316,7 @@ class Labeller:
             return None
         mc = MeetingClusters(template.fresh())
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(comments.c.id, comments.c.text, comments.c.category, comments.c.cluster_id, comments.c.labels)
-                                       .where(comments.c.meeting_id == meeting_id, comments.c.cluster_id.is_not(None)).order_by(comments.c.id))).all()
+            rows = await label_rows.clustered(conn, meeting_id)
         echoes = [r for r in rows if (r.labels or {}).get("echo_of") is not None]
         for row in echoes:
             mc.restore_echo(row.id, int(row.labels["echo_of"]), row.cluster_id)

@@ -26,16 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.intake import Intake
 from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, SourceContext, build_source
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
+from tyndau.store import sources as source_rows
+from tyndau.store.engine import Engine
 from tyndau.store.leases import Leases, LocalLeases, source_lease
-from tyndau.store.schema import sources
-from tyndau.timeutil import iso, utcnow
+from tyndau.store.sources import SourceRow
+from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
 __all__ = ["KINDS", "SourceConfigError", "SourceContext", "SourceManager", "build_source"]
@@ -44,20 +43,19 @@ __all__ = ["KINDS", "SourceConfigError", "SourceContext", "SourceManager", "buil
 class DbCheckpoint:
     """A source's resume point kept in its ``sources`` row."""
 
-    def __init__(self, engine: AsyncEngine, source_id: int) -> None:
+    def __init__(self, engine: Engine, source_id: int) -> None:
         self._engine = engine
         self._id = source_id
 
     async def load(self) -> dict[str, Any] | None:
         """The saved state, if any."""
         async with self._engine.connect() as conn:
-            value = await conn.scalar(sa.select(sources.c.checkpoint).where(sources.c.id == self._id))
-        return dict(value) if isinstance(value, dict) else None
+            return await source_rows.load_checkpoint(conn, self._id)
 
     async def save(self, state: Mapping[str, Any]) -> None:
         """Persist the state (after the batch it covers was committed)."""
         async with self._engine.begin() as conn:
-            await conn.execute(sources.update().where(sources.c.id == self._id).values(checkpoint=dict(state), updated_at=utcnow().replace(tzinfo=None)))
+            await source_rows.save_checkpoint(conn, self._id, state)
 
 
 @dataclass
@@ -72,17 +70,10 @@ class _Running:
 Notify = Callable[[int], Awaitable[None]]
 
 
-def _should_run() -> Any:
-    """Rows to run: marked running, or webhook rows older servers created stopped and never touched."""
-    never_touched = sa.and_(sources.c.kind.in_(tuple(PUSH_KINDS)), sources.c.updated_at == sources.c.created_at,
-                            sources.c.checkpoint.is_(None))
-    return sa.or_(sources.c.running.is_(True), never_touched)
-
-
 class SourceManager:
     """Starts, stops, resumes and reports on sources."""
 
-    def __init__(self, engine: AsyncEngine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
+    def __init__(self, engine: Engine, intake: Intake, work_dir: Path, on_change: Notify | None = None,
                  context: SourceContext | None = None, leases: Leases | None = None) -> None:
         self._engine = engine
         self._leases = leases or LocalLeases()
@@ -102,24 +93,20 @@ class SourceManager:
         if kind not in KINDS:
             raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
         build_source(kind, config, checkpoint=None, work_dir=self._work_dir, context=self._context)  # validate before storing
-        now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
-            result = await conn.execute(sources.insert().values(
-                meeting_id=meeting_id, kind=kind, config=dict(config), running=False, created_at=now, updated_at=now,
-            ))
-            source_id = int(result.inserted_primary_key[0])
+            source_id = await source_rows.create_source(conn, meeting_id, kind, config)
         if kind not in PUSH_KINDS:  # take its lease before other processes can see it running
             await self._leases.acquire(source_lease(source_id))
         async with self._engine.begin() as conn:
-            await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True))
+            await source_rows.mark_started(conn, source_id)
         await self._claim(source_id, meeting_id, kind, config)
         return await self.describe(source_id)
 
     async def stop(self, source_id: int) -> dict[str, Any] | None:
         """Stop a source (its checkpoint stays, so starting it again resumes)."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(sources.update().where(sources.c.id == source_id).values(running=False, updated_at=utcnow().replace(tzinfo=None)))
-        if not result.rowcount:
+            found = await source_rows.mark_stopped(conn, source_id)
+        if not found:
             return None
         await self._cancel(source_id)  # a holder elsewhere sees the row stopped at its next reconcile
         return await self.describe(source_id)
@@ -135,10 +122,9 @@ class SourceManager:
     async def restart(self, source_id: int) -> dict[str, Any] | None:
         """Start a stopped source again from its checkpoint."""
         async with self._engine.begin() as conn:
-            row = (await conn.execute(sa.select(sources).where(sources.c.id == source_id))).first()
-            if row is None:
-                return None
-            await conn.execute(sources.update().where(sources.c.id == source_id).values(running=True, updated_at=utcnow().replace(tzinfo=None)))
+            row = await source_rows.mark_restarted(conn, source_id)
+        if row is None:
+            return None
         running = self._running.get(source_id)
         if running is not None and running.task.done():  # failed here: the operator's restart runs it again
             await self._cancel(source_id)
@@ -150,9 +136,9 @@ class SourceManager:
     async def resume_all(self) -> int:
         """Start every running source this process can take (at start-up: those running before the restart)."""
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(sources).where(_should_run()))).all()
+            runnable = await source_rows.runnable_sources(conn, PUSH_KINDS)
         started = 0
-        for row in rows:
+        for row in runnable:
             if row.id in self._running or self._errors.get(row.id, ("",))[0] == "cannot_resume":
                 continue
             if await self._claim(row.id, row.meeting_id, row.kind, row.config):
@@ -162,7 +148,7 @@ class SourceManager:
     async def reconcile(self) -> None:
         """Take over running sources nobody holds; stop those stopped elsewhere or whose lease was lost."""
         async with self._engine.connect() as conn:
-            running = set((await conn.execute(sa.select(sources.c.id).where(_should_run()))).scalars())
+            running = await source_rows.runnable_ids(conn, PUSH_KINDS)
         for source_id, r in list(self._running.items()):
             leased = r.kind not in PUSH_KINDS
             if source_id not in running or leased and not self._leases.holds(source_lease(source_id)):
@@ -209,7 +195,7 @@ class SourceManager:
             log.exception("source %s stopped with an error", source_id)
         else:
             async with self._engine.begin() as conn:
-                await conn.execute(sources.update().where(sources.c.id == source_id).values(running=False, updated_at=utcnow().replace(tzinfo=None)))
+                await source_rows.mark_stopped(conn, source_id)
             await self._leases.release(source_lease(source_id))
         finally:
             if self._on_change is not None:
@@ -219,7 +205,7 @@ class SourceManager:
     async def describe(self, source_id: int) -> dict[str, Any]:
         """A source's row and live health, for the API and the console."""
         async with self._engine.connect() as conn:
-            row = (await conn.execute(sa.select(sources).where(sources.c.id == source_id))).first()
+            row = await source_rows.get_source(conn, source_id)
         if row is None:
             raise KeyError(source_id)
         return self._json(row)
@@ -227,8 +213,8 @@ class SourceManager:
     async def list(self, meeting_id: int) -> list[dict[str, Any]]:
         """Every source of a meeting."""
         async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(sources).where(sources.c.meeting_id == meeting_id).order_by(sources.c.id))).all()
-        return [self._json(r) for r in rows]
+            found = await source_rows.meeting_sources(conn, meeting_id)
+        return [self._json(r) for r in found]
 
     def health(self, meeting_id: int) -> builtins.list[dict[str, Any]]:
         """Live health of the meeting's running sources (no database access)."""
@@ -265,8 +251,8 @@ class SourceManager:
         r = self._running.get(source_id)
         return None if r is None or r.task.done() else (r.meeting_id, r.kind, r.source)
 
-    def _json(self, row: Any) -> dict[str, Any]:
-        config = {k: ("***" if k in ("token", "secret") else v) for k, v in dict(row.config or {}).items()}
+    def _json(self, row: SourceRow) -> dict[str, Any]:
+        config = {k: ("***" if k in ("token", "secret") else v) for k, v in row.config.items()}
         return {"id": row.id, "meeting_id": row.meeting_id, "kind": row.kind, "config": config, "running": row.running,
                 "health": self._health_json(row.id, row.kind, self._running.get(row.id), row_running=bool(row.running))}
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tyndau.domain.drafts import Draft
 from tyndau.live.text_safety import safe
 
 if TYPE_CHECKING:  # numpy comes with the NLP extra; wording() is used by the review without it
@@ -50,21 +51,6 @@ class Member:
     places: tuple[PlaceMention, ...] = ()
     subtopics: tuple[str, ...] | None = None
     echo: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """The machine's proposal for one problem."""
-
-    cluster_id: int
-    title_ru: str
-    title_kk: str
-    category: str | None
-    place: str
-    executor: str
-    comment_ids: tuple[int, ...]
-    subtopic: str | None = None
-    place_keys: tuple[str, ...] = ()
 
 
 def wording(text: str) -> str:

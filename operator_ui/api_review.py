@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from aiohttp import web
 from pydantic import Field
 
@@ -23,7 +22,7 @@ from tyndau.reports.rounds import RoundMember, group_rounds
 from tyndau.store.comments import comment_json
 from tyndau.store.meetings import list_meetings
 from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem
-from tyndau.store.schema import comments
+from tyndau.store.review import queue
 
 QueueLimit = whole(1, 2000)
 Year = whole(2000, 2100)
@@ -107,13 +106,10 @@ async def review_queue(request: web.Request) -> web.Response:
     if not await request.app[SERVICES].meeting_exists(meeting_id):
         raise ActionError(404, "not_found", f"no meeting {meeting_id}")
     async with request.app[SERVICES].engine.connect() as conn:
-        base = sa.select(comments).where(comments.c.meeting_id == meeting_id, comments.c.needs_review.is_(True), comments.c.hidden.is_(False))
-        rows = (await conn.execute(base.order_by(comments.c.id).limit(limit))).all()
-        pending = await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-        done = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.reviewed_at.is_not(None)))
+        triage = await queue(conn, meeting_id, limit)
     # Moderators triage too, but see neither contacts nor the names of hall askers here.
     audience = "private" if audience_of(who.role) == "private" else "public"
-    return web.json_response({"items": [comment_json(r, audience) for r in rows], "pending": pending, "reviewed": done})
+    return web.json_response({"items": [comment_json(r, audience) for r in triage.rows], "pending": triage.pending, "reviewed": triage.reviewed})
 
 
 async def _document(request: web.Request, report: ReportRequest) -> web.Response:

@@ -10,8 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import socketio
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.actions import Action, ActionError
 from tyndau.domain.ports import Labelling, SourceRegistry
@@ -20,9 +18,10 @@ from tyndau.live.cluster_bus import RedisBus
 from tyndau.live.intake import FeedBroadcaster, FloodGuard, Intake
 from tyndau.permissions import Audience, audience_of
 from tyndau.settings import Settings
-from tyndau.store.comments import AUDIENCES, comment_json, comment_views, same_for_everyone
-from tyndau.store.schema import comments, meetings
-from tyndau.timeutil import ALMATY, as_utc
+from tyndau.store.comments import AUDIENCES, comment_json, comment_views, comments_after, last_comment_id, same_for_everyone
+from tyndau.store.engine import Engine
+from tyndau.store.meetings import meeting_exists, meeting_starts_at
+from tyndau.timeutil import ALMATY
 from tyndau.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ class Services:
     """What a request or socket handler needs: the store, the clock, the intake, the socket server."""
 
     settings: Settings
-    engine: AsyncEngine
+    engine: Engine
     sio: socketio.AsyncServer
     time: SystemTime
     actions: Mapping[str, Action]
@@ -90,18 +89,18 @@ class Services:
         if meeting_id in known:
             return True
         async with self.engine.connect() as conn:
-            found = await conn.scalar(sa.select(meetings.c.id).where(meetings.c.id == meeting_id))
-        if found is not None:
+            found = await meeting_exists(conn, meeting_id)
+        if found:
             known.add(meeting_id)
-        return found is not None
+        return found
 
     async def meeting_day(self, meeting_id: int) -> date | None:
         """The meeting's planned date in Almaty (deadlines may not precede it)."""
         async with self.engine.connect() as conn:
-            starts = await conn.scalar(sa.select(meetings.c.starts_at).where(meetings.c.id == meeting_id))
+            starts = await meeting_starts_at(conn, meeting_id)
         if starts is None:
             raise ActionError(404, "not_found", f"no meeting {meeting_id}")
-        return as_utc(starts).astimezone(ALMATY).date()
+        return starts.astimezone(ALMATY).date()
 
     async def publish_review(self, meeting_id: int, problem_ids: list[int]) -> None:
         """Tell every reviewer of the meeting which problems changed (they re-read them)."""
@@ -173,7 +172,7 @@ class Services:
         """
         loop = asyncio.get_running_loop()
         async with self.engine.connect() as conn:
-            watermark = await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0
+            watermark = await last_comment_id(conn)
         gaps: dict[int, float] = {}
         while True:
             await asyncio.sleep(interval)
@@ -198,9 +197,8 @@ class Services:
 
     async def _read_new(self, watermark: int, gaps: dict[int, float], until: float) -> tuple[list[Any], int]:
         """Rows above the watermark or in a known gap; records the new gaps below the new watermark."""
-        seen = sa.or_(comments.c.id > watermark, comments.c.id.in_(sorted(gaps)[:5000])) if gaps else comments.c.id > watermark
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(sa.select(comments).where(seen).order_by(comments.c.id).limit(5000))).all()
+            rows = await comments_after(conn, watermark, sorted(gaps)[:5000], limit=5000)
         for row in rows:
             gaps.pop(row.id, None)
         top = max([watermark] + [r.id for r in rows])

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from tests.browser import browser, login, needs_chromium
 from tests.conftest import MEETING
+from tyndau.domain.drafts import Draft
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.store.people import add_user
-from tyndau.store.problems import DraftProblem, sync_drafts
+from tyndau.store.problems import sync_drafts
 from tyndau.store.schema import comments
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.parametrize("settings", ["sqlite"], indirect=True)]
@@ -48,9 +49,9 @@ async def _seed(server: Any) -> tuple[int, list[int]]:
             assert resp.status in (200, 201), await resp.text()
             ids.append(int((await resp.json())["id"]))
     drafts = [
-        DraftProblem(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, (ids[0], ids[1], ids[2])),
-        DraftProblem(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),
-        DraftProblem(3, "Нет воды на ул. Садовой", "Садовая көшесінде су жоқ", "utilities", "ул. Садовая", "", (ids[5], ids[6])),
+        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, (ids[0], ids[1], ids[2])),
+        Draft(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),
+        Draft(3, "Нет воды на ул. Садовой", "Садовая көшесінде су жоқ", "utilities", "ул. Садовая", "", (ids[5], ids[6])),
     ]
     async with server.app[SERVICES].engine.begin() as conn:
         await sync_drafts(conn, meeting_id, drafts, [ids[7]])

@@ -13,8 +13,9 @@ import pytest
 
 from tests.browser import needs_chromium
 from tests.browser_env import shared  # noqa: F401 - the module's fixture
+from tyndau.domain.drafts import Draft
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.store.problems import DraftProblem, sync_drafts
+from tyndau.store.problems import sync_drafts
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.asyncio(loop_scope="module")]
 CATALOGUES = Path(__file__).resolve().parents[1] / "config" / "i18n"
@@ -26,9 +27,9 @@ async def _round(shared, **meeting) -> tuple[int, dict[str, int]]:
     m = await shared.meeting(**meeting)
     ids = [await shared.comment(m["id"], n, text) for n, text in enumerate(TEXTS)]
     drafts = [
-        DraftProblem(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", "", (ids[0], ids[1])),
-        DraftProblem(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[2], ids[3])),
-        DraftProblem(3, "Нет детской площадки", "", "improvement_ecology", "", "", (ids[4],)),
+        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", "", (ids[0], ids[1])),
+        Draft(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[2], ids[3])),
+        Draft(3, "Нет детской площадки", "", "improvement_ecology", "", "", (ids[4],)),
     ]
     async with shared.app[SERVICES].engine.begin() as conn:
         await sync_drafts(conn, m["id"], drafts, [ids[5]])

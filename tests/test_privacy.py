@@ -32,7 +32,7 @@ from tyndau.live.text_chars import clean
 from tyndau.nlp.drafts import Member, build_draft
 from tyndau.nlp.personal_data import PLACEHOLDERS as PD_PLACEHOLDERS
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.store.problems import DraftProblem, sync_drafts
+from tyndau.store.problems import sync_drafts
 
 SQUASH = str.maketrans("", "", " -./()\u2012+:\n\t")
 
@@ -179,8 +179,7 @@ async def test_no_form_of_personal_data_leaves_through_any_path(live_server):
         drafts = [build_draft(1, rows[:20], None, {}), build_draft(2, rows[20:], None, {})]
         assert_private("draft titles", [(d.title_ru, d.title_kk) for d in drafts])
         async with server.app[SERVICES].engine.begin() as conn:
-            await sync_drafts(conn, meeting_id, [DraftProblem(d.cluster_id, d.title_ru, d.title_kk, d.category, d.place, d.executor, d.comment_ids)
-                                                 for d in drafts], [])
+            await sync_drafts(conn, meeting_id, drafts, [])  # the builder's drafts are the store's: one shape
         listed = await (await http.get(f"{base}/problems", headers=auth["secretary"])).json()
         first = listed["items"][0]
         edit = await http.post(f"{base}/review/edit", headers=auth["secretary"], json={

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from tests.conftest import create_meeting
+from tyndau.domain.drafts import Draft
 from tyndau.operator_ui.keys import SERVICES
-from tyndau.store.problems import DraftProblem, sync_drafts
+from tyndau.store.problems import sync_drafts
 
 ROADS = "Отдел жилищно-коммунального хозяйства, пассажирского транспорта и автомобильных дорог (сектор дорог и транспорта)"
 
@@ -32,8 +33,8 @@ async def seed(client) -> tuple[int, list[int]]:
 
 async def resync(client, meeting_id: int, ids: list[int], *, roads=(0, 1, 2), water=(3, 4)) -> None:
     drafts = [
-        DraftProblem(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, tuple(ids[i] for i in roads)),
-        DraftProblem(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", tuple(ids[i] for i in water)),
+        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, tuple(ids[i] for i in roads)),
+        Draft(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", tuple(ids[i] for i in water)),
     ]
     engine = client.app[SERVICES].engine
     async with engine.begin() as conn:

@@ -18,11 +18,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.permissions import ROLES
 from tyndau.settings import Settings, SettingsError, load_settings, load_table
-from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
+from tyndau.store.engine import Engine, StoreError, check_connection, create_engine, describe_error
 from tyndau.store.people import PeopleError
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -123,7 +121,7 @@ def resolve_settings(args: argparse.Namespace, env: dict[str, str] | None = None
 
 
 @contextlib.asynccontextmanager
-async def open_store(settings: Settings) -> AsyncIterator[AsyncEngine]:
+async def open_store(settings: Settings) -> AsyncIterator[Engine]:
     """An engine on a migrated store, for commands that do not run the server."""
     from tyndau.store.migrate import upgrade
 

@@ -11,13 +11,12 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.intake import Intake, running
 from tyndau.live.source_manager import SourceConfigError, build_source
 from tyndau.live.sources.common import FileCheckpoint
 from tyndau.live.sources.files import FileImportError, import_file
 from tyndau.settings import Settings
+from tyndau.store.engine import Engine
 from tyndau.store.meetings import get_meeting
 
 
@@ -46,12 +45,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Any) -> None:
     y.set_defaults(run=run("youtube"))
 
 
-async def _checked_meeting(engine: AsyncEngine, meeting_id: int) -> None:
+async def _checked_meeting(engine: Engine, meeting_id: int) -> None:
     if await get_meeting(engine, meeting_id) is None:
         raise IngestError(f"no meeting {meeting_id}; create it first (see GET /api/v1/meetings)")
 
 
-async def ingest(kind: str, args: argparse.Namespace, settings: Settings, engine: AsyncEngine) -> int:
+async def ingest(kind: str, args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     """Run one ingest command against an open store."""
     await _checked_meeting(engine, args.meeting)
     publish = Publisher(settings)

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from tyndau.actions import Action, ActionError
 from tyndau.actions.meetings import new_draft
 from tyndau.actions.planning_fields import Fields, refuse, year_of
@@ -35,6 +33,7 @@ from tyndau.planner.calendar_view import CalendarBundle, calendar_json, load_cal
 from tyndau.reports.deadlines import almaty_date
 from tyndau.store.audit import record as audit
 from tyndau.store.calendars import append_change, calendar_id, next_visit_key, visit_rows
+from tyndau.store.engine import Conflict
 from tyndau.store.meetings import MeetingLinks, create_meeting
 from tyndau.store.people import Principal
 from tyndau.timeutil import ALMATY, iso, utcnow
@@ -118,7 +117,7 @@ async def change(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
         assert cal is not None
         try:
             await append_change(conn, cal, bundle.organiser.id, event, after)
-        except IntegrityError:
+        except Conflict:
             raise ActionError(409, "stale_calendar", "someone changed the calendar at the same moment; try again") from None
         await audit(conn, who, f"calendar.{kind}", None, {"organiser_id": bundle.organiser.id, "year": bundle.year, "seq": event.seq,
                                                           "operations": len(ops), "reason": reason[:200]})
@@ -165,7 +164,7 @@ async def plan_meeting(services: Any, who: Principal, payload: Mapping[str, Any]
         links = MeetingLinks(organiser_id=bundle.organiser.id, place_unit_id=visit.place_unit_id, calendar_visit_id=row.id)
         try:
             meeting = await create_meeting(conn, draft, links)
-        except IntegrityError:
+        except Conflict:
             raise ActionError(409, "already_planned", "a meeting was planned for this visit at the same moment") from None
         await audit(conn, who, "calendar.plan_meeting", meeting.id, {"organiser_id": bundle.organiser.id, "year": bundle.year,
                                                                      "visit_id": visit_id})

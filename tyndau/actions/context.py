@@ -8,17 +8,16 @@ from typing import TYPE_CHECKING, Protocol
 from tyndau.domain.ports import Labelling, Publisher
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
-
     from tyndau.live.clock_service import ClockService
     from tyndau.live.intake import Intake
+    from tyndau.store.engine import Engine
     from tyndau.vocabulary import Vocabulary
 
 
 class ActionContext(Publisher, Protocol):
     """The typed context of every action (the server's ``Services`` is one; a test may pass its own)."""
 
-    engine: AsyncEngine
+    engine: Engine
     clock: ClockService
     intake: Intake
     vocabulary: Vocabulary

@@ -12,14 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tyndau.actions import ActionError
-from tyndau.store.national_schema import central_items
-from tyndau.store.planning_schema import receptions, rounds
-from tyndau.store.schema import comments, meetings, problems, sources
-from tyndau.store.scopes import Scope, owner_of_meeting, owner_of_organiser, unit_within
+from tyndau.store.central import body_of
+from tyndau.store.engine import Connection, Engine
+from tyndau.store.scopes import Scope, owner_of_meeting, owner_of_organiser, owner_of_round, owner_via_meeting, unit_within
 
 Owner = tuple[str | None, str | None]  # (unit, organiser)
 # Actions a scoped principal may not run at all: they change what every unit shares.
@@ -45,7 +41,7 @@ def allowed(scope: Scope, owner: Owner | None, *, write: bool) -> bool:
     return unit is not None and (unit == scope.unit_id if write else True)
 
 
-async def check_owner(conn: AsyncConnection, scope: Scope, owner: Owner | None, what: str, *, write: bool) -> None:
+async def check_owner(conn: Connection, scope: Scope, owner: Owner | None, what: str, *, write: bool) -> None:
     """404 unless readable, 403 ``read_only`` when readable but not the scope's own and ``write``."""
     if owner is None:
         raise out_of_reach(what)
@@ -55,26 +51,6 @@ async def check_owner(conn: AsyncConnection, scope: Scope, owner: Owner | None, 
         raise out_of_reach(what)
     if write and not allowed(scope, owner, write=True):
         raise ActionError(403, "read_only", f"this {what} belongs to a unit below yours: you may read it, not change it")
-
-
-async def _meeting_owner(conn: AsyncConnection, meeting_id: int) -> Owner | None:
-    return await owner_of_meeting(conn, meeting_id)
-
-
-async def _via_meeting(conn: AsyncConnection, column: Any, id_column: Any, value: int) -> Owner | None:
-    meeting_id = await conn.scalar(sa.select(column).where(id_column == value))
-    return None if meeting_id is None else await owner_of_meeting(conn, int(meeting_id))
-
-
-async def round_owner(conn: AsyncConnection, round_id: int) -> Owner | None:
-    """A round belongs to its organiser, else to the unit of its meetings."""
-    row = (await conn.execute(sa.select(rounds.c.organiser_id).where(rounds.c.id == round_id))).first()
-    if row is None:
-        return None
-    if row.organiser_id:
-        return await owner_of_organiser(conn, row.organiser_id)
-    meeting_id = await conn.scalar(sa.select(meetings.c.id).where(meetings.c.round_id == round_id).limit(1))
-    return None if meeting_id is None else await owner_of_meeting(conn, int(meeting_id))
 
 
 def _ints(value: Any) -> list[int]:
@@ -90,27 +66,27 @@ def _ints(value: Any) -> list[int]:
     return out
 
 
-async def _owners(conn: AsyncConnection, key: str, value: Any) -> Iterable[tuple[str, Owner | None]]:
+async def _owners(conn: Connection, key: str, value: Any) -> Iterable[tuple[str, Owner | None]]:
     """The owners of the things ``key`` names (an unknown id gives None: refused as out of reach)."""
     if key in ("meeting_id", "meeting_ids", "meetings"):
         raw = value.split(",") if isinstance(value, str) else value
-        return [("meeting", await _meeting_owner(conn, i)) for i in _ints(raw)]
+        return [("meeting", await owner_of_meeting(conn, i)) for i in _ints(raw)]
     if key in ("round_id",):
-        return [("round", await round_owner(conn, i)) for i in _ints(value)]
+        return [("round", await owner_of_round(conn, i)) for i in _ints(value)]
     if key == "reception_id":
-        return [("reception", await _via_meeting(conn, receptions.c.meeting_id, receptions.c.id, i)) for i in _ints(value)]
+        return [("reception", await owner_via_meeting(conn, "reception", i)) for i in _ints(value)]
     if key == "source_id":
-        return [("source", await _via_meeting(conn, sources.c.meeting_id, sources.c.id, i)) for i in _ints(value)]
+        return [("source", await owner_via_meeting(conn, "source", i)) for i in _ints(value)]
     if key.endswith("comment_id") or key.endswith("comment_ids"):
-        return [("comment", await _via_meeting(conn, comments.c.meeting_id, comments.c.id, i)) for i in _ints(value)]
+        return [("comment", await owner_via_meeting(conn, "comment", i)) for i in _ints(value)]
     if key.endswith("problem_id") or key.endswith("problem_ids"):
-        return [("problem", await _via_meeting(conn, problems.c.meeting_id, problems.c.id, i)) for i in _ints(value)]
+        return [("problem", await owner_via_meeting(conn, "problem", i)) for i in _ints(value)]
     if key in ("organiser_id", "organiser") and isinstance(value, str) and value:
         return [("organiser", await owner_of_organiser(conn, value[:60]))]
     return []
 
 
-async def check_keys(conn: AsyncConnection, scope: Scope, values: Mapping[str, Any], *, write: bool) -> None:
+async def check_keys(conn: Connection, scope: Scope, values: Mapping[str, Any], *, write: bool) -> None:
     """Check every id in ``values`` (a payload, a path's match, a query) against the scope."""
     for key, value in values.items():
         if key in UNIT_KEYS:
@@ -121,7 +97,7 @@ async def check_keys(conn: AsyncConnection, scope: Scope, values: Mapping[str, A
             await check_owner(conn, scope, owner, what, write=write)
 
 
-async def check_action(engine: Any, scope: Scope, name: str, payload: Mapping[str, Any]) -> None:
+async def check_action(engine: Engine, scope: Scope, name: str, payload: Mapping[str, Any]) -> None:
     """Refuse an action a scoped principal may not run on what its payload names."""
     if name in NATIONAL_ONLY_ACTIONS or (name == "organiser.create" and payload.get("kind") == "central_body"):
         raise ActionError(403, "national_only", "only a national user may do this")
@@ -129,8 +105,7 @@ async def check_action(engine: Any, scope: Scope, name: str, payload: Mapping[st
         # A central body updates the problems in its competence: the item's body must be its own.
         async with engine.connect() as conn:
             for problem_id in _ints(payload.get("problem_id")):
-                body = await conn.scalar(sa.select(central_items.c.body_id).where(central_items.c.problem_id == problem_id))
-                if body != scope.organiser_id:
+                if await body_of(conn, problem_id) != scope.organiser_id:
                     raise out_of_reach("central-level problem")
         return
     values = dict(payload)

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tyndau.live.calendar_rules import approval_milestones, visit_rule
 from tyndau.live.calendar_versions import CalendarChange, CalendarState, fold
 from tyndau.live.central_bodies import authorised_body_deadlines, generalised_report_deadline
@@ -22,6 +20,7 @@ from tyndau.live.periods import period_of, periods_of_year
 from tyndau.live.units import UnitTree
 from tyndau.store.calendars import VisitRow, calendar_id, load_changes, operation_json, visit_rows
 from tyndau.store.coverage_data import meeting_records
+from tyndau.store.engine import Connection
 from tyndau.store.organisers import OrganiserRecord, get_organiser
 from tyndau.store.units import load_tree, unit_json
 from tyndau.timeutil import iso
@@ -49,7 +48,7 @@ class CalendarBundle:
         return {m.visit_id: m for m in self.meetings if m.visit_id is not None}
 
 
-async def load_calendar(conn: AsyncConnection, organiser_id: str, year: int) -> CalendarBundle | None:
+async def load_calendar(conn: Connection, organiser_id: str, year: int) -> CalendarBundle | None:
     """The bundle, or None when there is no such organiser (a year without a calendar is an empty draft)."""
     organiser = await get_organiser(conn, organiser_id)
     if organiser is None:

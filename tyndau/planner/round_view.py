@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tyndau.live.participation import check_commission
 from tyndau.live.receptions import PublicationClock, RoundEvent, publication_clock
 from tyndau.live.text_safety import PUBLIC, safe
+from tyndau.store.engine import Connection
 from tyndau.store.meetings import Meeting, get_meeting
 from tyndau.store.participants import get_commission
 from tyndau.store.rounds import ReceptionRecord, RoundRecord, get_round, list_receptions
@@ -43,7 +42,7 @@ class RoundBundle:
         return publication_clock(self.events(), now, self.round.published_at)
 
 
-async def load_round(conn: AsyncConnection, round_id: int) -> RoundBundle | None:
+async def load_round(conn: Connection, round_id: int) -> RoundBundle | None:
     """The bundle of one round (None when there is none)."""
     found = await get_round(conn, round_id)
     if found is None:
@@ -86,7 +85,7 @@ def round_json(bundle: RoundBundle, now: datetime, *, private: bool, commission_
     }
 
 
-async def round_payload(conn: AsyncConnection, round_id: int, now: datetime, *, private: bool) -> dict[str, Any] | None:
+async def round_payload(conn: Connection, round_id: int, now: datetime, *, private: bool) -> dict[str, Any] | None:
     """The whole round page in one read (None when there is no such round)."""
     bundle = await load_round(conn, round_id)
     if bundle is None:

@@ -13,12 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.clock_service import ClockService
 from tyndau.reports.collect import collect_quarterly, collect_round
 from tyndau.reports.model import ProgressReport, Round
 from tyndau.reports.validate import FinalExportBlocked, final_export_problems
+from tyndau.store.engine import Engine
 from tyndau.vocabulary import Vocabulary
 
 Kind = Literal["package", "quarterly"]
@@ -114,7 +113,7 @@ def filename(request: ReportRequest) -> str:
     return f"{stem}.{'csv.zip' if request.fmt == 'zip' else request.fmt}"
 
 
-async def build_report(engine: AsyncEngine, clock: ClockService, vocabulary: Vocabulary, request: ReportRequest) -> Document:
+async def build_report(engine: Engine, clock: ClockService, vocabulary: Vocabulary, request: ReportRequest) -> Document:
     """Collect, check, render and name one document; raises :class:`ReportRefused` or ``LookupError`` (no such meeting)."""
     builders = _builders(request.kind)
     if request.fmt not in builders:

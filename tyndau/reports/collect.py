@@ -10,13 +10,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from tyndau.live.clock_service import ClockService
 from tyndau.live.participation import attendance_summary
 from tyndau.live.text_safety import PUBLIC, safe
 from tyndau.reports.model import AudienceFacts, MeetingFacts, Problem, ProgressEntry, ProgressReport, ReceptionFacts, Round
 from tyndau.store.comments import answered_count, counts_by_source
+from tyndau.store.engine import Engine
 from tyndau.store.meetings import get_meeting
 from tyndau.store.participants import commissions_of_meetings, get_attendance
 from tyndau.store.problems import list_problems, member_rows, quote, status_at
@@ -31,7 +30,7 @@ def _safe(text: str) -> str:
 
 
 async def collect_round(
-    engine: AsyncEngine,
+    engine: Engine,
     clock: ClockService,
     meeting_ids: Sequence[int],
     *,
@@ -134,7 +133,7 @@ def _date(value: Any) -> Any:
 
 
 async def collect_quarterly(
-    engine: AsyncEngine,
+    engine: Engine,
     clock: ClockService,
     meeting_ids: Sequence[int],
     year: int,

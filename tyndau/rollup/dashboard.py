@@ -10,16 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tyndau.rollup.figures import Line, fold, pct, total
+from tyndau.store.engine import Connection
 from tyndau.store.rollup import Period, child_units, scope_rows
 from tyndau.store.units import get_unit, unit_json
 
 TOP_EXECUTORS = 30
 
 
-async def rollup(conn: AsyncConnection, unit_id: str | None, period: Period, *,
+async def rollup(conn: Connection, unit_id: str | None, period: Period, *,
                  category_names: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
     """Everything the dashboard page, the exports and the national summary read for one scope."""
     unit = await get_unit(conn, unit_id) if unit_id is not None else None

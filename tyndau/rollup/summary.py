@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from tyndau.reports.deadlines import almaty_date, quarter_bounds
 from tyndau.reports.i18n import Strings
 from tyndau.reports.tables import Column, Table
@@ -25,6 +23,7 @@ from tyndau.rollup.dashboard import rollup
 from tyndau.rollup.figures import pct
 from tyndau.store.central import ANALYSIS, list_items
 from tyndau.store.compliance_data import quarter_facts
+from tyndau.store.engine import Connection
 from tyndau.store.rollup import Period
 from tyndau.store.summary_data import MinistersFigures, ministers_figures
 
@@ -44,7 +43,7 @@ class NationalSummary:
     ministers: MinistersFigures
 
 
-async def collect_summary(conn: AsyncConnection, year: int, now: datetime) -> NationalSummary:
+async def collect_summary(conn: Connection, year: int, now: datetime) -> NationalSummary:
     """Gather the review's figures for a year from the store."""
     today = almaty_date(now)
     period = Period(date(year, 1, 1), date(year, 12, 31))

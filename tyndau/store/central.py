@@ -124,3 +124,9 @@ async def write_item(conn: AsyncConnection, problem_id: int, expected_version: i
                                                              central_items.c.version == expected_version)
                                 .values(**values, version=expected_version + 1, updated_at=stamp, updated_by=actor[:100]))
     return bool(result.rowcount)
+
+
+async def body_of(conn: AsyncConnection, problem_id: int) -> str | None:
+    """The central body a central-level problem is in the competence of (None: not analysed, or no body)."""
+    found = await conn.scalar(sa.select(central_items.c.body_id).where(central_items.c.problem_id == problem_id))
+    return None if found is None else str(found)

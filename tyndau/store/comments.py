@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,6 +18,9 @@ from tyndau.store.schema import comments
 from tyndau.timeutil import as_utc, iso, store_time
 
 MAX_TEXT = 100_000
+# A row of ``comments`` as every comment read returns it and :func:`comment_json` reads it (by attribute).
+# A frozen dataclass would cost a copy per comment on the intake's hot path (get_comments after every batch).
+CommentRow: TypeAlias = sa.Row[Any]
 PUBLIC_KINDS = ("text", "paid", "sticker", "membership", "request", "floor")
 # Whose author is a private person's name: hall askers and pooled requesters.
 PRIVATE_AUTHOR_KINDS = ("floor", "request")
@@ -284,3 +287,14 @@ async def answered_count(conn: AsyncConnection, meeting_id: int) -> int:
     """How many of a meeting's comments were marked answered."""
     query = sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.answered_at.is_not(None))
     return int(await conn.scalar(query) or 0)
+
+
+async def last_comment_id(conn: AsyncConnection) -> int:
+    """The highest comment id in the store (0 when it is empty)."""
+    return int(await conn.scalar(sa.select(sa.func.max(comments.c.id))) or 0)
+
+
+async def comments_after(conn: AsyncConnection, watermark: int, also: Sequence[int] = (), *, limit: int = 5000) -> list[CommentRow]:
+    """Comment rows above ``watermark`` or among ``also`` (ids skipped before), in id order, at most ``limit``."""
+    seen = sa.or_(comments.c.id > watermark, comments.c.id.in_(also)) if also else comments.c.id > watermark
+    return list((await conn.execute(sa.select(comments).where(seen).order_by(comments.c.id).limit(limit))).all())

@@ -6,18 +6,26 @@ URL) becomes a :class:`StoreError` with one line a person can act on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import CursorResult, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from tyndau.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# The names the layers above use for the store's handles, so that only the store imports SQLAlchemy.
+Engine: TypeAlias = AsyncEngine
+Connection: TypeAlias = AsyncConnection
+# A write refused by a unique constraint: someone else wrote the same thing at the same moment.
+Conflict: TypeAlias = IntegrityError
 
 
 class StoreError(RuntimeError):
@@ -103,3 +111,11 @@ def new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None  # an INSERT of one row always has its key
     return int(key[0])
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True for failures of the store itself (retry later), false for a write it refuses."""
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
+                            ConnectionError, TimeoutError, asyncio.TimeoutError, OSError))

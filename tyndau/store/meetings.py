@@ -194,6 +194,16 @@ async def get_meeting(conn: AsyncConnection | AsyncEngine, meeting_id: int) -> M
     return _row_to_meeting(row, (await _amendments(conn, [meeting_id])).get(meeting_id, ()))
 
 
+async def meeting_exists(conn: AsyncConnection, meeting_id: int) -> bool:
+    """Whether there is such a meeting."""
+    return await conn.scalar(sa.select(meetings.c.id).where(meetings.c.id == meeting_id)) is not None
+
+
+async def meeting_starts_at(conn: AsyncConnection, meeting_id: int) -> datetime | None:
+    """A meeting's planned start (aware, UTC); None when there is no such meeting."""
+    return _aware(await conn.scalar(sa.select(meetings.c.starts_at).where(meetings.c.id == meeting_id)))
+
+
 async def list_meetings(engine: AsyncEngine, limit: int = 200, scope: Any = None) -> list[Meeting]:
     """Meetings, newest planned start first (those a :class:`~tyndau.store.scopes.Scope` reaches, when given)."""
     query = sa.select(meetings)

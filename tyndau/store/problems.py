@@ -9,13 +9,13 @@ overwrites them. Every update is versioned: a stale version is refused, never me
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tyndau.domain.drafts import Draft
 from tyndau.live.text_safety import PUBLIC, SCREEN, safe
 from tyndau.store.schema import comments, problem_comments, problem_status_log, problems
 from tyndau.timeutil import as_utc, iso, utcnow
@@ -40,19 +40,6 @@ class StaleProblem(Exception):
 
 def _now() -> datetime:
     return utcnow().replace(tzinfo=None)
-
-
-@dataclass(frozen=True, slots=True)
-class DraftProblem:
-    """What the NLP proposes for one cluster."""
-
-    cluster_id: int
-    title_ru: str
-    title_kk: str
-    category: str | None
-    place: str
-    executor: str
-    comment_ids: tuple[int, ...]
 
 
 def problem_json(row: Any, stats: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -216,7 +203,7 @@ async def restore(conn: AsyncConnection, data: Mapping[str, Any]) -> None:
         await conn.execute(problems.update().where(problems.c.id == pid).values(**values))
 
 
-async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[DraftProblem], not_problems: Sequence[int]) -> set[int]:
+async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[Draft], not_problems: Sequence[int]) -> set[int]:
     """Fold the machine's drafts into the stored problems without undoing anything a person decided.
 
     Returns the ids of problems that changed.

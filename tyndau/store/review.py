@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from tyndau.store.comments import CommentRow
 from tyndau.store.schema import comments, corrections, problem_comments, problems, review_decisions
 from tyndau.timeutil import utcnow
 
@@ -35,6 +36,15 @@ class Said:
 
     id: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The triage queue of a meeting: the first comments the NLP was unsure about, and the counters."""
+
+    rows: list[CommentRow]
+    pending: int
+    reviewed: int
 
 
 def _now() -> Any:
@@ -151,3 +161,12 @@ async def delete_problem(conn: AsyncConnection, problem_id: int) -> None:
     """Remove a problem a decision created (undo of a split)."""
     await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == problem_id))
     await conn.execute(problems.delete().where(problems.c.id == problem_id))
+
+
+async def queue(conn: AsyncConnection, meeting_id: int, limit: int) -> Queue:
+    """Visible comments of a meeting still needing review (oldest first), how many there are, and how many were reviewed."""
+    base = sa.select(comments).where(comments.c.meeting_id == meeting_id, comments.c.needs_review.is_(True), comments.c.hidden.is_(False))
+    rows = (await conn.execute(base.order_by(comments.c.id).limit(limit))).all()
+    pending = await conn.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    done = await conn.scalar(sa.select(sa.func.count()).where(comments.c.meeting_id == meeting_id, comments.c.reviewed_at.is_not(None)))
+    return Queue(list(rows), int(pending or 0), int(done or 0))

@@ -10,14 +10,14 @@ id is its unit's id), else the meeting's place; :func:`meeting_unit` is that rul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from tyndau.store.national_schema import token_scopes, user_scopes
-from tyndau.store.planning_schema import admin_unit_paths, admin_units, organisers
-from tyndau.store.schema import meetings, users
+from tyndau.store.planning_schema import admin_unit_paths, admin_units, organisers, receptions, rounds
+from tyndau.store.schema import comments, meetings, problems, sources, users
 from tyndau.timeutil import store_time, utcnow
 
 
@@ -85,6 +85,29 @@ async def owner_of_organiser(conn: AsyncConnection, organiser_id: str) -> tuple[
     """(unit, organiser) of an organiser; None when unknown."""
     row = (await conn.execute(sa.select(organisers.c.unit_id, organisers.c.id).where(organisers.c.id == organiser_id))).first()
     return None if row is None else (row.unit_id, row.id)
+
+
+# Things that belong to the meeting they name: the table and its meeting column.
+MeetingPart = Literal["reception", "source", "comment", "problem"]
+_PARTS = {"reception": receptions, "source": sources, "comment": comments, "problem": problems}
+
+
+async def owner_via_meeting(conn: AsyncConnection, part: MeetingPart, part_id: int) -> tuple[str | None, str | None] | None:
+    """(unit, organiser) of a reception, source, comment or problem: its meeting's; None when unknown."""
+    table = _PARTS[part]
+    meeting_id = await conn.scalar(sa.select(table.c.meeting_id).where(table.c.id == part_id))
+    return None if meeting_id is None else await owner_of_meeting(conn, int(meeting_id))
+
+
+async def owner_of_round(conn: AsyncConnection, round_id: int) -> tuple[str | None, str | None] | None:
+    """A round belongs to its organiser, else to the unit of its meetings; None when unknown."""
+    row = (await conn.execute(sa.select(rounds.c.organiser_id).where(rounds.c.id == round_id))).first()
+    if row is None:
+        return None
+    if row.organiser_id:
+        return await owner_of_organiser(conn, str(row.organiser_id))
+    meeting_id = await conn.scalar(sa.select(meetings.c.id).where(meetings.c.round_id == round_id).limit(1))
+    return None if meeting_id is None else await owner_of_meeting(conn, int(meeting_id))
 
 
 async def unit_within(conn: AsyncConnection, unit_id: str | None, scope_unit: str) -> bool:

@@ -1,6 +1,6 @@
 """Apply clock commands against the store and announce the new state.
 
-The pure rules live in :mod:`tyndau.live.clock`; this module adds the store's transaction, the
+The pure rules live in :mod:`tyndau.domain.clock`; this module adds the store's transaction, the
 process's time source and restart markers.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.live.clock import ClockError, Instant, Plan, decide, fold
+from tyndau.domain.clock import ClockError, Instant, Plan, decide, fold
 from tyndau.live.clock_view import clock_view, timing_record
 from tyndau.store import clock_log
 from tyndau.store.audit import record as audit

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 from tyndau.store.comments import PreparedComment, get_comments, insert_batch
 from tyndau.timeutil import utcnow
 

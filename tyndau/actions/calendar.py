@@ -1,7 +1,7 @@
 """Calendar actions: change an organiser's calendar (draft, approve, adjust, submit, pass on) and plan
 a meeting from one of its visits.
 
-A change is checked by the pure :func:`tyndau.live.calendar_versions.check_change` against the
+A change is checked by the pure :func:`tyndau.domain.calendar_versions.check_change` against the
 stored events (its ``CalendarError.code`` becomes a 409), and every visit it touches must be in a
 unit of the organiser that exists on the planned day; only then is it stored, with the projection.
 """
@@ -18,7 +18,7 @@ from tyndau.actions import Action, ActionError
 from tyndau.actions.meetings import new_draft
 from tyndau.actions.planning_fields import Fields, refuse, year_of
 from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting, fields_of
-from tyndau.live.calendar_versions import (
+from tyndau.domain.calendar_versions import (
     CHANGE_KINDS,
     MAX_REASON,
     AddVisit,
@@ -30,9 +30,9 @@ from tyndau.live.calendar_versions import (
     PlannedVisit,
     check_change,
 )
-from tyndau.live.coverage import plan_problems
+from tyndau.domain.coverage import plan_problems
+from tyndau.domain.deadlines import almaty_date
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, load_calendar
-from tyndau.reports.deadlines import almaty_date
 from tyndau.store.audit import record as audit
 from tyndau.store.calendars import append_change, calendar_id, next_visit_key, visit_rows
 from tyndau.store.meetings import MeetingLinks, create_meeting

@@ -15,8 +15,8 @@ from typing import Any
 from tyndau.actions import Action, ActionError
 from tyndau.actions.planning_fields import Fields, meeting_id_of, refuse
 from tyndau.actions.planning_payloads import MeetingPlanning, OrganiserCreate, fields_of
+from tyndau.domain.coverage import OFF_CALENDAR_REASONS
 from tyndau.live.central_bodies import load_exempt_bodies, off_schedule_allowed
-from tyndau.live.coverage import OFF_CALENDAR_REASONS
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting, set_links
 from tyndau.store.organisers import create_central_body, ensure_akimat, get_organiser

@@ -1,7 +1,7 @@
 """The people around a meeting, and its announcement: the round's pooling commission, the meeting's
 wide-audience record, and the announcement text for the official accounts (ru and kk).
 
-The rules are :mod:`tyndau.live.participation` and :mod:`tyndau.live.announcement`: errors there
+The rules are :mod:`tyndau.domain.participation` and :mod:`tyndau.live.announcement`: errors there
 refuse the save (422 naming the field), warnings (no member of a public council, a wide-audience
 category nobody came from) are saved and answered so the form shows them.
 """
@@ -15,8 +15,8 @@ from typing import Any
 from tyndau.actions import Action, ActionError
 from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
 from tyndau.actions.planning_payloads import AnnouncementInput, AttendanceInput, CommissionInput, MeetingRef, RoundId, fields_of
-from tyndau.live.announcement import DEFAULT_TEMPLATES, PLACEHOLDERS, AnnouncementFacts, TemplateError, announcement_text
-from tyndau.live.participation import (
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.participation import (
     AUDIENCE_CATEGORIES,
     COMMISSION_ROLES,
     MAX_NAME,
@@ -28,7 +28,7 @@ from tyndau.live.participation import (
     check_attendance,
     check_commission,
 )
-from tyndau.reports.deadlines import almaty_date
+from tyndau.live.announcement import DEFAULT_TEMPLATES, PLACEHOLDERS, AnnouncementFacts, TemplateError, announcement_text
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
 from tyndau.store.participants import get_attendance, get_commission, replace_attendance, replace_commission

@@ -14,9 +14,8 @@ from typing import Any
 from tyndau.actions import Action, ActionError
 from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
 from tyndau.actions.planning_payloads import ReceptionInput, ReceptionUpdate, RoundCreate, RoundUpdate, fields_of
-from tyndau.live.comments import IncomingComment
-from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.receptions import (
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.receptions import (
     MAX_NAME,
     MAX_TEXT,
     RECEPTION_ROLES,
@@ -27,7 +26,8 @@ from tyndau.live.receptions import (
     ReceptionQuestion,
     validate_reception,
 )
-from tyndau.live.text_safety import PUBLIC, safe
+from tyndau.domain.text_safety import PUBLIC, safe
+from tyndau.live.intake import IntakeUnavailable
 from tyndau.permissions import audience_of
 from tyndau.planner.round_view import round_payload
 from tyndau.store.audit import record as audit

@@ -1,6 +1,6 @@
 """Unit actions: import a KATO export (a dry run first), add a unit, rename or abolish one.
 
-Every write goes through :func:`tyndau.live.unit_changes.merge_units`: a unit that would move, or a
+Every write goes through :func:`tyndau.domain.unit_changes.merge_units`: a unit that would move, or a
 set that would stop being one valid tree, is refused as a whole (422 with the list), so the store
 never holds a broken tree.
 """
@@ -15,10 +15,10 @@ from typing import Any
 from tyndau.actions import Action, ActionError
 from tyndau.actions.planning_fields import Fields, refuse
 from tyndau.actions.planning_payloads import UnitAdd, UnitEdit, UnitsImport, fields_of
-from tyndau.live.kato import parse_kato
+from tyndau.domain.kato import parse_kato
+from tyndau.domain.unit_changes import UnitMerge, edited, merge_units
+from tyndau.domain.units import KIND_IDS, AdminUnit
 from tyndau.live.kato_files import KatoFileError, read_kato_bytes
-from tyndau.live.unit_changes import UnitMerge, edited, merge_units
-from tyndau.live.units import KIND_IDS, AdminUnit
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.store.units import apply_merge, get_unit, list_units, record_import, skipped_json, unit_json

@@ -17,14 +17,14 @@ from typing import Any
 from tyndau.actions import participation, rounds
 from tyndau.actions.meetings import new_draft
 from tyndau.config import path as config_path
+from tyndau.domain.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, check_change, fold
+from tyndau.domain.clock import ClockEvent, Instant
+from tyndau.domain.coverage import Organiser
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.periods import period_of, periods_of_year
+from tyndau.domain.unit_changes import merge_units
 from tyndau.live.calendar_plan import propose_visits
-from tyndau.live.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, check_change, fold
-from tyndau.live.clock import ClockEvent, Instant
-from tyndau.live.coverage import Organiser
 from tyndau.live.kato_files import read_kato_file
-from tyndau.live.periods import period_of, periods_of_year
-from tyndau.live.unit_changes import merge_units
-from tyndau.reports.deadlines import almaty_date
 from tyndau.store import clock_log
 from tyndau.store.calendars import append_change, calendar_id, load_changes, visit_rows
 from tyndau.store.meetings import MeetingLinks, create_meeting, get_meeting

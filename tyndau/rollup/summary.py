@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.reports.deadlines import almaty_date, quarter_bounds
+from tyndau.domain.deadlines import almaty_date, quarter_bounds
 from tyndau.reports.i18n import Strings
 from tyndau.reports.tables import Column, Table
 from tyndau.rollup.central_list import summary as central_summary

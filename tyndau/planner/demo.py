@@ -25,6 +25,7 @@ from tyndau.domain.periods import period_of, periods_of_year
 from tyndau.domain.unit_changes import merge_units
 from tyndau.live.calendar_plan import propose_visits
 from tyndau.live.kato_files import read_kato_file
+from tyndau.planner.demo_problems import publish_lists
 from tyndau.store import clock_log
 from tyndau.store.calendars import append_change, calendar_id, load_changes, visit_rows
 from tyndau.store.meetings import MeetingLinks, create_meeting, get_meeting
@@ -127,6 +128,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
     periods = periods_of_year(year, "quarter")
     last_closed = max((p for p in periods if p.last_day < today), default=None)
     latest: tuple[date, int] | None = None
+    held: list[tuple[int, date, Any]] = []
     async with services.engine.begin() as conn:
         cal = await _calendar(conn, akimat, year, changes)
         rows = await visit_rows(conn, cal)
@@ -139,6 +141,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
             mid = await _meeting(conn, tree, akimat, visit.planned_on, visit.place_unit_id,
                                  MeetingLinks(akimat.id, visit.place_unit_id, rows[visit.id].id))
             await _held(conn, mid, visit.planned_on)
+            held.append((mid, visit.planned_on, tree.get(visit.place_unit_id)))
             if latest is None or visit.planned_on >= latest[0]:
                 latest = (visit.planned_on, mid)
         demand_day = date(year, 5, 14)
@@ -146,6 +149,9 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
             mid = await _meeting(conn, tree, akimat, demand_day, SHOLAK_VILLAGE,
                                  MeetingLinks(akimat.id, SHOLAK_VILLAGE, off_calendar_reason="population_demand"))
             await _held(conn, mid, demand_day)
+            held.append((mid, demand_day, tree.get(SHOLAK_VILLAGE)))
+        departments = {d.category: d.label("ru") for d in services.vocabulary.departments}
+        await publish_lists(conn, held, departments, today)
     if latest is None:
         return None
     day, meeting_id = latest

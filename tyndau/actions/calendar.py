@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.meetings import new_draft
 from tyndau.actions.planning_fields import Fields, refuse, year_of
 from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting, fields_of
@@ -88,7 +89,7 @@ def _operations(f: Fields, state: Any) -> tuple[Operation, ...]:
     return tuple(ops)
 
 
-async def change(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def change(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Apply one change to a calendar and answer the calendar as it now stands."""
     f = Fields(payload, known=("organiser_id", "year", "kind", "operations", "reason", "maslikhat_agreed_on", "maslikhat_ref", "last_seq"))
     now = utcnow()
@@ -127,7 +128,7 @@ async def change(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return calendar_json(fresh, almaty_date(now))
 
 
-async def plan_meeting(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def plan_meeting(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Create the meeting of a planned visit: its organiser, unit, akim level and day come from the calendar."""
     f = Fields(payload, known=("organiser_id", "year", "visit_id", "starts_at", "planned_minutes", "title", "title_kk", "place",
                                "akim_name", "stream_links", "announced_at"))

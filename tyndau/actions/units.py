@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, refuse
 from tyndau.actions.planning_payloads import UnitAdd, UnitEdit, UnitsImport, fields_of
 from tyndau.domain.kato import parse_kato
@@ -32,7 +33,7 @@ def _refusals(merge: UnitMerge) -> list[dict[str, str]]:
     return [{"unit_id": r.unit_id, "message": r.message} for r in merge.refused]
 
 
-async def import_file(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def import_file(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Read an uploaded export and report what it would do; write it unless ``dry_run``.
 
     The answer lists the units that would be created or changed, the rows skipped (with why) and
@@ -73,7 +74,7 @@ async def import_file(services: Any, who: Principal, payload: Mapping[str, Any])
     return {**body, "import": saved.to_json()}
 
 
-async def add(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def add(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Add a unit by hand: its KATO code (or an id of ours), kind, parent, names and start."""
     f = Fields(payload, known=("id", "kato", "kind", "parent_id", "name_ru", "name_kk", "valid_from", "valid_to"))
     kato = f.text("kato", 9) or None
@@ -108,7 +109,7 @@ async def add(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict
     return unit_json(unit)
 
 
-async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def edit(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Rename a unit or change its dates (abolish: set ``valid_to``); it never moves to another parent."""
     unit_id = payload.get("unit_id")
     if not isinstance(unit_id, str) or not UNIT_ID.fullmatch(unit_id):

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tyndau.actions import participation, rounds
+from tyndau.actions.context import ActionContext
 from tyndau.actions.meetings import new_draft
 from tyndau.config import path as config_path
 from tyndau.domain.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, check_change, fold
@@ -91,7 +92,7 @@ async def _calendar(conn: Any, organiser: Any, year: int, changes: list[Calendar
     return cal
 
 
-async def seed_planning(services: Any, now: datetime | None = None) -> DemoPlanning:
+async def seed_planning(services: ActionContext, now: datetime | None = None) -> DemoPlanning:
     """Load the demo units, the district's year, its rounds and the ministry (once; later starts find them)."""
     now = now or utcnow()
     today = almaty_date(now)
@@ -111,7 +112,7 @@ async def seed_planning(services: Any, now: datetime | None = None) -> DemoPlann
     return DemoPlanning(year, akimat.id, MINISTRY, last_meeting)
 
 
-async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today: date) -> int | None:
+async def _district_year(services: ActionContext, tree: Any, akimat: Any, year: int, today: date) -> int | None:
     """The district's approved calendar (one adjustment), its held meetings, the gap, an on-demand meeting."""
     proposals = propose_visits(tree, Organiser.akimat(tree.get(DISTRICT)), year, [], date(year, 1, 1) - timedelta(days=1))
     visits = [PlannedVisit(f"v{i}", p.planned_on, p.place_unit_id) for i, p in enumerate(proposals, start=1)]
@@ -169,7 +170,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
     return meeting_id
 
 
-async def _ministry_year(services: Any, tree: Any, year: int, today: date) -> None:
+async def _ministry_year(services: ActionContext, tree: Any, year: int, today: date) -> None:
     """A ministry as an organiser: a visit per quarter, the past ones held."""
     async with services.engine.begin() as conn:
         ministry = await get_organiser(conn, MINISTRY) or await create_central_body(
@@ -192,7 +193,7 @@ async def _ministry_year(services: Any, tree: Any, year: int, today: date) -> No
                 await _held(conn, mid, visit.planned_on)
 
 
-async def seed_demo_round(services: Any, meeting_id: int) -> int:
+async def seed_demo_round(services: ActionContext, meeting_id: int) -> int:
     """The demo meeting's round: a reception planned for the next day, the commission, the wide audience."""
     async with services.engine.connect() as conn:
         meeting = await get_meeting(conn, meeting_id)

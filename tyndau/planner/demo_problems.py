@@ -53,9 +53,9 @@ PER_MEETING = 2  # the nation's average is ~2.3 problem questions a meeting (63,
 
 
 def _status(index: int, deadline: date, today: date) -> str:
-    """Most past deadlines met, some moved to next year's budget; open ones still in progress."""
+    """Most past deadlines met, one in seven waiting for next year's budget; open ones mostly in progress."""
     if deadline < today:
-        return ("resolved", "resolved", "next_year_budget", "resolved", "budget_revision")[index % 5]
+        return ("resolved", "resolved", "resolved", "next_year_budget", "resolved", "resolved", "resolved")[index % 7]
     return ("in_progress", "resolved", "in_progress", "no_design_documents")[index % 4]
 
 

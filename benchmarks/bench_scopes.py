@@ -31,8 +31,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from tyndau.live.unit_changes import merge_units
-from tyndau.live.units import AdminUnit
+from tyndau.domain.unit_changes import merge_units
+from tyndau.domain.units import AdminUnit
 from tyndau.store.coverage_data import almaty_day_bounds, meeting_records
 from tyndau.store.migrate import upgrade
 from tyndau.store.organisers import ensure_akimat

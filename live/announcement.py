@@ -1,6 +1,6 @@
 """The announcement text for the official accounts, in Russian and Kazakh, from an editable template.
 
-The 14/7-day notice itself is :func:`tyndau.live.meeting.check_announcement`; this builds what is
+The 14/7-day notice itself is :func:`tyndau.domain.meeting.check_announcement`; this builds what is
 posted. A template is plain text with ``{placeholders}``; a secretary may edit it, so rendering
 knows only the names below (no attribute access, unlike ``str.format``), and a line whose
 placeholder has no value is left out (no links → no "stream" line). Dates follow each language's

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from tyndau.live.calendar_versions import CalendarState
-from tyndau.live.coverage import CoverageMatrix, MeetingRecord, Organiser, coverage_matrix
-from tyndau.live.units import UnitTree
-from tyndau.reports.deadlines import almaty_date
+from tyndau.domain.calendar_versions import CalendarState
+from tyndau.domain.coverage import CoverageMatrix, MeetingRecord, Organiser, coverage_matrix
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.units import UnitTree
 
 
 @dataclass(frozen=True, slots=True)

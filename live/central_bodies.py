@@ -1,6 +1,6 @@
 """Central executive bodies (2024 resolution): who must meet quarterly, and the reporting dates.
 
-A ministry is an organiser like an akimat (see :class:`tyndau.live.coverage.Organiser` with level
+A ministry is an organiser like an akimat (see :class:`tyndau.domain.coverage.Organiser` with level
 ``central``): its first head meets the population at least once a quarter unless the body is one
 of the exempt ones (data: ``config/central_bodies.toml``), and may hold out-of-schedule meetings
 where social tension risks arise. Each body sends a generalised report on its meetings to the
@@ -18,9 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from tyndau.live.calendar_rules import CENTRAL_LEVEL
-from tyndau.live.periods import Period, period_of
-from tyndau.reports.deadlines import Quarter, almaty_date, previous_quarter, quarter_of
+from tyndau.domain.deadlines import Quarter, almaty_date, previous_quarter, quarter_of
+from tyndau.domain.meeting import CENTRAL_LEVEL
+from tyndau.domain.periods import Period, period_of
 
 GENERALISED_REPORT_DAY = 10
 SCHEDULE_DATES: tuple[tuple[int, int], ...] = ((6, 15), (12, 15))  # the draft schedule, semi-annually

@@ -1,6 +1,6 @@
 """Apply clock commands against the store and announce the new state.
 
-The pure rules live in :mod:`tyndau.live.clock`; this module adds the store's transaction, the
+The pure rules live in :mod:`tyndau.domain.clock`; this module adds the store's transaction, the
 process's time source and restart markers.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tyndau.live.clock import ClockError, Instant, Plan, decide, fold
+from tyndau.domain.clock import ClockError, Instant, Plan, decide, fold
 from tyndau.live.clock_view import clock_view, timing_record
 from tyndau.store import clock_log
 from tyndau.store.audit import record as audit

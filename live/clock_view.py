@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from tyndau.live.clock import ClockState, Plan, cap_state, planned_end
+from tyndau.domain.clock import ClockState, Plan, cap_state, planned_end
 from tyndau.timeutil import ALMATY, iso
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 from tyndau.store.comments import PreparedComment, get_comments, insert_batch
 from tyndau.store.engine import Engine, is_outage
 from tyndau.timeutil import utcnow

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from tyndau.live.kato import KatoImport, KatoRow, units_from_rows
+from tyndau.domain.kato import KatoImport, KatoRow, units_from_rows
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000

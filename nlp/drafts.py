@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tyndau.domain.drafts import Draft
-from tyndau.live.text_safety import safe
+from tyndau.domain.text_safety import safe
 
 if TYPE_CHECKING:  # numpy comes with the NLP extra; wording() is used by the review without it
     import numpy as np

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from tyndau.live.text_chars import clean, has_hidden_characters
+from tyndau.domain.text_chars import clean, has_hidden_characters
 from tyndau.nlp.lexicon import Lexicon, folded_kazakh, load_lexicon
 from tyndau.nlp.translit import Transliterator
 
@@ -191,7 +191,7 @@ def normalise(text: str | bytes | None) -> Normalised:
 
 def clean_for_display(text: str) -> tuple[str, bool]:
     """NFKC (keeping №) over the display clean-up every screen uses (the one table of invisible and
-    control characters, :mod:`tyndau.live.text_chars`); and whether the text hid any."""
+    control characters, :mod:`tyndau.domain.text_chars`); and whether the text hid any."""
     had_controls = has_hidden_characters(text)
     fixed = clean(text)
     fixed = "№".join(unicodedata.normalize("NFKC", part) for part in fixed.split("№"))

@@ -75,7 +75,7 @@ def _language(config: Mapping[str, Any], ctx: StageContext) -> Any:
 
 @register("personal_data", "regex")
 def _personal(config: Mapping[str, Any], ctx: StageContext) -> Any:
-    from .personal_data import find_personal_data
+    from tyndau.domain.personal_data import find_personal_data
     return find_personal_data
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from aiohttp import web
 
 from tyndau.actions import ActionError, perform
+from tyndau.domain.meeting import NOTICE_DAYS
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.live.clock_view import timing_csv
-from tyndau.live.meeting import NOTICE_DAYS
 from tyndau.operator_ui.api_shapes import Clock, Meeting, MeetingList, Timing
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from tyndau.actions import ActionError, require
 from tyndau.actions.schema import Closed, Instant, NonBlank, Says, parse
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.operator_ui.api_shapes import CommentAccepted, CommentPage
 from tyndau.operator_ui.auth import principal

@@ -14,7 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from tyndau.actions import ActionError, perform
-from tyndau.live.text_safety import PUBLIC, safe
+from tyndau.domain.deadlines import almaty_date, quarter_of
+from tyndau.domain.text_safety import PUBLIC, safe
 from tyndau.operator_ui.api_rollup import period_of, unit_of
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
@@ -22,7 +23,6 @@ from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query_planning import CentralListQuery, MonitorExportQuery, MonitorQuery, SummaryQuery
 from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
 from tyndau.reports.builder import DOCX, MEDIA, XLSX
-from tyndau.reports.deadlines import almaty_date, quarter_of
 from tyndau.reports.national_export import monitor_csv, monitor_xlsx, summary_docx, summary_xlsx
 from tyndau.rollup.central_list import deadlines, due_for_update, summary
 from tyndau.rollup.compliance import monitor

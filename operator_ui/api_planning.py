@@ -15,6 +15,8 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from tyndau.actions import ActionError, perform
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.units import UNIT_KINDS
 from tyndau.live.calendar_plan import propose_visits
 from tyndau.live.central_bodies import (
     authorised_body_deadlines,
@@ -24,7 +26,6 @@ from tyndau.live.central_bodies import (
     next_generalised_report,
 )
 from tyndau.live.kato_files import MAX_BYTES
-from tyndau.live.units import UNIT_KINDS
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.errors import read_json
 from tyndau.operator_ui.keys import SERVICES
@@ -34,7 +35,6 @@ from tyndau.planner.calendar_view import CalendarBundle, calendar_json, coverage
 from tyndau.reports.builder import DOCX, MEDIA, XLSX
 from tyndau.reports.calendar_export import calendar_docx, calendar_xlsx
 from tyndau.reports.calendar_tables import CalendarDoc
-from tyndau.reports.deadlines import almaty_date
 from tyndau.store.calendars import years_of
 from tyndau.store.organisers import list_organisers
 from tyndau.store.scopes import subtree_unit_ids

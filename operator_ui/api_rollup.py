@@ -14,11 +14,11 @@ from typing import Any
 from aiohttp import web
 
 from tyndau.actions import ActionError
+from tyndau.domain.deadlines import quarter_bounds
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.query_planning import PeriodQuery, QuarterlyQuery
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, query
 from tyndau.reports.builder import DOCX, XLSX, ReportRefused, ReportRequest, build_report
-from tyndau.reports.deadlines import quarter_bounds
 from tyndau.rollup.dashboard import rollup
 from tyndau.store.people import Principal
 from tyndau.store.rollup import Period, meeting_ids

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from tyndau.actions import ActionError, perform
-from tyndau.live.receptions import RoundEvent, publication_clock
+from tyndau.domain.receptions import RoundEvent, publication_clock
 from tyndau.operator_ui.auth import principal
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.operator_ui.routes import Route, action_route, caller, mount, path_id

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tyndau.live.clock import ACTIONS as CLOCK_ACTIONS
-from tyndau.live.meeting import AKIM_LEVELS, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES
+from tyndau.domain.clock import ACTIONS as CLOCK_ACTIONS
+from tyndau.domain.meeting import AKIM_LEVELS, MAX_PLANNED_MINUTES, MAX_TITLE, MIN_PLANNED_MINUTES
 
 Phase = Literal["not_started", "presentation", "qa", "pause", "ended"]
 

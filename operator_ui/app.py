@@ -6,7 +6,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -39,6 +39,9 @@ from tyndau.store.engine import StoreError, check_connection, create_engine, des
 from tyndau.store.leases import LABELLER, Leases, leases_for
 from tyndau.store.migrate import upgrade
 from tyndau.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from tyndau.live.labeller import Labeller
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +181,13 @@ def _store_ctx(sio, pipeline_loader):
     return store
 
 
-def _leased_labelling(services: Services, leases: Leases, labeller: Any) -> Callable[[], Any]:
+def _leased_labelling(services: Services, leases: Leases, labeller: Labeller) -> Callable[[], Any]:
     """The labeller runs in the one process holding the labeller lease; the others stand by."""
     check = services.settings.lease_check_seconds
     return lambda: run_leased(leases, LABELLER, labeller.run, check_seconds=check, on_standby=labeller.reset)
 
 
-def _catch_up(labeller: Any) -> Callable[[], Any]:
+def _catch_up(labeller: Labeller | None) -> Callable[[], Any]:
     """After a Redis reconnect: the labeller (if here) looks in the store for what it may have missed."""
     async def catch_up() -> None:
         if labeller is not None and labeller.state == "ready":

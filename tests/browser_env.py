@@ -17,7 +17,7 @@ from aiohttp import web
 
 from tests.browser import browser, login
 from tests.conftest import MEETING, People, free_port, make_people
-from tyndau.live.clock import ClockEvent, Instant
+from tyndau.domain.clock import ClockEvent, Instant
 from tyndau.operator_ui.app import create_app
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.settings import load_settings

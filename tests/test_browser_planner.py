@@ -14,10 +14,10 @@ import pytest_asyncio
 
 from tests.browser import needs_chromium
 from tests.browser_env import ago, shared  # noqa: F401 - the module's fixture
-from tyndau.live.periods import periods_of_year
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.periods import periods_of_year
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.planner.demo import DISTRICT, KYZYLZHAR_VILLAGE, demo_year, seed_planning
-from tyndau.reports.deadlines import almaty_date
 from tyndau.timeutil import utcnow
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.asyncio(loop_scope="module")]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tyndau.live.clock import (
+from tyndau.domain.clock import (
     ClockError,
     ClockEvent,
     Instant,

@@ -14,7 +14,7 @@ import pytest
 import socketio
 
 from tests.conftest import MEETING
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.operator_ui.keys import SETTINGS
 from tyndau.store.comments import PreparedComment, insert_batch
 from tyndau.store.engine import create_engine

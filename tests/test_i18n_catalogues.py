@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tyndau.live.clock import PHASE_ACTIONS
-from tyndau.live.meeting import AKIM_LEVELS
+from tyndau.domain.clock import PHASE_ACTIONS
+from tyndau.domain.meeting import AKIM_LEVELS
 from tyndau.permissions import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]

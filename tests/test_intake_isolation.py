@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 from tests.conftest import create_meeting
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.operator_ui.keys import SERVICES
 
 

@@ -28,9 +28,9 @@ from tests.browser import browser, needs_chromium
 from tests.conftest import MEETING
 from tests.pd_forms import FORMS
 from tests.reports.helpers import open_docx
-from tyndau.live.text_chars import clean
+from tyndau.domain.personal_data import PLACEHOLDERS as PD_PLACEHOLDERS
+from tyndau.domain.text_chars import clean
 from tyndau.nlp.drafts import Member, build_draft
-from tyndau.nlp.personal_data import PLACEHOLDERS as PD_PLACEHOLDERS
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.store.problems import sync_drafts
 

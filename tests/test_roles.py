@@ -85,8 +85,8 @@ def test_a_standing_by_labeller_forwards_what_people_decide_to_the_one_that_labe
 @pytest.mark.parametrize("settings", ["postgres"], indirect=True)
 async def test_two_source_managers_run_a_source_once_and_follow_stops_made_elsewhere(settings: Any, tmp_path: Any) -> None:
     from tyndau.config import path as shipped
+    from tyndau.domain.meeting import MeetingDraft
     from tyndau.live.intake import Intake, running
-    from tyndau.live.meeting import MeetingDraft
     from tyndau.live.source_manager import SourceManager
     from tyndau.store.engine import create_engine
     from tyndau.store.meetings import create_meeting as store_meeting

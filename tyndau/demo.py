@@ -56,15 +56,16 @@ async def seed_demo(app: web.Application, settings: Settings, speed: float = 3.0
         })
         async with engine.begin() as conn:
             meeting = await create_meeting(conn, draft)
+    from tyndau.planner.demo import seed_demo_round, seed_planning
+
+    # The year's history first: one long write, done before the chat starts writing beside it.
+    planning = await seed_planning(services)
+    await seed_demo_round(services, meeting.id)
     sources = services.sources
     assert sources is not None, "the app's store context is running"
     if not any(s["kind"] == "replay" for s in await sources.list(meeting.id)):
         chat = Path(str(config_path("demo", "meeting_chat.live_chat.json")))
         await sources.start(meeting.id, "replay", {"path": str(chat), "speed": speed, "max_gap": 20})
-    from tyndau.planner.demo import seed_demo_round, seed_planning
-
-    planning = await seed_planning(services)
-    await seed_demo_round(services, meeting.id)
     # A district secretary who works in the demo district only (issue 15's scoped workspaces).
     from tyndau.store.scopes import set_scope
 

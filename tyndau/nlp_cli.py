@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tyndau.settings import Settings
+
+if TYPE_CHECKING:
+    from tyndau.store.engine import Engine
 
 
 def model_cache(settings: Settings) -> Path:
@@ -41,7 +44,7 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     return main(rest)
 
 
-async def relabel(meeting_id: int, settings: Settings, engine: Any) -> int:
+async def relabel(meeting_id: int, settings: Settings, engine: Engine) -> int:
     """Label every comment of a meeting again; cluster ids and people's decisions stay."""
     import asyncio
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tyndau.settings import Settings
+
+if TYPE_CHECKING:
+    from tyndau.store.engine import Engine
 
 
 class ReportError(Exception):
@@ -31,7 +34,7 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, run: Any) -> None:
         p.set_defaults(run=run(kind))
 
 
-async def build(kind: str, args: argparse.Namespace, settings: Settings, engine: Any) -> int:
+async def build(kind: str, args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
     """Build the document with the API's builder and write it."""
     from tyndau.live.clock_service import ClockService, SystemTime
     from tyndau.nlp.taxonomy import TaxonomyError

@@ -3,7 +3,7 @@
 Fixed by the decree's forms: a problem's status, its level of decision (competence) and its
 source of funding. Configured by the akimat: the categories (``config/taxonomy.toml``) and the
 departments that answer them (``config/departments.toml``). Akim levels live with the meeting
-rules (:mod:`tyndau.live.meeting`), source kinds with the sources (:mod:`tyndau.live.source_kinds`);
+rules (:mod:`tyndau.domain.meeting`), source kinds with the sources (:mod:`tyndau.live.source_kinds`);
 ``GET /api/v1/vocabulary`` serves them all but the akim levels, which ``/api/v1/meta`` carries.
 """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 
 HealthState = Literal["starting", "waiting", "connected", "lagging", "down", "stopped", "finished"]
 """``waiting``: a push source (webhook) that is set up but has not been pushed anything yet."""

@@ -1,5 +1,5 @@
 """Pieces every source shares: checkpoints, back-off, health bookkeeping (text hygiene is
-:func:`tyndau.live.text_safety.storable`, the one text-safety module)."""
+:func:`tyndau.domain.text_safety.storable`, the one text-safety module)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, HealthState, SourceHealth
 from tyndau.live.sources.health_codes import render
 from tyndau.timeutil import utcnow

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import storable
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import Checkpoint, Clock, HealthTracker, MemoryCheckpoint, chunks, deliver
 from tyndau.live.sources.dates import ORDERS, detect_dates, parse_when
@@ -29,7 +30,6 @@ from tyndau.live.sources.headers import FIELDS, MissingColumnsError, guess_mappi
 from tyndau.live.sources.layout import Table, locate
 from tyndau.live.sources.tables import FileImportError, Limits, ReadOptions, TooLargeError, cell_text, read_raw
 from tyndau.live.sources.youtube_chat import parse_file as parse_chat_file
-from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 __all__ = [

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 
 MAX_LINE_BYTES = 1 << 20
 CHUNK_BYTES = 4 << 20

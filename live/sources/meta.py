@@ -28,7 +28,8 @@ from typing import Any
 
 import aiohttp
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import storable
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,
@@ -39,7 +40,6 @@ from tyndau.live.sources.common import (
     as_mapping,
     deliver_retrying,
 )
-from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 log = logging.getLogger(__name__)

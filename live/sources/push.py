@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import Clock, HealthTracker, deliver
 from tyndau.timeutil import iso, utcnow

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import Checkpoint, Clock, HealthTracker, MemoryCheckpoint, deliver_retrying
 from tyndau.live.sources.youtube_chat import ChatLine, ChatParser, split_lines

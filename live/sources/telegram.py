@@ -24,7 +24,7 @@ from typing import Any
 
 import aiohttp
 
-from tyndau.live.comments import IncomingComment, IngestResult
+from tyndau.domain.comments import IncomingComment, IngestResult
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import storable
 from tyndau.live.sources.common import as_mapping
-from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 ANONYMOUS_ADMIN_BOT = 1087968824

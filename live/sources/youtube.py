@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,

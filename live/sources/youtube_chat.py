@@ -24,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import storable
 from tyndau.live.sources.common import Clock
 from tyndau.live.sources.youtube_text import _label, _str, link_target, run_text, text_of  # noqa: F401 - re-exported
-from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 MAX_LINE_BYTES = 1 << 20

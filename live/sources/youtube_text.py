@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tyndau.live.text_safety import storable
+from tyndau.domain.text_safety import storable
 
 
 def _str(value: Any) -> str:

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from tyndau.domain.units import AdminUnit, UnitTree, build_tree
 from tyndau.live.kato_files import read_kato_file
-from tyndau.live.units import AdminUnit, UnitTree, build_tree
 from tyndau.timeutil import ALMATY
 
 DEMO_UNITS = Path(__file__).resolve().parents[2] / "config" / "demo" / "units.csv"

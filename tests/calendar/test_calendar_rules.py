@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tyndau.live.calendar_rules import (
+from tyndau.domain.calendar_rules import (
     VISIT_RULES,
     approval_deadlines,
     approval_milestones,

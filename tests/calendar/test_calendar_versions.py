@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tyndau.live.calendar_versions import (
+from tyndau.domain.calendar_versions import (
     AddVisit,
     CalendarChange,
     CalendarError,

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tyndau.domain.deadlines import Quarter
+from tyndau.domain.periods import Period
 from tyndau.live.central_bodies import (
     CentralBodiesError,
     authorised_body_deadlines,
@@ -17,8 +19,6 @@ from tyndau.live.central_bodies import (
     next_generalised_report,
     off_schedule_allowed,
 )
-from tyndau.live.periods import Period
-from tyndau.reports.deadlines import Quarter
 
 
 def test_the_exempt_bodies_are_data_in_both_languages() -> None:

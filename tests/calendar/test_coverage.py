@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tyndau.live.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, fold
-from tyndau.live.coverage import MeetingRecord, Organiser, coverage_matrix, plan_problems, uncovered_soon
-from tyndau.live.periods import Period, period_of, periods_of_year
-from tyndau.live.units import build_tree
+from tyndau.domain.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, fold
+from tyndau.domain.coverage import MeetingRecord, Organiser, coverage_matrix, plan_problems, uncovered_soon
+from tyndau.domain.periods import Period, period_of, periods_of_year
+from tyndau.domain.units import build_tree
 
 from .helpers import CITY, DISTRICT, NEW_DISTRICT, REGION, almaty, demo_tree, small_district, unit
 

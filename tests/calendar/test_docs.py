@@ -8,19 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tyndau.live import (
-    announcement,
-    calendar_rules,
-    calendar_versions,
-    central_bodies,
-    coverage,
-    kato,
-    kato_files,
-    participation,
-    periods,
-    receptions,
-    units,
-)
+from tyndau.domain import calendar_rules, calendar_versions, coverage, kato, participation, periods, receptions, units
+from tyndau.live import announcement, central_bodies, kato_files
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "dev" / "calendar-rules.md"
 RULE_MODULES = (announcement, calendar_rules, calendar_versions, central_bodies, coverage, kato_files, participation,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tyndau.live.kato import KatoRow, name_marker, parse_kato, units_from_rows
+from tyndau.domain.kato import KatoRow, name_marker, parse_kato, units_from_rows
+from tyndau.domain.units import UnitTreeError
 from tyndau.live.kato_files import KatoFileError, read_kato_bytes, read_kato_file
-from tyndau.live.units import UnitTreeError
 
 from .helpers import CITY, DEMO_UNITS, DISTRICT, NEW_DISTRICT, REGION
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tyndau.live.participation import (
+from tyndau.domain.participation import (
     AttendanceEntry,
     Commission,
     CommissionMember,

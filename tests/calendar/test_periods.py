@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tyndau.live.periods import (
+from tyndau.domain.deadlines import Quarter
+from tyndau.domain.periods import (
     Period,
     as_quarter,
     days_left,
@@ -18,7 +19,6 @@ from tyndau.live.periods import (
     period_of,
     periods_of_year,
 )
-from tyndau.reports.deadlines import Quarter
 
 from .helpers import almaty
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tyndau.live.receptions import (
+from tyndau.domain.deadlines import last_event_end
+from tyndau.domain.receptions import (
     PooledQuestion,
     Reception,
     ReceptionInvalid,
@@ -20,7 +21,6 @@ from tyndau.live.receptions import (
     reception_questions,
     validate_reception,
 )
-from tyndau.reports.deadlines import last_event_end
 
 from .helpers import almaty
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tyndau.live.calendar_rules import VISIT_RULES
-from tyndau.live.meeting import AKIM_LEVELS, NOTICE_DAYS
-from tyndau.live.units import UNIT_KINDS, AdminUnit, UnitTreeError, build_tree
+from tyndau.domain.calendar_rules import VISIT_RULES
+from tyndau.domain.meeting import AKIM_LEVELS, NOTICE_DAYS
+from tyndau.domain.units import UNIT_KINDS, AdminUnit, UnitTreeError, build_tree
 
 from .helpers import small_district, unit
 

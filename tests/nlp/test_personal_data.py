@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tyndau.nlp.personal_data import (
+from tyndau.domain.personal_data import (
     Span,
     find_personal_data,
     iin_check_digit,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.pd_forms import FORMS, KEEP, RLO, ZW
-from tyndau.live.text_chars import clean, clean_mapped, is_clean, storable
-from tyndau.live.text_safety import DOCUMENT, LINE, ORIGINAL, PUBLIC, comment_text, safe, safe_text
-from tyndau.nlp.personal_data import find_personal_data, redact
+from tyndau.domain.personal_data import find_personal_data, redact
+from tyndau.domain.text_chars import clean, clean_mapped, is_clean, storable
+from tyndau.domain.text_safety import DOCUMENT, LINE, ORIGINAL, PUBLIC, comment_text, safe, safe_text
 
 
 def _squashed(text: str) -> str:

@@ -74,3 +74,28 @@ async def test_the_demo_meeting_gets_a_round_with_a_reception_a_commission_and_a
     assert [c["role"] for c in body["commission"]][:2] == ["chair", "secretary"] and "name" not in body["commission"][0]
     assert {a["category"] for a in body["attendance"]} == {"maslikhat_deputy", "party", "ngo", "media"}
     assert len(body["receptions"]) == 1
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_the_demo_district_has_published_lists_so_the_roll_up_is_not_empty(client):
+    from tyndau.rollup.dashboard import rollup
+    from tyndau.store.problems import list_problems
+    from tyndau.store.rollup import Period
+
+    services = client.server.app[SERVICES]
+    planning = await seed_planning(services, NOW)
+    async with services.engine.connect() as conn:
+        body = await rollup(conn, DISTRICT, Period(date(2026, 1, 1), date(2026, 12, 31)))
+        bundle = await load_calendar(conn, DISTRICT, 2026)
+        held = [m for m in bundle.meetings if m.held]
+        listed = await list_problems(conn, [int(m.id) for m in held])
+    total = body["total"]
+    assert total["problems"] == 2 * len(held) and total["problems"] == len(listed)
+    assert 0 < total["resolved"] < total["problems"]                    # some done, some still open
+    assert all(p["accepted"] and p["executor"] and p["deadline"] and p["title_kk"] for p in listed)
+    assert all("{" not in p["title_ru"] + p["title_kk"] for p in listed)
+    assert sum(body["total"]["by_status"].values()) == total["problems"]
+    again = await seed_planning(services, NOW)                              # a second start adds none
+    async with services.engine.connect() as conn:
+        assert (await rollup(conn, DISTRICT, Period(date(2026, 1, 1), date(2026, 12, 31))))["total"]["problems"] == total["problems"]
+    assert again.district == planning.district

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from tyndau.actions.meetings import new_draft
-from tyndau.live.calendar_versions import AddVisit, CalendarChange, CancelVisit, MoveVisit, PlannedVisit, check_change, fold
-from tyndau.live.clock import ClockEvent, Instant
+from tyndau.domain.calendar_versions import AddVisit, CalendarChange, CancelVisit, MoveVisit, PlannedVisit, check_change, fold
+from tyndau.domain.clock import ClockEvent, Instant
+from tyndau.domain.unit_changes import edited, merge_units
 from tyndau.live.kato_files import read_kato_file
-from tyndau.live.unit_changes import edited, merge_units
 from tyndau.store import clock_log
 from tyndau.store.calendars import append_change, calendar_id, load_changes, visit_rows
 from tyndau.store.coverage_data import meeting_records

@@ -7,18 +7,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from tyndau.live.meeting import NOTICE_DAYS
-from tyndau.reports.deadlines import (
-    UNASSIGNED,
+from tyndau.domain.deadlines import (
     Quarter,
     almaty_date,
     announcement_deadline,
     central_list_deadline,
-    due_soon,
     end_of_day,
     last_event_end,
     next_quarterly_report,
-    overdue,
     previous_quarter,
     publication_deadline,
     publication_status,
@@ -26,7 +22,9 @@ from tyndau.reports.deadlines import (
     quarter_of,
     quarterly_report_deadline,
 )
+from tyndau.domain.meeting import NOTICE_DAYS
 from tyndau.reports.model import Problem
+from tyndau.reports.overdue import UNASSIGNED, due_soon, overdue
 from tyndau.timeutil import ALMATY
 
 from .sample import MEETING, PROBLEMS, RECEPTION

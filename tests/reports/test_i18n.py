@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tyndau.live.meeting import AKIM_LEVELS
+from tyndau.domain.meeting import AKIM_LEVELS
 from tyndau.reports.i18n import Strings, catalogue
 from tyndau.reports.model import COMPETENCES, FUNDING_SOURCES, STATUSES
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from tests.fakes.sink import RecordingSink
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import storable
 from tyndau.live.sources.common import (
     Backoff,
     FileCheckpoint,
@@ -15,7 +16,6 @@ from tyndau.live.sources.common import (
     chunks,
     deliver_retrying,
 )
-from tyndau.live.text_safety import storable
 from tyndau.timeutil import utcnow
 
 

@@ -6,7 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
 from tyndau.live.sources.follow import FollowPosition, JsonLinesFollower, part_path, skip_through
 from tyndau.timeutil import utcnow
 

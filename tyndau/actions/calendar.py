@@ -1,7 +1,7 @@
 """Calendar actions: change an organiser's calendar (draft, approve, adjust, submit, pass on) and plan
 a meeting from one of its visits.
 
-A change is checked by the pure :func:`tyndau.live.calendar_versions.check_change` against the
+A change is checked by the pure :func:`tyndau.domain.calendar_versions.check_change` against the
 stored events (its ``CalendarError.code`` becomes a 409), and every visit it touches must be in a
 unit of the organiser that exists on the planned day; only then is it stored, with the projection.
 """
@@ -13,10 +13,11 @@ from datetime import datetime, time
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.meetings import new_draft
 from tyndau.actions.planning_fields import Fields, refuse, year_of
 from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting, fields_of
-from tyndau.live.calendar_versions import (
+from tyndau.domain.calendar_versions import (
     CHANGE_KINDS,
     MAX_REASON,
     AddVisit,
@@ -28,9 +29,9 @@ from tyndau.live.calendar_versions import (
     PlannedVisit,
     check_change,
 )
-from tyndau.live.coverage import plan_problems
+from tyndau.domain.coverage import plan_problems
+from tyndau.domain.deadlines import almaty_date
 from tyndau.planner.calendar_view import CalendarBundle, calendar_json, load_calendar
-from tyndau.reports.deadlines import almaty_date
 from tyndau.store.audit import record as audit
 from tyndau.store.calendars import append_change, calendar_id, next_visit_key, visit_rows
 from tyndau.store.engine import Conflict
@@ -87,7 +88,7 @@ def _operations(f: Fields, state: Any) -> tuple[Operation, ...]:
     return tuple(ops)
 
 
-async def change(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def change(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Apply one change to a calendar and answer the calendar as it now stands."""
     f = Fields(payload, known=("organiser_id", "year", "kind", "operations", "reason", "maslikhat_agreed_on", "maslikhat_ref", "last_seq"))
     now = utcnow()
@@ -126,7 +127,7 @@ async def change(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return calendar_json(fresh, almaty_date(now))
 
 
-async def plan_meeting(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def plan_meeting(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Create the meeting of a planned visit: its organiser, unit, akim level and day come from the calendar."""
     f = Fields(payload, known=("organiser_id", "year", "visit_id", "starts_at", "planned_minutes", "title", "title_kk", "place",
                                "akim_name", "stream_links", "announced_at"))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, refuse
 from tyndau.actions.planning_payloads import CentralUpdate, fields_of
 from tyndau.store.audit import record as audit
@@ -17,7 +18,7 @@ from tyndau.timeutil import utcnow
 MAX_AMOUNT = 10**15  # tenge
 
 
-async def update(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """``{problem_id, version, analysis?, amount?, proposal?, body_id?, selected?}``; 409 when someone changed it first."""
     f = Fields(payload, known=("problem_id", "version", "analysis", "amount", "proposal", "body_id", "selected"))
     problem_id = f.integer("problem_id", 1, 2**53, required=True)

@@ -9,8 +9,8 @@ from pydantic import Field
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import MeetingId, Payload, Says
-from tyndau.live.clock import ACTIONS as CLOCK_ACTIONS
-from tyndau.live.clock import ClockError
+from tyndau.domain.clock import ACTIONS as CLOCK_ACTIONS
+from tyndau.domain.clock import ClockError
 from tyndau.live.clock_service import MeetingNotFound
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import MAX_PRESENTER_MESSAGE, set_presenter_message

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, refuse
 from tyndau.actions.planning_payloads import ProgressSubmit, fields_of
 from tyndau.store.audit import record as audit
@@ -15,7 +16,7 @@ from tyndau.store.people import Principal
 from tyndau.timeutil import iso, utcnow
 
 
-async def submit_progress(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def submit_progress(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """``{organiser_id, year, quarter, submitted_at?}``: the report went to the superior akimat (now, or when it did)."""
     f = Fields(payload, known=("organiser_id", "year", "quarter", "submitted_at"))
     organiser_id = f.text("organiser_id", 60, required=True)

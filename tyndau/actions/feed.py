@@ -10,9 +10,9 @@ from pydantic import Field
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Id, MeetingId, NonBlank, Payload, Says
-from tyndau.live.comments import IncomingComment
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
 from tyndau.store.audit import record as audit
 from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
 from tyndau.store.meetings import clear_current_comment, get_meeting, set_current_comment

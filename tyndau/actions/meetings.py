@@ -12,7 +12,7 @@ from pydantic import AfterValidator, Field
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Closed, IdValue, Instant, MeetingId, NonBlank, Payload, Says, parse
-from tyndau.live.meeting import (
+from tyndau.domain.meeting import (
     MAX_LINK,
     MAX_LINKS,
     MAX_PLACE,

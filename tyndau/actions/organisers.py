@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, meeting_id_of, refuse
 from tyndau.actions.planning_payloads import MeetingPlanning, OrganiserCreate, fields_of
+from tyndau.domain.coverage import OFF_CALENDAR_REASONS
 from tyndau.live.central_bodies import load_exempt_bodies, off_schedule_allowed
-from tyndau.live.coverage import OFF_CALENDAR_REASONS
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting, set_links
 from tyndau.store.organisers import create_central_body, ensure_akimat, get_organiser
@@ -27,7 +28,7 @@ from tyndau.timeutil import utcnow
 BODY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 
 
-async def create(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def create(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """``{"unit_id"}``: the akimat of a unit; ``{"kind": "central_body", "id", "name_ru", "name_kk"}``: a ministry."""
     f = Fields(payload, known=("kind", "unit_id", "id", "name_ru", "name_kk"))
     kind = f.choice("kind", ("akimat", "central_body"), required=False) or "akimat"
@@ -58,7 +59,7 @@ async def create(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return record.to_json()
 
 
-async def planning(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def planning(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Set a meeting's organiser and place unit, or mark it as held outside the calendar (with its reason)."""
     meeting_id = meeting_id_of(payload)
     f = Fields(payload, known=("meeting_id", "organiser_id", "place_unit_id", "off_calendar_reason"))

@@ -1,7 +1,7 @@
 """The people around a meeting, and its announcement: the round's pooling commission, the meeting's
 wide-audience record, and the announcement text for the official accounts (ru and kk).
 
-The rules are :mod:`tyndau.live.participation` and :mod:`tyndau.live.announcement`: errors there
+The rules are :mod:`tyndau.domain.participation` and :mod:`tyndau.live.announcement`: errors there
 refuse the save (422 naming the field), warnings (no member of a public council, a wide-audience
 category nobody came from) are saved and answered so the form shows them.
 """
@@ -13,10 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
 from tyndau.actions.planning_payloads import AnnouncementInput, AttendanceInput, CommissionInput, MeetingRef, RoundId, fields_of
-from tyndau.live.announcement import DEFAULT_TEMPLATES, PLACEHOLDERS, AnnouncementFacts, TemplateError, announcement_text
-from tyndau.live.participation import (
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.participation import (
     AUDIENCE_CATEGORIES,
     COMMISSION_ROLES,
     MAX_NAME,
@@ -28,7 +29,7 @@ from tyndau.live.participation import (
     check_attendance,
     check_commission,
 )
-from tyndau.reports.deadlines import almaty_date
+from tyndau.live.announcement import DEFAULT_TEMPLATES, PLACEHOLDERS, AnnouncementFacts, TemplateError, announcement_text
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting
 from tyndau.store.participants import get_attendance, get_commission, replace_attendance, replace_commission
@@ -50,7 +51,7 @@ def _refuse_errors(issues: tuple[Issue, ...], what: str) -> None:
         raise ActionError(422, "invalid", f"the {what} has errors", errors)
 
 
-async def commission(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def commission(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Replace the round's commission; answers its members and the check's warnings."""
     round_id = positive_id(payload, "round_id")
     f = Fields(payload, known=("round_id", "members"))
@@ -72,7 +73,7 @@ async def commission(services: Any, who: Principal, payload: Mapping[str, Any]) 
             "issues": _issues(issues)}
 
 
-async def attendance(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def attendance(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Replace the meeting's wide-audience record; answers it, its summary (no names) and the warnings."""
     meeting_id = meeting_id_of(payload)
     f = Fields(payload, known=("meeting_id", "entries"))
@@ -104,7 +105,7 @@ def attendance_json(meeting_id: int, entries: tuple[AttendanceEntry, ...], issue
     }
 
 
-async def read_attendance(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def read_attendance(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """A meeting's wide-audience record as stored."""
     meeting_id = meeting_id_of(payload)
     async with services.engine.connect() as conn:
@@ -114,7 +115,7 @@ async def read_attendance(services: Any, who: Principal, payload: Mapping[str, A
     return attendance_json(meeting_id, entries)
 
 
-async def read_commission(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def read_commission(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """A round's commission as stored, with the check and the roles a member may have."""
     round_id = positive_id(payload, "round_id")
     async with services.engine.connect() as conn:
@@ -125,7 +126,7 @@ async def read_commission(services: Any, who: Principal, payload: Mapping[str, A
             "issues": _issues(check_commission(found) if found.members else ()), "roles": list(COMMISSION_ROLES)}
 
 
-async def announcement(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def announcement(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Draft the announcement for the official accounts in both languages (nothing is stored)."""
     meeting_id = meeting_id_of(payload)
     f = Fields(payload, known=("meeting_id", "template_ru", "template_kk", "channels_ru", "channels_kk", "questions_until",

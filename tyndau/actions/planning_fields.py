@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 from tyndau.actions import ActionError
-from tyndau.live.text_chars import clean
+from tyndau.domain.text_chars import clean
 from tyndau.timeutil import parse_iso
 
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, WithJsonSchema
 
+from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Closed, Payload
 from tyndau.store.people import Principal
 
@@ -213,14 +214,14 @@ class ProgressSubmit(Closed):
     submitted_at: Instant("when it was handed in (default: now)") = None
 
 
-Checked = Callable[[Any, Principal, Any], Awaitable[Any]]
+Checked = Callable[[ActionContext, Principal, Any], Awaitable[Any]]
 
 
-def fields_of(handler: Callable[[Any, Principal, Any], Awaitable[Any]]) -> Checked:
+def fields_of(handler: Callable[[ActionContext, Principal, Any], Awaitable[Any]]) -> Checked:
     """The handler given the fields sent (as a mapping), which it checks field by field."""
 
     @functools.wraps(handler)
-    async def run(services: Any, who: Principal, cmd: Payload) -> Any:
+    async def run(services: ActionContext, who: Principal, cmd: Payload) -> Any:
         return await handler(services, who, cmd.model_dump(exclude_unset=True))
 
     return run

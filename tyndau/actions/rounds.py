@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
 from tyndau.actions.planning_payloads import ReceptionInput, ReceptionUpdate, RoundCreate, RoundUpdate, fields_of
-from tyndau.live.comments import IncomingComment
-from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.receptions import (
+from tyndau.domain.comments import IncomingComment
+from tyndau.domain.receptions import (
     MAX_NAME,
     MAX_TEXT,
     RECEPTION_ROLES,
@@ -27,7 +27,8 @@ from tyndau.live.receptions import (
     ReceptionQuestion,
     validate_reception,
 )
-from tyndau.live.text_safety import PUBLIC, safe
+from tyndau.domain.text_safety import PUBLIC, safe
+from tyndau.live.intake import IntakeUnavailable
 from tyndau.permissions import audience_of
 from tyndau.planner.round_view import round_payload
 from tyndau.store.audit import record as audit
@@ -104,7 +105,7 @@ def _reception(f: Fields, base: ReceptionRecord | None) -> tuple[Reception, dict
         raise ActionError(422, "invalid", "the reception has invalid fields", exc.fields) from None
 
 
-async def _pool(services: Any, record: ReceptionRecord, private: Mapping[str, tuple[str, str]]) -> int:
+async def _pool(services: ActionContext, record: ReceptionRecord, private: Mapping[str, tuple[str, str]]) -> int:
     """Send the reception's questions to its meeting's feed (idempotent); returns how many are pooled."""
     r = record.reception
     if r.cancelled or not r.questions:
@@ -129,14 +130,14 @@ async def _pool(services: Any, record: ReceptionRecord, private: Mapping[str, tu
     return sum(1 for res in results if res.stored)
 
 
-async def _answer(services: Any, who: Principal, round_id: int) -> dict[str, Any]:
+async def _answer(services: ActionContext, who: Principal, round_id: int) -> dict[str, Any]:
     async with services.engine.connect() as conn:
         body = await round_payload(conn, round_id, utcnow(), private=audience_of(who.role) == "private")
     assert body is not None
     return body
 
 
-async def record_reception(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def record_reception(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Record a reception after a meeting; the meeting's round is created on first use. Answers the round."""
     meeting_id = meeting_id_of(payload)
     f = Fields({k: v for k, v in payload.items() if k != "meeting_id"},
@@ -159,7 +160,7 @@ async def record_reception(services: Any, who: Principal, payload: Mapping[str, 
     return await _answer(services, who, round_id)
 
 
-async def update_reception(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update_reception(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Change a reception (its end moves the round's clock); ``version`` guards against a lost update."""
     reception_id = positive_id(payload, "reception_id")
     rest = {k: v for k, v in payload.items() if k not in ("reception_id", "version")}
@@ -181,7 +182,7 @@ async def update_reception(services: Any, who: Principal, payload: Mapping[str, 
     return await _answer(services, who, record.round_id)
 
 
-async def create(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def create(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Group meetings of one organiser into a round (none of them may be in a round already)."""
     f = Fields(payload, known=("meeting_ids", "title"))
     ids = payload.get("meeting_ids")
@@ -209,7 +210,7 @@ async def create(services: Any, who: Principal, payload: Mapping[str, Any]) -> d
     return await _answer(services, who, round_id)
 
 
-async def update(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Rename a round, or record (or clear) when its results were published: the clock stops there."""
     round_id = positive_id(payload, "round_id")
     f = Fields(payload, known=("round_id", "title", "published_at"))

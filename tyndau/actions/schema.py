@@ -4,7 +4,7 @@ send and is the action's request body in the OpenAPI document.
 A refusal keeps the API's one error shape, ``{"error": {"code", "message", "fields": {name: why}}}``:
 a field marked with :class:`Says` is reported in its words, status and code (a malformed id is a
 400 ``bad_request``); any other field error is a 422 ``invalid`` naming every bad field at once.
-Every string is first made :func:`~tyndau.live.text_safety.storable` (a lone surrogate or NUL
+Every string is first made :func:`~tyndau.domain.text_safety.storable` (a lone surrogate or NUL
 becomes U+FFFD, as the sources do), so hostile text is kept, never refused or lost.
 """
 
@@ -18,7 +18,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, ValidationError, WithJsonSchema
 
 from tyndau.actions.errors import ActionError
-from tyndau.live.text_safety import storable
+from tyndau.domain.text_safety import storable
 from tyndau.timeutil import as_utc, parse_iso
 
 MAX_ID = 2**53 - 1

@@ -1,6 +1,6 @@
 """Unit actions: import a KATO export (a dry run first), add a unit, rename or abolish one.
 
-Every write goes through :func:`tyndau.live.unit_changes.merge_units`: a unit that would move, or a
+Every write goes through :func:`tyndau.domain.unit_changes.merge_units`: a unit that would move, or a
 set that would stop being one valid tree, is refused as a whole (422 with the list), so the store
 never holds a broken tree.
 """
@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
+from tyndau.actions.context import ActionContext
 from tyndau.actions.planning_fields import Fields, refuse
 from tyndau.actions.planning_payloads import UnitAdd, UnitEdit, UnitsImport, fields_of
-from tyndau.live.kato import parse_kato
+from tyndau.domain.kato import parse_kato
+from tyndau.domain.unit_changes import UnitMerge, edited, merge_units
+from tyndau.domain.units import KIND_IDS, AdminUnit
 from tyndau.live.kato_files import KatoFileError, read_kato_bytes
-from tyndau.live.unit_changes import UnitMerge, edited, merge_units
-from tyndau.live.units import KIND_IDS, AdminUnit
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.store.units import apply_merge, get_unit, list_units, record_import, skipped_json, unit_json
@@ -32,7 +33,7 @@ def _refusals(merge: UnitMerge) -> list[dict[str, str]]:
     return [{"unit_id": r.unit_id, "message": r.message} for r in merge.refused]
 
 
-async def import_file(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def import_file(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Read an uploaded export and report what it would do; write it unless ``dry_run``.
 
     The answer lists the units that would be created or changed, the rows skipped (with why) and
@@ -73,7 +74,7 @@ async def import_file(services: Any, who: Principal, payload: Mapping[str, Any])
     return {**body, "import": saved.to_json()}
 
 
-async def add(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def add(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Add a unit by hand: its KATO code (or an id of ours), kind, parent, names and start."""
     f = Fields(payload, known=("id", "kato", "kind", "parent_id", "name_ru", "name_kk", "valid_from", "valid_to"))
     kato = f.text("kato", 9) or None
@@ -108,7 +109,7 @@ async def add(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict
     return unit_json(unit)
 
 
-async def edit(services: Any, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def edit(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Rename a unit or change its dates (abolish: set ``valid_to``); it never moves to another parent."""
     unit_id = payload.get("unit_id")
     if not isinstance(unit_id, str) or not UNIT_ID.fullmatch(unit_id):

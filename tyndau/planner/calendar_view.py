@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.live.calendar_rules import approval_milestones, visit_rule
-from tyndau.live.calendar_versions import CalendarChange, CalendarState, fold
+from tyndau.domain.calendar_rules import approval_milestones, visit_rule
+from tyndau.domain.calendar_versions import CalendarChange, CalendarState, fold
+from tyndau.domain.coverage import CoverageMatrix, MeetingRecord, coverage_matrix, plan_problems, uncovered_soon
+from tyndau.domain.periods import period_of, periods_of_year
+from tyndau.domain.units import UnitTree
 from tyndau.live.central_bodies import authorised_body_deadlines, generalised_report_deadline
-from tyndau.live.coverage import CoverageMatrix, MeetingRecord, coverage_matrix, plan_problems, uncovered_soon
-from tyndau.live.periods import period_of, periods_of_year
-from tyndau.live.units import UnitTree
 from tyndau.store.calendars import VisitRow, calendar_id, load_changes, operation_json, visit_rows
 from tyndau.store.coverage_data import meeting_records
 from tyndau.store.engine import Connection

@@ -15,16 +15,18 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from tyndau.actions import participation, rounds
+from tyndau.actions.context import ActionContext
 from tyndau.actions.meetings import new_draft
 from tyndau.config import path as config_path
+from tyndau.domain.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, check_change, fold
+from tyndau.domain.clock import ClockEvent, Instant
+from tyndau.domain.coverage import Organiser
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.periods import period_of, periods_of_year
+from tyndau.domain.unit_changes import merge_units
 from tyndau.live.calendar_plan import propose_visits
-from tyndau.live.calendar_versions import AddVisit, CalendarChange, MoveVisit, PlannedVisit, check_change, fold
-from tyndau.live.clock import ClockEvent, Instant
-from tyndau.live.coverage import Organiser
 from tyndau.live.kato_files import read_kato_file
-from tyndau.live.periods import period_of, periods_of_year
-from tyndau.live.unit_changes import merge_units
-from tyndau.reports.deadlines import almaty_date
+from tyndau.planner.demo_problems import publish_lists
 from tyndau.store import clock_log
 from tyndau.store.calendars import append_change, calendar_id, load_changes, visit_rows
 from tyndau.store.meetings import MeetingLinks, create_meeting, get_meeting
@@ -90,7 +92,7 @@ async def _calendar(conn: Any, organiser: Any, year: int, changes: list[Calendar
     return cal
 
 
-async def seed_planning(services: Any, now: datetime | None = None) -> DemoPlanning:
+async def seed_planning(services: ActionContext, now: datetime | None = None) -> DemoPlanning:
     """Load the demo units, the district's year, its rounds and the ministry (once; later starts find them)."""
     now = now or utcnow()
     today = almaty_date(now)
@@ -110,7 +112,7 @@ async def seed_planning(services: Any, now: datetime | None = None) -> DemoPlann
     return DemoPlanning(year, akimat.id, MINISTRY, last_meeting)
 
 
-async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today: date) -> int | None:
+async def _district_year(services: ActionContext, tree: Any, akimat: Any, year: int, today: date) -> int | None:
     """The district's approved calendar (one adjustment), its held meetings, the gap, an on-demand meeting."""
     proposals = propose_visits(tree, Organiser.akimat(tree.get(DISTRICT)), year, [], date(year, 1, 1) - timedelta(days=1))
     visits = [PlannedVisit(f"v{i}", p.planned_on, p.place_unit_id) for i, p in enumerate(proposals, start=1)]
@@ -127,6 +129,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
     periods = periods_of_year(year, "quarter")
     last_closed = max((p for p in periods if p.last_day < today), default=None)
     latest: tuple[date, int] | None = None
+    held: list[tuple[int, date, Any]] = []
     async with services.engine.begin() as conn:
         cal = await _calendar(conn, akimat, year, changes)
         rows = await visit_rows(conn, cal)
@@ -139,6 +142,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
             mid = await _meeting(conn, tree, akimat, visit.planned_on, visit.place_unit_id,
                                  MeetingLinks(akimat.id, visit.place_unit_id, rows[visit.id].id))
             await _held(conn, mid, visit.planned_on)
+            held.append((mid, visit.planned_on, tree.get(visit.place_unit_id)))
             if latest is None or visit.planned_on >= latest[0]:
                 latest = (visit.planned_on, mid)
         demand_day = date(year, 5, 14)
@@ -146,6 +150,9 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
             mid = await _meeting(conn, tree, akimat, demand_day, SHOLAK_VILLAGE,
                                  MeetingLinks(akimat.id, SHOLAK_VILLAGE, off_calendar_reason="population_demand"))
             await _held(conn, mid, demand_day)
+            held.append((mid, demand_day, tree.get(SHOLAK_VILLAGE)))
+        departments = {d.category: d.label("ru") for d in services.vocabulary.departments}
+        await publish_lists(conn, held, departments, today)
     if latest is None:
         return None
     day, meeting_id = latest
@@ -163,7 +170,7 @@ async def _district_year(services: Any, tree: Any, akimat: Any, year: int, today
     return meeting_id
 
 
-async def _ministry_year(services: Any, tree: Any, year: int, today: date) -> None:
+async def _ministry_year(services: ActionContext, tree: Any, year: int, today: date) -> None:
     """A ministry as an organiser: a visit per quarter, the past ones held."""
     async with services.engine.begin() as conn:
         ministry = await get_organiser(conn, MINISTRY) or await create_central_body(
@@ -186,7 +193,7 @@ async def _ministry_year(services: Any, tree: Any, year: int, today: date) -> No
                 await _held(conn, mid, visit.planned_on)
 
 
-async def seed_demo_round(services: Any, meeting_id: int) -> int:
+async def seed_demo_round(services: ActionContext, meeting_id: int) -> int:
     """The demo meeting's round: a reception planned for the next day, the commission, the wide audience."""
     async with services.engine.connect() as conn:
         meeting = await get_meeting(conn, meeting_id)

@@ -1,6 +1,6 @@
 """A round read from the store: its meetings and receptions, and the 10-day publication clock.
 
-The clock is :func:`tyndau.live.receptions.publication_clock` over the round's events — a meeting
+The clock is :func:`tyndau.domain.receptions.publication_clock` over the round's events — a meeting
 counts as ended when its clock ended, a reception when its end is recorded — so recording a
 reception's end moves the deadline the page and the package show.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tyndau.live.participation import check_commission
-from tyndau.live.receptions import PublicationClock, RoundEvent, publication_clock
-from tyndau.live.text_safety import PUBLIC, safe
+from tyndau.domain.participation import check_commission
+from tyndau.domain.receptions import PublicationClock, RoundEvent, publication_clock
+from tyndau.domain.text_safety import PUBLIC, safe
 from tyndau.store.engine import Connection
 from tyndau.store.meetings import Meeting, get_meeting
 from tyndau.store.participants import get_commission

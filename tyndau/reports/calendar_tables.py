@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from tyndau.live.calendar_versions import AddVisit, CancelVisit, MoveVisit
-from tyndau.live.coverage import CoverageCell, CoverageMatrix, uncovered_soon
-from tyndau.live.periods import Period, period_of
-from tyndau.live.units import UNIT_KINDS
+from tyndau.domain.calendar_versions import AddVisit, CancelVisit, MoveVisit
+from tyndau.domain.coverage import CoverageCell, CoverageMatrix, uncovered_soon
+from tyndau.domain.periods import Period, period_of
+from tyndau.domain.units import UNIT_KINDS
 from tyndau.planner.calendar_view import CalendarBundle
 from tyndau.reports.i18n import ROMAN, Strings
 from tyndau.reports.tables import Column, Table
@@ -50,7 +50,7 @@ def _unit_name(doc: CalendarDoc, unit_id: str | None, lang: str) -> str:
 
 def milestones_table(doc: CalendarDoc, s: Strings) -> Table:
     """The approval steps: due, done, how it compares."""
-    from tyndau.live.calendar_rules import approval_milestones
+    from tyndau.domain.calendar_rules import approval_milestones
 
     state = doc.bundle.state
     if doc.bundle.organiser.kind == "central_body":

@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tyndau.domain.participation import attendance_summary
+from tyndau.domain.text_safety import PUBLIC, safe
 from tyndau.live.clock_service import ClockService
-from tyndau.live.participation import attendance_summary
-from tyndau.live.text_safety import PUBLIC, safe
 from tyndau.reports.model import AudienceFacts, MeetingFacts, Problem, ProgressEntry, ProgressReport, ReceptionFacts, Round
 from tyndau.store.comments import answered_count, counts_by_source
 from tyndau.store.engine import Engine
@@ -147,7 +147,7 @@ async def collect_quarterly(
     (or at its end, once the quarter is over)."""
     from datetime import time as dtime
 
-    from tyndau.reports.deadlines import quarter_bounds
+    from tyndau.domain.deadlines import quarter_bounds
     from tyndau.timeutil import ALMATY
 
     round_ = await collect_round(engine, clock, meeting_ids, final=final, category_names=category_names, executors_kk=executors_kk)

@@ -13,15 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.reports.deadlines import (
-    due_soon,
-    last_event_end,
-    overdue,
-    publication_deadline,
-    publication_status,
-)
+from tyndau.domain.deadlines import last_event_end, publication_deadline, publication_status
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import STATUSES, Problem, Round
+from tyndau.reports.overdue import due_soon, overdue
 from tyndau.reports.text import one_line
 
 NO_REGION = ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tyndau.reports.deadlines import last_event_end, publication_deadline
+from tyndau.domain.deadlines import last_event_end, publication_deadline
 from tyndau.reports.docx_writer import DocxWriter
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round

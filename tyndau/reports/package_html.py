@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from tyndau.reports.deadlines import almaty_date, last_event_end, publication_deadline
+from tyndau.domain.deadlines import almaty_date, last_event_end, publication_deadline
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
 from tyndau.reports.planning_tables import planning_tables

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.reports.deadlines import (
+from tyndau.domain.deadlines import (
     almaty_date,
     central_list_deadline,
     last_event_end,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tyndau.live.participation import AUDIENCE_CATEGORIES, COMMISSION_ROLES
-from tyndau.live.receptions import ROLE_NAMES
-from tyndau.reports.deadlines import almaty_date
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.participation import AUDIENCE_CATEGORIES, COMMISSION_ROLES
+from tyndau.domain.receptions import ROLE_NAMES
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import Round
 from tyndau.reports.tables import Column, Table

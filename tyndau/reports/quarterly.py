@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tyndau.reports.deadlines import quarter_bounds, quarterly_report_deadline
+from tyndau.domain.deadlines import quarter_bounds, quarterly_report_deadline
 from tyndau.reports.figures import Item, figures_for, ratio
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import STATUSES, ProgressEntry, ProgressReport

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
+from tyndau.domain.deadlines import almaty_date
 from tyndau.live.clock_view import share_shown
-from tyndau.reports.deadlines import almaty_date
 from tyndau.reports.i18n import Strings
 from tyndau.reports.model import MeetingFacts, Problem, Round
 from tyndau.reports.text import (

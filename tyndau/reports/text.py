@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tyndau.live.text_safety import DOCUMENT, LINE, safe
+from tyndau.domain.text_safety import DOCUMENT, LINE, safe
 from tyndau.timeutil import ALMATY, as_utc
 
 TITLE_LIMIT = 500

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.reports.deadlines import almaty_date, central_list_deadline, quarter_bounds, quarter_of
+from tyndau.domain.deadlines import almaty_date, central_list_deadline, quarter_bounds, quarter_of
 from tyndau.store.central import ANALYSIS, CentralItem
 
 

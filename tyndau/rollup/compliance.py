@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.reports.deadlines import (
+from tyndau.domain.deadlines import (
     almaty_date,
     announcement_deadline,
     publication_deadline,

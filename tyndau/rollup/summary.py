@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tyndau.reports.deadlines import almaty_date, quarter_bounds
+from tyndau.domain.deadlines import almaty_date, quarter_bounds
 from tyndau.reports.i18n import Strings
 from tyndau.reports.tables import Column, Table
 from tyndau.rollup.central_list import summary as central_summary

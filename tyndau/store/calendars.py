@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.calendar_versions import (
+from tyndau.domain.calendar_versions import (
     AddVisit,
     CalendarChange,
     CalendarState,

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.live.clock import RESTART, ClockEvent, Instant, fold
+from tyndau.domain.clock import RESTART, ClockEvent, Instant, fold
 from tyndau.store.schema import boots, clock_events, meetings
 from tyndau.timeutil import as_utc, store_time
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.comments import KINDS, IncomingComment, IngestResult
-from tyndau.live.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
+from tyndau.domain.comments import KINDS, IncomingComment, IngestResult
+from tyndau.domain.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
 from tyndau.permissions import Audience
 from tyndau.store.schema import comments
 from tyndau.timeutil import as_utc, iso, store_time

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.reports.deadlines import quarter_bounds
+from tyndau.domain.deadlines import quarter_bounds
 from tyndau.rollup.compliance import Facts, MeetingFact
 from tyndau.store.national_schema import progress_reports
 from tyndau.store.planning_schema import admin_unit_paths, calendar_visits, organisers, receptions, rounds

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.coverage import MeetingRecord
+from tyndau.domain.coverage import MeetingRecord
 from tyndau.store.planning_schema import calendar_visits
 from tyndau.store.schema import meetings
 from tyndau.timeutil import ALMATY, as_utc, store_time

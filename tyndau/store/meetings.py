@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from tyndau.live.meeting import MeetingDraft, check_announcement
+from tyndau.domain.meeting import MeetingDraft, check_announcement
 from tyndau.store.schema import meeting_amendments, meetings
 from tyndau.timeutil import as_utc, iso, store_time, utcnow
 

@@ -9,9 +9,9 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.calendar_rules import CENTRAL_LEVEL
-from tyndau.live.coverage import Organiser
-from tyndau.live.units import AdminUnit
+from tyndau.domain.coverage import Organiser
+from tyndau.domain.meeting import CENTRAL_LEVEL
+from tyndau.domain.units import AdminUnit
 from tyndau.store.planning_schema import organisers
 from tyndau.timeutil import store_time
 

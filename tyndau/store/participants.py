@@ -1,7 +1,7 @@
 """The people around a meeting in the store: the round's pooling commission, a meeting's wide audience.
 
 Both are replaced as a whole (the forms send the full list); names stay in the workspace — the
-package shows :func:`tyndau.live.participation.attendance_summary` and the commission's roles.
+package shows :func:`tyndau.domain.participation.attendance_summary` and the commission's roles.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.participation import AttendanceEntry, Commission, CommissionMember
+from tyndau.domain.participation import AttendanceEntry, Commission, CommissionMember
 from tyndau.store.planning_schema import attendance_entries, commission_members
 from tyndau.store.schema import meetings
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.domain.drafts import Draft
-from tyndau.live.text_safety import PUBLIC, SCREEN, safe
+from tyndau.domain.text_safety import PUBLIC, SCREEN, safe
 from tyndau.store.schema import comments, problem_comments, problem_status_log, problems
 from tyndau.timeutil import as_utc, iso, utcnow
 

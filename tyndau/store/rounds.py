@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.receptions import Reception, ReceptionParticipant, ReceptionQuestion
+from tyndau.domain.receptions import Reception, ReceptionParticipant, ReceptionQuestion
 from tyndau.store.engine import new_id
 from tyndau.store.planning_schema import reception_participants, reception_questions, receptions, rounds
 from tyndau.store.schema import meetings

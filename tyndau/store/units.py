@@ -16,9 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.live.kato import KatoImport
-from tyndau.live.unit_changes import UnitMerge
-from tyndau.live.units import AdminUnit, UnitTree, build_tree
+from tyndau.domain.kato import KatoImport
+from tyndau.domain.unit_changes import UnitMerge
+from tyndau.domain.units import AdminUnit, UnitTree, build_tree
 from tyndau.store.engine import new_id
 from tyndau.store.planning_schema import admin_unit_paths, admin_units, unit_imports
 from tyndau.timeutil import as_utc, iso, store_time

@@ -6,7 +6,7 @@ import { bindControls, disableControls, phaseName, projectNow, renderClock, setT
 import { isNewer, measureOffset } from "./clock-model.js";
 import { initFeed, setFeedMeeting } from "./feed.js";
 import { dateTime } from "./format.js";
-import { bindLangSwitch, initialLang, lang, onLangChange, setLang, t } from "./i18n.js";
+import { bindLangSwitch, initialLang, lang, meetingTitle, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
 import { fillForm, initForm, isDirty, relabelForm, renderAnnouncement, setFormEditable, setPlanLocked } from "./meeting-form.js";
 import { bindMessagePanel, messageOfMeeting, relabelMessage, renderMessage } from "./message-panel.js";
@@ -54,7 +54,7 @@ function renderMeetingList() {
     if (sameId(m.id, state.meetingId)) a.setAttribute("aria-current", "true");
     const title = document.createElement("span");
     title.className = "meeting-link-title";
-    title.textContent = titleOf(m);
+    title.textContent = meetingTitle(m);
     const when = document.createElement("span");
     when.className = "meeting-link-when";
     when.textContent = `${dateTime(m.starts_at, lang())} · ${t(`akim_level.${m.akim_level}`)}`;
@@ -76,14 +76,9 @@ async function loadMeetings() {
   renderMeetingList();
 }
 
-/** A meeting's title in the UI language (the Kazakh title when there is one). */
-function titleOf(m) {
-  return (lang() === "kk" && m.title_kk) || m.title;
-}
-
 function renderMeetingHeader() {
   const m = state.meeting;
-  $("clock-title").textContent = m ? titleOf(m) : t("clock.no_meeting");
+  $("clock-title").textContent = m ? meetingTitle(m) : t("clock.no_meeting");
   $("clock-meta").textContent = m
     ? [dateTime(m.starts_at, lang()), m.place, t(`akim_level.${m.akim_level}`)].filter(Boolean).join(" · ")
     : t("meetings.pick_hint");

@@ -3,7 +3,7 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { dateTime } from "./format.js";
-import { lang, onLangChange, t, tn } from "./i18n.js";
+import { lang, meetingTitle, onLangChange, t, tn } from "./i18n.js";
 import { call } from "./review-api.js";
 import { $, el, meetingsFromUrl, reviewError, startPage } from "./review-page.js";
 import { renderCharts, renderTables, renderTiles } from "./dashboard-render.js";
@@ -16,9 +16,9 @@ function renderPicker() {
   $("meeting-checks").replaceChildren(...state.meetings.map((m) => el("li", {},
     el("label", { class: "check" },
       el("input", { type: "checkbox", value: String(m.id), checked: all || state.picked.includes(m.id) }),
-      ` ${m.title} — ${dateTime(m.starts_at, lang()).split(",")[0]}`))));
+      ` ${meetingTitle(m)} — ${dateTime(m.starts_at, lang()).split(",")[0]}`))));
   $("picked-summary").textContent = all ? t("dashboard.all_meetings") : tn("dashboard.n_meetings", state.picked.length);
-  const titles = all ? [] : state.picked.map((id) => (state.meetings.find((m) => m.id === id) || {}).title).filter(Boolean);
+  const titles = all ? [] : state.picked.map((id) => state.meetings.find((m) => m.id === id)).filter(Boolean).map(meetingTitle);
   $("dash-scope").textContent = all ? tn("dashboard.scope_all", state.meetings.length) : titles.join(" · ");
 }
 

@@ -32,6 +32,11 @@ export function lang() {
   return state.lang;
 }
 
+/** A meeting's title in the UI language (the Kazakh title when there is one). */
+export function meetingTitle(m) {
+  return (state.lang === "kk" && m.title_kk) || m.title;
+}
+
 /** Load a catalogue (Russian as fallback for missing keys), apply it, and notify listeners. */
 export async function setLang(next, { remember = true } = {}) {
   const target = LANGS.includes(next) ? next : "ru";

@@ -1,7 +1,7 @@
 // The ranked problem list: filters, counters, badges, selection and "merge into…".
 
 import { announce, showAlert } from "./alerts.js";
-import { lang, t, tn } from "./i18n.js";
+import { lang, meetingTitle, t, tn } from "./i18n.js";
 import {
   categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, sourceIcon, todayAlmaty,
 } from "./review-model.js";
@@ -119,7 +119,7 @@ function row(p, today) {
       el("span", { class: "problem-meta" }, meta),
       el("span", { class: "problem-exec", dataset: { empty: p.executor ? "false" : "true" }, title: p.executor ? executorName(p.executor, lang()) : null },
         p.executor ? executorName(p.executor, lang()) : t("review.no_executor")),
-      meeting ? el("span", { class: "problem-meeting muted" }, meeting.title) : null));
+      meeting ? el("span", { class: "problem-meeting muted" }, meetingTitle(meeting)) : null));
   const side = el("span", { class: "problem-side" },
     mentionsOf(p),
     el("span", { class: "problem-deadline", dataset: { state: deadlineState(p, today) || "none" } },

@@ -3,7 +3,7 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { dateTime } from "./format.js";
-import { lang, onLangChange, t, tn } from "./i18n.js";
+import { lang, meetingTitle, onLangChange, t, tn } from "./i18n.js";
 import { call } from "./review-api.js";
 import { closeProblem, initDetail, openProblemId, openProblem, relabelDetail } from "./review-detail.js";
 import { initExport, relabelExport } from "./review-export.js";
@@ -47,7 +47,7 @@ function bindTabs() {
 }
 
 function meetingLabel(m) {
-  return `${m.title} — ${dateTime(m.starts_at, lang()).split(",")[0]}`;
+  return `${meetingTitle(m)} — ${dateTime(m.starts_at, lang()).split(",")[0]}`;
 }
 
 function renderScope() {
@@ -63,11 +63,11 @@ function renderScope() {
   const picked = store.scope.map(meetingOf).filter(Boolean);
   if (picked.length === 1) {
     const m = picked[0];
-    $("scope-title").textContent = m.title;
+    $("scope-title").textContent = meetingTitle(m);
     $("scope-meta").textContent = [dateTime(m.starts_at, lang()), m.place, t(`akim_level.${m.akim_level}`)].filter(Boolean).join(" · ");
   } else if (picked.length > 1) {
     $("scope-title").textContent = tn("review.round_title", picked.length);
-    $("scope-meta").textContent = picked.map((m) => m.title).join(" · ");
+    $("scope-meta").textContent = picked.map(meetingTitle).join(" · ");
   } else {
     $("scope-title").textContent = t(store.meetings.length ? "review.no_meeting" : "review.no_meetings");
     $("scope-meta").textContent = "";

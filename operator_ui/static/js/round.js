@@ -4,7 +4,7 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { almatyInputToIso, dateTime, isoToAlmatyInput } from "./format.js";
-import { lang, onLangChange, t, tn } from "./i18n.js";
+import { lang, meetingTitle, onLangChange, t, tn } from "./i18n.js";
 import { dayText, planError, rights } from "./planner-format.js";
 import { entryRow, memberRow, personRow, questionRow, readEntries, readMembers, readPeople, readQuestions, renderIssues, setCommissionRoles } from "./round-forms.js";
 import { renderPlace, setupPlace } from "./round-place.js";
@@ -32,17 +32,12 @@ async function load() {
 }
 
 async function loadPlace(meetingId) {
-  const list = meetings().map((m) => ({ id: m.id, label: `${titleOf(m)} — ${dateTime(m.starts_at).split(",")[0]}` }));
+  const list = meetings().map((m) => ({ id: m.id, label: `${meetingTitle(m)} — ${dateTime(m.starts_at).split(",")[0]}` }));
   await setupPlace(list, loadPlace);
   const id = meetingId || Number($("place-meeting").value) || state.meetingId;
   $("place-meeting").value = String(id);
   const meeting = id === state.meetingId ? state.meeting : (await call("GET", `/api/v1/meetings/${id}`));
   await renderPlace(meeting, state.can.record);
-}
-
-/** A meeting's title in the UI language (the Kazakh one when there is one). */
-function titleOf(m) {
-  return (lang() === "kk" && m.title_kk) || m.title;
 }
 
 function meetings() {
@@ -53,7 +48,7 @@ function render() {
   const r = state.round;
   const first = meetings()[0];
   const own = r && r.title && (!first || r.title !== first.title) ? r.title : "";
-  $("round-heading").textContent = t("round.heading", { title: own || (first ? titleOf(first) : "") });
+  $("round-heading").textContent = t("round.heading", { title: own || (first ? meetingTitle(first) : "") });
   $("round-sub").textContent = r ? tn("round.sub", r.meetings.length, { receptions: r.receptions.length }) : t("round.sub_none");
   $("link-console").href = `/console?meeting=${state.meetingId}`;
   $("link-review").href = `/review?meetings=${(r ? r.meeting_ids : [state.meetingId]).join(",")}`;
@@ -62,7 +57,7 @@ function render() {
   for (const id of ["ann-meeting", "att-meeting"]) {
     const box = $(id);
     const before = box.value;
-    box.replaceChildren(...meetings().map((m) => el("option", { value: String(m.id) }, `${titleOf(m)} — ${dateTime(m.starts_at).split(",")[0]}`)));
+    box.replaceChildren(...meetings().map((m) => el("option", { value: String(m.id) }, `${meetingTitle(m)} — ${dateTime(m.starts_at).split(",")[0]}`)));
     box.value = before || String(state.meetingId);
   }
   $("btn-published").hidden = !(state.can.plan && r && ["running", "overdue"].includes(r.clock.state));
@@ -95,7 +90,7 @@ function renderEvents() {
   for (const m of meetings()) {
     items.push(el("li", { "data-open": String(!m.ended_at), "data-event": `m${m.id}` },
       el("span", { class: "ev-kind" }, t("round.ev_meeting")),
-      el("a", { href: `/console?meeting=${m.id}` }, titleOf(m)),
+      el("a", { href: `/console?meeting=${m.id}` }, meetingTitle(m)),
       el("span", {}, dateTime(m.starts_at)),
       el("span", { class: "ev-end" }, m.ended_at ? t("round.ended", { when: dateTime(m.ended_at) }) : t("round.not_ended_meeting"))));
   }

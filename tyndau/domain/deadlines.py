@@ -15,15 +15,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple, Protocol, TypedDict
 
-from tyndau.live.meeting import NOTICE_DAYS
-from tyndau.reports.model import CLOSED_STATUSES, Problem
+from tyndau.domain.meeting import NOTICE_DAYS
 from tyndau.timeutil import ALMATY, as_utc
 
 PUBLICATION_DAYS = 10
 QUARTERLY_REPORT_DAY = 25
 # The government collects problems needing the central level into lists as of these (month, day).
 CENTRAL_LIST_DATES: tuple[tuple[int, int], ...] = ((2, 15), (8, 15))
-UNASSIGNED = ""  # the group key for problems with no executor in overdue()/due_soon()
 
 
 class Quarter(NamedTuple):
@@ -144,57 +142,21 @@ def central_list_deadline(day: date | datetime) -> date:
     raise AssertionError("unreachable: a list date falls in every year")
 
 
-def is_open(problem: Problem) -> bool:
-    """Whether a problem still needs work (not resolved and not turned down as outside competence)."""
-    return problem.status not in CLOSED_STATUSES
-
-
-def overdue(problems: Iterable[Problem], today: date | datetime) -> dict[str, list[Problem]]:
-    """Open problems whose deadline has passed (deadline < today), grouped per executor."""
-    d = almaty_date(today)
-    return _group(p for p in problems if p.deadline is not None and is_open(p) and p.deadline < d)
-
-
-def due_soon(problems: Iterable[Problem], today: date | datetime, days: int = 7) -> dict[str, list[Problem]]:
-    """Open problems due today or within the next ``days`` days, grouped per executor."""
-    if days < 0:
-        raise ValueError("days must be zero or more")
-    d = almaty_date(today)
-    last = d + timedelta(days=days)
-    return _group(p for p in problems if p.deadline is not None and is_open(p) and d <= p.deadline <= last)
-
-
-def _group(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
-    """Group by executor (``UNASSIGNED`` for none), executors sorted, problems by deadline then number."""
-    groups: dict[str, list[Problem]] = {}
-    for problem in problems:
-        key = (problem.executor or "").strip() or UNASSIGNED
-        groups.setdefault(key, []).append(problem)
-    return {
-        key: sorted(items, key=lambda p: (p.deadline or date.max, p.number))
-        for key, items in sorted(groups.items(), key=lambda kv: (kv[0] == UNASSIGNED, kv[0].casefold()))
-    }
-
-
 def _check_quarter(quarter: int) -> None:
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"quarter must be 1..4, not {quarter!r}")
 
 
 __all__ = (
-    "UNASSIGNED",
     "EndedEvent",
     "PublicationStatus",
     "Quarter",
     "almaty_date",
     "announcement_deadline",
     "central_list_deadline",
-    "due_soon",
     "end_of_day",
-    "is_open",
     "last_event_end",
     "next_quarterly_report",
-    "overdue",
     "previous_quarter",
     "publication_deadline",
     "publication_status",

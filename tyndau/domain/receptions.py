@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from tyndau.reports.deadlines import almaty_date, last_event_end, publication_deadline
+from tyndau.domain.deadlines import almaty_date, last_event_end, publication_deadline
 from tyndau.timeutil import as_utc
 
 RECEPTION_SOURCE = "reception"

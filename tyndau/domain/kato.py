@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from tyndau.live.text_chars import clean
-from tyndau.live.units import KIND_IDS, UNIT_KINDS, AdminUnit, UnitTree, UnitTreeError, build_tree
+from tyndau.domain.text_chars import clean
+from tyndau.domain.units import KIND_IDS, UNIT_KINDS, AdminUnit, UnitTree, UnitTreeError, build_tree
 
 CAPITAL_AB = "71"  # Astana: 710000000 in KATO
 MAX_NAME = 300

@@ -2,8 +2,8 @@
 
 The one place that turns a stored text into what leaves it. The store keeps the original;
 every view is made by :func:`safe_text` with a named :class:`Profile`, in this order:
-invisible and control characters removed (:mod:`tyndau.live.text_chars`), personal data
-replaced by placeholders (:mod:`tyndau.nlp.personal_data`), then clipped. Redacting after the
+invisible and control characters removed (:mod:`tyndau.domain.text_chars`), personal data
+replaced by placeholders (:mod:`tyndau.domain.personal_data`), then clipped. Redacting after the
 clean-up is the point: "9501\u200b01300125" is an IIN once the zero-width space is gone.
 (HTML is never interpreted: pages set ``textContent``; documents escape.)
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tyndau.live.text_chars import clean, clean_mapped, clip, has_hidden_characters, is_clean, storable
-from tyndau.nlp.personal_data import Span, find_in_clean, redact
+from tyndau.domain.personal_data import Span, find_in_clean, redact
+from tyndau.domain.text_chars import clean, clean_mapped, clip, has_hidden_characters, is_clean, storable
 
 DISPLAY_LIMIT = 1000
 AUTHOR_LIMIT = 80

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Literal
 
-from tyndau.live.meeting import CENTRAL_LEVEL  # the organiser level of a central executive body (2024 resolution)
-from tyndau.live.periods import PeriodKind
-from tyndau.live.units import AdminUnit, UnitTree
-from tyndau.reports.deadlines import almaty_date
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.meeting import CENTRAL_LEVEL  # the organiser level of a central executive body (2024 resolution)
+from tyndau.domain.periods import PeriodKind
+from tyndau.domain.units import AdminUnit, UnitTree
 
 # The calendar for year Y: approved with the maslikhat by 15 January Y, sent to the Government by
 # 20 January Y; the Government passes the regions' calendars on by 1 February Y.

@@ -3,7 +3,7 @@
 IINs are checked by the official checksum and date rules, card numbers by Luhn, so ordinary
 long numbers (contract numbers, amounts, years, house numbers) are left alone; an explicit
 "ИИН"/"ЖСН" or "карта" before the digits is redacted even with a typo in them. The search runs
-on the text with invisible characters removed (:mod:`tyndau.live.text_chars`), so a zero-width
+on the text with invisible characters removed (:mod:`tyndau.domain.text_chars`), so a zero-width
 space or a soft hyphen cannot split an IIN into pieces that slip through; spans are reported in
 the coordinates of the text given.
 """
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from tyndau.live.text_chars import clean_mapped, is_clean
+from tyndau.domain.text_chars import clean_mapped, is_clean
 
 Kind = Literal["iin", "phone", "email", "card", "account", "name"]
 KINDS: tuple[str, ...] = ("iin", "card", "account", "email", "phone", "name")

@@ -2,7 +2,7 @@
 
 The decree counts visiting meetings per quarter or per half-year; both are calendar periods of
 the Almaty calendar. An instant is placed in a period by its Almaty date (see
-:func:`tyndau.reports.deadlines.almaty_date`), so a meeting at 23:30 on 31 March in Almaty is in
+:func:`tyndau.domain.deadlines.almaty_date`), so a meeting at 23:30 on 31 March in Almaty is in
 the first quarter even though the store keeps it in UTC.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from tyndau.reports.deadlines import Quarter, almaty_date, quarter_bounds
+from tyndau.domain.deadlines import Quarter, almaty_date, quarter_bounds
 
 PeriodKind = Literal["quarter", "half"]
 PERIOD_KINDS: tuple[PeriodKind, ...] = ("quarter", "half")

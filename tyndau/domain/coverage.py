@@ -17,11 +17,12 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Literal
 
-from tyndau.live.calendar_rules import CENTRAL_LEVEL, VisitRule, visit_rule
-from tyndau.live.calendar_versions import CalendarState, PlannedVisit
-from tyndau.live.periods import Period, days_left, overlap_days, period_of, periods_of_year
-from tyndau.live.units import AdminUnit, UnitTree
-from tyndau.reports.deadlines import almaty_date
+from tyndau.domain.calendar_rules import VisitRule, visit_rule
+from tyndau.domain.calendar_versions import CalendarState, PlannedVisit
+from tyndau.domain.deadlines import almaty_date
+from tyndau.domain.meeting import CENTRAL_LEVEL
+from tyndau.domain.periods import Period, days_left, overlap_days, period_of, periods_of_year
+from tyndau.domain.units import AdminUnit, UnitTree
 
 CellStatus = Literal["held", "planned", "missing", "not_required"]
 CELL_STATUSES: tuple[CellStatus, ...] = ("held", "planned", "missing", "not_required")

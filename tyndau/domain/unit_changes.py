@@ -1,7 +1,7 @@
 """How a set of incoming units (an import, or one edit) changes the stored tree — decided before writing.
 
 A unit's record is never moved: a village that moves to another district gets a new KATO code and so
-a new record (see :mod:`tyndau.live.units`). So an incoming unit whose parent differs from the stored
+a new record (see :mod:`tyndau.domain.units`). So an incoming unit whose parent differs from the stored
 one is refused, and the merged set must still be one valid tree (:func:`build_tree`), or nothing is
 written. Pure: the store applies what :func:`merge_units` decided.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from tyndau.live.units import AdminUnit, UnitTree, UnitTreeError, build_tree
+from tyndau.domain.units import AdminUnit, UnitTree, UnitTreeError, build_tree
 
 MAX_NAME = 300
 

@@ -31,7 +31,7 @@ from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, Sourc
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
 from tyndau.store import sources as source_rows
-from tyndau.store.engine import Engine
+from tyndau.store.engine import Engine, is_outage
 from tyndau.store.leases import Leases, LocalLeases, source_lease
 from tyndau.store.sources import SourceRow
 from tyndau.timeutil import iso
@@ -56,6 +56,10 @@ class DbCheckpoint:
         """Persist the state (after the batch it covers was committed)."""
         async with self._engine.begin() as conn:
             await source_rows.save_checkpoint(conn, self._id, state)
+
+
+OUTAGE_FIRST_RETRY = 1.0  # seconds before a source resumes after a store outage; doubled up to the last
+OUTAGE_LAST_RETRY = 30.0
 
 
 @dataclass
@@ -179,24 +183,44 @@ class SourceManager:
             return False
         return True
 
+    def _build(self, source_id: int, kind: str, config: Mapping[str, Any]) -> CommentSource:
+        return build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id),
+                            work_dir=self._work_dir / f"source-{source_id}", context=self._ctx(source_id))
+
     def _spawn(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> None:
-        source = build_source(kind, config, checkpoint=DbCheckpoint(self._engine, source_id),
-                              work_dir=self._work_dir / f"source-{source_id}", context=self._ctx(source_id))
-        task = asyncio.create_task(self._run(source_id, meeting_id, source), name=f"source-{source_id}-{kind}")
+        source = self._build(source_id, kind, config)
+        task = asyncio.create_task(self._run(source_id, meeting_id, source, kind, config), name=f"source-{source_id}-{kind}")
         self._running[source_id] = _Running(source_id, meeting_id, kind, source, task)
 
-    async def _run(self, source_id: int, meeting_id: int, source: CommentSource) -> None:
+    async def _run(self, source_id: int, meeting_id: int, source: CommentSource, kind: str, config: Mapping[str, Any]) -> None:
+        delay = OUTAGE_FIRST_RETRY
         try:
-            await source.run(self._intake.sink_for(meeting_id))
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            self._errors[source_id] = ("failed", f"{type(exc).__name__}: {exc}")
-            log.exception("source %s stopped with an error", source_id)
-        else:
-            async with self._engine.begin() as conn:
-                await source_rows.mark_stopped(conn, source_id)
-            await self._leases.release(source_lease(source_id))
+            while True:
+                try:
+                    await source.run(self._intake.sink_for(meeting_id))
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if not is_outage(exc):
+                        self._errors[source_id] = ("failed", f"{type(exc).__name__}: {exc}")
+                        log.exception("source %s stopped with an error", source_id)
+                        return
+                    # The store is down or locked (a checkpoint or a batch could not be written): what
+                    # was acknowledged is stored, so the source resumes from its last checkpoint.
+                    self._errors[source_id] = ("store_unavailable", f"{type(exc).__name__}: {exc}")
+                    log.warning("source %s: the store is unavailable (%s); resuming in %.0f s", source_id, exc, delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, OUTAGE_LAST_RETRY)
+                    source = self._build(source_id, kind, config)
+                    running = self._running.get(source_id)
+                    if running is not None:
+                        self._running[source_id] = dataclasses.replace(running, source=source)
+                    self._errors.pop(source_id, None)
+                    continue
+                async with self._engine.begin() as conn:
+                    await source_rows.mark_stopped(conn, source_id)
+                await self._leases.release(source_lease(source_id))
+                return
         finally:
             if self._on_change is not None:
                 with contextlib.suppress(Exception):
@@ -236,7 +260,7 @@ class SourceManager:
                     "detail": render(code, params), "last_message_at": None, "received": 0, "skipped": 0, "restarts": 0}
         h: SourceHealth = running.source.health()
         state, code, params, detail = h.state, h.code, dict(h.params), h.detail
-        if running.task.done() and error is not None:
+        if error is not None and (running.task.done() or error[0] == "store_unavailable"):
             state, code, params = "down", error[0], {"error": error[1]}
             detail = render(code, params)
         return {"id": source_id, "kind": kind, "state": state, "code": code, "params": params, "detail": detail,

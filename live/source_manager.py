@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tyndau.live.intake import Intake
-from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, SourceContext, build_source
+from tyndau.live.source_kinds import PUSH_KINDS, SourceConfigError, SourceContext, SourceKinds, build_source, builtin_kinds
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
 from tyndau.store.leases import Leases, LocalLeases, source_lease
@@ -38,7 +38,7 @@ from tyndau.store.schema import sources
 from tyndau.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
-__all__ = ["KINDS", "SourceConfigError", "SourceContext", "SourceManager", "build_source"]
+__all__ = ["SourceConfigError", "SourceContext", "SourceManager", "build_source"]
 
 
 class DbCheckpoint:
@@ -91,6 +91,7 @@ class SourceManager:
         self._on_change = on_change
         base = context or SourceContext()
         self._context = base if base.data_dir else dataclasses.replace(base, data_dir=work_dir.parent)
+        self._kinds: SourceKinds = self._context.kinds or builtin_kinds()
         self._running: dict[int, _Running] = {}
         self._errors: dict[int, tuple[str, str]] = {}
 
@@ -99,8 +100,7 @@ class SourceManager:
 
     async def start(self, meeting_id: int, kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
         """Create and start a source for a meeting; validation errors raise SourceConfigError."""
-        if kind not in KINDS:
-            raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
+        config = self._kinds.get(kind).check(config)  # the kind's options: defaults in, other keys out
         build_source(kind, config, checkpoint=None, work_dir=self._work_dir, context=self._context)  # validate before storing
         now = utcnow().replace(tzinfo=None)
         async with self._engine.begin() as conn:
@@ -266,7 +266,7 @@ class SourceManager:
         return None if r is None or r.task.done() else (r.meeting_id, r.kind, r.source)
 
     def _json(self, row: Any) -> dict[str, Any]:
-        config = {k: ("***" if k in ("token", "secret") else v) for k, v in dict(row.config or {}).items()}
+        config = self._kinds.public(row.kind, dict(row.config or {}))
         return {"id": row.id, "meeting_id": row.meeting_id, "kind": row.kind, "config": config, "running": row.running,
                 "health": self._health_json(row.id, row.kind, self._running.get(row.id), row_running=bool(row.running))}
 

@@ -4,7 +4,9 @@ draws its form (real Chromium), the API checks its config and documents it, and 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -84,6 +86,7 @@ async def _form_words(page) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_runs(server, tmp_path):
     url, people = server
+    shots = Path(os.environ.get("TYNDAU_SCREENSHOTS", str(tmp_path)))  # TYNDAU_SCREENSHOTS=/tmp keeps them
     async with aiohttp.ClientSession() as http:
         resp = await http.post(f"{url}/api/v1/meetings", json=MEETING, headers=people.auth("moderator"))
         meeting_id = (await resp.json())["id"]
@@ -108,7 +111,7 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
             ctx = await chromium.new_context(viewport={"width": 1280, "height": 720}, locale=lang)
             page = await ctx.new_page()
             errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
             await login(page, url, "moderator", people.password, f"/console?meeting={meeting_id}")
             if lang == "kk":
                 await page.locator("[data-lang='kk']").first.click()
@@ -131,8 +134,18 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
             assert words["choices"] == ["hall", "lobby"]
             assert await page.input_value("#source-bulletin_board-repeat") == "2"
             assert await page.input_value("#source-bulletin_board-room") == "lobby"
-            await page.screenshot(path=str(tmp_path / f"source-form-{lang}.png"), full_page=False)
-            await page.locator("#source-form").screenshot(path=f"/tmp/source-form-{lang}-1280x720.png")
+            await page.locator("#source-form").screenshot(path=str(shots / f"source-form-new-kind-{lang}.png"))
+            await page.select_option("#source-kind", "telegram")
+            telegram = await page.evaluate("""() => [...document.querySelectorAll('#source-fields [data-kind="telegram"] label')]
+                .map((l) => l.textContent.trim())""")
+            assert telegram == [{"ru": "Токен бота", "kk": "Бот токені"}[lang], {"ru": "ID группы обсуждения", "kk": "Талқылау тобының ID-і"}[lang],
+                                {"ru": "Номер поста канала (необязательно)", "kk": "Арнадағы пост нөмірі (міндетті емес)"}[lang],
+                                {"ru": "Режим", "kk": "Жұмыс тәртібі"}[lang]]
+            await page.locator("#source-form").screenshot(path=str(shots / f"source-form-telegram-{lang}.png"))
+            await page.screenshot(path=str(shots / f"console-source-form-{lang}-1280x720.png"))
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 1280, width
+            await page.select_option("#source-kind", "bulletin_board")
             assert errors == []
             if lang == "ru":
                 await page.fill("#source-bulletin_board-board_url", "https://board.example/room")
@@ -148,6 +161,7 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
                 assert "s3cret" not in await page.content()
                 shown = await item.locator(".source-what").text_content()
                 assert "board.example" in shown and "hall" in shown and "s3cret" not in shown
+                assert await item.locator(".source-kind").text_content() == "Bulletin board"
             await ctx.close()
 
     async with aiohttp.ClientSession() as http:

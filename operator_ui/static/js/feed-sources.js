@@ -6,7 +6,7 @@ import { errorText, showAlert } from "./alerts.js";
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { icon, when } from "./feed-row.js";
-import { kindFields, kindOption, readConfig } from "./source-form.js";
+import { kindFields, kindName, kindOption, readConfig } from "./source-form.js";
 import { loadVocabulary, sourceForms } from "./vocabulary.js";
 
 const $ = (id) => document.getElementById(id);
@@ -160,7 +160,7 @@ export class SourcesView {
       const state = h.state || (s.running ? "starting" : "stopped");
       const el = this.element(s);
       el.li.dataset.state = state;
-      el.name.textContent = t(`sources.kind_${s.kind}`);
+      el.name.textContent = kindName(s.kind);
       el.chip.dataset.state = state;
       el.chipIcon.firstChild.setAttribute("href", `/static/img/icons.svg#${STATE_ICON[state] || "info"}`);
       el.word.textContent = t(`sources.state_${state}`);

@@ -91,6 +91,12 @@ export function kindFields(form) {
   return box;
 }
 
+/** A kind's name in the UI language (its readable name when the catalogues have none). */
+export function kindName(kind) {
+  const key = `sources.kind_${kind}`;
+  return t(key) === key ? readable(kind) : t(key);
+}
+
 /** The kind's option for the select. */
 export function kindOption(form) {
   const opt = say(document.createElement("option"), [`sources.kind_${form.kind}`], readable(form.kind));

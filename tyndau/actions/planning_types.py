@@ -42,11 +42,11 @@ def Text(description: str, limit: int, *, required: bool = False, multiline: boo
             value = ""
         if not isinstance(value, str):
             raise ValueError("a text")
+        if len(value) > limit:  # as sent, as the schema says
+            raise ValueError(f"at most {limit} characters")
         value = clean(value, one_line=not multiline).strip()
         if required and not value:
             raise ValueError("required")
-        if len(value) > limit:
-            raise ValueError(f"at most {limit} characters")
         if shape is not None and value and shape.fullmatch(value) is None:
             raise ValueError(says or f"text matching {pattern}")
         return value
@@ -141,9 +141,9 @@ def Texts(description: str, limit: int, each: int) -> Any:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > limit:
             raise ValueError(f"a list of at most {limit} texts")
-        out = [clean(v, one_line=True).strip() for v in value]
-        if any(len(v) > each for v in out):
+        if any(len(v) > each for v in value):
             raise ValueError(f"each at most {each} characters")
+        out = [clean(v, one_line=True).strip() for v in value]
         return [v for v in out if v]
 
     return _typed(check, {"type": ["array", "null"], "maxItems": limit, "items": {"type": "string", "maxLength": each}}, description)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tyndau.live.intake import Intake
-from tyndau.live.source_kinds import KINDS, PUSH_KINDS, SourceConfigError, SourceContext, build_source
+from tyndau.live.source_kinds import PUSH_KINDS, SourceConfigError, SourceContext, SourceKinds, build_source, builtin_kinds
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
 from tyndau.store import sources as source_rows
@@ -37,7 +37,7 @@ from tyndau.store.sources import SourceRow
 from tyndau.timeutil import iso
 
 log = logging.getLogger(__name__)
-__all__ = ["KINDS", "SourceConfigError", "SourceContext", "SourceManager", "build_source"]
+__all__ = ["SourceConfigError", "SourceContext", "SourceManager", "build_source"]
 
 
 class DbCheckpoint:
@@ -86,6 +86,7 @@ class SourceManager:
         self._on_change = on_change
         base = context or SourceContext()
         self._context = base if base.data_dir else dataclasses.replace(base, data_dir=work_dir.parent)
+        self._kinds: SourceKinds = self._context.kinds or builtin_kinds()
         self._running: dict[int, _Running] = {}
         self._errors: dict[int, tuple[str, str]] = {}
 
@@ -94,8 +95,7 @@ class SourceManager:
 
     async def start(self, meeting_id: int, kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
         """Create and start a source for a meeting; validation errors raise SourceConfigError."""
-        if kind not in KINDS:
-            raise SourceConfigError(f"unknown source kind {kind!r}; one of {', '.join(KINDS)}")
+        config = self._kinds.get(kind).check(config)  # the kind's options: defaults in, other keys out
         build_source(kind, config, checkpoint=None, work_dir=self._work_dir, context=self._context)  # validate before storing
         async with self._engine.begin() as conn:
             source_id = await source_rows.create_source(conn, meeting_id, kind, config)
@@ -276,7 +276,7 @@ class SourceManager:
         return None if r is None or r.task.done() else (r.meeting_id, r.kind, r.source)
 
     def _json(self, row: SourceRow) -> dict[str, Any]:
-        config = {k: ("***" if k in ("token", "secret") else v) for k, v in row.config.items()}
+        config = self._kinds.public(row.kind, row.config)
         return {"id": row.id, "meeting_id": row.meeting_id, "kind": row.kind, "config": config, "running": row.running,
                 "health": self._health_json(row.id, row.kind, self._running.get(row.id), row_running=bool(row.running))}
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import Field
 
 from tyndau.actions import ActionError
-from tyndau.operator_ui.keys import SERVICES
+from tyndau.operator_ui.keys import SERVICES, SOURCE_KINDS
 from tyndau.operator_ui.pages import REPORT_CSP
 from tyndau.operator_ui.query import Flag, Lang, LangQuery, Meetings, MergedQuery, Query, RoundQuery, whole
 from tyndau.operator_ui.routes import Reply, Route, action_route, caller, mount, path_id, query
@@ -170,7 +170,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 async def vocabulary(request: web.Request) -> web.Response:
     """Categories, departments, statuses, competences, funding sources and source kinds."""
-    return web.json_response(request.app[SERVICES].vocabulary.as_json())
+    return web.json_response(request.app[SERVICES].vocabulary.as_json(request.app[SOURCE_KINDS]))
 
 
 REVIEW_VERBS = {

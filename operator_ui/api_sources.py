@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import logging
 import tempfile
@@ -12,17 +13,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from aiohttp import BodyPartReader, web
-from pydantic import Field
+from pydantic import Field, create_model
 
 from tyndau.actions import ActionError
 from tyndau.actions.schema import Closed, Payload, parse
 from tyndau.domain.ports import SourceRegistry
 from tyndau.live.intake import IntakeUnavailable
-from tyndau.live.source_kinds import KINDS
-from tyndau.live.source_manager import SourceConfigError
+from tyndau.live.source_kinds import SourceConfigError, SourceKind, SourceKinds
 from tyndau.live.sources.files import FileImportError, ReadOptions, import_file, preview
 from tyndau.operator_ui.errors import read_json
-from tyndau.operator_ui.keys import SERVICES, SOURCES
+from tyndau.operator_ui.keys import SERVICES, SOURCE_KINDS, SOURCES
 from tyndau.operator_ui.query import Flag, Query
 from tyndau.operator_ui.routes import Reply, Route, caller, mount, path_id, query
 from tyndau.operator_ui.webhooks import setup_webhooks
@@ -40,12 +40,20 @@ def manager(request: web.Request) -> SourceRegistry:
 
 
 class SourceInput(Payload):
-    """``{"kind", "config"}``: youtube: {url}; telegram: {token, chat_id, channel_post_id?, channel_id?, mode?: polling|webhook};
-    facebook: {video_id, token}; replay: {path (a file in the data directory), speed}; *_webhook: {object_id}."""
+    """``{"kind", "config"}``: the config's options are the kind's (``source_forms`` of ``GET /api/v1/vocabulary``)."""
 
-    invalid = "kind (one of the source kinds) and config (an object) are required"
-    kind: Literal[KINDS]
-    config: dict[str, Any] = Field(default_factory=dict)
+    invalid = "the source has invalid fields"
+    kind: str
+
+
+@functools.lru_cache(maxsize=256)
+def source_input(kind: SourceKind) -> type[SourceInput]:
+    """The body that starts a source of ``kind``: its config checked by the kind's options."""
+    camel = "".join(part.capitalize() for part in kind.name.split("_"))
+    config: Any = (kind.model, ...) if kind.required else (kind.model, Field(default_factory=kind.model))
+    model = create_model(f"{camel}SourceInput", __base__=SourceInput, __doc__=kind.summary or f"A {kind.name} source.",
+                         kind=(Literal[kind.name], ...), config=config)  # type: ignore[call-overload]
+    return model
 
 
 class ImportQuery(Query):
@@ -66,12 +74,25 @@ async def list_sources(request: web.Request) -> web.Response:
     return web.json_response({"items": await manager(request).list(await _meeting(request))})
 
 
+def _input(kinds: SourceKinds, raw: dict[str, Any]) -> SourceInput:
+    """The body checked by its kind's schema; the message names each bad field (the console shows it)."""
+    try:
+        kind = parse(SourceInput, raw).kind
+        if kind not in kinds:
+            raise ActionError(422, "invalid", "", {"kind": "one of " + ", ".join(kinds.names)})
+        return parse(source_input(kinds.get(kind)), raw)
+    except ActionError as exc:
+        if exc.status != 422:
+            raise
+        raise ActionError(422, "invalid", "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message, exc.fields) from None
+
+
 async def start_source(request: web.Request) -> web.Response:
-    """Start a source: {kind: youtube|telegram|facebook|replay|instagram_webhook|facebook_webhook, config}."""
+    """Start a source of one of the kinds (``source_kinds`` of ``GET /api/v1/vocabulary``) with its config."""
     who = caller(request)
     meeting_id = await _meeting(request)
-    body = parse(SourceInput, await read_json(request))
-    kind, config = body.kind, body.config
+    body = _input(request.app[SOURCE_KINDS], await read_json(request))
+    kind, config = body.kind, body.config.model_dump(exclude_none=True)  # type: ignore[attr-defined]
     try:
         described = await manager(request).start(meeting_id, kind, config)
     except SourceConfigError as exc:
@@ -237,12 +258,13 @@ UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {"type
     "options": {"type": "string", "description": "JSON: {encoding?, delimiter?, header_row?, header_rows?: 1|2, date_order?: dmy|mdy} to correct what was detected"}}}}}}
 
 
-def routes() -> list[Route]:
-    """The source and import routes."""
+def routes(kinds: SourceKinds) -> list[Route]:
+    """The source and import routes (the body of a new source is one of the kinds' inputs)."""
     base = "/api/v1/meetings/{meeting_id}"
+    inputs = tuple(source_input(k) for k in kinds)
     return [
         Route("GET", f"{base}/sources", list_sources, "sources"),
-        Route("POST", f"{base}/sources", start_source, "sources", capability="sources.run", body=SourceInput, replies={201: Reply("Started")}),
+        Route("POST", f"{base}/sources", start_source, "sources", capability="sources.run", body=inputs, replies={201: Reply("Started")}),
         Route("POST", f"{base}/sources/{{source_id}}/{{verb:stop|start}}", source_verb, "sources", capability="sources.run"),
         Route("POST", f"{base}/imports", import_requests, "sources", capability="comments.import", query=ImportQuery,
               errors=(413, 415, 422, 503), replies={201: Reply("Imported"), 200: Reply("Preview")}, openapi={"requestBody": UPLOAD}),
@@ -251,5 +273,5 @@ def routes() -> list[Route]:
 
 def setup_source_api(app: web.Application) -> None:
     """Mount the source, import and webhook routes."""
-    mount(app, routes())
+    mount(app, routes(app[SOURCE_KINDS]))
     setup_webhooks(app)

@@ -15,6 +15,7 @@ from tyndau.live.clock_service import SystemTime
 from tyndau.live.cluster_bus import RedisBus, channels
 from tyndau.live.intake import running
 from tyndau.live.leased import keep_leases, run_leased
+from tyndau.live.source_kinds import SourceKinds, builtin_kinds
 from tyndau.live.source_manager import SourceContext, SourceManager
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
@@ -28,7 +29,7 @@ from tyndau.operator_ui.api_rounds import setup_rounds_api
 from tyndau.operator_ui.api_sources import setup_source_api
 from tyndau.operator_ui.auth import authenticate, setup_auth
 from tyndau.operator_ui.errors import json_errors
-from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCES
+from tyndau.operator_ui.keys import SERVICES, SETTINGS, SOURCE_KINDS, SOURCES
 from tyndau.operator_ui.pages import setup_pages
 from tyndau.operator_ui.realtime import create_sio, setup_realtime
 from tyndau.operator_ui.scope_guard import scope_guard
@@ -46,14 +47,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None = None) -> web.Application:
+def create_app(settings: Settings, *, pipeline_loader: Callable[..., Any] | None = None,
+               source_kinds: SourceKinds | None = None) -> web.Application:
     """Build the aiohttp app with the API, the pages and socket.io; the store opens on startup.
 
     ``pipeline_loader`` replaces how the NLP pipeline is built (tests share one across apps); it
-    may take the progress callback (one argument) or nothing.
+    may take the progress callback (one argument) or nothing. ``source_kinds``: the kinds of
+    source this server runs (default: the built-in ones).
     """
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[json_errors, authenticate, scope_guard])
     app[SETTINGS] = settings
+    app[SOURCE_KINDS] = source_kinds or builtin_kinds()
     sio = create_sio(settings)
     app.cleanup_ctx.append(_store_ctx(sio, pipeline_loader))
     setup_auth(app, settings)
@@ -146,7 +150,8 @@ def _store_ctx(sio, pipeline_loader):
             if marked:
                 log.warning("resumed after a restart; downtime counted in the running phase of meetings %s", marked)
             context = SourceContext(public_url=settings.public_url, telegram_secret=settings.telegram_webhook_secret,
-                                    meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir)
+                                    meta_ready=bool(settings.meta_app_secret), data_dir=settings.data_dir,
+                                    kinds=app[SOURCE_KINDS])
             leases = leases_for(settings.effective_database_url, settings.role)
             if settings.client_manager == "redis":
                 services.bus = RedisBus(settings.redis_url, channels(settings.redis_prefix)[1])

@@ -24,7 +24,7 @@ SAME_IN_BOTH = {
     "feed.lang_lat", "feed.throttled", "feed.show_throttled", "import.col_author", "import.file", "import.kind_csv", "import.kind_xlsx",
     "role.moderator", "source.facebook", "source.file", "source.instagram", "source.telegram", "source.youtube", "sources.kind",
     "sources.kind_facebook", "sources.kind_facebook_webhook", "sources.kind_instagram_webhook", "sources.kind_telegram",
-    "sources.kind_youtube", "sources.mode_webhook", "timing.col_n", "timing_csv.seconds", "review.anonymous", "review.nav_console", "review.rank",
+    "sources.kind_youtube", "source.telegram.mode.webhook", "timing.col_n", "timing_csv.seconds", "review.anonymous", "review.nav_console", "review.rank",
     "review.source_webhook", "dashboard.pub_round",
 }
 
@@ -113,3 +113,19 @@ def test_every_category_has_a_name_in_both_languages():
     for category in load_taxonomy(None).categories:
         assert category.name.get("ru", "").strip() and category.name.get("kk", "").strip(), category.id
         assert category.name["ru"] != category.id and category.name["kk"] != category.id
+
+
+def test_every_kind_of_source_and_each_option_of_its_form_has_words_in_both_languages():
+    from tyndau.live.source_kinds import builtin_kinds
+
+    for lang in ("ru", "kk"):
+        known = _merged(lang)
+        missing = []
+        for form in builtin_kinds().as_json():
+            kind = form["kind"]
+            missing += [f"sources.kind_{kind}"] if f"sources.kind_{kind}" not in known else []
+            for option in form["options"]:
+                for tail in ["", *(f".{c}" for c in option.get("choices", []))]:
+                    keys = (f"source.{kind}.{option['name']}{tail}", f"source.option.{option['name']}{tail}")
+                    missing += [keys[0]] if not any(k in known for k in keys) else []
+        assert missing == [], lang

@@ -3,8 +3,9 @@
 Fixed by the decree's forms: a problem's status, its level of decision (competence) and its
 source of funding. Configured by the akimat: the categories (``config/taxonomy.toml``) and the
 departments that answer them (``config/departments.toml``). Akim levels live with the meeting
-rules (:mod:`tyndau.domain.meeting`), source kinds with the sources (:mod:`tyndau.live.source_kinds`);
-``GET /api/v1/vocabulary`` serves them all but the akim levels, which ``/api/v1/meta`` carries.
+rules (:mod:`tyndau.domain.meeting`), source kinds and their options with the sources
+(:mod:`tyndau.live.source_kinds`); ``GET /api/v1/vocabulary`` serves them all but the akim levels,
+which ``/api/v1/meta`` carries.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tyndau.live.source_kinds import SourceKinds
     from tyndau.nlp.taxonomy import Department, Taxonomy
     from tyndau.settings import Settings
 
@@ -59,15 +61,17 @@ class Vocabulary:
         """The department that usually answers a category (its Russian name)."""
         return MappingProxyType({d.category: d.name.get("ru", "") for d in self.departments})
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, source_kinds: SourceKinds | None = None) -> dict[str, Any]:
         """``GET /api/v1/vocabulary``: the review selects, the feed filters and the source form read it."""
-        from tyndau.live.source_kinds import KINDS
+        from tyndau.live.source_kinds import builtin_kinds
 
+        kinds = source_kinds or builtin_kinds()
         return {
             "categories": [{"id": cid, **names} for cid, names in self.categories.items()],
             "departments": [{"category": d.category, "ru": d.name.get("ru", ""), "kk": d.name.get("kk", "")} for d in self.departments],
             "statuses": list(STATUSES), "closed_statuses": sorted(CLOSED_STATUSES),
-            "competences": list(COMPETENCES), "funding_sources": list(FUNDING_SOURCES), "source_kinds": list(KINDS),
+            "competences": list(COMPETENCES), "funding_sources": list(FUNDING_SOURCES), "source_kinds": list(kinds.names),
+            "source_forms": kinds.as_json(),
         }
 
 

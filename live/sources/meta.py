@@ -30,6 +30,7 @@ import aiohttp
 
 from tyndau.domain.comments import IncomingComment
 from tyndau.domain.text_safety import storable
+from tyndau.live.source_kinds import Build, Option, SourceKind
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,
@@ -389,3 +390,14 @@ class FacebookCommentPoller:
         finally:
             if self._session is None:
                 await session.close()
+
+
+def _build(config: Mapping[str, Any], given: Build) -> FacebookCommentPoller:
+    return FacebookCommentPoller(config["video_id"], config["token"], config.get("graph_base") or GRAPH_BASE, checkpoint=given.checkpoint)
+
+
+SOURCE_KINDS = (SourceKind("facebook", (
+    Option("video_id", required=True, pattern=r"[\d_]{1,60}", refusal="the live video's numeric id", help="the live video"),
+    Option("token", "secret", required=True, help="a Page access token"),
+    Option("graph_base", "url", help="the Graph API's base URL (a test server)", form=False),
+), _build, rank=30, summary="A Facebook live video's comments, polled (when webhooks are not set up)."),)

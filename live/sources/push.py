@@ -9,10 +9,12 @@ set up to accept them (a missing secret) or when a push with a bad signature was
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from tyndau.domain.comments import IncomingComment, IngestResult
+from tyndau.live.source_kinds import PUSH_KINDS, Build, Option, SourceKind
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import Clock, HealthTracker, deliver
 from tyndau.timeutil import iso, utcnow
@@ -74,3 +76,18 @@ class PushSource:
     def refused(self) -> None:
         """A push with a bad signature was refused (the console says so until a good one arrives)."""
         self._refused_at = self.clock()
+
+
+def _build(platform: str) -> Callable[[Mapping[str, Any], Build], PushSource]:
+    def build(config: Mapping[str, Any], given: Build) -> PushSource:
+        return PushSource(platform, config["object_id"], missing_setting=None if given.context.meta_ready else "meta_app_secret")
+
+    return build
+
+
+_OBJECT = {"Instagram": ("the live video's or post's media id", r"\d{1,20}", "17900000000000001"),
+           "Facebook": ("the post's id as Meta sends it, PAGE_POST", r"\d{1,20}(_\d{1,20})?", "1000000000000001_2000000000000002")}
+SOURCE_KINDS = tuple(SourceKind(kind, (
+    Option("object_id", required=True, pattern=_OBJECT[platform][1], example=_OBJECT[platform][2], help=_OBJECT[platform][0],
+           refusal="the numeric id Meta sends (media id, or post id as PAGE_POST)"),
+), _build(platform), push=platform, rank=40, summary=f"{platform} comments pushed by Meta's webhooks.") for kind, platform in PUSH_KINDS.items())

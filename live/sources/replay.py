@@ -12,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from tyndau.domain.comments import IncomingComment
+from tyndau.live.source_kinds import Build, Option, SourceKind, replay_file
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import Checkpoint, Clock, HealthTracker, MemoryCheckpoint, deliver_retrying
 from tyndau.live.sources.youtube_chat import ChatLine, ChatParser, split_lines
@@ -157,3 +159,15 @@ def schedule(lines: list[ChatLine], max_gap: float | None = None) -> list[float]
             previous = stamp if previous is None else max(previous, stamp)
         out.append(virtual)
     return out
+
+
+def _build(config: Mapping[str, Any], given: Build) -> ReplaySource:
+    path = replay_file(config["path"], given.context.data_dir or given.work_dir.parent)
+    return ReplaySource(path, config["speed"], checkpoint=given.checkpoint, max_gap=config.get("max_gap"))
+
+
+SOURCE_KINDS = (SourceKind("replay", (
+    Option("path", required=True, help="a .live_chat.json recording in the data directory (relative paths start there)"),
+    Option("speed", "number", low=0, high=1000, default=1.0, help="1 is as it happened, 0 as fast as possible"),
+    Option("max_gap", "number", low=0, help="the longest pause kept, in seconds", form=False),
+), _build, rank=50, summary="A recorded YouTube chat replayed as if live."),)

@@ -25,6 +25,7 @@ from typing import Any
 import aiohttp
 
 from tyndau.domain.comments import IncomingComment, IngestResult
+from tyndau.live.source_kinds import Build, Option, SourceKind
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,
@@ -370,3 +371,21 @@ class TelegramSource:
             self._tracker.set("connected", "push_receiving", platform="Telegram")
         await self._save()
         return decision, result
+
+
+def _build(config: Mapping[str, Any], given: Build) -> TelegramSource:
+    ctx = given.context
+    return TelegramSource(config["token"], config["chat_id"], config.get("api_base") or API_BASE, mode=config["mode"],
+                          webhook_url=ctx.telegram_webhook_url(), secret_token=ctx.telegram_secret,
+                          channel_post_id=config.get("channel_post_id"), channel_id=config.get("channel_id"), checkpoint=given.checkpoint)
+
+
+SOURCE_KINDS = (SourceKind("telegram", (
+    Option("token", "secret", required=True, help="the bot's token (from @BotFather)"),
+    Option("chat_id", required=True, pattern=r"@\w{3,39}|-?\d{1,20}", refusal="the group's id (-100…) or @username",
+           help="the discussion group the bot reads", example="-1001234567890"),
+    Option("channel_post_id", "number", whole=True, low=1, help="only comments on this channel post"),
+    Option("mode", "choice", choices=MODES, default="polling", help="getUpdates polling, or a webhook (needs public_url)"),
+    Option("channel_id", "number", whole=True, help="the channel of channel_post_id", form=False),
+    Option("api_base", "url", help="the Bot API's base URL (a test server)", form=False),
+), _build, rank=20, summary="A Telegram discussion group read by a bot."),)

@@ -21,11 +21,12 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from tyndau.domain.comments import IncomingComment
+from tyndau.live.source_kinds import Build, Option, SourceKind
 from tyndau.live.sources.base import CommentSink, SourceHealth
 from tyndau.live.sources.common import (
     Backoff,
@@ -311,3 +312,13 @@ class YouTubeLiveSource:
                 "finished": finished,
             }
         )
+
+
+def _build(config: Mapping[str, Any], given: Build) -> YouTubeLiveSource:
+    return YouTubeLiveSource(config["url"], given.work_dir, checkpoint=given.checkpoint)
+
+
+SOURCE_KINDS = (SourceKind("youtube", (
+    Option("url", "url", required=True, help="the stream's URL (its live chat is followed with yt-dlp)",
+           refusal="an http(s) URL of a YouTube stream", example="https://www.youtube.com/watch?v=…"),
+), _build, rank=10, summary="A YouTube stream's live chat."),)

@@ -24,7 +24,7 @@ async def test_a_webhook_source_added_in_the_console_says_it_waits_in_russian_an
         await page.locator("#source-add").wait_for(state="attached", timeout=10_000)
         await page.locator("#source-add > summary").click()
         await page.select_option("#source-kind", "instagram_webhook")
-        await page.fill("#source-ig-object", "123123123")
+        await page.fill("#source-instagram_webhook-object_id", "123123123")
         await page.locator("#source-form [type=submit]").click()
         item = page.locator("#source-list .source").first
         await item.locator(".source-detail:not([hidden])").wait_for(timeout=10_000)

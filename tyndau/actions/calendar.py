@@ -8,18 +8,16 @@ unit of the organiser that exists on the planned day; only then is it stored, wi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
+from tyndau.actions.errors import refuse
 from tyndau.actions.meetings import new_draft
-from tyndau.actions.planning_fields import Fields, refuse, year_of
-from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting, fields_of
+from tyndau.actions.planning_payloads import CalendarChangeInput, PlanMeeting
+from tyndau.actions.planning_payloads import Operation as OperationInput
 from tyndau.domain.calendar_versions import (
-    CHANGE_KINDS,
-    MAX_REASON,
     AddVisit,
     CalendarChange,
     CalendarError,
@@ -39,42 +37,29 @@ from tyndau.store.meetings import MeetingLinks, create_meeting
 from tyndau.store.people import Principal
 from tyndau.timeutil import ALMATY, iso, utcnow
 
-MAX_OPERATIONS = 500
-MAX_NOTE = 500
 
-
-def organiser_id_of(payload: Mapping[str, Any]) -> str:
-    """The organiser id from a payload (404 when it cannot be one)."""
-    value = payload.get("organiser_id")
+def organiser_id_of(value: Any) -> str:
+    """The organiser id of the path (404 when it cannot be one)."""
     if not isinstance(value, str) or not 1 <= len(value) <= 60 or not all(c.isalnum() or c in "-_" for c in value):
         refuse(404, "not_found", "no such organiser")
     return value
 
 
-async def bundle_of(conn: Any, payload: Mapping[str, Any]) -> CalendarBundle:
-    """The organiser's calendar of the payload's year (404 without such an organiser)."""
-    organiser_id, year = organiser_id_of(payload), year_of(payload)
+async def bundle_of(conn: Any, organiser: Any, year: int) -> CalendarBundle:
+    """The organiser's calendar of the year (404 without such an organiser)."""
+    organiser_id = organiser_id_of(organiser)
     bundle = await load_calendar(conn, organiser_id, year)
     if bundle is None:
         refuse(404, "not_found", f"no organiser {organiser_id}")
     return bundle
 
 
-def _operations(f: Fields, state: Any) -> tuple[Operation, ...]:
+def _operations(given: list[OperationInput], state: Any) -> tuple[Operation, ...]:
     """The change's operations; new visits get the next free ids."""
     ops: list[Operation] = []
     taken: list[str] = []
-    for i, item in enumerate(f.items("operations", MAX_OPERATIONS)):
-        g = Fields(item, known=("op", "visit_id", "planned_on", "place_unit_id", "note"))
-        kind = g.choice("op", ("add", "move", "cancel"))
-        place = g.text("place_unit_id", 40) or None
-        day = g.day("planned_on", required=kind in ("add", "move"))
-        note = g.text("note", MAX_NOTE)
-        visit_id = g.text("visit_id", 40, required=kind in ("move", "cancel"))
-        for key, message in g.errors.items():
-            f.fail(f"operations[{i}].{key}", message)
-        if g.errors or kind is None:
-            continue
+    for item in given:
+        kind, day, visit_id, place, note = item.op, item.planned_on, item.visit_id, item.place_unit_id or None, item.note
         if kind == "add":
             assert day is not None
             key = next_visit_key(state, taken)
@@ -88,20 +73,13 @@ def _operations(f: Fields, state: Any) -> tuple[Operation, ...]:
     return tuple(ops)
 
 
-async def change(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def change(services: ActionContext, who: Principal, cmd: CalendarChangeInput) -> dict[str, Any]:
     """Apply one change to a calendar and answer the calendar as it now stands."""
-    f = Fields(payload, known=("organiser_id", "year", "kind", "operations", "reason", "maslikhat_agreed_on", "maslikhat_ref", "last_seq"))
     now = utcnow()
+    kind, reason, agreed, ref, seen = cmd.kind, cmd.reason, cmd.maslikhat_agreed_on, cmd.maslikhat_ref, cmd.last_seq
     async with services.engine.begin() as conn:
-        bundle = await bundle_of(conn, payload)
-        kind = f.choice("kind", CHANGE_KINDS)
-        ops = _operations(f, bundle.state)
-        reason = f.text("reason", MAX_REASON, multiline=True)
-        agreed = f.day("maslikhat_agreed_on")
-        ref = f.text("maslikhat_ref", 200)
-        seen = f.integer("last_seq", 0, 10**9)
-        f.done("the change has invalid fields")
-        assert kind is not None
+        bundle = await bundle_of(conn, cmd.organiser_id, cmd.year)
+        ops = _operations(cmd.operations, bundle.state)
         last = bundle.state.last_seq or 0
         if seen is not None and seen != last:
             refuse(409, "stale_calendar", "someone changed the calendar meanwhile; it has been reloaded", last_seq=str(last))
@@ -127,15 +105,11 @@ async def change(services: ActionContext, who: Principal, payload: Mapping[str, 
     return calendar_json(fresh, almaty_date(now))
 
 
-async def plan_meeting(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def plan_meeting(services: ActionContext, who: Principal, cmd: PlanMeeting) -> dict[str, Any]:
     """Create the meeting of a planned visit: its organiser, unit, akim level and day come from the calendar."""
-    f = Fields(payload, known=("organiser_id", "year", "visit_id", "starts_at", "planned_minutes", "title", "title_kk", "place",
-                               "akim_name", "stream_links", "announced_at"))
-    visit_id = f.text("visit_id", 40, required=True)
-    starts_at = f.instant("starts_at")
-    f.done("the meeting has invalid fields")
+    visit_id, starts_at = cmd.visit_id, cmd.starts_at
     async with services.engine.begin() as conn:
-        bundle = await bundle_of(conn, payload)
+        bundle = await bundle_of(conn, cmd.organiser_id, cmd.year)
         visit = bundle.state.visits.get(visit_id)
         if visit is None:
             refuse(404, "not_found", f"no planned visit {visit_id} in this calendar")
@@ -156,8 +130,8 @@ async def plan_meeting(services: ActionContext, who: Principal, payload: Mapping
             "title_kk": f"Халықпен кездесу: {unit.name('kk')}" if unit else f"Халықпен кездесу: {bundle.organiser.name('kk')}",
             "akim_level": bundle.organiser.level, "place": place, "planned_minutes": 120,
             "starts_at": starts_at or datetime.combine(visit.planned_on, time(10, 0), ALMATY),
-            **{k: payload[k] for k in ("planned_minutes", "title", "title_kk", "place", "akim_name", "stream_links", "announced_at")
-               if k in payload},
+            **{k: getattr(cmd, k) for k in ("planned_minutes", "title", "title_kk", "place", "akim_name", "stream_links", "announced_at")
+               if k in cmd.model_fields_set},  # the meeting's own schema checks them
         }
         if isinstance(fields["starts_at"], datetime):
             fields["starts_at"] = iso(fields["starts_at"])
@@ -173,6 +147,6 @@ async def plan_meeting(services: ActionContext, who: Principal, payload: Mapping
 
 
 ACTIONS = (
-    Action("calendar.change", "planning.edit", fields_of(change), CalendarChangeInput),
-    Action("calendar.plan_meeting", "planning.organise", fields_of(plan_meeting), PlanMeeting),
+    Action("calendar.change", "planning.edit", change, CalendarChangeInput),
+    Action("calendar.plan_meeting", "planning.organise", plan_meeting, PlanMeeting),
 )

@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, refuse
-from tyndau.actions.planning_payloads import CentralUpdate, fields_of
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import CentralUpdate
 from tyndau.store.audit import record as audit
-from tyndau.store.central import ANALYSIS, MAX_PROPOSAL, get_item, write_item
+from tyndau.store.central import get_item, write_item
 from tyndau.store.organisers import get_organiser
 from tyndau.store.people import Principal
 from tyndau.timeutil import utcnow
 
-MAX_AMOUNT = 10**15  # tenge
 
-
-async def update(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update(services: ActionContext, who: Principal, cmd: CentralUpdate) -> dict[str, Any]:
     """``{problem_id, version, analysis?, amount?, proposal?, body_id?, selected?}``; 409 when someone changed it first."""
-    f = Fields(payload, known=("problem_id", "version", "analysis", "amount", "proposal", "body_id", "selected"))
-    problem_id = f.integer("problem_id", 1, 2**53, required=True)
-    version = f.integer("version", 0, 10**9, required=True)
-    values: dict[str, Any] = {}
-    if f.has("analysis"):
-        values["analysis"] = f.choice("analysis", ANALYSIS)
-    if f.has("amount"):
-        values["amount"] = None if payload.get("amount") is None else f.integer("amount", 0, MAX_AMOUNT)
-    if f.has("proposal"):
-        values["proposal"] = f.text("proposal", MAX_PROPOSAL, multiline=True)
-    if f.has("selected"):
-        values["selected"] = f.flag("selected")
-    if f.has("body_id"):
-        values["body_id"] = f.text("body_id", 60) or None
-    f.done("the central-level item has invalid fields")
+    problem_id, version = cmd.problem_id, cmd.version
+    sent = cmd.model_fields_set
+    values: dict[str, Any] = {k: getattr(cmd, k) for k in ("analysis", "amount", "proposal", "selected") if k in sent}
+    if "body_id" in sent:
+        values["body_id"] = cmd.body_id or None
     if who.scope is not None and who.scope.organiser_id is not None and "body_id" in values:
         refuse(403, "forbidden", "a central body cannot hand an item to another body; ask the unit or a national user", body_id="not yours to change")
     now = utcnow()
@@ -54,4 +41,4 @@ async def update(services: ActionContext, who: Principal, payload: Mapping[str, 
     return fresh.to_json()
 
 
-ACTIONS = (Action("central.update", "central.update", fields_of(update), CentralUpdate),)
+ACTIONS = (Action("central.update", "central.update", update, CentralUpdate),)

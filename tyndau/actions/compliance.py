@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, refuse
-from tyndau.actions.planning_payloads import ProgressSubmit, fields_of
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import ProgressSubmit
 from tyndau.store.audit import record as audit
 from tyndau.store.compliance_data import record_progress
 from tyndau.store.organisers import get_organiser
@@ -16,14 +15,10 @@ from tyndau.store.people import Principal
 from tyndau.timeutil import iso, utcnow
 
 
-async def submit_progress(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def submit_progress(services: ActionContext, who: Principal, cmd: ProgressSubmit) -> dict[str, Any]:
     """``{organiser_id, year, quarter, submitted_at?}``: the report went to the superior akimat (now, or when it did)."""
-    f = Fields(payload, known=("organiser_id", "year", "quarter", "submitted_at"))
-    organiser_id = f.text("organiser_id", 60, required=True)
-    year = f.integer("year", 2000, 2100, required=True)
-    quarter = f.integer("quarter", 1, 4, required=True)
-    at = f.instant("submitted_at") or utcnow()
-    f.done("the progress report has invalid fields")
+    organiser_id, year, quarter = cmd.organiser_id, cmd.year, cmd.quarter
+    at = cmd.submitted_at or utcnow()
     async with services.engine.begin() as conn:
         if await get_organiser(conn, organiser_id) is None:
             refuse(404, "not_found", f"no organiser {organiser_id}", organiser_id="unknown")
@@ -33,4 +28,4 @@ async def submit_progress(services: ActionContext, who: Principal, payload: Mapp
     return {"organiser_id": organiser_id, "year": year, "quarter": quarter, "submitted_at": iso(at)}
 
 
-ACTIONS = (Action("progress.submit", "progress.submit", fields_of(submit_progress), ProgressSubmit),)
+ACTIONS = (Action("progress.submit", "progress.submit", submit_progress, ProgressSubmit),)

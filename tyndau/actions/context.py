@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Protocol
 from tyndau.domain.ports import Labelling, Publisher
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from tyndau.actions import Action
     from tyndau.live.clock_service import ClockService
     from tyndau.live.intake import Intake
     from tyndau.store.engine import Engine
@@ -22,6 +25,7 @@ class ActionContext(Publisher, Protocol):
     intake: Intake
     vocabulary: Vocabulary
     labeller: Labelling | None
+    actions: Mapping[str, Action]  # the app's actions by name (the demo seeds through them)
 
     async def meeting_day(self, meeting_id: int) -> date | None:
         """The meeting's planned date in Almaty (404 for an unknown meeting)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 
 class ActionError(Exception):
@@ -23,3 +23,8 @@ class ActionError(Exception):
         if self.fields:
             body["fields"] = self.fields
         return body
+
+
+def refuse(status: int, code: str, message: str, **fields: str) -> NoReturn:
+    """Raise the API's error (``fields``: the words for each field it names)."""
+    raise ActionError(status, code, message, fields or None)

@@ -8,15 +8,12 @@ risk — for a central body only the latter).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, meeting_id_of, refuse
-from tyndau.actions.planning_payloads import MeetingPlanning, OrganiserCreate, fields_of
-from tyndau.domain.coverage import OFF_CALENDAR_REASONS
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import MeetingPlanning, OrganiserCreate
 from tyndau.live.central_bodies import load_exempt_bodies, off_schedule_allowed
 from tyndau.store.audit import record as audit
 from tyndau.store.meetings import get_meeting, set_links
@@ -25,17 +22,12 @@ from tyndau.store.people import Principal
 from tyndau.store.units import get_unit, load_tree
 from tyndau.timeutil import utcnow
 
-BODY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
 
-
-async def create(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def create(services: ActionContext, who: Principal, cmd: OrganiserCreate) -> dict[str, Any]:
     """``{"unit_id"}``: the akimat of a unit; ``{"kind": "central_body", "id", "name_ru", "name_kk"}``: a ministry."""
-    f = Fields(payload, known=("kind", "unit_id", "id", "name_ru", "name_kk"))
-    kind = f.choice("kind", ("akimat", "central_body"), required=False) or "akimat"
     now = utcnow()
-    if kind == "akimat":
-        unit_id = f.text("unit_id", 40, required=True)
-        f.done("the organiser has invalid fields")
+    if (cmd.kind or "akimat") == "akimat":
+        unit_id = cmd.unit_id
         async with services.engine.begin() as conn:
             unit = await get_unit(conn, unit_id)
             if unit is None:
@@ -45,11 +37,7 @@ async def create(services: ActionContext, who: Principal, payload: Mapping[str, 
             record = await ensure_akimat(conn, unit, now)
             await audit(conn, who, "organiser.create", None, {"organiser_id": record.id})
         return record.to_json()
-    body_id = f.text("id", 60, required=True)
-    if body_id and not BODY_ID.fullmatch(body_id):
-        f.fail("id", "lower-case letters, digits, - and _")
-    name_ru, name_kk = f.text("name_ru", 300, required=True), f.text("name_kk", 300, required=True)
-    f.done("the organiser has invalid fields")
+    body_id, name_ru, name_kk = cmd.id, cmd.name_ru, cmd.name_kk
     exempt = any(b.id == body_id for b in load_exempt_bodies())
     async with services.engine.begin() as conn:
         if await get_organiser(conn, body_id) is not None:
@@ -59,14 +47,10 @@ async def create(services: ActionContext, who: Principal, payload: Mapping[str, 
     return record.to_json()
 
 
-async def planning(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def planning(services: ActionContext, who: Principal, cmd: MeetingPlanning) -> dict[str, Any]:
     """Set a meeting's organiser and place unit, or mark it as held outside the calendar (with its reason)."""
-    meeting_id = meeting_id_of(payload)
-    f = Fields(payload, known=("meeting_id", "organiser_id", "place_unit_id", "off_calendar_reason"))
-    organiser_id = f.text("organiser_id", 60) or None
-    place = f.text("place_unit_id", 40) or None
-    reason = f.choice("off_calendar_reason", OFF_CALENDAR_REASONS, required=False)
-    f.done("the meeting's planning fields are invalid")
+    meeting_id, reason = cmd.meeting_id, cmd.off_calendar_reason
+    organiser_id, place = cmd.organiser_id or None, cmd.place_unit_id or None
     async with services.engine.begin() as conn:
         meeting = await get_meeting(conn, meeting_id)
         if meeting is None:
@@ -97,6 +81,6 @@ async def planning(services: ActionContext, who: Principal, payload: Mapping[str
 
 
 ACTIONS = (
-    Action("organiser.create", "planning.edit", fields_of(create), OrganiserCreate),
-    Action("meeting.planning", "planning.organise", fields_of(planning), MeetingPlanning),
+    Action("organiser.create", "planning.edit", create, OrganiserCreate),
+    Action("meeting.planning", "planning.organise", planning, MeetingPlanning),
 )

@@ -8,19 +8,16 @@ category nobody came from) are saved and answered so the form shows them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
-from tyndau.actions.planning_payloads import AnnouncementInput, AttendanceInput, CommissionInput, MeetingRef, RoundId, fields_of
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import AnnouncementInput, AttendanceInput, CommissionInput, MeetingRef, RoundId
 from tyndau.domain.deadlines import almaty_date
 from tyndau.domain.participation import (
-    AUDIENCE_CATEGORIES,
     COMMISSION_ROLES,
-    MAX_NAME,
     AttendanceEntry,
     Commission,
     CommissionMember,
@@ -37,9 +34,6 @@ from tyndau.store.people import Principal
 from tyndau.store.rounds import get_round
 from tyndau.store.units import get_unit
 
-MAX_MEMBERS = 100
-MAX_ENTRIES = 300
-
 
 def _issues(issues: tuple[Issue, ...]) -> list[dict[str, str]]:
     return [{"level": i.level, "field": i.field, "message": i.message} for i in issues]
@@ -51,17 +45,10 @@ def _refuse_errors(issues: tuple[Issue, ...], what: str) -> None:
         raise ActionError(422, "invalid", f"the {what} has errors", errors)
 
 
-async def commission(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def commission(services: ActionContext, who: Principal, cmd: CommissionInput) -> dict[str, Any]:
     """Replace the round's commission; answers its members and the check's warnings."""
-    round_id = positive_id(payload, "round_id")
-    f = Fields(payload, known=("round_id", "members"))
-    members = []
-    for i, item in enumerate(f.items("members", MAX_MEMBERS)):
-        g = Fields(item, known=("name", "role", "organisation"))
-        members.append(CommissionMember(g.text("name", MAX_NAME), g.choice("role", tuple(COMMISSION_ROLES)) or "", g.text("organisation", 300)))
-        for key, message in g.errors.items():
-            f.fail(f"members[{i}].{key}", message)
-    f.done("the commission has invalid fields")
+    round_id = cmd.round_id
+    members = [CommissionMember(m.name, m.role, m.organisation) for m in cmd.members]
     issues = check_commission(Commission(tuple(members))) if members else ()
     _refuse_errors(issues, "commission")
     async with services.engine.begin() as conn:
@@ -73,18 +60,10 @@ async def commission(services: ActionContext, who: Principal, payload: Mapping[s
             "issues": _issues(issues)}
 
 
-async def attendance(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def attendance(services: ActionContext, who: Principal, cmd: AttendanceInput) -> dict[str, Any]:
     """Replace the meeting's wide-audience record; answers it, its summary (no names) and the warnings."""
-    meeting_id = meeting_id_of(payload)
-    f = Fields(payload, known=("meeting_id", "entries"))
-    entries = []
-    for i, item in enumerate(f.items("entries", MAX_ENTRIES)):
-        g = Fields(item, known=("category", "organisation", "name", "count"))
-        entries.append(AttendanceEntry(g.choice("category", tuple(AUDIENCE_CATEGORIES)) or "", g.text("organisation", MAX_NAME),
-                                       g.text("name", MAX_NAME), g.integer("count", 1, 100_000) or 1))
-        for key, message in g.errors.items():
-            f.fail(f"entries[{i}].{key}", message)
-    f.done("the attendance record has invalid fields")
+    meeting_id = cmd.meeting_id
+    entries = [AttendanceEntry(e.category, e.organisation, e.name, e.count or 1) for e in cmd.entries]
     issues = check_attendance(entries)
     _refuse_errors(issues, "attendance record")
     async with services.engine.begin() as conn:
@@ -105,9 +84,9 @@ def attendance_json(meeting_id: int, entries: tuple[AttendanceEntry, ...], issue
     }
 
 
-async def read_attendance(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def read_attendance(services: ActionContext, who: Principal, cmd: MeetingRef) -> dict[str, Any]:
     """A meeting's wide-audience record as stored."""
-    meeting_id = meeting_id_of(payload)
+    meeting_id = cmd.meeting_id
     async with services.engine.connect() as conn:
         if await get_meeting(conn, meeting_id) is None:
             refuse(404, "not_found", f"no meeting {meeting_id}")
@@ -115,9 +94,9 @@ async def read_attendance(services: ActionContext, who: Principal, payload: Mapp
     return attendance_json(meeting_id, entries)
 
 
-async def read_commission(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def read_commission(services: ActionContext, who: Principal, cmd: RoundId) -> dict[str, Any]:
     """A round's commission as stored, with the check and the roles a member may have."""
-    round_id = positive_id(payload, "round_id")
+    round_id = cmd.round_id
     async with services.engine.connect() as conn:
         if await get_round(conn, round_id) is None:
             refuse(404, "not_found", f"no round {round_id}")
@@ -126,18 +105,13 @@ async def read_commission(services: ActionContext, who: Principal, payload: Mapp
             "issues": _issues(check_commission(found) if found.members else ()), "roles": list(COMMISSION_ROLES)}
 
 
-async def announcement(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def announcement(services: ActionContext, who: Principal, cmd: AnnouncementInput) -> dict[str, Any]:
     """Draft the announcement for the official accounts in both languages (nothing is stored)."""
-    meeting_id = meeting_id_of(payload)
-    f = Fields(payload, known=("meeting_id", "template_ru", "template_kk", "channels_ru", "channels_kk", "questions_until",
-                               "akim_ru", "akim_kk", "place_kk", "topic_ru", "topic_kk"))
-    templates = {lang: f.text(f"template_{lang}", 5000, multiline=True) or None for lang in ("ru", "kk")}
-    channels = {lang: f.texts(f"channels_{lang}", 10, 300) for lang in ("ru", "kk")}
-    until = f.day("questions_until")
-    akim = {lang: f.text(f"akim_{lang}", 200) for lang in ("ru", "kk")}
-    topic = {lang: f.text(f"topic_{lang}", 300) for lang in ("ru", "kk")}
-    place_kk = f.text("place_kk", 300)
-    f.done("the announcement has invalid fields")
+    meeting_id, until, place_kk = cmd.meeting_id, cmd.questions_until, cmd.place_kk
+    templates = {"ru": cmd.template_ru or None, "kk": cmd.template_kk or None}
+    channels = {"ru": cmd.channels_ru, "kk": cmd.channels_kk}
+    akim = {"ru": cmd.akim_ru, "kk": cmd.akim_kk}
+    topic = {"ru": cmd.topic_ru, "kk": cmd.topic_kk}
     async with services.engine.connect() as conn:
         meeting = await get_meeting(conn, meeting_id)
         if meeting is None:
@@ -163,9 +137,9 @@ async def announcement(services: ActionContext, who: Principal, payload: Mapping
 
 
 ACTIONS = (
-    Action("round.commission", "planning.organise", fields_of(commission), CommissionInput),
-    Action("round.commission_read", "planning.read", fields_of(read_commission), RoundId),
-    Action("meeting.attendance", "planning.organise", fields_of(attendance), AttendanceInput),
-    Action("meeting.attendance_read", "planning.read", fields_of(read_attendance), MeetingRef),
-    Action("meeting.announcement", "planning.read", fields_of(announcement), AnnouncementInput),
+    Action("round.commission", "planning.organise", commission, CommissionInput),
+    Action("round.commission_read", "planning.read", read_commission, RoundId),
+    Action("meeting.attendance", "planning.organise", attendance, AttendanceInput),
+    Action("meeting.attendance_read", "planning.read", read_attendance, MeetingRef),
+    Action("meeting.announcement", "planning.read", announcement, AnnouncementInput),
 )

@@ -13,13 +13,10 @@ from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, meeting_id_of, positive_id, refuse
-from tyndau.actions.planning_payloads import ReceptionInput, ReceptionUpdate, RoundCreate, RoundUpdate, fields_of
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import ReceptionFields, ReceptionInput, ReceptionUpdate, RoundCreate, RoundUpdate
 from tyndau.domain.comments import IncomingComment
 from tyndau.domain.receptions import (
-    MAX_NAME,
-    MAX_TEXT,
-    RECEPTION_ROLES,
     RECEPTION_SOURCE,
     Reception,
     ReceptionInvalid,
@@ -46,44 +43,27 @@ from tyndau.store.rounds import (
 )
 from tyndau.timeutil import utcnow
 
-MAX_PEOPLE = 50
-MAX_QUESTIONS = 500
-MAX_MEETINGS = 50
 
-
-def _reception(f: Fields, base: ReceptionRecord | None) -> tuple[Reception, dict[str, tuple[str, str]]]:
-    """The reception a payload describes (over ``base``), and each new question's citizen and contact."""
+def _reception(cmd: ReceptionFields, base: ReceptionRecord | None) -> tuple[Reception, dict[str, tuple[str, str]]]:
+    """The reception a payload describes (over ``base``: only the fields sent change), and each new question's citizen and contact."""
     old = base.reception if base else None
-    starts = f.instant("starts_at", required=old is None) or (old.starts_at if old else None)
-    ended = f.instant("ended_at") if f.has("ended_at") else (old.ended_at if old else None)
-    place = f.text("place", 300) if f.has("place") or old is None else old.place
-    received = f.integer("citizens_received", 0, 100_000) if f.has("citizens_received") else (old.citizens_received if old else None)
-    cancelled = f.flag("cancelled") if f.has("cancelled") else (old.cancelled if old else False)
-    people = old.participants if old and not f.has("participants") else []
-    if f.has("participants") or old is None:
-        people = []
-        for i, item in enumerate(f.items("participants", MAX_PEOPLE)):
-            g = Fields(item, known=("role", "name", "organisation"))
-            role = g.choice("role", RECEPTION_ROLES)
-            name, org = g.text("name", MAX_NAME, required=True), g.text("organisation", 300)
-            for key, message in g.errors.items():
-                f.fail(f"participants[{i}].{key}", message)
-            people.append(ReceptionParticipant(role or "", name, org))
+    sent = cmd.model_fields_set if old else set(ReceptionFields.model_fields)
+    if old is None and cmd.starts_at is None:
+        refuse(422, "invalid", "the reception has invalid fields", starts_at="required, ISO 8601 with offset")
+    starts = cmd.starts_at or (old.starts_at if old else None)
+    ended = cmd.ended_at if "ended_at" in sent else (old.ended_at if old else None)
+    place = cmd.place if "place" in sent or old is None else old.place
+    received = cmd.citizens_received if "citizens_received" in sent else (old.citizens_received if old else None)
+    cancelled = cmd.cancelled if "cancelled" in sent else (old.cancelled if old else False)
+    people = [ReceptionParticipant(p.role, p.name, p.organisation) for p in cmd.participants] if "participants" in sent else list(old.participants if old else ())
     stored = {q.id: q for q in old.questions} if old else {}
-    questions = list(old.questions) if old and not f.has("questions") else []
+    questions = list(old.questions) if old and "questions" not in sent else []
     private: dict[str, tuple[str, str]] = {}
-    if f.has("questions") or old is None:
+    if "questions" in sent:
         questions = []
         used = set(stored)
-        for i, item in enumerate(f.items("questions", MAX_QUESTIONS)):
-            g = Fields(item, known=("id", "text", "lang", "answered_on_spot", "citizen", "contact", "comment_id"))  # comment_id: as read, ignored
-            qid = g.text("id", 40) or None
-            text = g.text("text", MAX_TEXT, required=True, multiline=True)
-            lang = g.choice("lang", ("ru", "kk", "mixed"), required=False)
-            answered = g.flag("answered_on_spot")
-            citizen, contact = g.text("citizen", 200), g.text("contact", 200)
-            for key, message in g.errors.items():
-                f.fail(f"questions[{i}].{key}", message)
+        for item in cmd.questions:
+            qid, text, lang, answered, citizen, contact = item.id or None, item.text, item.lang, item.answered_on_spot, item.citizen, item.contact
             if qid is not None and qid in stored:
                 before = stored[qid].text
                 text = before if text == safe(before, PUBLIC) else text  # a redacted copy sent back keeps the original
@@ -96,7 +76,6 @@ def _reception(f: Fields, base: ReceptionRecord | None) -> tuple[Reception, dict
             questions.append(ReceptionQuestion(qid, text, lang, answered))
             if citizen or contact:
                 private[qid] = (citizen, contact)
-    f.done("the reception has invalid fields")
     assert starts is not None
     reception = Reception(str(base.id) if base else "new", "", starts, ended, place, tuple(people), tuple(questions), received, cancelled)
     try:
@@ -137,12 +116,10 @@ async def _answer(services: ActionContext, who: Principal, round_id: int) -> dic
     return body
 
 
-async def record_reception(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def record_reception(services: ActionContext, who: Principal, cmd: ReceptionInput) -> dict[str, Any]:
     """Record a reception after a meeting; the meeting's round is created on first use. Answers the round."""
-    meeting_id = meeting_id_of(payload)
-    f = Fields({k: v for k, v in payload.items() if k != "meeting_id"},
-               known=("starts_at", "ended_at", "place", "citizens_received", "cancelled", "participants", "questions"))
-    reception, private = _reception(f, None)
+    meeting_id = cmd.meeting_id
+    reception, private = _reception(cmd, None)
     now = utcnow()
     async with services.engine.begin() as conn:
         meeting = await get_meeting(conn, meeting_id)
@@ -160,40 +137,31 @@ async def record_reception(services: ActionContext, who: Principal, payload: Map
     return await _answer(services, who, round_id)
 
 
-async def update_reception(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update_reception(services: ActionContext, who: Principal, cmd: ReceptionUpdate) -> dict[str, Any]:
     """Change a reception (its end moves the round's clock); ``version`` guards against a lost update."""
-    reception_id = positive_id(payload, "reception_id")
-    rest = {k: v for k, v in payload.items() if k not in ("reception_id", "version")}
-    f = Fields(rest, known=("starts_at", "ended_at", "place", "citizens_received", "cancelled", "participants", "questions"))
+    reception_id = cmd.reception_id
+    rest = sorted(cmd.model_fields_set - {"reception_id", "version"})
     async with services.engine.begin() as conn:
         found = await list_receptions(conn, reception_id=reception_id)
         if not found:
             refuse(404, "not_found", f"no reception {reception_id}")
         base = found[0]
-        version = payload.get("version", base.version)
-        if isinstance(version, bool) or not isinstance(version, int):
-            refuse(400, "bad_request", "version must be the reception's version", version="an integer")
-        reception, private = _reception(f, base)
+        version = base.version if cmd.version is None else cmd.version
+        reception, private = _reception(cmd, base)
         if not await replace_reception(conn, reception_id, reception, version=version, now=utcnow()):
             refuse(409, "stale_version", "someone changed this reception meanwhile; reload it")
-        await audit(conn, who, "reception.update", base.meeting_id, {"reception_id": reception_id, "fields": sorted(rest)})
+        await audit(conn, who, "reception.update", base.meeting_id, {"reception_id": reception_id, "fields": rest})
         (record,) = await list_receptions(conn, reception_id=reception_id)
     await _pool(services, record, private)
     return await _answer(services, who, record.round_id)
 
 
-async def create(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def create(services: ActionContext, who: Principal, cmd: RoundCreate) -> dict[str, Any]:
     """Group meetings of one organiser into a round (none of them may be in a round already)."""
-    f = Fields(payload, known=("meeting_ids", "title"))
-    ids = payload.get("meeting_ids")
-    if not isinstance(ids, list) or not ids or len(ids) > MAX_MEETINGS or not all(
-            isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= 999_999_999_999 for i in ids):
-        f.fail("meeting_ids", f"a list of 1 to {MAX_MEETINGS} meeting ids")
-    title = f.text("title", 300)
-    f.done("the round has invalid fields")
+    title = cmd.title
     async with services.engine.begin() as conn:
         meetings = []
-        for meeting_id in sorted(set(ids)):  # type: ignore[arg-type]
+        for meeting_id in sorted(set(cmd.meeting_ids)):
             meeting = await get_meeting(conn, meeting_id)
             if meeting is None:
                 refuse(404, "not_found", f"no meeting {meeting_id}")
@@ -210,16 +178,10 @@ async def create(services: ActionContext, who: Principal, payload: Mapping[str, 
     return await _answer(services, who, round_id)
 
 
-async def update(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def update(services: ActionContext, who: Principal, cmd: RoundUpdate) -> dict[str, Any]:
     """Rename a round, or record (or clear) when its results were published: the clock stops there."""
-    round_id = positive_id(payload, "round_id")
-    f = Fields(payload, known=("round_id", "title", "published_at"))
-    fields: dict[str, Any] = {}
-    if f.has("title"):
-        fields["title"] = f.text("title", 300, required=True)
-    if f.has("published_at"):
-        fields["published_at"] = f.instant("published_at")
-    f.done("the round has invalid fields")
+    round_id = cmd.round_id
+    fields = {k: getattr(cmd, k) for k in ("title", "published_at") if k in cmd.model_fields_set}
     async with services.engine.begin() as conn:
         if await get_round(conn, round_id) is None:
             refuse(404, "not_found", f"no round {round_id}")
@@ -230,8 +192,8 @@ async def update(services: ActionContext, who: Principal, payload: Mapping[str, 
 
 
 ACTIONS = (
-    Action("reception.record", "planning.organise", fields_of(record_reception), ReceptionInput),
-    Action("reception.update", "planning.organise", fields_of(update_reception), ReceptionUpdate),
-    Action("round.create", "planning.organise", fields_of(create), RoundCreate),
-    Action("round.update", "planning.edit", fields_of(update), RoundUpdate),
+    Action("reception.record", "planning.organise", record_reception, ReceptionInput),
+    Action("reception.update", "planning.organise", update_reception, ReceptionUpdate),
+    Action("round.create", "planning.organise", create, RoundCreate),
+    Action("round.update", "planning.edit", update, RoundUpdate),
 )

@@ -8,42 +8,35 @@ never holds a broken tree.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.planning_fields import Fields, refuse
-from tyndau.actions.planning_payloads import UnitAdd, UnitEdit, UnitsImport, fields_of
-from tyndau.domain.kato import parse_kato
+from tyndau.actions.errors import refuse
+from tyndau.actions.planning_payloads import UNIT_ID, UnitAdd, UnitEdit, UnitsImport
 from tyndau.domain.unit_changes import UnitMerge, edited, merge_units
-from tyndau.domain.units import KIND_IDS, AdminUnit
+from tyndau.domain.units import AdminUnit
 from tyndau.live.kato_files import KatoFileError, read_kato_bytes
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
 from tyndau.store.units import apply_merge, get_unit, list_units, record_import, skipped_json, unit_json
 from tyndau.timeutil import utcnow
 
-UNIT_ID = re.compile(r"[0-9A-Za-z_-]{1,40}")
-MAX_NAME = 300
-
 
 def _refusals(merge: UnitMerge) -> list[dict[str, str]]:
     return [{"unit_id": r.unit_id, "message": r.message} for r in merge.refused]
 
 
-async def import_file(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def import_file(services: ActionContext, who: Principal, cmd: UnitsImport) -> dict[str, Any]:
     """Read an uploaded export and report what it would do; write it unless ``dry_run``.
 
     The answer lists the units that would be created or changed, the rows skipped (with why) and
     the rows in error; a file with errors, or one that would move or break stored units, is not
     written (422 with the same report).
     """
-    data, filename = payload.get("data"), payload.get("filename")
+    data, filename, dry_run = cmd.data, cmd.filename, cmd.dry_run
     if not isinstance(data, bytes) or not isinstance(filename, str) or not filename.strip():
         refuse(400, "bad_request", "send the export as the file field of a multipart form", file="required")
-    dry_run = payload.get("dry_run") is True
     try:
         report = read_kato_bytes(data, filename)
     except KatoFileError as exc:
@@ -74,29 +67,10 @@ async def import_file(services: ActionContext, who: Principal, payload: Mapping[
     return {**body, "import": saved.to_json()}
 
 
-async def add(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def add(services: ActionContext, who: Principal, cmd: UnitAdd) -> dict[str, Any]:
     """Add a unit by hand: its KATO code (or an id of ours), kind, parent, names and start."""
-    f = Fields(payload, known=("id", "kato", "kind", "parent_id", "name_ru", "name_kk", "valid_from", "valid_to"))
-    kato = f.text("kato", 9) or None
-    if kato is not None:
-        try:
-            kato = parse_kato(kato).code
-        except ValueError as exc:
-            f.fail("kato", str(exc))
-    unit_id = f.text("id", 40) or kato or ""
-    if not unit_id:
-        f.fail("id", "give the KATO code, or an id of letters, digits, - and _")
-    elif not UNIT_ID.fullmatch(unit_id):
-        f.fail("id", "letters, digits, - and _ only, at most 40")
-    kind = f.choice("kind", KIND_IDS)
-    parent_id = f.text("parent_id", 40) or None
-    name_ru, name_kk = f.text("name_ru", MAX_NAME), f.text("name_kk", MAX_NAME)
-    if not (name_ru or name_kk):
-        f.fail("name_ru", "a name in Russian or Kazakh is required")
-    start, end = f.day("valid_from"), f.day("valid_to")
-    f.done("the unit has invalid fields")
-    assert kind is not None
-    unit = AdminUnit(unit_id, kind, name_ru, name_kk, parent_id, kato, start, end)
+    unit_id, kind, parent_id = cmd.id, cmd.kind, cmd.parent_id or None
+    unit = AdminUnit(unit_id, kind, cmd.name_ru, cmd.name_kk, parent_id, cmd.kato or None, cmd.valid_from, cmd.valid_to)
     async with services.engine.begin() as conn:
         if await get_unit(conn, unit_id) is not None:
             refuse(409, "exists", f"there is a unit {unit_id} already; rename it or abolish it instead", id="already stored")
@@ -109,15 +83,13 @@ async def add(services: ActionContext, who: Principal, payload: Mapping[str, Any
     return unit_json(unit)
 
 
-async def edit(services: ActionContext, who: Principal, payload: Mapping[str, Any]) -> dict[str, Any]:
+async def edit(services: ActionContext, who: Principal, cmd: UnitEdit) -> dict[str, Any]:
     """Rename a unit or change its dates (abolish: set ``valid_to``); it never moves to another parent."""
-    unit_id = payload.get("unit_id")
+    unit_id = cmd.unit_id
     if not isinstance(unit_id, str) or not UNIT_ID.fullmatch(unit_id):
         refuse(404, "not_found", "no such unit")
-    f = Fields(payload, known=("unit_id", "name_ru", "name_kk", "valid_from", "valid_to"))
-    names = {k: f.text(k, MAX_NAME) for k in ("name_ru", "name_kk") if f.has(k)}
-    dates = {k: f.day(k) for k in ("valid_from", "valid_to") if f.has(k)}
-    f.done("the unit has invalid fields")
+    names = {k: getattr(cmd, k) for k in ("name_ru", "name_kk") if k in cmd.model_fields_set}
+    dates = {k: getattr(cmd, k) for k in ("valid_from", "valid_to") if k in cmd.model_fields_set}
     async with services.engine.begin() as conn:
         before = await get_unit(conn, unit_id)
         if before is None:
@@ -137,7 +109,7 @@ async def edit(services: ActionContext, who: Principal, payload: Mapping[str, An
 
 
 ACTIONS = (
-    Action("units.import", "planning.edit", fields_of(import_file), UnitsImport),
-    Action("units.add", "planning.edit", fields_of(add), UnitAdd),
-    Action("units.edit", "planning.edit", fields_of(edit), UnitEdit),
+    Action("units.import", "planning.edit", import_file, UnitsImport),
+    Action("units.add", "planning.edit", add, UnitAdd),
+    Action("units.edit", "planning.edit", edit, UnitEdit),
 )

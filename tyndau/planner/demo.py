@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from tyndau.actions import participation, rounds
+from tyndau.actions import perform
 from tyndau.actions.context import ActionContext
 from tyndau.actions.meetings import new_draft
 from tyndau.config import path as config_path
@@ -157,7 +157,7 @@ async def _district_year(services: ActionContext, tree: Any, akimat: Any, year: 
         return None
     day, meeting_id = latest
     reception_day = day + timedelta(days=2) if day + timedelta(days=2) < today else day  # after the meeting, before today
-    await rounds.record_reception(services, SYSTEM, {
+    await perform(services.actions, services, SYSTEM, "reception.record", {
         "meeting_id": meeting_id, "starts_at": _at(reception_day, 15).isoformat(), "ended_at": _at(reception_day, 17, 30).isoformat(),
         "place": "Акимат района, зал приёма граждан", "citizens_received": 14,
         "participants": [{"role": "akim", "name": AKIM}, {"role": "prosecutor", "name": "Представитель прокуратуры", "organisation": "Прокуратура района"},
@@ -201,18 +201,18 @@ async def seed_demo_round(services: ActionContext, meeting_id: int) -> int:
     if meeting.links.round_id is not None:
         return meeting.links.round_id
     day = almaty_date(meeting.draft.starts_at) + timedelta(days=1)
-    body = await rounds.record_reception(services, SYSTEM, {
+    body = await perform(services.actions, services, SYSTEM, "reception.record", {
         "meeting_id": meeting_id, "starts_at": _at(day, 15).isoformat(), "place": "Акимат района, зал приёма граждан",
         "participants": [{"role": "akim", "name": "Аким района"}, {"role": "local_executive_head", "name": "Руководитель ЖКХ",
                                                                     "organisation": "Отдел ЖКХ акимата"}],
     })
-    await participation.commission(services, SYSTEM, {"round_id": body["id"], "members": [
+    await perform(services.actions, services, SYSTEM, "round.commission", {"round_id": body["id"], "members": [
         {"name": "Председатель комиссии", "role": "chair", "organisation": "Аппарат акима района"},
         {"name": "Секретарь комиссии", "role": "secretary", "organisation": "Аппарат акима района"},
         {"name": "Член собрания местного сообщества", "role": "community_assembly", "organisation": "Собрание местного сообщества"},
         {"name": "Член общественного совета", "role": "public_council", "organisation": "Общественный совет района"},
     ]})
-    await participation.attendance(services, SYSTEM, {"meeting_id": meeting_id, "entries": [
+    await perform(services.actions, services, SYSTEM, "meeting.attendance", {"meeting_id": meeting_id, "entries": [
         {"category": "maslikhat_deputy", "organisation": "Маслихат района", "count": 4},
         {"category": "party", "organisation": "Партия «Аманат»", "count": 2},
         {"category": "ngo", "organisation": "ОФ «Жасыл аймақ»", "count": 1},

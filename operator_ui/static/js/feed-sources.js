@@ -1,10 +1,13 @@
 // The Sources box: each platform source of the meeting with its health (state in words, icon and
-// colour; last message; counts), stop/start, and a small form to add YouTube, Telegram or a replay.
+// colour; last message; counts), stop/start, and the form to add one (drawn from the kinds' options
+// the server serves: source-form.js).
 
 import { errorText, showAlert } from "./alerts.js";
 import { api } from "./api.js";
 import { t } from "./i18n.js";
 import { icon, when } from "./feed-row.js";
+import { kindFields, kindName, kindOption, readConfig } from "./source-form.js";
+import { loadVocabulary, sourceForms } from "./vocabulary.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,12 +30,18 @@ export function failText(err) {
   return err && err.code === "invalid" && err.message ? `${base} ${err.message}` : base;
 }
 
+/** What a source follows: its kind's form options that are set and not the default (never a secret; a path by its file name). */
 function summary(s) {
   const c = s.config || {};
-  if (c.url) return c.url;
-  if (c.path) return String(c.path).split("/").pop();
-  if (c.chat_id) return `chat ${c.chat_id}${c.channel_post_id ? ` · post ${c.channel_post_id}` : ""}`;
-  return c.object_id || c.video_id || "";
+  const form = sourceForms().find((f) => f.kind === s.kind);
+  const options = form ? form.options : Object.keys(c).map((name) => ({ name }));
+  return options
+    .filter((o) => o.type !== "secret" && c[o.name] !== undefined && c[o.name] !== "" && c[o.name] !== o.default && c[o.name] !== "***")
+    .map((o) => {
+      const value = String(c[o.name]);
+      return o.type !== "url" && value.includes("/") && !/^https?:/.test(value) ? value.split("/").pop() : value;
+    })
+    .join(" · ");
 }
 
 function ago(iso) {
@@ -52,13 +61,21 @@ export class SourcesView {
     $("source-list").addEventListener("click", (ev) => this.onClick(ev));
     $("source-form").addEventListener("submit", (ev) => this.onSubmit(ev));
     $("source-kind").addEventListener("change", () => this.showFields());
-    this.showFields();
+    loadVocabulary().then(() => this.drawForm());
     setInterval(() => this.items.length && this.render(), 5000);
+  }
+
+  /** One group of fields per kind the server runs, from its option schema. */
+  drawForm() {
+    const forms = sourceForms();
+    $("source-kind").replaceChildren(...forms.map(kindOption));
+    $("source-fields").replaceChildren(...forms.map(kindFields));
+    this.showFields();
   }
 
   showFields() {
     const kind = $("source-kind").value;
-    for (const el of $("source-form").querySelectorAll("[data-kind]")) {
+    for (const el of $("source-fields").children) {
       const on = el.dataset.kind === kind;
       el.hidden = !on;
       for (const input of el.querySelectorAll("input, select")) input.disabled = !on;
@@ -143,7 +160,7 @@ export class SourcesView {
       const state = h.state || (s.running ? "starting" : "stopped");
       const el = this.element(s);
       el.li.dataset.state = state;
-      el.name.textContent = t(`sources.kind_${s.kind}`);
+      el.name.textContent = kindName(s.kind);
       el.chip.dataset.state = state;
       el.chipIcon.firstChild.setAttribute("href", `/static/img/icons.svg#${STATE_ICON[state] || "info"}`);
       el.word.textContent = t(`sources.state_${state}`);
@@ -189,13 +206,9 @@ export class SourcesView {
     ev.preventDefault();
     const form = $("source-form");
     const kind = $("source-kind").value;
-    const config = {};
-    // The form's group for this kind holds exactly the fields the server takes for it.
-    for (const input of form.querySelectorAll(`[data-kind="${kind}"] [name]`)) {
-      const value = input.value.trim();
-      if (value === "") continue;
-      config[input.name] = input.type === "number" ? Number(value) : value;
-    }
+    const box = [...$("source-fields").children].find((el) => el.dataset.kind === kind);
+    // The kind's group holds exactly the options the server takes for it.
+    const config = box ? readConfig(box) : {};
     const status = $("sources-status");
     status.textContent = "";
     const submit = form.querySelector("[type=submit]");

@@ -1,12 +1,12 @@
 // The server's vocabularies from /api/v1/vocabulary (categories, departments, problem statuses,
-// competences, funding sources, source kinds), shared by the console's feed and the review: the
+// competences, funding sources, source kinds and their options), shared by the console's feed and the review: the
 // pages never list them themselves, and a category is always shown by its name, never by its id.
 
 import { t } from "./i18n.js";
 
 const vocab = {
   loaded: false, categories: [], departments: [], byCategory: new Map(), byDept: new Map(), pending: null,
-  statuses: [], closed: new Set(), competences: [], fundingSources: [], sourceKinds: [],
+  statuses: [], closed: new Set(), competences: [], fundingSources: [], sourceKinds: [], sourceForms: [],
 };
 
 /** Keep the categories and departments of /api/v1/vocabulary (departments deduplicated by name). */
@@ -27,6 +27,7 @@ export function setVocabulary(data) {
   vocab.competences = (data && data.competences) || [];
   vocab.fundingSources = (data && data.funding_sources) || [];
   vocab.sourceKinds = (data && data.source_kinds) || [];
+  vocab.sourceForms = (data && data.source_forms) || [];
   vocab.loaded = true;
 }
 
@@ -52,6 +53,8 @@ export const isClosedStatus = (status) => vocab.closed.has(status);
 export const competences = () => vocab.competences;
 export const fundingSources = () => vocab.fundingSources;
 export const sourceKinds = () => vocab.sourceKinds;
+/** Each source kind's options ({kind, push, options: [{name, type, required, default?, choices?, …}]}): the console's form. */
+export const sourceForms = () => vocab.sourceForms;
 
 /** A category's name in the UI language ("" for none; a catalogue word for an id the taxonomy lacks). */
 export function categoryName(id, lang) {

@@ -187,10 +187,9 @@ class Labeller:
     async def _replay_corrections(self) -> None:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(sa.select(corrections.c.text, corrections.c.category).where(corrections.c.category.is_not(None)))).all()
-        categoriser = self.pipeline.categoriser
-        if rows and categoriser is not None:
-            await asyncio.to_thread(categoriser.add_corrections, [(r.text, r.category) for r in rows])
-            log.info("replayed %d secretary corrections into the categoriser", len(rows))
+        if rows and self.pipeline is not None:
+            learned = await asyncio.to_thread(self.pipeline.learn_categories, [(r.text, r.category) for r in rows], refit=True)
+            log.info("replayed %d secretary corrections into the categoriser", learned)
 
     async def _catch_up(self, *, quiet: bool = False) -> None:
         async with self._engine.connect() as conn:
@@ -202,10 +201,9 @@ class Labeller:
 
     async def _apply_learning(self) -> None:
         pending, self._learn = self._learn, []
-        categoriser = self.pipeline.categoriser if self.pipeline is not None else None
         items = [(text, category) for text, category, _ in pending if category]
-        if items and categoriser is not None:
-            await asyncio.to_thread(categoriser.add_corrections, items)
+        if items and self.pipeline is not None:
+            await asyncio.to_thread(self.pipeline.learn_categories, items)
 
     async def label(self, ids: Sequence[int], *, only_new: bool = False) -> None:
         """Label one batch, cluster it per meeting, update drafts, and tell the consoles.

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .corrections import category_bias, neighbour_mix
 from .features import (
     EmbeddingCache,
     Matrix,
@@ -33,7 +34,6 @@ from .features import (
     softmax,
     unit_rows,
 )
-from .corrections import category_bias, neighbour_mix
 from .taxonomy import Taxonomy, config_path
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,7 @@ class _Memory:
     labels: list[str] = field(default_factory=list)
     vectors: list[Matrix] = field(default_factory=list)
     raw: list[Matrix] = field(default_factory=list)
+    prior: list[Matrix] = field(default_factory=list)
 
 
 class Categoriser:
@@ -136,7 +137,9 @@ class Categoriser:
             train.texts, centre(emb, self.mean), train.labels, train.weights,
             self._cache_dir, "categoriser")
         self._classes = self._model.classes
-        self._memory.vectors = [unit_rows(centre(r[None, :], self.mean))[0] for r in self._memory.raw]
+        m = self._memory
+        m.vectors = [unit_rows(centre(r[None, :], self.mean))[0] for r in m.raw]
+        m.prior = list(self._prior(m.texts, np.stack(m.raw))) if m.raw else []
         self.refit()
 
     def refit(self) -> None:
@@ -146,8 +149,7 @@ class Categoriser:
         if not m.texts:
             self._bias = None
             return
-        prior = softmax(self._base_logits(m.texts, np.stack(m.raw)), self.settings.temperature)
-        self._bias = category_bias(prior, [self._classes.index(c) for c in m.labels])
+        self._bias = category_bias(np.stack(m.prior), [self._classes.index(c) for c in m.labels])
 
     # -- corrections ----------------------------------------------------------------------
 
@@ -166,11 +168,13 @@ class Categoriser:
         texts = [t for t, _ in items]
         raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
                else np.asarray(self.encoder.encode(texts), dtype=np.float32))
-        for text, (_, category), row in zip(texts, items, raw):
-            self._memory.texts.append(text)
-            self._memory.labels.append(category)
-            self._memory.raw.append(row)
-            self._memory.vectors.append(unit_rows(centre(row[None, :], self.mean))[0])
+        m = self._memory
+        for text, (_, category), row, prior in zip(texts, items, raw, self._prior(texts, raw)):
+            m.texts.append(text)
+            m.labels.append(category)
+            m.raw.append(row)
+            m.vectors.append(unit_rows(centre(row[None, :], self.mean))[0])
+            m.prior.append(prior)
         self._pending += len(items)
         if refit or (refit is None and self._pending >= self.settings.refit_every):
             self.refit()
@@ -200,6 +204,10 @@ class Categoriser:
                                   k=s.knn_k, temperature=s.knn_temperature, weight=s.knn_weight * ramp,
                                   same_text=s.same_text_similarity)
         return probs
+
+    def _prior(self, texts: Sequence[str], raw: Matrix) -> Matrix:
+        """The taxonomy's probabilities before any correction (what the category bias compares with)."""
+        return softmax(self._base_logits(texts, raw), self.settings.temperature)
 
     def _base_logits(self, texts: Sequence[str], raw: Matrix) -> Matrix:
         """What the taxonomy alone says: the two-view model plus keyword and subtopic votes."""

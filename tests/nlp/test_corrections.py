@@ -121,3 +121,21 @@ def test_neighbour_vote_weight_and_repeats() -> None:
     half = neighbour_mix(probs, queries, memory, labels, k=2, temperature=0.05, weight=0.5, same_text=0.99)
     assert half[1, 1] == pytest.approx(0.6)
     assert np.allclose(half.sum(axis=1), 1.0)
+
+
+def test_the_server_path_learns_what_the_eval_feeds(tmp_path: Path) -> None:
+    """``Pipeline.learn_categories`` (review actions via the labeller, start-up replay, ``eval --adapt``):
+    the corrected comment, as the pipeline labels it, takes the secretary's category at once."""
+    from tyndau.nlp.pipeline import Pipeline
+
+    from .test_evaluate import FAST_TOML
+
+    config = tmp_path / "nlp.toml"
+    config.write_text(FAST_TOML, encoding="utf-8")
+    pipe = Pipeline.from_config(config)
+    text = "  ПРОВАЛИЛСЯ люк у подъезда дома 5 по Абая!!  "
+    before = pipe.process([text], cluster=False)[0].category
+    target = "utilities" if before != "utilities" else "roads_transport"
+    assert pipe.learn_categories([(text, target), ("", target), ("Нет воды", "no_such_category")]) == 1
+    assert pipe.process([text], cluster=False)[0].category == target
+    assert [c for _, c in pipe.categoriser.corrections] == [target]

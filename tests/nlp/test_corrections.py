@@ -139,3 +139,5 @@ def test_the_server_path_learns_what_the_eval_feeds(tmp_path: Path) -> None:
     assert pipe.learn_categories([(text, target), ("", target), ("Нет воды", "no_such_category")]) == 1
     assert pipe.process([text], cluster=False)[0].category == target
     assert [c for _, c in pipe.categoriser.corrections] == [target]
+    learned = pipe.learn_categories([("😀😀😀🔥", target), ("а" * 10_000, target), ("\x00\u202e ул. Абая 12", target)], refit=True)
+    assert learned == len(pipe.categoriser.corrections) - 1  # odd texts are learned or skipped, never a crash

@@ -8,7 +8,7 @@ The comments are generated from the bundled demo chat (our own text) with varied
 villages and numbers, so no two are identical (the embedding cache cannot shortcut them).
 
     .venv/bin/python benchmarks/bench_nlp.py [--variants fp32,fast[,onnx-fp32,fast64,fast-spin]] [--n 10000] [--rate 20] [--seconds 30]
-        [--cache-dir DIR] [--dev-dir DIR | --no-dev] [--json]
+        [--corrections N] [--cache-dir DIR] [--dev-dir DIR | --no-dev] [--json]
 """
 
 from __future__ import annotations
@@ -106,6 +106,13 @@ def worker(variant: str, args: argparse.Namespace) -> dict[str, Any]:
     pipeline = Pipeline.from_config(cache_dir=args.cache_dir, overrides=VARIANTS[variant])
     out["load_seconds"] = round(time.perf_counter() - started, 1)
     out["rss_after_load_mb"] = round(peak_rss_mb())
+    out["corrections"] = args.corrections
+    if args.corrections:  # what labelling costs once secretaries have corrected categories (not their quality)
+        ids = [c.id for c in pipeline.taxonomy]
+        taught = corpus(args.corrections, seed=23)
+        started = time.perf_counter()
+        pipeline.learn_categories([(t, ids[i % len(ids)]) for i, t in enumerate(taught)], refit=True)
+        out["learn_seconds"] = round(time.perf_counter() - started, 2)
     started = time.perf_counter()
     for i in range(0, len(texts), 256):
         chunk = texts[i:i + 256]
@@ -173,7 +180,7 @@ def _summary(x: Any, *, signed: bool = False) -> dict[str, float]:
 
 def _run_child(mode: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", mode, "--n", str(args.n), "--rate", str(args.rate),
-           "--seconds", str(args.seconds), "--cache-dir", str(args.cache_dir)]
+           "--seconds", str(args.seconds), "--cache-dir", str(args.cache_dir), "--corrections", str(args.corrections)]
     cmd += ["--dev-dir", str(args.dev_dir)] if args.dev_dir is not None else ["--no-dev"]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -183,7 +190,8 @@ def _run_child(mode: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def _print(results: dict[str, dict[str, Any]], agree: dict[str, Any] | None) -> None:
     names = list(results)
-    rows = [("pipeline load, s", "load_seconds"), ("batch texts/s", "batch_texts_per_second"),
+    rows = [("pipeline load, s", "load_seconds"), ("corrections taught", "corrections"),
+            ("learning them, s", "learn_seconds"), ("batch texts/s", "batch_texts_per_second"),
             ("live p50 ms", "live_p50_ms"), ("live p99 ms", "live_p99_ms"), ("peak RSS MB", "peak_rss_mb"),
             ("load average (start/batch/live)", None)]
     print(f"{'':34}" + "".join(f"{n:>18}" for n in names))
@@ -191,7 +199,7 @@ def _print(results: dict[str, dict[str, Any]], agree: dict[str, Any] | None) -> 
         if key is None:
             cells = [f"{r['load_avg_start']}/{r['load_avg_batch']}/{r['load_avg_live']}" for r in results.values()]
         else:
-            cells = [str(r[key]) for r in results.values()]
+            cells = [str(r.get(key, "—")) for r in results.values()]
         print(f"{label:34}" + "".join(f"{c:>18}" for c in cells))
     files = sorted({f for r in results.values() for f in r["dev"]})
     if files:
@@ -225,6 +233,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--corrections", type=int, default=0,
+                        help="category corrections to teach before labelling (their cost, not their quality)")
     parser.add_argument("--cache-dir", type=Path, default=Path(os.environ.get("TYNDAU_MODEL_CACHE_DIR") or
                                                                 Path.home() / ".cache" / "tyndau" / "models"))
     parser.add_argument("--dev-dir", type=Path, default=DEV)

@@ -188,10 +188,9 @@ class Labeller:
     async def _replay_corrections(self) -> None:
         async with self._engine.connect() as conn:
             said = await label_rows.category_corrections(conn)
-        categoriser = self.pipeline.categoriser
-        if said and categoriser is not None:
-            await asyncio.to_thread(categoriser.add_corrections, said)
-            log.info("replayed %d secretary corrections into the categoriser", len(said))
+        if said and self.pipeline is not None:
+            learned = await asyncio.to_thread(self.pipeline.learn_categories, said, refit=True)
+            log.info("replayed %d secretary corrections into the categoriser", learned)
 
     async def _catch_up(self, *, quiet: bool = False) -> None:
         async with self._engine.connect() as conn:
@@ -203,10 +202,9 @@ class Labeller:
 
     async def _apply_learning(self) -> None:
         pending, self._learn = self._learn, []
-        categoriser = self.pipeline.categoriser if self.pipeline is not None else None
         items = [(text, category) for text, category, _ in pending if category]
-        if items and categoriser is not None:
-            await asyncio.to_thread(categoriser.add_corrections, items)
+        if items and self.pipeline is not None:
+            await asyncio.to_thread(self.pipeline.learn_categories, items)
 
     async def label(self, ids: Sequence[int], *, only_new: bool = False) -> None:
         """Label one batch, cluster it per meeting, update drafts, and tell the consoles.

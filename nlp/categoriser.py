@@ -1,11 +1,13 @@
 """The ``categoriser`` stage: which taxonomy category a problem belongs to, and how sure we are.
 
 It learns only from ``config/taxonomy.toml`` (names, descriptions, keywords and example
-phrasings) and from secretaries' corrections. The base model is trained on the config alone;
-corrections train a second, small model whose opinion is multiplied in (a product of experts,
-weighted by how many corrections there are), and a nearest-neighbour memory makes each new
-correction count at once, before the small model is refitted. The issues of our subtopic lexicon
-(``config/nlp/subtopics.toml``) vote for their categories, like the taxonomy's keywords.
+phrasings) and from secretaries' corrections. The base model is trained on the config alone; the
+issues of our subtopic lexicon (``config/nlp/subtopics.toml``) vote for their categories, like the
+taxonomy's keywords. Corrections teach it in two ways (``corrections.py``): a per-category bias
+that undoes the confusion the corrections show (this akimat files yard potholes under
+improvement, not roads), and a vote of the nearest corrected comments mixed into the prior. Both
+grow with the number of corrections, so a handful cannot swing every prediction, while a comment
+that repeats a corrected one takes its category at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .corrections import category_bias, neighbour_mix
 from .features import (
     EmbeddingCache,
     Matrix,
@@ -59,13 +62,12 @@ class CategoriserSettings:
     subtopic_weight: float = 0.5
     temperature: float = 0.6
     review_threshold: float = 0.5
-    correction_gamma: float = 0.5
-    correction_smoothing: float = 0.2
     corrections_for_full_weight: int = 200
-    min_corrections: int = 5
-    knn_k: int = 7
-    knn_min_similarity: float = 0.55
-    knn_weight: float = 1.0
+    bias_weight: float = 1.0
+    knn_k: int = 10
+    knn_temperature: float = 0.05
+    knn_weight: float = 0.4
+    same_text_similarity: float = 0.92
     refit_every: int = 10
     seed: int = 0
 
@@ -85,6 +87,7 @@ class _Memory:
     labels: list[str] = field(default_factory=list)
     vectors: list[Matrix] = field(default_factory=list)
     raw: list[Matrix] = field(default_factory=list)
+    prior: list[Matrix] = field(default_factory=list)
 
 
 class Categoriser:
@@ -104,7 +107,7 @@ class Categoriser:
         self._memory = _Memory()
         self._pending = 0
         self._model = TwoViewModel()
-        self._correction_model: TwoViewModel | None = None
+        self._bias: Matrix | None = None
         self._classes: list[str] = []
         self._base_set = self._examples()
         self.mean: Matrix = np.zeros(1, dtype=np.float32)
@@ -134,20 +137,19 @@ class Categoriser:
             train.texts, centre(emb, self.mean), train.labels, train.weights,
             self._cache_dir, "categoriser")
         self._classes = self._model.classes
-        self._memory.vectors = [unit_rows(centre(r[None, :], self.mean))[0] for r in self._memory.raw]
+        m = self._memory
+        m.vectors = [unit_rows(centre(r[None, :], self.mean))[0] for r in m.raw]
+        m.prior = list(self._prior(m.texts, np.stack(m.raw))) if m.raw else []
         self.refit()
 
     def refit(self) -> None:
-        """Retrain the corrections model now (the nearest-neighbour memory already applies them)."""
+        """Re-estimate the per-category bias now (the nearest-neighbour vote already applies them)."""
         self._pending = 0
         m = self._memory
-        if len(m.texts) < self.settings.min_corrections or len(set(m.labels)) < 2:
-            self._correction_model = None
+        if not m.texts:
+            self._bias = None
             return
-        s = self.settings
-        self._correction_model = TwoViewModel(embedding_c=s.embedding_c, text_c=s.text_c,
-                                              text_weight=s.text_weight).fit(
-            m.texts, centre(np.stack(m.raw), self.mean), m.labels)
+        self._bias = category_bias(np.stack(m.prior), [self._classes.index(c) for c in m.labels])
 
     # -- corrections ----------------------------------------------------------------------
 
@@ -166,11 +168,13 @@ class Categoriser:
         texts = [t for t, _ in items]
         raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
                else np.asarray(self.encoder.encode(texts), dtype=np.float32))
-        for text, (_, category), row in zip(texts, items, raw):
-            self._memory.texts.append(text)
-            self._memory.labels.append(category)
-            self._memory.raw.append(row)
-            self._memory.vectors.append(unit_rows(centre(row[None, :], self.mean))[0])
+        m = self._memory
+        for text, (_, category), row, prior in zip(texts, items, raw, self._prior(texts, raw)):
+            m.texts.append(text)
+            m.labels.append(category)
+            m.raw.append(row)
+            m.vectors.append(unit_rows(centre(row[None, :], self.mean))[0])
+            m.prior.append(prior)
         self._pending += len(items)
         if refit or (refit is None and self._pending >= self.settings.refit_every):
             self.refit()
@@ -188,18 +192,31 @@ class Categoriser:
             return np.zeros((0, len(self._classes)), dtype=np.float32)
         raw = (np.asarray(embeddings, dtype=np.float32) if embeddings is not None
                else np.asarray(self.encoder.encode(list(texts)), dtype=np.float32))
-        x = centre(raw, self.mean)
-        logits = self._model.log_proba(texts, x)
+        s = self.settings
+        logits = self._base_logits(texts, raw)
+        ramp = min(1.0, len(self._memory.texts) / max(s.corrections_for_full_weight, 1))
+        if self._bias is not None and s.bias_weight:
+            logits = logits + (s.temperature * s.bias_weight * ramp) * self._bias
+        probs = softmax(logits, s.temperature)
+        if self._memory.vectors:
+            probs = neighbour_mix(probs, unit_rows(centre(raw, self.mean)), np.stack(self._memory.vectors),
+                                  np.asarray([self._classes.index(c) for c in self._memory.labels]),
+                                  k=s.knn_k, temperature=s.knn_temperature, weight=s.knn_weight * ramp,
+                                  same_text=s.same_text_similarity)
+        return probs
+
+    def _prior(self, texts: Sequence[str], raw: Matrix) -> Matrix:
+        """The taxonomy's probabilities before any correction (what the category bias compares with)."""
+        return softmax(self._base_logits(texts, raw), self.settings.temperature)
+
+    def _base_logits(self, texts: Sequence[str], raw: Matrix) -> Matrix:
+        """What the taxonomy alone says: the two-view model plus keyword and subtopic votes."""
+        logits = self._model.log_proba(texts, centre(raw, self.mean))
         if self.settings.keyword_weight:
             logits = logits + self.settings.keyword_weight * self._keyword_hits(texts)
         if self.settings.subtopic_weight:
             logits = logits + self.settings.subtopic_weight * self._subtopic_votes(texts)
-        if self._correction_model is not None:
-            logits = logits + self._correction_logits(texts, x)
-        probs = softmax(logits, self.settings.temperature)
-        if self._memory.vectors:
-            probs = self._apply_memory(probs, unit_rows(centre(raw, self.mean)))
-        return probs
+        return logits
 
     @property
     def classes(self) -> list[str]:
@@ -222,42 +239,6 @@ class Categoriser:
                 needs_review=conf < self.settings.review_threshold,
             ))
         return out
-
-    def _correction_logits(self, texts: Sequence[str], x: Matrix) -> Matrix:
-        """gamma * log of the smoothed corrections-model probabilities, in base class order."""
-        s = self.settings
-        model = self._correction_model
-        assert model is not None
-        probs = np.exp(model.log_proba(texts, x))
-        full = np.zeros((len(texts), len(self._classes)), dtype=np.float32)
-        col = {c: i for i, c in enumerate(self._classes)}
-        for j, cid in enumerate(model.classes):
-            full[:, col[cid]] = probs[:, j]
-        eps = s.correction_smoothing
-        smoothed = (1 - eps) * full + eps / len(self._classes)
-        gamma = s.correction_gamma * min(1.0, len(self._memory.texts) / max(s.corrections_for_full_weight, 1))
-        return (gamma * np.log(smoothed)).astype(np.float32)
-
-    def _apply_memory(self, probs: Matrix, queries: Matrix) -> Matrix:
-        """Blend in the votes of the nearest corrections (closer ones count more)."""
-        s = self.settings
-        memory = np.stack(self._memory.vectors)
-        sims = queries @ memory.T
-        k = min(s.knn_k, memory.shape[0])
-        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        index = {c: i for i, c in enumerate(self._classes)}
-        votes = np.zeros_like(probs)
-        floor = s.knn_min_similarity
-        for row, cols in enumerate(nearest):
-            for col in cols:
-                sim = float(sims[row, col])
-                if sim >= floor:
-                    strength = ((sim - floor) / max(1.0 - floor, 1e-6)) ** 2
-                    votes[row, index[self._memory.labels[col]]] += strength
-        total = votes.sum(axis=1, keepdims=True)
-        weight = s.knn_weight * np.minimum(total, 1.0)
-        mixed = probs + weight * votes / np.maximum(total, 1e-9)
-        return (mixed / mixed.sum(axis=1, keepdims=True)).astype(np.float32)
 
     def _subtopic_votes(self, texts: Sequence[str]) -> Matrix:
         """1 for the category of a text's best subtopic, 0.5 for those of the next two."""

@@ -104,19 +104,10 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = T
 
 
 def _feed_corrections(pipe: Pipeline, rows: Sequence[Mapping[str, str]]) -> None:
+    """The gold categories as secretary corrections, through the server's own path."""
     items = [(r["text"], r["category"]) for r in rows if r.get("category") and r.get("text")]
-    categoriser = pipe.categoriser
-    if not items or categoriser is None or not hasattr(categoriser, "add_corrections"):
-        return
-    known = [(t, c) for t, c in items if c in pipe.taxonomy]
-    if len(known) < len(items):
-        logger.warning("%d adapt rows have categories unknown to the taxonomy; skipped",
-                       len(items) - len(known))
-    norm = pipe.process([t for t, _ in known], cluster=False)
-    pairs = [(lab.text, c) for lab, (_, c) in zip(norm, known) if lab.vector is not None]
-    vectors = [lab.vector for lab in norm if lab.vector is not None]
-    if pairs:
-        categoriser.add_corrections(pairs, np.stack(vectors), refit=True)
+    if items:
+        pipe.learn_categories(items, refit=True)
 
 
 def _place_keys(lab: Any) -> list[str]:

@@ -181,6 +181,28 @@ class Pipeline:
             self._run_clusterer([i for i in enc if labels[i].is_problem], labels, ids)
         return labels
 
+    def learn_categories(self, items: Sequence[tuple[str, str]], *, refit: bool | None = None) -> int:
+        """Secretaries' category corrections into the categoriser, normalised and embedded as comments are.
+
+        The one path for the review actions (via the labeller), the start-up replay and ``nlp eval
+        --adapt``; returns how many were learned (unknown categories and empty texts are skipped).
+        """
+        stage = self.stages.get("categoriser")
+        if stage is None or not hasattr(stage, "add_corrections"):
+            return 0
+        known = [(t, c) for t, c in items if t and c in self.taxonomy]
+        if len(known) < len(items):
+            logger.warning("%d corrections without a text or with a category unknown to the taxonomy; skipped",
+                           len(items) - len(known))
+        labels = [Labels(text=t, display=t) for t, _ in known]
+        self._per_item("normaliser", [t for t, _ in known], labels, _apply_normalised)
+        live = [i for i, lab in enumerate(labels) if lab.text.strip()]
+        vectors = self._batched("encoder", [labels[i].text for i in live], lambda st, ts: st.encode(ts))
+        pairs = [(labels[i].text, known[i][1]) for i, v in zip(live, vectors) if v is not None]
+        if pairs:
+            stage.add_corrections(pairs, np.stack([v for v in vectors if v is not None]), refit=refit)
+        return len(pairs)
+
     # -- helpers --------------------------------------------------------------------------
 
     def _per_item(self, role: str, inputs: Sequence[Any], labels: Sequence[Labels],

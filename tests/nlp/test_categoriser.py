@@ -38,8 +38,7 @@ examples = {ru = ["Мусор не вывозят неделю", "Контейн
 
 @pytest.fixture()
 def tiny() -> Categoriser:
-    settings = CategoriserSettings(wrapped_copies=0, refit_every=1000, min_corrections=2,
-                                   corrections_for_full_weight=3, correction_gamma=1.0)
+    settings = CategoriserSettings(wrapped_copies=0, refit_every=1000, corrections_for_full_weight=3)
     return Categoriser(parse_taxonomy(TINY), HashingEncoder(), settings=settings, wrappers_path=Path("/nonexistent"))
 
 

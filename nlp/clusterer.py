@@ -48,6 +48,7 @@ class ClustererSettings:
     other_topic: float = 0.0
     topic_gate: bool = False
     same_topic_place: float = 0.0
+    district_issue: float = 0.0
     with_place: bool = True
     by_category: bool = False
     recluster_max: int = 2000
@@ -67,11 +68,21 @@ class ClustererSettings:
         return settings
 
     def scores(self) -> ScoreSettings:
-        """The pair-score part of the settings."""
+        """The pair-score part of the settings (the district-wide issues from our own lexicon)."""
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
                              self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
-                             self.topic_gate, self.same_topic_place * place)
+                             self.topic_gate, self.same_topic_place * place, self.district_issue * place,
+                             _district_topics() if self.district_issue else frozenset())
+
+
+def _district_topics() -> frozenset[str]:
+    try:
+        from .subtopics import default_lexicon
+
+        return default_lexicon().district_wide()
+    except Exception:  # noqa: BLE001 - without the lexicon no issue is known to be district-wide
+        return frozenset()
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -107,9 +118,9 @@ def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None
     """Stateless batch clustering of raw embeddings: one integer label per row."""
     s = settings or ClustererSettings()
     n = len(vectors)
-    topic_of = Clusterer(s).topics
+    clusterer = Clusterer(s)
     items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
-                  topic_of((texts or [None] * n)[i])) for i in range(n)]
+                  *clusterer.topics_and_primary((texts or [None] * n)[i])) for i in range(n)]
     return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
@@ -253,19 +264,26 @@ class Clusterer:
 
     def topics(self, text: str | None, subtopics: Iterable[str] | None = None) -> frozenset[str]:
         """The subtopics of a comment (given, else matched in our own lexicon), when the settings use them."""
-        s = self.settings
-        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place):
-            return frozenset()
-        if subtopics is not None:
-            return frozenset(subtopics)
-        if not text:
-            return frozenset()
-        try:
-            from .subtopics import default_lexicon
+        return self.topics_and_primary(text, subtopics)[0]
 
-            return frozenset(m.id for m in default_lexicon().match(text))
-        except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
-            return frozenset()
+    def topics_and_primary(self, text: str | None, subtopics: Iterable[str] | None = None
+                           ) -> tuple[frozenset[str], str | None]:
+        """The subtopics of a comment and its best one (given best first, else matched in our own lexicon)."""
+        s = self.settings
+        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place or s.district_issue):
+            return frozenset(), None
+        if subtopics is not None:
+            ordered = list(subtopics)
+        elif not text:
+            return frozenset(), None
+        else:
+            try:
+                from .subtopics import default_lexicon
+
+                ordered = [m.id for m in default_lexicon().match(text)]
+            except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
+                return frozenset(), None
+        return frozenset(ordered), (ordered[0] if ordered else None)
 
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
@@ -277,7 +295,7 @@ class Clusterer:
         if item_id in self._items:
             return self._items[item_id].cluster
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else (), self.topics(text, subtopics))
+                    _places(place, places) if self.settings.with_place else (), *self.topics_and_primary(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -289,7 +307,8 @@ class Clusterer:
             row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
                                   np.array([self._items[i].hub for i in others], dtype=np.float32),
                                   [self._items[i].places for i in others], item.topics,
-                                  [self._items[i].item.topics for i in others])
+                                  [self._items[i].item.topics for i in others], item.primary,
+                                  [self._items[i].item.primary for i in others])
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)

@@ -65,6 +65,7 @@ class Subtopic:
     name: Mapping[str, str]
     terms: tuple[Term, ...]
     overrides: tuple[str, ...] = ()
+    scope: str = "place"
 
     def label(self, lang: str = "ru") -> str:
         """The wording in ``lang`` (Russian when that language is missing)."""
@@ -207,6 +208,10 @@ class SubtopicLexicon:
     def __contains__(self, subtopic_id: object) -> bool:
         return subtopic_id in self._by_id
 
+    def district_wide(self) -> frozenset[str]:
+        """Issues the district decides as one (a waiting list, a programme): unplaced comments on one are one problem."""
+        return frozenset(s.id for s in self.subtopics if s.scope == "district")
+
     def get(self, subtopic_id: str) -> Subtopic:
         """The subtopic with ``subtopic_id``; KeyError names the unknown id."""
         try:
@@ -328,10 +333,14 @@ def _subtopic(raw: Mapping[str, Any], source: str, categories: set[str] | None) 
     overrides = raw.get("overrides", [])
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
         raise SubtopicError(f"{where}: overrides must be a list of subtopic ids")
-    unknown = sorted(set(raw) - {"id", "category", "name", "overrides", *TERM_LANGS})
+    scope = raw.get("scope", "place")
+    if scope not in ("place", "district"):
+        raise SubtopicError(f"{where}: scope must be 'place' or 'district'")
+    unknown = sorted(set(raw) - {"id", "category", "name", "overrides", "scope", *TERM_LANGS})
     if unknown:
         raise SubtopicError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    return Subtopic(sid, category, {"ru": name["ru"].strip(), "kk": name["kk"].strip()}, tuple(terms), tuple(overrides))
+    return Subtopic(sid, category, {"ru": name["ru"].strip(), "kk": name["kk"].strip()}, tuple(terms), tuple(overrides),
+                    scope)
 
 
 @functools.cache

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from tyndau.nlp.chat import ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDER, REPLY, SIDE_TALK, STREAM, THANKS, ChatContext, Seen, chat_act
+from tyndau.nlp.chat import (
+    ECHO,
+    META,
+    NOT_PROBLEM_ACTS,
+    NOTICE,
+    RELAY,
+    REMINDER,
+    REPLY,
+    SCORN,
+    SIDE_TALK,
+    STREAM,
+    THANKS,
+    ChatContext,
+    Seen,
+    chat_act,
+)
 
 
 @pytest.mark.parametrize(("text", "act"), [
@@ -29,6 +44,14 @@ from tyndau.nlp.chat import ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDE
     ("Рахмет, әкім мырза! 👏", THANKS), ("Спасибо, что проводите такие встречи", THANKS),
     ("Ауылға биыл жол салынды, рахмет", THANKS), ("Сельчане благодарят за новую школу!", THANKS),
     ("у нас в городе тоже так, не переживайте", SIDE_TALK),
+    ("вам ещё повезло, у нас вообще ничего нет 😂", SIDE_TALK),
+    ("Соседи, давайте коллективное письмо напишем?", SIDE_TALK), ("Көршілер, бәріміз жазайық", SIDE_TALK),
+    ("Дай бог, чтобы у всех всё было хорошо 🙏", SIDE_TALK), ("Иншалла, бәрі жақсы болады", SIDE_TALK),
+    ("Свет это самое главное, остальное подождёт", SIDE_TALK),
+    ("Поддерживаю, наш фельдшер лучший 👍", THANKS), ("Молодцы, хорошо сделали парк", THANKS),
+    ("аким вы бездельник, сами тут не живёте", SCORN), ("Все вы воры и бездельники", SCORN),
+    ("Позор! Ничего не меняется, одни обещания", SCORN), ("Ұят! Ешнәрсе өзгермейді", SCORN),
+    ("Всё для галочки, как всегда", SCORN),
     ("@Данияр а вы из какого села?", REPLY), ("<user> зачем номер телефона в чат пишете", REPLY),
 ])
 def test_forms_of_chat_messages(text: str, act: str) -> None:
@@ -45,13 +68,16 @@ def test_forms_of_chat_messages(text: str, act: str) -> None:
     "За школу спасибо, но воды так и нет", "Рахмет, бірақ жол қашан жөнделеді?",
     "Открыт люк у дома 5. Опасно для детей. Спасибо.", "Просьба убрать снег во дворе. Спасибо",
     "@аким_района когда будет свет на Садовой?",
+    "позор, в школе дети мёрзнут, батареи холодные", "Позор! В Иргели неделю нет воды",
+    "Аким, вы бездельник? Когда дорогу сделаете?", "Отличная идея, но когда сделают дорогу?",
+    "Дай бог здоровья, но помогите с водой в селе",
 ])
 def test_problems_and_chatter_get_no_act(text: str) -> None:
     assert chat_act(text) is None
 
 
-def test_thanks_side_talk_and_replies_are_no_problems() -> None:
-    assert {THANKS, SIDE_TALK, REPLY} <= NOT_PROBLEM_ACTS
+def test_thanks_side_talk_scorn_and_replies_are_no_problems() -> None:
+    assert {THANKS, SIDE_TALK, REPLY, SCORN} <= NOT_PROBLEM_ACTS
 
 
 def _seen(cid, act=None, problem=True, subtopic=None, place=None, cluster=None, author="a"):

@@ -150,3 +150,16 @@ def test_broken_vectors_never_crash(vector: np.ndarray) -> None:
     cl.add_batch([(1, _topic(1, 1)[0], {}), (2, vector, {"places": ["house:абай/1", "garbage"]}),
                   (3, _topic(1, 1)[0], {"lang": "xx"})])
     assert cl.cluster_of(2) is not None and cl.cluster_of(1) == cl.cluster_of(3)
+
+
+def test_unplaced_comments_on_one_district_wide_issue_are_one_problem() -> None:
+    """"Очередь в садик" and "Балабақшаға кезек" are far apart as vectors; the shared district-wide issue joins them."""
+    a, b, c = _topic(11, 1)[0], _topic(12, 1)[0], _topic(13, 1)[0]
+    cl = _clusterer(district_issue=0.8)
+    queue = ["kindergarten_places"]
+    first = cl.assign(1, a, subtopics=queue)
+    assert cl.assign(2, b, subtopics=queue) == first
+    assert cl.assign(3, c, subtopics=queue, places=["settlement:иргели"]) != first  # a village's own kindergarten
+    assert cl.assign(4, c, subtopics=["no_water"]) != first
+    off = _clusterer()
+    assert off.assign(1, a, subtopics=queue) != off.assign(2, b, subtopics=queue)

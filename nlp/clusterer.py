@@ -68,21 +68,11 @@ class ClustererSettings:
         return settings
 
     def scores(self) -> ScoreSettings:
-        """The pair-score part of the settings (the district-wide issues from our own lexicon)."""
+        """The pair-score part of the settings."""
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
                              self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
-                             self.topic_gate, self.same_topic_place * place, self.district_issue * place,
-                             _district_topics() if self.district_issue else frozenset())
-
-
-def _district_topics() -> frozenset[str]:
-    try:
-        from .subtopics import default_lexicon
-
-        return default_lexicon().district_wide()
-    except Exception:  # noqa: BLE001 - without the lexicon no issue is known to be district-wide
-        return frozenset()
+                             self.topic_gate, self.same_topic_place * place, self.district_issue * place)
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -120,7 +110,7 @@ def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None
     n = len(vectors)
     clusterer = Clusterer(s)
     items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
-                  *clusterer.topics_and_primary((texts or [None] * n)[i])) for i in range(n)]
+                  *clusterer.topics_and_district((texts or [None] * n)[i])) for i in range(n)]
     return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
@@ -264,26 +254,24 @@ class Clusterer:
 
     def topics(self, text: str | None, subtopics: Iterable[str] | None = None) -> frozenset[str]:
         """The subtopics of a comment (given, else matched in our own lexicon), when the settings use them."""
-        return self.topics_and_primary(text, subtopics)[0]
+        return self.topics_and_district(text, subtopics)[0]
 
-    def topics_and_primary(self, text: str | None, subtopics: Iterable[str] | None = None
-                           ) -> tuple[frozenset[str], str | None]:
-        """The subtopics of a comment and its best one (given best first, else matched in our own lexicon)."""
+    def topics_and_district(self, text: str | None, subtopics: Iterable[str] | None = None
+                            ) -> tuple[frozenset[str], str | None]:
+        """The subtopics of a comment and the district-wide issue it names in so many words (or None)."""
         s = self.settings
         if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place or s.district_issue):
             return frozenset(), None
-        if subtopics is not None:
-            ordered = list(subtopics)
-        elif not text:
-            return frozenset(), None
-        else:
-            try:
-                from .subtopics import default_lexicon
+        try:
+            from .subtopics import default_lexicon
 
-                ordered = [m.id for m in default_lexicon().match(text)]
-            except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
-                return frozenset(), None
-        return frozenset(ordered), (ordered[0] if ordered else None)
+            lexicon = default_lexicon()
+            topics = frozenset(subtopics) if subtopics is not None else (
+                frozenset(m.id for m in lexicon.match(text)) if text else frozenset())
+            district = lexicon.district_issue(text) if s.district_issue and text else None
+        except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
+            return (frozenset(subtopics) if subtopics is not None else frozenset()), None
+        return topics, (district if district in topics else None)
 
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
@@ -295,7 +283,7 @@ class Clusterer:
         if item_id in self._items:
             return self._items[item_id].cluster
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else (), *self.topics_and_primary(text, subtopics))
+                    _places(place, places) if self.settings.with_place else (), *self.topics_and_district(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -307,8 +295,8 @@ class Clusterer:
             row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
                                   np.array([self._items[i].hub for i in others], dtype=np.float32),
                                   [self._items[i].places for i in others], item.topics,
-                                  [self._items[i].item.topics for i in others], item.primary,
-                                  [self._items[i].item.primary for i in others])
+                                  [self._items[i].item.topics for i in others], item.district,
+                                  [self._items[i].item.district for i in others])
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)

@@ -42,18 +42,17 @@ class ScoreSettings:
     topic_gate: bool = False
     same_topic_place: float = 0.0
     district_issue: float = 0.0
-    district_topics: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """What the clusterer knows of one comment: embedding, language, place keys, subtopics (``primary``: the best)."""
+    """What the clusterer knows of one comment: embedding, language, place keys, subtopics, district-wide issue."""
 
     vector: Matrix
     lang: str | None = None
     places: tuple[str, ...] = ()
     topics: frozenset[str] = frozenset()
-    primary: str | None = None
+    district: str | None = None
 
 
 def language_of(lang: str | None) -> str:
@@ -238,7 +237,7 @@ class PairScorer:
     def row(self, unit: Matrix, group: str, hub: float, places: PlaceInfo, units: Matrix,
             groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo],
             topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = (),
-            primary: str | None = None, others_primary: Sequence[str | None] = ()) -> np.ndarray:
+            district: str | None = None, others_district: Sequence[str | None] = ()) -> np.ndarray:
         """Scores of one prepared item against prepared others (hubness values given)."""
         s = self.settings
         if len(units) == 0:
@@ -255,8 +254,8 @@ class PairScorer:
             rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
                               dtype=np.int8, count=len(out)) if len(others_topics) else rel
         out = out + self._topic_terms(rel)
-        if s.district_issue and primary in s.district_topics and not places.local and len(others_primary):
-            same = np.fromiter((p == primary and not info.local for p, info in zip(others_primary, infos)),
+        if s.district_issue and district is not None and not places.local and len(others_district):
+            same = np.fromiter((d == district and not info.local for d, info in zip(others_district, infos)),
                                dtype=bool, count=len(out))
             out = out + np.where(same, s.district_issue, 0.0)
         if not places.any:
@@ -304,17 +303,16 @@ class PairScorer:
         return scores, r
 
     def _district_terms(self, items: Sequence[Item]) -> np.ndarray | float:
-        """+district_issue for two comments naming no place whose best subtopic is one district-wide issue.
+        """+district_issue for two comments naming no place and one district-wide issue.
 
         A waiting list or a district programme ("очередь в садик", "жер кезегі") is one problem
         for the whole district; raised without a place in other words or languages, its comments'
         vectors can sit far apart, and only the shared issue ties them.
         """
         s = self.settings
-        if not s.district_issue or not s.district_topics:
+        if not s.district_issue:
             return 0.0
-        keys = [it.primary if it.primary in s.district_topics and not PlaceInfo.of(it.places).local else None
-                for it in items]
+        keys = [it.district if not PlaceInfo.of(it.places).local else None for it in items]
         arr = np.array([k or "" for k in keys], dtype=object)
         same = (arr[:, None] == arr[None, :]) & (arr != "")[:, None]
         return np.where(same, s.district_issue, 0.0)

@@ -153,13 +153,14 @@ def test_broken_vectors_never_crash(vector: np.ndarray) -> None:
 
 
 def test_unplaced_comments_on_one_district_wide_issue_are_one_problem() -> None:
-    """"Очередь в садик" and "Балабақшаға кезек" are far apart as vectors; the shared district-wide issue joins them."""
-    a, b, c = _topic(11, 1)[0], _topic(12, 1)[0], _topic(13, 1)[0]
-    cl = _clusterer(district_issue=0.8)
+    """"Очередь в садик" and "Балабақшаға кезек" are far apart as vectors; the district-wide issue they name joins them."""
+    a, b, c, d = (_topic(seed, 1)[0] for seed in (11, 12, 13, 14))
     queue = ["kindergarten_places"]
-    first = cl.assign(1, a, subtopics=queue)
-    assert cl.assign(2, b, subtopics=queue) == first
-    assert cl.assign(3, c, subtopics=queue, places=["settlement:иргели"]) != first  # a village's own kindergarten
-    assert cl.assign(4, c, subtopics=["no_water"]) != first
+    cl = _clusterer(district_issue=0.8)
+    first = cl.assign(1, a, text="Очередь в садик: стоим с рождения", subtopics=queue)
+    assert cl.assign(2, b, text="Балабақшаға кезек 3 жыл, әлі жоқ", subtopics=queue) == first
+    assert cl.assign(3, c, text="Очередь в садик, а садика в селе нет", subtopics=queue,
+                     places=["settlement:иргели"]) != first  # a village's own kindergarten
+    assert cl.assign(4, d, text="Воспитатель в детском саду грубит детям", subtopics=queue) != first  # names no waiting list
     off = _clusterer()
-    assert off.assign(1, a, subtopics=queue) != off.assign(2, b, subtopics=queue)
+    assert off.assign(1, a, text="Очередь в садик", subtopics=queue) != off.assign(2, b, text="Балабақшаға кезек", subtopics=queue)

@@ -164,3 +164,20 @@ def test_unplaced_comments_on_one_district_wide_issue_are_one_problem() -> None:
     assert cl.assign(4, d, text="Воспитатель в детском саду грубит детям", subtopics=queue) != first  # names no waiting list
     off = _clusterer()
     assert off.assign(1, a, text="Очередь в садик", subtopics=queue) != off.assign(2, b, text="Балабақшаға кезек", subtopics=queue)
+
+
+def test_a_bare_street_name_is_the_street_the_meeting_named_before() -> None:
+    """known_streets: "Ремонт Абая обещали" after "ул. Абая" is on that street; off, or unseen, it has no place."""
+    v = _topic(21, 4, noise=0.6)
+    cl = _clusterer(known_streets=True, same_street=0.3)
+    first = cl.assign(1, v[0], places=["street:абай", "settlement:каскелен"], text="На ул. Абая в Каскелене яма на яме")
+    assert cl.assign(2, v[1], text="Ремонт Абая обещали ещё в 2024 году") == first
+    assert cl._items[2].item.places == ("street:абай",)
+    assert cl.assign(3, v[2], text="Ремонт Толе би обещали давно").startswith("c")
+    assert cl._items[3].item.places == ()  # a street the meeting never named with its marker
+    assert cl.assign(4, v[3], places=["settlement:иргели"], text="В Иргели на Абая темно") and \
+        cl._items[4].item.places == ("settlement:иргели",)  # a comment with its own place keeps it
+    off = _clusterer(same_street=0.3)
+    off.assign(1, v[0], places=["street:абай"], text="ул. Абая")
+    off.assign(2, v[1], text="Ремонт Абая обещали")
+    assert off._items[2].item.places == ()

@@ -231,6 +231,11 @@ class ChatContext:
         mentioned = {m.lstrip("@").lower() for m in _MENTION.findall(text or "") if m != "<user>"}
         if mentioned:
             return next((s for s in problems if s.author.lstrip("@").lower() in mentioned), None)
+        own = [s for s in problems if author and s.author == author] if act == REMINDER else []
+        # "Так и не ответили", "мой вопрос …" from someone who asked before: their own question on that issue.
+        mine = next((s for s in own if not subs or s.subtopic in subs), None)
+        if mine is not None:
+            return mine
         relay = next((s for s in recent[:3] if s.act == RELAY), None)
         hint = place or (relay.place if relay is not None else None)
         if not subs and relay is not None and relay.subtopic and act in (ECHO, REMINDER, None):
@@ -255,10 +260,11 @@ class ChatContext:
         return None
 
     def echo_target(self, *, act: str | None, is_problem: bool | None, text: str, subtopics: Sequence[str],
-                    place: str | None) -> Seen | None:
+                    place: str | None, author: str = "") -> Seen | None:
         """The problem this message only echoes, or None when it stands on its own.
 
-        Echoes and reminders look for their problem; a problem comment is an echo too when it
+        Echoes and reminders look for their problem (a reminder from someone who asked before, for
+        their own question); a problem comment is an echo too when it
         names no place and reacts to a relay of the akim just before it. Any other comment that
         names an issue goes to the clusterer, which joins it to an earlier one only when the two
         are alike: attaching every short line on an earlier problem's subtopic to that problem
@@ -266,7 +272,7 @@ class ChatContext:
         the Kazakh/Russian appeals) and mixed issues in the demo chat's drafts.
         """
         if act in (ECHO, REMINDER):
-            return self.resolve(act=act, text=text, subtopics=subtopics, place=place)
+            return self.resolve(act=act, text=text, subtopics=subtopics, place=place, author=author)
         if not is_problem or place:
             return None
         if any(s.act == RELAY for s in list(self._recent)[-NEAR:]):

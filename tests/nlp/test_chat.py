@@ -124,3 +124,19 @@ def test_a_short_line_on_an_earlier_issue_is_left_to_the_clusterer() -> None:
     ctx.observe(_seen(2, act=RELAY, problem=False, subtopic="transport_drivers"))
     assert ctx.echo_target(act=None, is_problem=True, text="Водители так и хамят", subtopics=["transport_drivers"],
                            place=None).comment_id == 1  # a reaction to the akim's answer just relayed
+
+
+def test_a_reminder_from_someone_who_asked_before_is_about_their_own_question() -> None:
+    ctx = ChatContext()
+    ctx.observe(_seen(1, subtopic="bus_route", author="@timur"))
+    ctx.observe(_seen(2, subtopic="appeal_no_answer", author="@zhanar"))
+    ctx.observe(_seen(3, subtopic="pastures", place="settlement:жамбыл", author="@azhar"))
+    found = ctx.resolve(act=REMINDER, text="Ещё про маршрут — ответа нет", subtopics=["appeal_no_answer", "bus_route"],
+                        place=None, author="@timur")
+    assert found is not None and found.comment_id == 1
+    found = ctx.resolve(act=REMINDER, text="Ещё про маршрут — ответа нет", subtopics=["appeal_no_answer", "bus_route"],
+                        place=None, author="@someone_else")
+    assert found is not None and found.comment_id == 2  # no question of their own: the subtopic decides
+    assert ctx.echo_target(act=REMINDER, is_problem=True, text="Жайылым туралы ешкім айтпайды", subtopics=["pastures"],
+                           place=None, author="@timur").comment_id == 3  # not their own issue
+    assert ctx.resolve(act=REMINDER, text="Так и не ответили", subtopics=[], place=None, author="@timur").comment_id == 1

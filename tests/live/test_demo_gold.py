@@ -137,13 +137,13 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
             print(f"  {row['verdict']:12} {d['title_ru']!r} / {d['title_kk']!r} {sorted(row['comments'])}")
     assert not wrong_language, [(d["title_ru"], d["title_kk"]) for d in wrong_language[:5]]
     assert all(d["title_ru"] != d["title_kk"] for d in drafts)
-    # The targets (measured: precision 0.81, recall 0.89, no draft from a non-problem, 7 echo-only
-    # drafts). Echo-only drafts are short reactions without an echo's form ("3 смены в 2026 году,
+    # The targets (≥ 0.80 / ≥ 0.80, no draft from a non-problem) at the reached level less a small
+    # margin (measured: precision 0.833–0.840, recall 0.904–0.911, 7 echo-only drafts). Echo-only drafts are short reactions without an echo's form ("3 смены в 2026 году,
     # докатились"): attaching every short line to an earlier problem of its subtopic also swallowed
     # distinct short appeals. District-wide issues raised without a place in other words and
     # languages ("очередь в садик" / "балабақшаға кезек") are one draft by their shared subtopic
     # (scope = "district", [clusterer] district_issue).
     assert s.from_non_problem == 0, "the chat's non-problems make drafts again"
     assert s.echo_only <= 9, "the chat's echoes make drafts of their own again"
-    assert s.precision >= 0.8, f"fewer than 80 % of the drafts match one gold problem: {s.precision:.3f}"
-    assert s.recall >= 0.86, f"fewer gold problems found than measured: {s.recall:.3f}"
+    assert s.precision >= 0.81, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
+    assert s.recall >= 0.88, f"fewer gold problems found than measured: {s.recall:.3f}"

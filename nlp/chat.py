@@ -102,6 +102,9 @@ PRIORITY_RE = re.compile(r"(?<![\w])(?:самое\s+главное|главно�
 _INSULT_RE = re.compile(r"(?<![\w])(?:бездельник\w*|бездар\w*|дармоед\w*|клоун\w*|болтун\w*|пустозвон\w*|лжец\w*|"
                         r"врун\w*|вор(?:ы|ов|ьё|ье)|ворюг\w*|жулик\w*|алаяқ\w*|ұры(?:лар)?|өтірікші\w*|жалқау\w*)(?![\w])",
                         re.IGNORECASE)
+# An insult counts as scorn when thrown at someone ("аким вы бездельник"), not in a report ("на дачах орудуют воры").
+_ADDRESSEE_RE = re.compile(r"(?<![\w])(?:вы|ты|вас|вам|сіз\w*|сен\w*|аким\w*|әкім\w*|чиновник\w*|депутат\w*|власт\w*|"
+                           r"начальник\w*|руководств\w*|шенеунік\w*|билік\w*)(?![\w])", re.IGNORECASE)
 _OUTCRY_RE = re.compile(r"^\s*(?:позор\w*|стыдоба|стыд|ұят(?:ты)?|масқара)\s*!", re.IGNORECASE)
 _MOCK_RE = re.compile(r"(?<![\w])(?:для\s+галочки|на\s+бумаге|показух\w*|отчитыва\w*\s+как|көзбояу\w*)(?![\w])",
                       re.IGNORECASE)
@@ -111,6 +114,7 @@ _REQUEST_RE = re.compile(r"[?]|(?<![\w])(?:когда|почему|прошу|п
                          r"қашан|неге|керек|өтінемін|сұраймыз|жасаңыз\w*|шешіңіз\w*|көмектесіңіз\w*)(?![\w])",
                          re.IGNORECASE)
 SCORN_MAX_WORDS = 14
+ORGANISE_MAX_WORDS = 10
 THANKS_MAX_WORDS = 16
 STREAM_MAX_WORDS = 8
 ECHO_MAX_WORDS = 6
@@ -128,6 +132,12 @@ def _names_place(text: str) -> bool:
         return any(p.kind != "district" for p in extract_places(text))
     except Exception:  # noqa: BLE001 - no place found is the safe answer for this check
         return False
+
+
+def _scorn(body: str) -> bool:
+    """An insult thrown at someone, a shaming outcry or mockery of the akimat's reports."""
+    return bool((_INSULT_RE.search(body) and _ADDRESSEE_RE.search(body)) or _OUTCRY_RE.search(body)
+                or _MOCK_RE.search(body))
 
 
 def words(text: str) -> list[str]:
@@ -171,13 +181,12 @@ def chat_act(text: str) -> str | None:
         return THANKS
     if SIDE_TALK_RE.search(body) and "?" not in body:
         return SIDE_TALK
-    if ORGANISE_RE.search(body):
-        return SIDE_TALK
     asks = bool(_REQUEST_RE.search(body))
+    if n <= ORGANISE_MAX_WORDS and ORGANISE_RE.search(body) and not _REQUEST_RE.search(body.replace("?", " ")):
+        return SIDE_TALK  # "может коллективное обращение напишем?"; not "… не примут меры — напишем в прокуратуру"
     if not asks and n <= SCORN_MAX_WORDS and (WISH_RE.search(body) or PRIORITY_RE.search(body)) and not _names_place(body):
         return SIDE_TALK
-    if not asks and n <= SCORN_MAX_WORDS and (_INSULT_RE.search(body) or _OUTCRY_RE.search(body) or _MOCK_RE.search(body)) \
-            and not _names_place(body):
+    if not asks and n <= SCORN_MAX_WORDS and _scorn(body) and not _names_place(body):
         return SCORN
     if n <= 12 and REMINDER_RE.search(body):
         return REMINDER

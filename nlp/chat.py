@@ -16,8 +16,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 RELAY, META, NOTICE, ECHO, REMINDER, STREAM = "relay", "meta", "notice", "echo", "reminder", "stream"
-THANKS, SIDE_TALK, REPLY = "thanks", "side_talk", "reply"
-NOT_PROBLEM_ACTS = frozenset({RELAY, META, NOTICE, STREAM, THANKS, SIDE_TALK, REPLY})
+THANKS, SIDE_TALK, REPLY, SCORN = "thanks", "side_talk", "reply", "scorn"
+NOT_PROBLEM_ACTS = frozenset({RELAY, META, NOTICE, STREAM, THANKS, SIDE_TALK, REPLY, SCORN})
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 _MENTION = re.compile(r"(?<![\w@])@[\w.\-]+|<user>")
 # A message that opens by addressing another participant (not the akim or the akimat's page).
@@ -75,6 +75,9 @@ STREAM_RE = re.compile(
     r"стрим\w*|связь\s+пропала\s+у\s+меня)",
     re.IGNORECASE,
 )
+# Praise of a person or a service ("наш участковый врач лучший 👍"): no problem unless something is still wanted.
+PRAISE_RE = re.compile(r"(?<![\w])(?:лучш(?:ий|ая|ее|ие)|молод(?:ец|цы|цом)|отличн\w+|прекрасн\w+|умниц\w*|"
+                       r"керемет\w*|жарайсың\w*|жарайсыз\w*|тамаша|үздік)(?![\w])", re.IGNORECASE)
 THANKS_RE = re.compile(r"(?<![\w])(?:спасибо|благодар\w*|рахмет\w*|рақмет\w*|алғыс\w*|raxmet|rakhmet|spasibo)(?![\w])",
                        re.IGNORECASE)
 # What turns thanks into a complaint or a request ("спасибо, но воды нет", "рахмет, қашан?").
@@ -82,7 +85,36 @@ _STILL_WANTS = re.compile(r"[?]|(?<![\w])(?:но|а|однако|нет|не|н�
                           r"емес|просим|прошу|просьба|требу\w*|нужн\w*|надо|керек|сломан\w*|опасн\w*)(?![\w])", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
 # Banter between residents: consoling or teasing another, not asking the akimat for anything.
-SIDE_TALK_RE = re.compile(r"(?<![\w])(?:не\s+переживайте|не\s+переживай|уайымдамаңыз|уайымдама)(?![\w])", re.IGNORECASE)
+SIDE_TALK_RE = re.compile(r"(?<![\w])(?:не\s+переживайте|не\s+переживай|уайымдамаңыз|уайымдама|"
+                          r"(?:вы|вам|ты|тебе)\s+(?:ещё|еще)\s+(?:хорошо|повезло)|вам\s+(?:ещё|еще\s+)?повезло|"
+                          r"сіздер?\s+(?:әлі|тағы)\s+жақсы)(?![\w])", re.IGNORECASE)
+# Residents organising among themselves ("может коллективное обращение напишем?", "жазайық").
+ORGANISE_RE = re.compile(r"(?<![\w])(?:напишем|подпишем|соберёмся|соберемся|сходим|жазайық|жиналайық|барайық|"
+                         r"қол\s+жинайық)(?![\w])", re.IGNORECASE)
+# Wishes and blessings ("дай бог, чтобы вода была у всех"), and opinions on what matters most.
+WISH_RE = re.compile(r"(?<![\w])(?:дай\s+бог|даст\s+бог|дай\s+аллах|бог\s+в\s+помощь|иншалла\w*|құдай\s+қаласа|"
+                     r"алла\s+жар\s+болсын|аллаһ\s+жар\s+болсын|амин[ь]?|әумин)(?![\w])", re.IGNORECASE)
+PRIORITY_RE = re.compile(r"(?<![\w])(?:самое\s+главное|главное\s*[—–-]|важнее\s+всего|ең\s+басты|ең\s+маңызды|"
+                         r"басты\s+мәселе)(?![\w])", re.IGNORECASE)
+# Scorn without a request: an insult thrown at officials ("аким вы бездельник"), a shaming outcry
+# ("Позор! …", "Ұят! …"), mockery of the akimat's reports ("для галочки"). With a request, a place
+# or a question it is an angry problem, and the detector decides.
+_INSULT_RE = re.compile(r"(?<![\w])(?:бездельник\w*|бездар\w*|дармоед\w*|клоун\w*|болтун\w*|пустозвон\w*|лжец\w*|"
+                        r"врун\w*|вор(?:ы|ов|ьё|ье)|ворюг\w*|жулик\w*|алаяқ\w*|ұры(?:лар)?|өтірікші\w*|жалқау\w*)(?![\w])",
+                        re.IGNORECASE)
+# An insult counts as scorn when thrown at someone ("аким вы бездельник"), not in a report ("на дачах орудуют воры").
+_ADDRESSEE_RE = re.compile(r"(?<![\w])(?:вы|ты|вас|вам|сіз\w*|сен\w*|аким\w*|әкім\w*|чиновник\w*|депутат\w*|власт\w*|"
+                           r"начальник\w*|руководств\w*|шенеунік\w*|билік\w*)(?![\w])", re.IGNORECASE)
+_OUTCRY_RE = re.compile(r"^\s*(?:позор\w*|стыдоба|стыд|ұят(?:ты)?|масқара)\s*!", re.IGNORECASE)
+_MOCK_RE = re.compile(r"(?<![\w])(?:для\s+галочки|на\s+бумаге|показух\w*|отчитыва\w*\s+как|көзбояу\w*)(?![\w])",
+                      re.IGNORECASE)
+# What makes a message ask something of the akimat.
+_REQUEST_RE = re.compile(r"[?]|(?<![\w])(?:когда|почему|прошу|просим|просьба|сделайте|помогите|примите|решите|"
+                         r"нужн\w*|надо|необходим\w*|требу\w*|верните|уберите|поставьте|отремонтируйте|"
+                         r"қашан|неге|керек|өтінемін|сұраймыз|жасаңыз\w*|шешіңіз\w*|көмектесіңіз\w*)(?![\w])",
+                         re.IGNORECASE)
+SCORN_MAX_WORDS = 14
+ORGANISE_MAX_WORDS = 10
 THANKS_MAX_WORDS = 16
 STREAM_MAX_WORDS = 8
 ECHO_MAX_WORDS = 6
@@ -90,6 +122,22 @@ NEAR = 3
 CONTEXT_SIZE = 1000
 _NAME_STOP = frozenset("""про когда почему ещё еще аким әкім уважаемый уважаемая спасибо рахмет здравствуйте
 сәлеметсіз прошу просим скажите ответьте наконец опять снова""".split())
+
+
+def _names_place(text: str) -> bool:
+    """True when a street, house, microdistrict or settlement is named (then scorn comes with a problem)."""
+    from .place import extract_places
+
+    try:
+        return any(p.kind != "district" for p in extract_places(text))
+    except Exception:  # noqa: BLE001 - no place found is the safe answer for this check
+        return False
+
+
+def _scorn(body: str) -> bool:
+    """An insult thrown at someone, a shaming outcry or mockery of the akimat's reports."""
+    return bool((_INSULT_RE.search(body) and _ADDRESSEE_RE.search(body)) or _OUTCRY_RE.search(body)
+                or _MOCK_RE.search(body))
 
 
 def words(text: str) -> list[str]:
@@ -109,7 +157,7 @@ def names(text: str) -> frozenset[str]:
 
 
 def chat_act(text: str) -> str | None:
-    """The form of one message: relay, meta, notice, stream, thanks, side talk, echo, reminder, reply or None.
+    """The form of one message: relay, meta, notice, stream, thanks, side talk, scorn, echo, reminder, reply or None.
 
     None: decide by content. A reply (opening with "@someone", not the akim) is talk between
     residents; one that backs a problem up ("@Мадина у нас так же") is an echo. Thanks count only when nothing in the message still asks for
@@ -129,10 +177,17 @@ def chat_act(text: str) -> str | None:
     if META_RE.search(body) or (_SHORT_TOPIC_RE.search(body) and n <= 5):
         return META
     first = _SENTENCE_END.split(body.strip(), maxsplit=1)[0]  # thanks that close an appeal are politeness
-    if n <= THANKS_MAX_WORDS and THANKS_RE.search(first) and not _STILL_WANTS.search(body):
+    if n <= THANKS_MAX_WORDS and (THANKS_RE.search(first) or PRAISE_RE.search(body)) and not _STILL_WANTS.search(body):
         return THANKS
     if SIDE_TALK_RE.search(body) and "?" not in body:
         return SIDE_TALK
+    asks = bool(_REQUEST_RE.search(body))
+    if n <= ORGANISE_MAX_WORDS and ORGANISE_RE.search(body) and not _REQUEST_RE.search(body.replace("?", " ")):
+        return SIDE_TALK  # "может коллективное обращение напишем?"; not "… не примут меры — напишем в прокуратуру"
+    if not asks and n <= SCORN_MAX_WORDS and (WISH_RE.search(body) or PRIORITY_RE.search(body)) and not _names_place(body):
+        return SIDE_TALK
+    if not asks and n <= SCORN_MAX_WORDS and _scorn(body) and not _names_place(body):
+        return SCORN
     if n <= 12 and REMINDER_RE.search(body):
         return REMINDER
     if not words(body):
@@ -185,6 +240,11 @@ class ChatContext:
         mentioned = {m.lstrip("@").lower() for m in _MENTION.findall(text or "") if m != "<user>"}
         if mentioned:
             return next((s for s in problems if s.author.lstrip("@").lower() in mentioned), None)
+        own = [s for s in problems if author and s.author == author] if act == REMINDER else []
+        # "Так и не ответили", "мой вопрос …" from someone who asked before: their own question on that issue.
+        mine = next((s for s in own if not subs or s.subtopic in subs), None)
+        if mine is not None:
+            return mine
         relay = next((s for s in recent[:3] if s.act == RELAY), None)
         hint = place or (relay.place if relay is not None else None)
         if not subs and relay is not None and relay.subtopic and act in (ECHO, REMINDER, None):
@@ -209,10 +269,11 @@ class ChatContext:
         return None
 
     def echo_target(self, *, act: str | None, is_problem: bool | None, text: str, subtopics: Sequence[str],
-                    place: str | None) -> Seen | None:
+                    place: str | None, author: str = "") -> Seen | None:
         """The problem this message only echoes, or None when it stands on its own.
 
-        Echoes and reminders look for their problem; a problem comment is an echo too when it
+        Echoes and reminders look for their problem (a reminder from someone who asked before, for
+        their own question); a problem comment is an echo too when it
         names no place and reacts to a relay of the akim just before it. Any other comment that
         names an issue goes to the clusterer, which joins it to an earlier one only when the two
         are alike: attaching every short line on an earlier problem's subtopic to that problem
@@ -220,7 +281,7 @@ class ChatContext:
         the Kazakh/Russian appeals) and mixed issues in the demo chat's drafts.
         """
         if act in (ECHO, REMINDER):
-            return self.resolve(act=act, text=text, subtopics=subtopics, place=place)
+            return self.resolve(act=act, text=text, subtopics=subtopics, place=place, author=author)
         if not is_problem or place:
             return None
         if any(s.act == RELAY for s in list(self._recent)[-NEAR:]):

@@ -18,6 +18,7 @@ and a per-meeting shift of the threshold learned from the scores of the pairs pe
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ class ClustererSettings:
     other_topic: float = 0.0
     topic_gate: bool = False
     same_topic_place: float = 0.0
+    district_issue: float = 0.0
+    known_streets: bool = False
     with_place: bool = True
     by_category: bool = False
     recluster_max: int = 2000
@@ -71,7 +74,15 @@ class ClustererSettings:
         place = 1.0 if self.with_place else 0.0
         return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
                              self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
-                             self.topic_gate, self.same_topic_place * place)
+                             self.topic_gate, self.same_topic_place * place, self.district_issue * place)
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?![\w-])")
+
+
+def _street_name(key: str) -> str:
+    """The bare name of a street key ("street:садов|ул" -> "садов")."""
+    return key.split(":", 1)[1].split("|", 1)[0]
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -107,9 +118,9 @@ def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None
     """Stateless batch clustering of raw embeddings: one integer label per row."""
     s = settings or ClustererSettings()
     n = len(vectors)
-    topic_of = Clusterer(s).topics
+    clusterer = Clusterer(s)
     items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
-                  topic_of((texts or [None] * n)[i])) for i in range(n)]
+                  *clusterer.topics_and_district((texts or [None] * n)[i])) for i in range(n)]
     return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
@@ -149,6 +160,7 @@ class Clusterer:
         self._feedback = _Feedback()
         self._shift = 0.0
         self._ids = itertools.count(1)
+        self._streets: dict[str, set[str]] = defaultdict(set)
         self._order = itertools.count()
         self._size_at_recluster = 0
 
@@ -253,19 +265,24 @@ class Clusterer:
 
     def topics(self, text: str | None, subtopics: Iterable[str] | None = None) -> frozenset[str]:
         """The subtopics of a comment (given, else matched in our own lexicon), when the settings use them."""
+        return self.topics_and_district(text, subtopics)[0]
+
+    def topics_and_district(self, text: str | None, subtopics: Iterable[str] | None = None
+                            ) -> tuple[frozenset[str], str | None]:
+        """The subtopics of a comment and the district-wide issue it names in so many words (or None)."""
         s = self.settings
-        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place):
-            return frozenset()
-        if subtopics is not None:
-            return frozenset(subtopics)
-        if not text:
-            return frozenset()
+        if not (s.same_topic or s.other_topic or s.topic_gate or s.same_topic_place or s.district_issue):
+            return frozenset(), None
         try:
             from .subtopics import default_lexicon
 
-            return frozenset(m.id for m in default_lexicon().match(text))
+            lexicon = default_lexicon()
+            topics = frozenset(subtopics) if subtopics is not None else (
+                frozenset(m.id for m in lexicon.match(text)) if text else frozenset())
+            district = lexicon.district_issue(text) if s.district_issue and text else None
         except Exception:  # noqa: BLE001 - without the lexicon the score simply has no topic term
-            return frozenset()
+            return (frozenset(subtopics) if subtopics is not None else frozenset()), None
+        return topics, (district if district in topics else None)
 
     def assign(self, item_id: ItemId, vector: Matrix, *, category: str | None = None,
                place: str | Sequence[str] | None = None, places: Sequence[str] | None = None,
@@ -276,8 +293,8 @@ class Clusterer:
         """
         if item_id in self._items:
             return self._items[item_id].cluster
-        item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang,
-                    _places(place, places) if self.settings.with_place else (), self.topics(text, subtopics))
+        keys = self._with_known_street(_places(place, places), text) if self.settings.with_place else ()
+        item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, *self.topics_and_district(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
@@ -289,7 +306,8 @@ class Clusterer:
             row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
                                   np.array([self._items[i].hub for i in others], dtype=np.float32),
                                   [self._items[i].places for i in others], item.topics,
-                                  [self._items[i].item.topics for i in others])
+                                  [self._items[i].item.topics for i in others], item.district,
+                                  [self._items[i].item.district for i in others])
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)
@@ -298,6 +316,28 @@ class Clusterer:
         self._items[item_id].cluster = cid
         self._clusters.setdefault(cid, set()).add(item_id)
         return cid
+
+    def _with_known_street(self, keys: tuple[str, ...], text: str | None) -> tuple[str, ...]:
+        """Place keys, plus a street this meeting has named before when the comment names it bare ("про Абая").
+
+        Residents name a street with its marker once ("ул. Абая", "Абай көшесі") and bare after
+        that ("Ремонт Абая обещали ещё в 2024"); a bare name that is one street already seen in
+        the meeting is that street. A comment naming a place of its own keeps it.
+        """
+        if not self.settings.known_streets:
+            return keys
+        for key in keys:
+            if key.startswith("street:"):
+                self._streets[_street_name(key)].add(key)
+        if not text or any(not k.startswith("district:") for k in keys):
+            return keys
+        from .place_keys import name_key
+
+        found: set[str] = set()
+        for word in _CAPITALISED.findall(text):
+            if len(word) >= 4 and not word.isupper():
+                found |= self._streets.get(name_key(word), set())
+        return (*keys, *found) if len(found) == 1 else keys
 
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.

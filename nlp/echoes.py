@@ -42,7 +42,8 @@ class EchoTracker:
         subtopics = list(getattr(labels, "subtopics", None) or ())
         place = getattr(labels, "place_key", None)
         target = None if human else self.context.echo_target(act=act, is_problem=getattr(labels, "is_problem", None),
-                                                             text=text, subtopics=subtopics, place=place)
+                                                             text=text, subtopics=subtopics, place=place,
+                                                             author=author)
         root = None if target is None else target.cluster
         if root is not None:
             is_problem = True

@@ -41,16 +41,18 @@ class ScoreSettings:
     other_topic: float = 0.0
     topic_gate: bool = False
     same_topic_place: float = 0.0
+    district_issue: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """What the clusterer knows of one comment: its raw embedding, language and place keys."""
+    """What the clusterer knows of one comment: embedding, language, place keys, subtopics, district-wide issue."""
 
     vector: Matrix
     lang: str | None = None
     places: tuple[str, ...] = ()
     topics: frozenset[str] = frozenset()
+    district: str | None = None
 
 
 def language_of(lang: str | None) -> str:
@@ -126,6 +128,11 @@ class PlaceInfo:
     bases: frozenset[str]
     bare: bool
     any: bool
+
+    @property
+    def local(self) -> bool:
+        """True when a house, street, microdistrict or settlement is named (a district alone is no place here)."""
+        return bool(self.houses) or any(self.levels[lv] for lv in ("street", "microdistrict", "settlement"))
 
     @classmethod
     def of(cls, keys: Sequence[str]) -> PlaceInfo:
@@ -229,7 +236,8 @@ class PairScorer:
 
     def row(self, unit: Matrix, group: str, hub: float, places: PlaceInfo, units: Matrix,
             groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo],
-            topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = ()) -> np.ndarray:
+            topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = (),
+            district: str | None = None, others_district: Sequence[str | None] = ()) -> np.ndarray:
         """Scores of one prepared item against prepared others (hubness values given)."""
         s = self.settings
         if len(units) == 0:
@@ -246,6 +254,10 @@ class PairScorer:
             rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
                               dtype=np.int8, count=len(out)) if len(others_topics) else rel
         out = out + self._topic_terms(rel)
+        if s.district_issue and district is not None and not places.local and len(others_district):
+            same = np.fromiter((d == district and not info.local for d, info in zip(others_district, infos)),
+                               dtype=bool, count=len(out))
+            out = out + np.where(same, s.district_issue, 0.0)
         if not places.any:
             return out.astype(np.float32)
         for k, info in enumerate(infos):
@@ -285,10 +297,25 @@ class PairScorer:
         clash, level = PlaceMatrix([it.places for it in items]).relations()
         topics = [it.topics for it in items]
         rel = topic_relation(topics, topics)
-        scores = scores + self._place_terms(level, rel) + self._topic_terms(rel)
+        scores = scores + self._place_terms(level, rel) + self._topic_terms(rel) + self._district_terms(items)
         scores = np.where(clash, CANNOT, scores).astype(np.float32)
         np.fill_diagonal(scores, 1.0)
         return scores, r
+
+    def _district_terms(self, items: Sequence[Item]) -> np.ndarray | float:
+        """+district_issue for two comments naming no place and one district-wide issue.
+
+        A waiting list or a district programme ("очередь в садик", "жер кезегі") is one problem
+        for the whole district; raised without a place in other words or languages, its comments'
+        vectors can sit far apart, and only the shared issue ties them.
+        """
+        s = self.settings
+        if not s.district_issue:
+            return 0.0
+        keys = [it.district if not PlaceInfo.of(it.places).local else None for it in items]
+        arr = np.array([k or "" for k in keys], dtype=object)
+        same = (arr[:, None] == arr[None, :]) & (arr != "")[:, None]
+        return np.where(same, s.district_issue, 0.0)
 
     def _topic_terms(self, rel: np.ndarray) -> np.ndarray:
         """+same_topic when two comments share a subtopic, −other_topic when they name only different ones."""

@@ -65,6 +65,8 @@ class Subtopic:
     name: Mapping[str, str]
     terms: tuple[Term, ...]
     overrides: tuple[str, ...] = ()
+    scope: str = "place"
+    district_terms: frozenset[str] = frozenset()
 
     def label(self, lang: str = "ru") -> str:
         """The wording in ``lang`` (Russian when that language is missing)."""
@@ -207,6 +209,26 @@ class SubtopicLexicon:
     def __contains__(self, subtopic_id: object) -> bool:
         return subtopic_id in self._by_id
 
+    def district_wide(self) -> frozenset[str]:
+        """Issues the district decides as one (a waiting list, a programme): unplaced comments on one are one problem."""
+        return frozenset(s.id for s in self.subtopics if s.scope == "district")
+
+    def district_issue(self, text: str) -> str | None:
+        """The district-wide issue ``text`` names in so many words: its best subtopic, when a district term fired.
+
+        "Очередь в садик" names the waiting list; "воспитатель в детском саду грубит" only the
+        kindergarten, so it names no district-wide issue though its best subtopic is the same.
+        """
+        found = self.match(text)
+        if not found:
+            return None
+        best = self._by_id[found[0].id]
+        if best.scope != "district":
+            return None
+        if best.district_terms and not best.district_terms & set(found[0].terms):
+            return None
+        return best.id
+
     def get(self, subtopic_id: str) -> Subtopic:
         """The subtopic with ``subtopic_id``; KeyError names the unknown id."""
         try:
@@ -328,10 +350,27 @@ def _subtopic(raw: Mapping[str, Any], source: str, categories: set[str] | None) 
     overrides = raw.get("overrides", [])
     if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
         raise SubtopicError(f"{where}: overrides must be a list of subtopic ids")
-    unknown = sorted(set(raw) - {"id", "category", "name", "overrides", *TERM_LANGS})
+    scope = raw.get("scope", "place")
+    if scope not in ("place", "district"):
+        raise SubtopicError(f"{where}: scope must be 'place' or 'district'")
+    district = raw.get("district_terms", [])
+    if not isinstance(district, list) or not all(isinstance(v, str) for v in district):
+        raise SubtopicError(f"{where}: district_terms must be a list of strings")
+    if district and scope != "district":
+        raise SubtopicError(f"{where}: district_terms need scope = 'district'")
+    known = {t.text for t in terms}
+    for value in district:
+        if value not in known:
+            try:
+                terms.append(parse_term(value))
+            except ValueError as exc:
+                raise SubtopicError(f"{where}: {exc}") from None
+            known.add(value)
+    unknown = sorted(set(raw) - {"id", "category", "name", "overrides", "scope", "district_terms", *TERM_LANGS})
     if unknown:
         raise SubtopicError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    return Subtopic(sid, category, {"ru": name["ru"].strip(), "kk": name["kk"].strip()}, tuple(terms), tuple(overrides))
+    return Subtopic(sid, category, {"ru": name["ru"].strip(), "kk": name["kk"].strip()}, tuple(terms), tuple(overrides),
+                    scope, frozenset(district))
 
 
 @functools.cache

@@ -137,19 +137,13 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
             print(f"  {row['verdict']:12} {d['title_ru']!r} / {d['title_kk']!r} {sorted(row['comments'])}")
     assert not wrong_language, [(d["title_ru"], d["title_kk"]) for d in wrong_language[:5]]
     assert all(d["title_ru"] != d["title_kk"] for d in drafts)
-    # Guards against regressions (measured: 7 drafts from non-problems, 7 echo-only). Echo-only
-    # drafts are short reactions without an echo's form ("воды нет до весны"): attaching every
-    # short line to an earlier problem of its subtopic also swallowed distinct short appeals.
-    assert s.from_non_problem <= 10 and s.echo_only <= 10, "the chat's non-problems and echoes make drafts again"
-    assert s.precision >= 0.68 and s.recall >= 0.84, "fewer drafts match one gold problem than measured"
-    reached = s.from_non_problem == 0 and s.precision >= 0.8 and s.recall >= 0.8
-    if not reached and not os.environ.get("TYNDAU_DEMO_GOLD_STRICT"):
-        # Not reached yet (measured: precision 0.71, recall 0.87): district-wide issues raised in
-        # different words and languages stay apart (the e5 vectors of "очередь в садик" and
-        # "балабақшада орын жоқ" are far apart and no place ties them), so the targets are
-        # reported, not enforced; TYNDAU_DEMO_GOLD_STRICT=1 enforces them.
-        pytest.xfail(f"demo gold targets not reached: precision {s.precision:.3f}, recall {s.recall:.3f}, "
-                     f"{s.from_non_problem} drafts from non-problems")
-    assert s.from_non_problem == 0
-    assert s.precision >= 0.8
-    assert s.recall >= 0.8
+    # The targets (≥ 0.80 / ≥ 0.80, no draft from a non-problem) at the reached level less a small
+    # margin (measured: precision 0.833–0.840, recall 0.904–0.911, 7 echo-only drafts). Echo-only drafts are short reactions without an echo's form ("3 смены в 2026 году,
+    # докатились"): attaching every short line to an earlier problem of its subtopic also swallowed
+    # distinct short appeals. District-wide issues raised without a place in other words and
+    # languages ("очередь в садик" / "балабақшаға кезек") are one draft by their shared subtopic
+    # (scope = "district", [clusterer] district_issue).
+    assert s.from_non_problem == 0, "the chat's non-problems make drafts again"
+    assert s.echo_only <= 9, "the chat's echoes make drafts of their own again"
+    assert s.precision >= 0.81, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
+    assert s.recall >= 0.88, f"fewer gold problems found than measured: {s.recall:.3f}"

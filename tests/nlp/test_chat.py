@@ -4,7 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from tyndau.nlp.chat import ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDER, REPLY, SIDE_TALK, STREAM, THANKS, ChatContext, Seen, chat_act
+from tyndau.nlp.chat import (
+    ECHO,
+    META,
+    NOT_PROBLEM_ACTS,
+    NOTICE,
+    RELAY,
+    REMINDER,
+    REPLY,
+    SCORN,
+    SIDE_TALK,
+    STREAM,
+    THANKS,
+    ChatContext,
+    Seen,
+    chat_act,
+)
 
 
 @pytest.mark.parametrize(("text", "act"), [
@@ -29,6 +44,14 @@ from tyndau.nlp.chat import ECHO, META, NOT_PROBLEM_ACTS, NOTICE, RELAY, REMINDE
     ("Рахмет, әкім мырза! 👏", THANKS), ("Спасибо, что проводите такие встречи", THANKS),
     ("Ауылға биыл жол салынды, рахмет", THANKS), ("Сельчане благодарят за новую школу!", THANKS),
     ("у нас в городе тоже так, не переживайте", SIDE_TALK),
+    ("вам ещё повезло, у нас вообще ничего нет 😂", SIDE_TALK),
+    ("Соседи, давайте коллективное письмо напишем?", SIDE_TALK), ("Көршілер, бәріміз жазайық", SIDE_TALK),
+    ("Дай бог, чтобы у всех всё было хорошо 🙏", SIDE_TALK), ("Иншалла, бәрі жақсы болады", SIDE_TALK),
+    ("Свет это самое главное, остальное подождёт", SIDE_TALK),
+    ("Поддерживаю, наш фельдшер лучший 👍", THANKS), ("Молодцы, хорошо сделали парк", THANKS),
+    ("аким вы бездельник, сами тут не живёте", SCORN), ("Все вы воры и бездельники", SCORN),
+    ("Позор! Ничего не меняется, одни обещания", SCORN), ("Ұят! Ешнәрсе өзгермейді", SCORN),
+    ("Всё для галочки, как всегда", SCORN),
     ("@Данияр а вы из какого села?", REPLY), ("<user> зачем номер телефона в чат пишете", REPLY),
 ])
 def test_forms_of_chat_messages(text: str, act: str) -> None:
@@ -45,13 +68,18 @@ def test_forms_of_chat_messages(text: str, act: str) -> None:
     "За школу спасибо, но воды так и нет", "Рахмет, бірақ жол қашан жөнделеді?",
     "Открыт люк у дома 5. Опасно для детей. Спасибо.", "Просьба убрать снег во дворе. Спасибо",
     "@аким_района когда будет свет на Садовой?",
+    "позор, в школе дети мёрзнут, батареи холодные", "Позор! В Иргели неделю нет воды",
+    "Аким, вы бездельник? Когда дорогу сделаете?", "Отличная идея, но когда сделают дорогу?",
+    "Дай бог здоровья, но помогите с водой в селе",
+    "На дачах орудуют воры, сторожа нет, полиция не приезжает", "Алаяқтар зейнеткерлерге қоңырау шалады",
+    "Снег во дворе не убран, когда почистят? Если не примут меры, напишем заявление в прокуратуру",
 ])
 def test_problems_and_chatter_get_no_act(text: str) -> None:
     assert chat_act(text) is None
 
 
-def test_thanks_side_talk_and_replies_are_no_problems() -> None:
-    assert {THANKS, SIDE_TALK, REPLY} <= NOT_PROBLEM_ACTS
+def test_thanks_side_talk_scorn_and_replies_are_no_problems() -> None:
+    assert {THANKS, SIDE_TALK, REPLY, SCORN} <= NOT_PROBLEM_ACTS
 
 
 def _seen(cid, act=None, problem=True, subtopic=None, place=None, cluster=None, author="a"):
@@ -98,3 +126,19 @@ def test_a_short_line_on_an_earlier_issue_is_left_to_the_clusterer() -> None:
     ctx.observe(_seen(2, act=RELAY, problem=False, subtopic="transport_drivers"))
     assert ctx.echo_target(act=None, is_problem=True, text="Водители так и хамят", subtopics=["transport_drivers"],
                            place=None).comment_id == 1  # a reaction to the akim's answer just relayed
+
+
+def test_a_reminder_from_someone_who_asked_before_is_about_their_own_question() -> None:
+    ctx = ChatContext()
+    ctx.observe(_seen(1, subtopic="bus_route", author="@timur"))
+    ctx.observe(_seen(2, subtopic="appeal_no_answer", author="@zhanar"))
+    ctx.observe(_seen(3, subtopic="pastures", place="settlement:жамбыл", author="@azhar"))
+    found = ctx.resolve(act=REMINDER, text="Ещё про маршрут — ответа нет", subtopics=["appeal_no_answer", "bus_route"],
+                        place=None, author="@timur")
+    assert found is not None and found.comment_id == 1
+    found = ctx.resolve(act=REMINDER, text="Ещё про маршрут — ответа нет", subtopics=["appeal_no_answer", "bus_route"],
+                        place=None, author="@someone_else")
+    assert found is not None and found.comment_id == 2  # no question of their own: the subtopic decides
+    assert ctx.echo_target(act=REMINDER, is_problem=True, text="Жайылым туралы ешкім айтпайды", subtopics=["pastures"],
+                           place=None, author="@timur").comment_id == 3  # not their own issue
+    assert ctx.resolve(act=REMINDER, text="Так и не ответили", subtopics=[], place=None, author="@timur").comment_id == 1

@@ -150,3 +150,34 @@ def test_broken_vectors_never_crash(vector: np.ndarray) -> None:
     cl.add_batch([(1, _topic(1, 1)[0], {}), (2, vector, {"places": ["house:абай/1", "garbage"]}),
                   (3, _topic(1, 1)[0], {"lang": "xx"})])
     assert cl.cluster_of(2) is not None and cl.cluster_of(1) == cl.cluster_of(3)
+
+
+def test_unplaced_comments_on_one_district_wide_issue_are_one_problem() -> None:
+    """"Очередь в садик" and "Балабақшаға кезек" are far apart as vectors; the district-wide issue they name joins them."""
+    a, b, c, d = (_topic(seed, 1)[0] for seed in (11, 12, 13, 14))
+    queue = ["kindergarten_places"]
+    cl = _clusterer(district_issue=0.8)
+    first = cl.assign(1, a, text="Очередь в садик: стоим с рождения", subtopics=queue)
+    assert cl.assign(2, b, text="Балабақшаға кезек 3 жыл, әлі жоқ", subtopics=queue) == first
+    assert cl.assign(3, c, text="Очередь в садик, а садика в селе нет", subtopics=queue,
+                     places=["settlement:иргели"]) != first  # a village's own kindergarten
+    assert cl.assign(4, d, text="Воспитатель в детском саду грубит детям", subtopics=queue) != first  # names no waiting list
+    off = _clusterer()
+    assert off.assign(1, a, text="Очередь в садик", subtopics=queue) != off.assign(2, b, text="Балабақшаға кезек", subtopics=queue)
+
+
+def test_a_bare_street_name_is_the_street_the_meeting_named_before() -> None:
+    """known_streets: "Ремонт Абая обещали" after "ул. Абая" is on that street; off, or unseen, it has no place."""
+    v = _topic(21, 4, noise=0.6)
+    cl = _clusterer(known_streets=True, same_street=0.3)
+    first = cl.assign(1, v[0], places=["street:абай", "settlement:каскелен"], text="На ул. Абая в Каскелене яма на яме")
+    assert cl.assign(2, v[1], text="Ремонт Абая обещали ещё в 2024 году") == first
+    assert cl._items[2].item.places == ("street:абай",)
+    assert cl.assign(3, v[2], text="Ремонт Толе би обещали давно").startswith("c")
+    assert cl._items[3].item.places == ()  # a street the meeting never named with its marker
+    assert cl.assign(4, v[3], places=["settlement:иргели"], text="В Иргели на Абая темно") and \
+        cl._items[4].item.places == ("settlement:иргели",)  # a comment with its own place keeps it
+    off = _clusterer(same_street=0.3)
+    off.assign(1, v[0], places=["street:абай"], text="ул. Абая")
+    off.assign(2, v[1], text="Ремонт Абая обещали")
+    assert off._items[2].item.places == ()

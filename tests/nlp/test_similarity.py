@@ -123,3 +123,27 @@ def test_topic_terms_agree_between_matrix_and_row() -> None:
                          np.zeros(len(others), np.float32), [PlaceInfo.of(items[j].places) for j in others],
                          items[i].topics, [items[j].topics for j in others])
         assert np.allclose(row, full[i, others], atol=1e-5)
+
+
+def test_a_district_wide_issue_without_a_place_ties_far_wordings() -> None:
+    """district_issue: unplaced comments naming one district-wide issue score higher; a place or another issue does not."""
+    rng = np.random.default_rng(5)
+    v = rng.normal(size=(5, 16))
+    queue = "kindergarten_places"
+    items = [Item(v[0], "ru", (), frozenset({queue}), queue), Item(v[1], "kk", (), frozenset({queue, "no_kindergarten"}), queue),
+             Item(v[2], "ru", ("settlement:иргели",), frozenset({queue}), queue),
+             Item(v[3], "ru", (), frozenset({queue}), None), Item(v[4], "ru", (), frozenset({"land_plot_queue"}), "land_plot_queue")]
+    plain = PairScorer(ScoreSettings(hubness=0.0, cross_language=0.0)).matrix(items)
+    scorer = PairScorer(ScoreSettings(hubness=0.0, cross_language=0.0, district_issue=0.6))
+    full = scorer.matrix(items)
+    assert full[0, 1] == pytest.approx(plain[0, 1] + 0.6, abs=1e-5)
+    for j in (2, 3, 4):  # a named village, the kindergarten only mentioned, another waiting list: no bonus
+        assert full[0, j] == pytest.approx(plain[0, j], abs=1e-5)
+    unit, groups = scorer.prepare(items)
+    for i in range(len(items)):
+        others = [j for j in range(len(items)) if j != i]
+        row = scorer.row(unit[i], groups[i], 0.0, PlaceInfo.of(items[i].places), unit[others], groups[others],
+                         np.zeros(len(others), np.float32), [PlaceInfo.of(items[j].places) for j in others],
+                         items[i].topics, [items[j].topics for j in others], items[i].district,
+                         [items[j].district for j in others])
+        assert np.allclose(row, full[i, others], atol=1e-5)

@@ -61,6 +61,10 @@ CASES = [
     ("Нужен светофор у школы", "traffic_light"),
     ("Нужен пешеходный переход через трассу", "pedestrian_crossing"),
     ("Мал ұрлығы көбейді", "livestock_theft"),
+    ("Жас отбасыларға баспана бағдарламасы қашан?", "young_family_housing"),
+    ("Жильё молодым семьям не дают", "young_family_housing"),
+    ("Нужен приют для бездомных собак", "animal_shelter"),
+    ("Иттерге баспана салу керек", "animal_shelter"),
 ]
 
 
@@ -98,6 +102,28 @@ def test_bad_input_never_raises(lexicon: SubtopicLexicon, text: str) -> None:
         assert found and found[0].id == "no_water"
 
 
+def test_district_wide_issues_are_waiting_lists_and_programmes(lexicon: SubtopicLexicon) -> None:
+    wide = lexicon.district_wide()
+    assert {"kindergarten_places", "land_plot_queue", "housing_queue"} <= wide
+    assert not {"no_water", "potholes", "street_lighting", "benefits"} & wide  # a village's or a street's own
+
+
+@pytest.mark.parametrize(("text", "issue"), [
+    ("Очередь в садик: стоим с рождения, место так и не дали", "kindergarten_places"),
+    ("Балабақшаға кезек 3 жыл, әлі жоқ", "kindergarten_places"),
+    ("Воспитатель в детском саду грубит детям", None),  # the kindergarten, not its waiting list
+    ("Жер кезегі қалай жылжиды? 10 жыл тұрмын", "land_plot_queue"),
+    ("zemlya kogda dadut? ochered 15 let", "land_plot_queue"),
+    ("Потребовали взятку за оформление земельного участка", None),
+    ("Стою в очереди на жильё уже 10 лет, очередь не двигается", "housing_queue"),
+    ("Как встать в очередь на жильё?", None),  # how to register is a consultation, not the waiting list
+    ("Қоқыс екі апта шығарылмайды", "garbage_collection"),
+    ("Нет воды третий день", None),
+])
+def test_district_wide_issue_named_in_so_many_words(lexicon: SubtopicLexicon, text: str, issue: str | None) -> None:
+    assert lexicon.district_issue(normalise(text).text) == issue
+
+
 def test_term_syntax() -> None:
     term = parse_term("су|суы жоқ|жок")
     assert term.weight == 2
@@ -115,6 +141,10 @@ def test_term_syntax() -> None:
     ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n'
      'overrides = ["y"]\n', "overrides unknown"),
     ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n' * 2, "duplicate"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n'
+     'scope = "city"\n', "scope"),
+    ('[[subtopic]]\nid = "x"\ncategory = "utilities"\nname = { ru = "а", kk = "ә" }\nru = ["а"]\nkk = ["ә"]\n'
+     'district_terms = ["а"]\n', "district_terms need"),
     ("[[subtopic]\n", "subtopics.toml"),
 ])
 def test_mistakes_in_the_file_are_named(tmp_path: Path, body: str, message: str) -> None:

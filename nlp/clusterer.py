@@ -18,7 +18,6 @@ and a per-meeting shift of the threshold learned from the scores of the pairs pe
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,63 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from .agglomerate import agglomerate
+from .cluster_settings import ClustererSettings
 from .features import Matrix
-from .similarity import CANNOT, Item, PairScorer, PlaceInfo, ScoreSettings
+from .known_streets import KnownStreets
+from .similarity import CANNOT, Item, PairScorer, PlaceInfo
 
 ItemId = Hashable
 LIVE_BATCH = 64  # the live labeller's batch size; ``tyndau nlp eval`` feeds rows in batches of it
-
-
-@dataclass(frozen=True, slots=True)
-class ClustererSettings:
-    """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``, documented there)."""
-
-    threshold: float = 0.2
-    linkage: str = "average"
-    cross_language: float = 0.3
-    hubness: float = 0.5
-    hubness_k: int = 3
-    same_house: float = 0.4
-    same_street: float = 0.3
-    same_area: float = 0.3
-    same_topic: float = 0.0
-    other_topic: float = 0.0
-    topic_gate: bool = False
-    same_topic_place: float = 0.0
-    district_issue: float = 0.0
-    known_streets: bool = False
-    with_place: bool = True
-    by_category: bool = False
-    recluster_max: int = 2000
-    recluster_growth: float = 0.25
-    max_threshold_shift: float = 0.1
-    feedback_prior: float = 3.0
-    id_prefix: str = "c"
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None) -> ClustererSettings:
-        """Settings from a config table; unknown keys are an error so typos do not go unseen."""
-        from .features import settings_from_mapping
-
-        settings = settings_from_mapping(cls, data, "clusterer")
-        if settings.linkage not in ("average", "complete"):
-            raise ValueError("clusterer linkage must be 'average' or 'complete'")
-        return settings
-
-    def scores(self) -> ScoreSettings:
-        """The pair-score part of the settings."""
-        place = 1.0 if self.with_place else 0.0
-        return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
-                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
-                             self.topic_gate, self.same_topic_place * place, self.district_issue * place)
-
-
-_CAPITALISED = re.compile(r"(?<![\w-])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?![\w-])")
-
-
-def _street_name(key: str) -> str:
-    """The bare name of a street key ("street:садов|ул" -> "садов")."""
-    return key.split(":", 1)[1].split("|", 1)[0]
 
 
 def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> tuple[str, ...]:
@@ -92,22 +42,6 @@ def _places(place: str | Sequence[str] | None, places: Sequence[str] | None) -> 
     elif place:
         keys.extend(place)
     return tuple(dict.fromkeys(k for k in keys if k))
-
-
-def _agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
-    """Agglomerative labels from a score matrix (distance = 1 − score, cut at ``threshold``)."""
-    from scipy.cluster.hierarchy import fcluster
-    from scipy.cluster.hierarchy import linkage as scipy_linkage
-    from scipy.spatial.distance import squareform
-
-    n = len(scores)
-    if n <= 1:
-        return np.zeros(n, dtype=np.int64)
-    dist = np.clip(1.0 - scores.astype(np.float64), 0.0, None)
-    dist = (dist + dist.T) / 2
-    np.fill_diagonal(dist, 0.0)
-    tree = scipy_linkage(squareform(dist, checks=False), method=linkage)
-    return fcluster(tree, t=threshold, criterion="distance").astype(np.int64) - 1
 
 
 def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None,
@@ -121,7 +55,7 @@ def cluster_labels(vectors: Matrix, *, langs: Sequence[str | None] | None = None
     clusterer = Clusterer(s)
     items = [Item(vectors[i], (langs or [None] * n)[i], tuple((places or [()] * n)[i]) if s.with_place else (),
                   *clusterer.topics_and_district((texts or [None] * n)[i])) for i in range(n)]
-    return _agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
+    return agglomerate(PairScorer(s.scores(), means).matrix(items), s.threshold, s.linkage)
 
 
 @dataclass(slots=True)
@@ -160,7 +94,7 @@ class Clusterer:
         self._feedback = _Feedback()
         self._shift = 0.0
         self._ids = itertools.count(1)
-        self._streets: dict[str, set[str]] = defaultdict(set)
+        self._streets = KnownStreets()
         self._order = itertools.count()
         self._size_at_recluster = 0
 
@@ -293,7 +227,9 @@ class Clusterer:
         """
         if item_id in self._items:
             return self._items[item_id].cluster
-        keys = self._with_known_street(_places(place, places), text) if self.settings.with_place else ()
+        keys = _places(place, places) if self.settings.with_place else ()
+        if self.settings.with_place and self.settings.known_streets:
+            keys = self._streets.complete(keys, text)
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, *self.topics_and_district(text, subtopics))
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
@@ -316,28 +252,6 @@ class Clusterer:
         self._items[item_id].cluster = cid
         self._clusters.setdefault(cid, set()).add(item_id)
         return cid
-
-    def _with_known_street(self, keys: tuple[str, ...], text: str | None) -> tuple[str, ...]:
-        """Place keys, plus a street this meeting has named before when the comment names it bare ("про Абая").
-
-        Residents name a street with its marker once ("ул. Абая", "Абай көшесі") and bare after
-        that ("Ремонт Абая обещали ещё в 2024"); a bare name that is one street already seen in
-        the meeting is that street. A comment naming a place of its own keeps it.
-        """
-        if not self.settings.known_streets:
-            return keys
-        for key in keys:
-            if key.startswith("street:"):
-                self._streets[_street_name(key)].add(key)
-        if not text or any(not k.startswith("district:") for k in keys):
-            return keys
-        from .place_keys import name_key
-
-        found: set[str] = set()
-        for word in _CAPITALISED.findall(text):
-            if len(word) >= 4 and not word.isupper():
-                found |= self._streets.get(name_key(word), set())
-        return (*keys, *found) if len(found) == 1 else keys
 
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.
@@ -426,7 +340,7 @@ class Clusterer:
             return {}
         scores = self._scores(ids)
         free = [k for k, i in enumerate(ids) if i not in self._locks]
-        labels: np.ndarray | list[int] = _agglomerate(scores[np.ix_(free, free)], self.threshold, self.settings.linkage) if free else []
+        labels: np.ndarray | list[int] = agglomerate(scores[np.ix_(free, free)], self.threshold, self.settings.linkage) if free else []
         found: dict[int, list[int]] = defaultdict(list)
         for k, lab in zip(free, labels):
             found[int(lab)].append(k)

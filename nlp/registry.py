@@ -191,7 +191,8 @@ def _categoriser(config: Mapping[str, Any], ctx: StageContext) -> Any:
 
 @register("clusterer", "agglomerative")
 def _clusterer(config: Mapping[str, Any], ctx: StageContext) -> Any:
-    from .clusterer import Clusterer, ClustererSettings
+    from .cluster_settings import ClustererSettings
+    from .clusterer import Clusterer
     from .similarity import reference_means
     settings = ClustererSettings.from_mapping(config)
     encoder = ctx.stages.get("encoder")

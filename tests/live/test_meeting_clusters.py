@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from tyndau.live.meeting_clusters import MeetingClusters
-from tyndau.nlp.clusterer import Clusterer, ClustererSettings
+from tyndau.nlp.cluster_settings import ClustererSettings
+from tyndau.nlp.clusterer import Clusterer
 
 
 def _topic(seed: int, n: int) -> np.ndarray:

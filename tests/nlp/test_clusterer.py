@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tyndau.nlp.clusterer import Clusterer, ClustererSettings, cluster_labels
+from tyndau.nlp.cluster_settings import ClustererSettings
+from tyndau.nlp.clusterer import Clusterer, cluster_labels
 
 DIM = 48
 

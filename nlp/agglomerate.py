@@ -1,0 +1,21 @@
+"""Average- (or other) linkage clustering of a score matrix, the one cut both the batch and the live path use."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
+    """Agglomerative labels from a score matrix (distance = 1 − score, cut at ``threshold``)."""
+    from scipy.cluster.hierarchy import fcluster
+    from scipy.cluster.hierarchy import linkage as scipy_linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(scores)
+    if n <= 1:
+        return np.zeros(n, dtype=np.int64)
+    dist = np.clip(1.0 - scores.astype(np.float64), 0.0, None)
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0.0)
+    tree = scipy_linkage(squareform(dist, checks=False), method=linkage)
+    return fcluster(tree, t=threshold, criterion="distance").astype(np.int64) - 1

@@ -108,19 +108,37 @@ class DraftBuilder:
         """The draft of one cluster (``vectors`` rows align with ``members``; may be None)."""
         voters = [i for i, m in enumerate(members) if not m.echo] or list(range(len(members)))
         subtopics = [self._subtopics(members[i]) for i in voters]
-        subtopic = _majority_subtopic(subtopics)
         mentions = [p for i in voters for p in members[i].places]
         keys = choose_places(mentions, len(voters))
         where = self.namer.describe(keys, mentions)
         categories = Counter(members[i].category for i in voters if members[i].category)
         category = categories.most_common(1)[0][0] if categories else None
-        if subtopic is not None and category is None:
-            category = self.lexicon.get(subtopic).category
+        subtopic, category = self._agreeing(subtopics, category)
         title_ru = self._title("ru", subtopic, where.ru if where else "", category, members, voters, vectors)
         title_kk = self._title("kk", subtopic, where.kk if where else "", category, members, voters, vectors)
         return Draft(cluster_id=cluster_id, title_ru=title_ru, title_kk=title_kk, category=category,
                      place=where.ru if where else "", executor=self.executor_for.get(category or "", ""),
                      comment_ids=tuple(m.comment_id for m in members), subtopic=subtopic, place_keys=tuple(keys))
+
+    def _agreeing(self, subtopics: Sequence[Sequence[str]], category: str | None) -> tuple[str | None, str | None]:
+        """The wording's subtopic and the draft's category, made to agree (a secretary reads them together).
+
+        The issue most members raise wins; when it lies under another category than the members'
+        predicted one, an issue of that category raised about as often names the draft instead
+        ("жол жасаңыздар, скорая не может проехать" is a road); failing that, the category follows
+        the issue the lexicon found ("Емханада пандус жоқ" is not a utility).
+        """
+        votes = _subtopic_votes(subtopics)
+        subtopic = _majority_subtopic(subtopics)
+        if subtopic is None:
+            return None, category
+        own = self.lexicon.get(subtopic).category
+        if category is None or own == category:
+            return subtopic, own
+        near = [s for s, v in votes.items() if v * 2 >= votes[subtopic] and self.lexicon.get(s).category == category]
+        if near:
+            return max(near, key=lambda s: votes[s]), category
+        return subtopic, own
 
     def _subtopics(self, member: Member) -> tuple[str, ...]:
         if member.subtopics is not None:
@@ -141,13 +159,21 @@ class DraftBuilder:
         return f"{name} — {place}" if place else name
 
 
-def _majority_subtopic(per_member: Sequence[Sequence[str]]) -> str | None:
-    """The subtopic most members raise (their best match counts most), if enough of them do."""
+def _subtopic_votes(per_member: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Each subtopic's votes: a member's best match counts 1, its next two a third each."""
     votes: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for n, subs in enumerate(per_member):
+    for subs in per_member:
         for rank, sid in enumerate(subs[:3]):
             votes[sid] = votes.get(sid, 0.0) + (1.0 if rank == 0 else 0.34)
+    return votes
+
+
+def _majority_subtopic(per_member: Sequence[Sequence[str]]) -> str | None:
+    """The subtopic most members raise (their best match counts most), if enough of them do."""
+    votes = _subtopic_votes(per_member)
+    first: dict[str, int] = {}
+    for n, subs in enumerate(per_member):
+        for sid in subs[:3]:
             first.setdefault(sid, n)
     if not votes:
         return None

@@ -121,10 +121,12 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
     s = score([[index[c] for c in d["comment_ids"] if c in index] for d in drafts], gold)
     wrong_language = [d for d in drafts if not in_language(d["title_ru"], "ru", LanguageDetector()) or
                       not in_language(d["title_kk"], "kk", LanguageDetector())]
+    matched = [(d, gold.problems[row["problem"]]) for d, row in zip(drafts, s.details) if row["verdict"] == "match"]
+    same_category = sum(1 for d, g in matched if d.get("category") == g.category) / max(1, len(matched))
     print(f"\ndemo: {s.drafts} drafts ({s.counted} counted), precision {s.precision:.3f} "
           f"(matched {s.matched}, duplicates {s.duplicates}, mixed {s.mixed}, from non-problems {s.from_non_problem}, "
           f"echo-only {s.echo_only}); recall {s.recall:.3f} ({len(s.found)}/{s.gold_total}); "
-          f"wrong-language wordings {len(wrong_language)}")
+          f"wrong-language wordings {len(wrong_language)}; matched drafts in the gold category {same_category:.3f}")
     out = os.environ.get("TYNDAU_DEMO_DRAFTS_OUT")
     if out:  # the drafts in the console's order, for reading them as a secretary would
         lines = {i: text for i, text in enumerate(chat_texts())}
@@ -147,3 +149,6 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
     assert s.echo_only <= 9, "the chat's echoes make drafts of their own again"
     assert s.precision >= 0.81, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
     assert s.recall >= 0.88, f"fewer gold problems found than measured: {s.recall:.3f}"
+    # The category a secretary sees beside the wording (measured 0.975; 0.850 before the wording's
+    # subtopic and the category were made to agree): street lighting is not filed under education.
+    assert same_category >= 0.93, f"matched drafts in another category than the gold one: {same_category:.3f}"

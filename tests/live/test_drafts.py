@@ -120,3 +120,20 @@ def test_build_draft_keeps_its_old_signature():
     members = [Member(1, "Нет воды в Иргели", "ru", "utilities"), Member(2, "Іргеліде су жоқ", "kk", "utilities")]
     draft = build_draft(3, members, np.array([[1.0, 0.0], [0.9, 0.1]], dtype=np.float32), {"utilities": "ЖКХ"})
     assert draft.title_ru == "Нет водоснабжения" and draft.title_kk == "Су жоқ" and draft.executor == "ЖКХ"
+
+
+def test_the_wording_and_the_category_agree(builder):
+    """A secretary reads the wording and the category together: they never name two different issues."""
+    ramp = [_m(1, "Емханада пандус жоқ, мүгедектер арбасымен кіре алмаймыз", "kk", "utilities")]
+    draft = builder.build(1, ramp, None)
+    assert draft.subtopic == "accessibility" and draft.category == "social_infrastructure"  # not a utility
+    road = [_m(1, "Ауылға жол жасаңыздар, скорая не может проехать зимой", "ru", "roads_transport"),
+            _m(2, "Скорая едет полтора часа, дорога разбита", "ru", "roads_transport"),
+            _m(3, "Дорогу в село отремонтируйте, ямы", "ru", "roads_transport")]
+    draft = builder.build(2, road, None)
+    assert draft.category == "roads_transport"
+    assert builder.lexicon.get(draft.subtopic).category == "roads_transport"  # a road problem, worded as one
+    lights = [_m(1, "Көшеде жарық жоқ, балалар қараңғыда мектептен қайтады", "kk", "education"),
+              _m(2, "На улице нет освещения, дети идут из школы в темноте", "ru", "education")]
+    draft = builder.build(3, lights, None)
+    assert draft.subtopic == "street_lighting" and draft.category == "improvement_ecology"

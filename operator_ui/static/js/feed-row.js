@@ -87,7 +87,8 @@ export function badgesOf(c, ctx) {
   if (ctx.currentId === c.id) out.push(badge(t("feed.on_screen"), "onscreen"));
   if (c.answered_at) out.push(badge(t("feed.answered"), "answered"));
   if (c.hidden) out.push(badge(c.hidden_reason ? t("feed.hidden_because", { reason: reasonName(c.hidden_reason) }) : t("feed.hidden"), "hidden"));
-  const category = categoryName(c.category);
+  // A comment the analysis read as no problem (a greeting, thanks, chatter) carries no category chip.
+  const category = c.is_problem === false ? "" : categoryName(c.category);
   if (category) out.push(badge(category, c.is_problem === true ? "category is-problem" : "category"));
   else if (c.is_problem === true) out.push(badge(t("feed.problem"), "problem"));
   // Only secretaries and admins ever receive a contact; it is for calling back, never for screens.

@@ -1,34 +1,27 @@
 """The clusterer's settings (``[clusterer]`` in ``config/nlp.toml``, each documented there).
 
-A new setting is a field here and its value in the config; ``from_mapping`` refuses unknown keys.
+A new setting is a field here (a pair-score term: on `ScoreSettings` in `similarity.py`, inherited) and its value in the config; ``from_mapping`` refuses unknown keys.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from .similarity import ScoreSettings
+from .similarity import PLACE_TERMS, ScoreSettings
 
 
 @dataclass(frozen=True, slots=True)
-class ClustererSettings:
-    """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``, documented there)."""
+class ClustererSettings(ScoreSettings):
+    """Knobs of the clusterer (``[clusterer]`` in ``config/nlp.toml``, documented there).
+
+    The pair score's own knobs are inherited from :class:`ScoreSettings`, so each is declared once
+    (a new score knob is a field there); these are the clusterer's.
+    """
 
     threshold: float = 0.2
     linkage: str = "average"
-    cross_language: float = 0.3
-    hubness: float = 0.5
-    hubness_k: int = 3
-    same_house: float = 0.4
-    same_street: float = 0.3
-    same_area: float = 0.3
-    same_topic: float = 0.0
-    other_topic: float = 0.0
-    topic_gate: bool = False
-    same_topic_place: float = 0.0
-    district_issue: float = 0.0
     known_streets: bool = False
     with_place: bool = True
     by_category: bool = False
@@ -49,8 +42,7 @@ class ClustererSettings:
         return settings
 
     def scores(self) -> ScoreSettings:
-        """The pair-score part of the settings."""
-        place = 1.0 if self.with_place else 0.0
-        return ScoreSettings(self.cross_language, self.hubness, self.hubness_k, self.same_house * place,
-                             self.same_street * place, self.same_area * place, self.same_topic, self.other_topic,
-                             self.topic_gate, self.same_topic_place * place, self.district_issue * place)
+        """The pair-score part of the settings (the place terms off when clustering ignores places)."""
+        off = () if self.with_place else PLACE_TERMS
+        values: dict[str, Any] = {f.name: 0.0 if f.name in off else getattr(self, f.name) for f in fields(ScoreSettings)}
+        return ScoreSettings(**values)

@@ -27,6 +27,10 @@ _LEVELS = ("street", "microdistrict", "settlement", "district")
 _HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
 
 
+# The score terms that reward a shared place (off when a clusterer ignores places).
+PLACE_TERMS = ("same_house", "same_street", "same_area", "same_topic_place", "district_issue")
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreSettings:
     """The pair score's knobs (from ``[clusterer]`` in ``config/nlp.toml``)."""

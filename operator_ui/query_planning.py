@@ -8,24 +8,16 @@ from typing import Annotated, Any
 
 from pydantic import Field, PlainValidator, WithJsonSchema, create_model
 
+from tyndau.actions.planning_types import MAX_YEAR, MIN_YEAR
 from tyndau.actions.schema import Says
 from tyndau.operator_ui.query import Flag, Lang, Query, whole
+from tyndau.timeutil import parse_day
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 _UNIT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def _day(value: Any) -> date:
-    text = str(value)
-    try:
-        if len(text) != 10:
-            raise ValueError
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError("a date like 2026-12-20") from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(f"a date in the years {MIN_YEAR} to {MAX_YEAR}")
-    return day
+    return parse_day(str(value), (MIN_YEAR, MAX_YEAR))
 
 
 def _unit(value: Any) -> str:

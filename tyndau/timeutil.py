@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -34,6 +35,23 @@ def parse_iso(text: str) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR}")
     return value.astimezone(UTC)
+
+
+def parse_day(value: Any, years: tuple[int, int] | None = None) -> date:
+    """A calendar day written ``2026-03-15`` (a ``date`` passes as it is); ``years``: the span it must fall in."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    else:
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            if len(text) != 10:
+                raise ValueError
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("a date like 2026-03-15") from None
+    if years is not None and not years[0] <= day.year <= years[1]:
+        raise ValueError(f"a year from {years[0]} to {years[1]}")
+    return day
 
 
 def iso(value: datetime | None) -> str | None:

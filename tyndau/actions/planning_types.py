@@ -16,11 +16,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainValidator, WithJsonSchema
 
-from tyndau.actions.schema import Says
+from tyndau.actions.schema import Says, parse_instant
 from tyndau.domain.text_chars import clean
-from tyndau.timeutil import parse_iso
+from tyndau.timeutil import parse_day
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the years the calendars, rounds and reports cover
 MAX_STORE_ID = 999_999_999_999
 
 
@@ -104,15 +104,7 @@ def Day(description: str, *, required: bool = False) -> Any:
             if required:
                 raise ValueError("required, a date like 2026-03-15")
             return None
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise ValueError("a date like 2026-03-15") from None
-        if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValueError(f"a year from {MIN_YEAR} to {MAX_YEAR}")
-        return day
+        return parse_day(value, (MIN_YEAR, MAX_YEAR))
 
     return _typed(check, {"type": _nullable("string", required), "format": "date"}, description)
 
@@ -124,12 +116,7 @@ def Instant(description: str, *, required: bool = False) -> Any:
             if required:
                 raise ValueError("required, ISO 8601 with offset")
             return None
-        if not isinstance(value, str):
-            raise ValueError("ISO 8601 with offset, e.g. 2026-03-15T10:00:00+05:00")
-        try:
-            return parse_iso(value)
-        except (ValueError, OverflowError) as exc:
-            raise ValueError(f"ISO 8601 with offset ({exc})") from None
+        return parse_instant(value)
 
     return _typed(check, {"type": _nullable("string", required), "format": "date-time"}, description)
 

@@ -19,7 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 
 from tyndau.actions.errors import ActionError
 from tyndau.domain.text_safety import storable
-from tyndau.timeutil import as_utc, parse_iso
+from tyndau.timeutil import as_utc, parse_day, parse_iso
 
 MAX_ID = 2**53 - 1
 MAX_IDS = 5000
@@ -173,7 +173,8 @@ def _reason(model: type[BaseModel], loc: tuple[Any, ...], err: Mapping[str, Any]
     return str(err["msg"])
 
 
-def _instant(value: Any) -> datetime:
+def parse_instant(value: Any) -> datetime:
+    """An instant as ISO 8601 with a UTC offset (a ``datetime`` passes, made UTC); a naive time is refused."""
     if isinstance(value, datetime):
         return as_utc(value)
     if not isinstance(value, str):
@@ -184,25 +185,14 @@ def _instant(value: Any) -> datetime:
         raise ValueError(f"ISO 8601 with offset ({exc})") from None
 
 
-def _day(value: Any) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and len(value.strip()) == 10:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError("a date, YYYY-MM-DD")
-
-
 def _unique_sorted(values: list[int]) -> list[int]:
     return sorted(set(values))
 
 
 # An instant as ISO 8601 with a UTC offset (a naive time is ambiguous and refused).
-Instant = Annotated[datetime, PlainValidator(_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
-# A calendar date, YYYY-MM-DD.
-Day = Annotated[date, PlainValidator(_day), WithJsonSchema({"type": "string", "format": "date"})]
+Instant = Annotated[datetime, PlainValidator(parse_instant), WithJsonSchema({"type": "string", "format": "date-time"})]
+# A calendar date, 2026-03-15.
+Day = Annotated[date, PlainValidator(parse_day), WithJsonSchema({"type": "string", "format": "date"})]
 IdValue = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A positive id; a malformed one is a 400 naming the field.
 Id = Annotated[int, Field(ge=1, le=MAX_ID), Says("a positive integer", 400, "bad_request")]

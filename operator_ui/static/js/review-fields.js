@@ -104,7 +104,7 @@ function fieldMessage(key, message) {
   if (/unknown executor/.test(message)) return t("review.err.unknown_executor");
   if (/not negative|whole number/.test(message)) return t("review.err.tenge");
   if (/unknown category/.test(message)) return t("review.err.unknown_category");
-  if (/YYYY-MM-DD/.test(message)) return t("review.err.date");
+  if (/a date like|YYYY-MM-DD/.test(message)) return t("review.err.date");
   if (/at most/.test(message)) return t("review.err.too_long");
   return message;
 }

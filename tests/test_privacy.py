@@ -262,8 +262,13 @@ async def test_presenter_screen_and_stream_overlay_show_the_question_redacted(li
         meeting_id = (await (await http.post(f"{server.url}/api/v1/meetings", json=MEETING, headers=auth["moderator"])).json())["id"]
         base = f"{server.url}/api/v1/meetings/{meeting_id}"
         resp = await http.post(f"{base}/comments", headers=auth["moderator"], json={
-            "source": "vk", "external_id": "x", "author": "Житель", "text": text, "created_at": "2026-12-01T10:05:00+05:00"})
+            "source": "vk", "external_id": "x", "author": "@Айгерим_Нурланова", "text": text, "created_at": "2026-12-01T10:05:00+05:00"})
         comment_id = (await resp.json())["id"]
+        # the handle spells the name the text gave: shown as the author it would undo the redaction
+        public = await (await http.get(f"{base}/comments", headers=auth["viewer"])).json()
+        assert [c["author"] for c in public["items"]] == [""]
+        private = await (await http.get(f"{base}/comments", headers=auth["secretary"])).json()
+        assert [c["author"] for c in private["items"]] == ["@Айгерим_Нурланова"]
         shown = await http.post(f"{base}/comments/{comment_id}/current", json={"confirm_personal_data": True}, headers=auth["moderator"])
         assert shown.status == 200
     async with browser() as chromium:
@@ -274,4 +279,5 @@ async def test_presenter_screen_and_stream_overlay_show_the_question_redacted(li
             await page.locator(selector).filter(has_text="воду").wait_for(timeout=15_000)
             body = await page.locator("body").inner_text()
             assert "[телефон]" in body and "[ИИН]" in body
+            assert "Нурланова" not in body and "Айгерим" not in body, (screen, body)
             assert not leaks([body, await page.content()]), (screen, leaks([body]))

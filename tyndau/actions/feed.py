@@ -11,7 +11,7 @@ from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
 from tyndau.actions.schema import Id, MeetingId, NonBlank, Payload, Says
 from tyndau.domain.comments import IncomingComment
-from tyndau.domain.text_safety import AUTHOR, ORIGINAL, SCREEN, comment_text, safe, safe_text
+from tyndau.domain.text_safety import AUTHOR, ORIGINAL, SCREEN, author_named, comment_text, safe, safe_text
 from tyndau.live.intake import IntakeUnavailable
 from tyndau.store.audit import record as audit
 from tyndau.store.comments import PRIVATE_AUTHOR_KINDS, get_comments, update_comment
@@ -65,8 +65,9 @@ def current_question_json(row: Any | None) -> dict[str, Any] | None:
     if row is None:
         return None
     text = safe_text(row.text, SCREEN, limit=ON_SCREEN_LIMIT)
+    hidden_author = row.kind in PRIVATE_AUTHOR_KINDS or author_named(row.author or "", comment_text(row.text).names)
     return {
-        "comment_id": row.id, "author": "" if row.kind in PRIVATE_AUTHOR_KINDS else safe(row.author, AUTHOR),
+        "comment_id": row.id, "author": "" if hidden_author else safe(row.author, AUTHOR),
         "text": text.text, "source": row.source, "lang": row.lang, "personal_data": list(text.hidden),
     }
 

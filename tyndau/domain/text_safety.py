@@ -10,6 +10,7 @@ clean-up is the point: "9501\u200b01300125" is an IIN once the zero-width space 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tyndau.domain.personal_data import Span, find_in_clean, redact
@@ -21,7 +22,7 @@ LONG_TEXT = 2000
 
 __all__ = [
     "AUTHOR", "DOCUMENT", "LINE", "ORIGINAL", "PUBLIC", "SCREEN", "CommentText", "Profile", "SafeText",
-    "comment_text", "safe", "safe_text", "storable", "text_flags",
+    "author_named", "comment_text", "safe", "safe_text", "storable", "text_flags",
 ]
 
 
@@ -92,6 +93,25 @@ class CommentText:
     display: str
     clipped: bool
     hidden: tuple[str, ...]
+    names: tuple[str, ...] = ()  # the names it gave, as letters only (see :func:`author_named`)
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalpha())
+
+
+def _names(text: str, spans: Sequence[Span]) -> tuple[str, ...]:
+    return tuple(key for s in spans if s.kind == "name" and len(key := _letters(text[s.start:s.end])) >= 4)
+
+
+def author_named(author: str, names: Sequence[str]) -> bool:
+    """Whether a handle spells a name the text gave and the text's view hides.
+
+    "Меня зовут Айгуль Сейтова, мой ИИН …" from ``@АйгульСейтова``: blanking the name in the text
+    and showing it as the author would put it on the screen all the same.
+    """
+    key = _letters(author)
+    return bool(key) and any(name in key for name in names)
 
 
 def comment_text(raw: str, limit: int = DISPLAY_LIMIT) -> CommentText:
@@ -100,14 +120,14 @@ def comment_text(raw: str, limit: int = DISPLAY_LIMIT) -> CommentText:
         spans = find_in_clean(raw)
         redacted = redact(raw, spans) if spans else raw
         display, clipped = clip(redacted, limit)
-        return CommentText(redacted, display, clipped, _kinds(spans))
+        return CommentText(redacted, display, clipped, _kinds(spans), _names(raw, spans))
     cleaned = clean_mapped(raw)
     spans = find_in_clean(cleaned.text)
     display, clipped = clip(redact(cleaned.text, spans) if spans else cleaned.text, limit)
     if not spans:
         return CommentText(raw, display, clipped, ())
     raw_spans = [Span(*cleaned.raw_span(s.start, s.end), s.kind) for s in spans]
-    return CommentText(redact(raw, raw_spans), display, clipped, _kinds(spans))
+    return CommentText(redact(raw, raw_spans), display, clipped, _kinds(spans), _names(cleaned.text, spans))
 
 
 def text_flags(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.domain.comments import KINDS, IncomingComment, IngestResult
-from tyndau.domain.text_safety import AUTHOR, CommentText, Profile, comment_text, safe, storable, text_flags
+from tyndau.domain.text_safety import AUTHOR, CommentText, Profile, author_named, comment_text, safe, storable, text_flags
 from tyndau.permissions import Audience
 from tyndau.store.schema import comments
 from tyndau.timeutil import as_utc, iso, store_time
@@ -180,6 +180,8 @@ def comment_json(row: Any, audience: Audience = "public", *, views: CommentViews
             body["contact"] = contact
         return body
     extra.pop("typed_by", None)
+    if text.names and author_named(row.author or "", text.names):  # the handle would say the hidden name
+        body["author"] = body["author_display"] = ""
     if row.kind in PRIVATE_AUTHOR_KINDS:  # the console that typed a hall asker's name keeps it in the browser
         body["author"] = body["author_display"] = ""
         body["extra"] = {}

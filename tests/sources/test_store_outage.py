@@ -26,10 +26,14 @@ from tyndau.store.migrate import upgrade
 LOCK_SECONDS = 6.5  # longer than the store's 5-second busy timeout
 
 
-def _hold_write_lock(path: str, released: threading.Event) -> None:
-    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+def _take_write_lock(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+def _release_later(db: sqlite3.Connection, released: threading.Event) -> None:
     try:
-        db.execute("BEGIN IMMEDIATE")
         time.sleep(LOCK_SECONDS)
         db.execute("ROLLBACK")
     finally:
@@ -71,8 +75,9 @@ async def test_a_source_resumes_from_its_checkpoint_after_the_store_was_locked(s
     locked: list[threading.Thread] = []
 
     async def on_rows(rows: list[Any]) -> None:
-        if not locked:  # the first batch is stored: now someone else takes the write lock
-            thread = threading.Thread(target=_hold_write_lock, args=(db_file, released), daemon=True)
+        if not locked:  # the first batch is stored: someone else takes the write lock before anything runs on
+            db = _take_write_lock(db_file)  # taken here, synchronously: the source's next write meets it
+            thread = threading.Thread(target=_release_later, args=(db, released), daemon=True)
             locked.append(thread)
             thread.start()
 

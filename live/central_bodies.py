@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from tyndau.domain.deadlines import Quarter, almaty_date, previous_quarter, quarter_of
+from tyndau.domain.deadlines import Quarter, almaty_date, day_after_quarter, next_due_after_quarter
 from tyndau.domain.meeting import CENTRAL_LEVEL
 from tyndau.domain.periods import Period, period_of
 
@@ -82,22 +82,12 @@ def off_schedule_allowed(level: str, reason: str) -> bool:
 
 def generalised_report_deadline(year: int, quarter: int) -> date:
     """The 10th of the month after the quarter (Q4 → 10 January of the next year)."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(f"quarter must be 1..4, not {quarter!r}")
-    if quarter == 4:
-        return date(year + 1, 1, GENERALISED_REPORT_DAY)
-    return date(year, 3 * quarter + 1, GENERALISED_REPORT_DAY)
+    return day_after_quarter(year, quarter, GENERALISED_REPORT_DAY)
 
 
 def next_generalised_report(today: date | datetime) -> tuple[Quarter, date]:
     """The earliest generalised report still due on or after today, and its deadline."""
-    d = almaty_date(today)
-    q = previous_quarter(*quarter_of(d))
-    deadline = generalised_report_deadline(*q)
-    if deadline >= d:
-        return q, deadline
-    current = quarter_of(d)
-    return current, generalised_report_deadline(*current)
+    return next_due_after_quarter(today, GENERALISED_REPORT_DAY)
 
 
 @dataclass(frozen=True, slots=True)

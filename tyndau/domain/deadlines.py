@@ -112,23 +112,37 @@ def previous_quarter(year: int, quarter: int) -> Quarter:
     return Quarter(year - 1, 4) if quarter == 1 else Quarter(year, quarter - 1)
 
 
-def quarterly_report_deadline(year: int, quarter: int) -> date:
-    """The 25th of the month after the quarter (Q4 runs into January of the next year)."""
+def day_after_quarter(year: int, quarter: int, day: int) -> date:
+    """That day of the month after the quarter (Q4 runs into January of the next year).
+
+    The quarterly progress report (the 25th) and a central body's generalised report (the
+    10th) are both such dates; one rule keeps them from drifting apart.
+    """
     _check_quarter(quarter)
     if quarter == 4:
-        return date(year + 1, 1, QUARTERLY_REPORT_DAY)
-    return date(year, 3 * quarter + 1, QUARTERLY_REPORT_DAY)
+        return date(year + 1, 1, day)
+    return date(year, 3 * quarter + 1, day)
+
+
+def next_due_after_quarter(today: date | datetime, day: int) -> tuple[Quarter, date]:
+    """The earliest quarter whose report, due that day of the month after it, is still due today."""
+    d = almaty_date(today)
+    q = previous_quarter(*quarter_of(d))
+    deadline = day_after_quarter(*q, day)
+    if deadline >= d:
+        return q, deadline
+    current = quarter_of(d)
+    return current, day_after_quarter(*current, day)
+
+
+def quarterly_report_deadline(year: int, quarter: int) -> date:
+    """The 25th of the month after the quarter (Q4 runs into January of the next year)."""
+    return day_after_quarter(year, quarter, QUARTERLY_REPORT_DAY)
 
 
 def next_quarterly_report(today: date | datetime) -> tuple[Quarter, date]:
     """The earliest quarterly report still due on or after today, and its deadline."""
-    d = almaty_date(today)
-    q = previous_quarter(*quarter_of(d))
-    deadline = quarterly_report_deadline(*q)
-    if deadline >= d:
-        return q, deadline
-    current = quarter_of(d)
-    return current, quarterly_report_deadline(*current)
+    return next_due_after_quarter(today, QUARTERLY_REPORT_DAY)
 
 
 def central_list_deadline(day: date | datetime) -> date:
@@ -154,8 +168,10 @@ __all__ = (
     "almaty_date",
     "announcement_deadline",
     "central_list_deadline",
+    "day_after_quarter",
     "end_of_day",
     "last_event_end",
+    "next_due_after_quarter",
     "next_quarterly_report",
     "previous_quarter",
     "publication_deadline",

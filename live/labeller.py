@@ -26,6 +26,7 @@ import numpy as np
 
 from tyndau.domain.drafts import Draft
 from tyndau.live.meeting_clusters import Changes, MeetingClusters, place_keys
+from tyndau.live.store_waits import StoreWaits
 from tyndau.nlp.clusterer import LIVE_BATCH
 from tyndau.nlp.drafts import DraftBuilder, Member
 from tyndau.nlp.echoes import EchoTracker
@@ -155,12 +156,10 @@ class Labeller:
     async def _sweep(self) -> None:
         """With several processes, a safety net under the event channel (at most once): queue what is still unlabelled."""
         assert self._sweep_seconds
+        waits = StoreWaits(log, "look for unlabelled comments")
         while True:
             await asyncio.sleep(self._sweep_seconds)
-            try:
-                await self._catch_up(quiet=True)
-            except Exception:
-                log.warning("could not look for unlabelled comments", exc_info=True)
+            await waits.round(lambda: self._catch_up(quiet=True))
 
     async def sweep_now(self) -> None:
         """Queue every comment still unlabelled (after the event channel reconnected)."""

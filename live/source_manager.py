@@ -30,6 +30,7 @@ from tyndau.live.intake import Intake
 from tyndau.live.source_kinds import PUSH_KINDS, SourceConfigError, SourceContext, SourceKinds, build_source, builtin_kinds
 from tyndau.live.sources.base import CommentSource, SourceHealth
 from tyndau.live.sources.health_codes import render
+from tyndau.live.store_waits import StoreWaits
 from tyndau.store import sources as source_rows
 from tyndau.store.engine import Engine, is_outage
 from tyndau.store.leases import Leases, LocalLeases, source_lease
@@ -162,12 +163,10 @@ class SourceManager:
 
     async def run_reconciling(self, every: float) -> None:
         """Reconcile every ``every`` seconds until cancelled."""
+        waits = StoreWaits(log, "reconcile the sources")
         while True:
             await asyncio.sleep(every)
-            try:
-                await self.reconcile()
-            except Exception:
-                log.warning("could not reconcile the sources", exc_info=True)
+            await waits.round(self.reconcile)
 
     async def _claim(self, source_id: int, meeting_id: int, kind: str, config: Mapping[str, Any]) -> bool:
         """Run the source here if this process may (push kinds always; polled kinds under their lease)."""

@@ -17,6 +17,7 @@ from tyndau.live.intake import running
 from tyndau.live.leased import keep_leases, run_leased
 from tyndau.live.source_kinds import SourceKinds, builtin_kinds
 from tyndau.live.source_manager import SourceContext, SourceManager
+from tyndau.live.store_waits import StoreWaits
 from tyndau.operator_ui.api import setup_api
 from tyndau.operator_ui.api_comments import setup_comment_api
 from tyndau.operator_ui.api_national import setup_national_api
@@ -36,7 +37,7 @@ from tyndau.operator_ui.scope_guard import scope_guard
 from tyndau.operator_ui.services import Services
 from tyndau.settings import Settings
 from tyndau.store import clock_log
-from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error, is_outage
+from tyndau.store.engine import StoreError, check_connection, create_engine, describe_error
 from tyndau.store.leases import LABELLER, Leases, leases_for
 from tyndau.store.migrate import upgrade
 from tyndau.vocabulary import Vocabulary
@@ -213,24 +214,8 @@ async def _health_loop(services: Services) -> None:
 
 
 async def _heartbeat(services: Services) -> None:
-    """Record that this server is alive, so downtime after a crash is known.
-
-    A busy or unreachable store (SQLite locked by a long import, PostgreSQL restarting) only
-    skips beats: that is said once in one line, and once more when a beat is recorded again.
-    """
-    missed = 0
+    """Record that this server is alive, so downtime after a crash is known (a busy store only skips beats)."""
+    waits = StoreWaits(log, "record the heartbeat")
     while True:
         await asyncio.sleep(services.settings.heartbeat_seconds)
-        try:
-            await clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall)
-        except Exception as exc:
-            if not is_outage(exc):
-                log.warning("could not record the heartbeat", exc_info=True)
-            elif not missed:
-                reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-                log.info("the heartbeat waits for the store (%s): it is recorded once the store answers", reason)
-            missed += 1
-        else:
-            if missed:
-                log.info("the heartbeat is recorded again after %d missed beat(s)", missed)
-            missed = 0
+        await waits.round(lambda: clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall))

@@ -1,4 +1,4 @@
-"""The heartbeat rides out a busy store: one line in the log, no traceback, and it resumes."""
+"""Periodic jobs ride out a busy store: one line in the log, no traceback, and they resume."""
 
 from __future__ import annotations
 
@@ -37,7 +37,9 @@ async def test_a_locked_sqlite_file_skips_beats_quietly_and_they_resume(sqlite_s
         before = await _last_seen(db, services.time.boot_id)
         caplog.set_level(logging.INFO, logger="tyndau.operator_ui.app")
         blocker = sqlite3.connect(db, timeout=10, check_same_thread=False)
-        blocker.execute("BEGIN EXCLUSIVE")  # a long write elsewhere: every beat waits out busy_timeout, then fails
+        # A long write elsewhere: every beat waits out busy_timeout, then fails. Taken off the loop,
+        # so a beat already writing can finish first.
+        await asyncio.to_thread(blocker.execute, "BEGIN EXCLUSIVE")
         try:
             await asyncio.sleep(6.5)
         finally:
@@ -51,5 +53,32 @@ async def test_a_locked_sqlite_file_skips_beats_quietly_and_they_resume(sqlite_s
     assert not [r for r in mine if r.levelno >= logging.WARNING or r.exc_info], [r.getMessage() for r in mine]
     waits = [r.getMessage() for r in mine if "waits for the store" in r.getMessage()]
     assert len(waits) == 1 and "locked" in waits[0], [r.getMessage() for r in mine]
-    assert any("recorded again" in r.getMessage() for r in mine), [r.getMessage() for r in mine]
+    assert any("done again after" in r.getMessage() for r in mine), [r.getMessage() for r in mine]
     assert after > before
+
+
+async def test_store_waits_says_an_outage_once_and_keeps_tracebacks_for_bugs(caplog: pytest.LogCaptureFixture) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from tyndau.live.store_waits import StoreWaits
+
+    log = logging.getLogger("tyndau.test.waits")
+    caplog.set_level(logging.INFO, logger="tyndau.test.waits")
+    waits = StoreWaits(log, "reconcile the sources")
+    async def locked() -> None:
+        raise OperationalError("UPDATE sources ...", {}, sqlite3.OperationalError("database is locked"))
+
+    async def works() -> None:
+        return None
+
+    async def bug() -> None:
+        raise KeyError("a bug")
+
+    for job in (locked, locked, locked, works, works, bug):
+        await waits.round(job)
+    got = [(r.levelno, r.getMessage(), bool(r.exc_info)) for r in caplog.records]
+    assert got == [
+        (logging.INFO, "reconcile the sources waits for the store (database is locked): it is done once the store answers", False),
+        (logging.INFO, "reconcile the sources done again after 3 missed round(s)", False),
+        (logging.WARNING, "could not reconcile the sources", True),
+    ]

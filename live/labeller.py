@@ -156,7 +156,7 @@ class Labeller:
     async def _sweep(self) -> None:
         """With several processes, a safety net under the event channel (at most once): queue what is still unlabelled."""
         assert self._sweep_seconds
-        waits = StoreWaits(log, "look for unlabelled comments")
+        waits = StoreWaits(log, "the sweep for unlabelled comments")
         while True:
             await asyncio.sleep(self._sweep_seconds)
             await waits.round(lambda: self._catch_up(quiet=True))

@@ -163,7 +163,7 @@ class SourceManager:
 
     async def run_reconciling(self, every: float) -> None:
         """Reconcile every ``every`` seconds until cancelled."""
-        waits = StoreWaits(log, "reconcile the sources")
+        waits = StoreWaits(log, "the sources' reconcile")
         while True:
             await asyncio.sleep(every)
             await waits.round(self.reconcile)

@@ -18,6 +18,7 @@ class StoreWaits:
     """The log of one periodic job's rounds: quiet while the store is away, loud on anything else."""
 
     def __init__(self, log: logging.Logger, job: str) -> None:
+        """``job`` names it in the log as a subject: "the heartbeat"."""
         self._log = log
         self._job = job
         self._missed = 0
@@ -28,13 +29,13 @@ class StoreWaits:
             await job()
         except Exception as exc:  # noqa: BLE001 - every failure is logged: an outage of the store once, anything else with its traceback
             if not is_outage(exc):
-                self._log.warning("could not %s", self._job, exc_info=True)
+                self._log.warning("%s failed", self._job, exc_info=True)
                 return
             if not self._missed:
                 reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-                self._log.info("%s waits for the store (%s): it is done once the store answers", self._job, reason)
+                self._log.info("%s waits for the store (%s): it runs again once the store answers", self._job, reason)
             self._missed += 1
         else:
             if self._missed:
-                self._log.info("%s done again after %d missed round(s)", self._job, self._missed)
+                self._log.info("%s runs again after %d missed round(s)", self._job, self._missed)
             self._missed = 0

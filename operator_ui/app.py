@@ -215,7 +215,7 @@ async def _health_loop(services: Services) -> None:
 
 async def _heartbeat(services: Services) -> None:
     """Record that this server is alive, so downtime after a crash is known (a busy store only skips beats)."""
-    waits = StoreWaits(log, "record the heartbeat")
+    waits = StoreWaits(log, "the heartbeat")
     while True:
         await asyncio.sleep(services.settings.heartbeat_seconds)
         await waits.round(lambda: clock_log.heartbeat(services.engine, services.time.boot_id, services.time.now().wall))

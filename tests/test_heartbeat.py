@@ -53,7 +53,7 @@ async def test_a_locked_sqlite_file_skips_beats_quietly_and_they_resume(sqlite_s
     assert not [r for r in mine if r.levelno >= logging.WARNING or r.exc_info], [r.getMessage() for r in mine]
     waits = [r.getMessage() for r in mine if "waits for the store" in r.getMessage()]
     assert len(waits) == 1 and "locked" in waits[0], [r.getMessage() for r in mine]
-    assert any("done again after" in r.getMessage() for r in mine), [r.getMessage() for r in mine]
+    assert any("runs again after" in r.getMessage() for r in mine), [r.getMessage() for r in mine]
     assert after > before
 
 
@@ -64,7 +64,7 @@ async def test_store_waits_says_an_outage_once_and_keeps_tracebacks_for_bugs(cap
 
     log = logging.getLogger("tyndau.test.waits")
     caplog.set_level(logging.INFO, logger="tyndau.test.waits")
-    waits = StoreWaits(log, "reconcile the sources")
+    waits = StoreWaits(log, "the sources' reconcile")
     async def locked() -> None:
         raise OperationalError("UPDATE sources ...", {}, sqlite3.OperationalError("database is locked"))
 
@@ -78,7 +78,7 @@ async def test_store_waits_says_an_outage_once_and_keeps_tracebacks_for_bugs(cap
         await waits.round(job)
     got = [(r.levelno, r.getMessage(), bool(r.exc_info)) for r in caplog.records]
     assert got == [
-        (logging.INFO, "reconcile the sources waits for the store (database is locked): it is done once the store answers", False),
-        (logging.INFO, "reconcile the sources done again after 3 missed round(s)", False),
-        (logging.WARNING, "could not reconcile the sources", True),
+        (logging.INFO, "the sources' reconcile waits for the store (database is locked): it runs again once the store answers", False),
+        (logging.INFO, "the sources' reconcile runs again after 3 missed round(s)", False),
+        (logging.WARNING, "the sources' reconcile failed", True),
     ]

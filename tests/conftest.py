@@ -6,6 +6,7 @@ databases (``.ci/run`` starts one); each test gets a fresh database, dropped aft
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiohttp import web
@@ -88,17 +90,36 @@ class People:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
+@functools.cache
+def _password_hash() -> str:
+    from tyndau.security import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def _hash_once(password: str) -> str:
+    """The fixture users' password hashed once per process; any other password as usual."""
+    from tyndau.security import hash_password
+
+    return _password_hash() if password == PASSWORD else hash_password(password)
+
+
 async def make_people(app: web.Application) -> People:
-    """A user and a token for every role."""
+    """A user and a token for every role.
+
+    They share one password, so its scrypt hash (slow on purpose) is made once per process, not
+    four times per test; logins still check it with the real scrypt.
+    """
     from tyndau.operator_ui.keys import SERVICES
     from tyndau.permissions import ROLES
     from tyndau.store.people import add_user, create_token
 
     engine = app[SERVICES].engine
     tokens = {}
-    for role in ROLES:
-        await add_user(engine, role, role, PASSWORD)
-        tokens[role] = await create_token(engine, f"test-{role}", role)
+    with mock.patch("tyndau.store.people.hash_password", _hash_once):
+        for role in ROLES:
+            await add_user(engine, role, role, PASSWORD)
+            tokens[role] = await create_token(engine, f"test-{role}", role)
     return People(tokens)
 
 

@@ -60,6 +60,24 @@ async def _pg_drop(name: str) -> None:
         await admin.close()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, hand out the files holding a ``slow`` test first, the longest first.
+
+    ``scripts/test.sh`` keeps each file on one worker (``--dist loadfile``) in collection order
+    (``--no-loadscope-reorder``); a long file collected last would leave the other workers idle
+    while it runs alone. ``@pytest.mark.slow(seconds=N)`` is a rough serial duration. A run in one
+    process keeps pytest's order.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    cost: dict[Path, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("slow")
+        if mark is not None:
+            cost[item.path] = cost.get(item.path, 0.0) + float(mark.kwargs.get("seconds", 30))
+    items.sort(key=lambda item: -cost.get(item.path, 0.0))  # stable: the rest keep their order
+
+
 @pytest.fixture(params=_backends())
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for a fresh store: SQLite in tmp_path, or a new PostgreSQL database."""

@@ -18,6 +18,7 @@ from tyndau.operator_ui.app import create_app
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.parametrize("settings", ["sqlite"], indirect=True)]
 
 
+@pytest.mark.slow(seconds=70)
 async def test_console_shows_the_loading_percentage_then_hides_it(settings: Any, pipeline_config: Any) -> None:
     loader = GatedLoader(pipeline_config)
     port = free_port()

@@ -6,6 +6,7 @@ databases (``.ci/run`` starts one); each test gets a fresh database, dropped aft
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiohttp import web
@@ -58,6 +60,24 @@ async def _pg_drop(name: str) -> None:
         await admin.close()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, hand out the files holding a ``slow`` test first, the longest first.
+
+    ``scripts/test.sh`` keeps each file on one worker (``--dist loadfile``) in collection order
+    (``--no-loadscope-reorder``); a long file collected last would leave the other workers idle
+    while it runs alone. ``@pytest.mark.slow(seconds=N)`` is a rough serial duration. A run in one
+    process keeps pytest's order.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    cost: dict[Path, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("slow")
+        if mark is not None:
+            cost[item.path] = cost.get(item.path, 0.0) + float(mark.kwargs.get("seconds", 30))
+    items.sort(key=lambda item: -cost.get(item.path, 0.0))  # stable: the rest keep their order
+
+
 @pytest.fixture(params=_backends())
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for a fresh store: SQLite in tmp_path, or a new PostgreSQL database."""
@@ -88,17 +108,36 @@ class People:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
+@functools.cache
+def _password_hash() -> str:
+    from tyndau.security import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def _hash_once(password: str) -> str:
+    """The fixture users' password hashed once per process; any other password as usual."""
+    from tyndau.security import hash_password
+
+    return _password_hash() if password == PASSWORD else hash_password(password)
+
+
 async def make_people(app: web.Application) -> People:
-    """A user and a token for every role."""
+    """A user and a token for every role.
+
+    They share one password, so its scrypt hash (slow on purpose) is made once per process, not
+    four times per test; logins still check it with the real scrypt.
+    """
     from tyndau.operator_ui.keys import SERVICES
     from tyndau.permissions import ROLES
     from tyndau.store.people import add_user, create_token
 
     engine = app[SERVICES].engine
     tokens = {}
-    for role in ROLES:
-        await add_user(engine, role, role, PASSWORD)
-        tokens[role] = await create_token(engine, f"test-{role}", role)
+    with mock.patch("tyndau.store.people.hash_password", _hash_once):
+        for role in ROLES:
+            await add_user(engine, role, role, PASSWORD)
+            tokens[role] = await create_token(engine, f"test-{role}", role)
     return People(tokens)
 
 

@@ -82,7 +82,9 @@ async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_noth
     await page.locator("#queue-list li").nth(1).wait_for(timeout=10_000)
     await page.locator("#feed-list .badge-category").first.wait_for(timeout=10_000)
     # the filter offers the categories of the comments seen so far: wait until all three are in
-    await page.wait_for_function("document.querySelectorAll('#feed-category option').length >= 4", timeout=10_000)
+    # (a locator, not wait_for_function: a string predicate that has to poll is eval'd in the page,
+    # which the console's CSP refuses - the test failed whenever the options came late)
+    await page.locator("#feed-category option").nth(3).wait_for(state="attached", timeout=10_000)
     await page.locator("#phase[data-phase='presentation']").wait_for(timeout=10_000)
     m = await page.evaluate(LAYOUT)
     assert m["clock"]["bottom"] <= m["vh"], m["clock"]

@@ -216,6 +216,7 @@ async def _versions(database_url: str, meeting_id: int) -> dict[int, tuple[int, 
     return {r["id"]: (r["version"], r["labelled"], r["ext"]) for r in rows}
 
 
+@pytest.mark.slow(seconds=30)
 async def test_two_workers_and_an_ingest_share_the_work_once_and_fail_over(database: str, tmp_path: Path) -> None:
     cluster = Cluster(tmp_path, database)
     token = await _people(database, tmp_path)

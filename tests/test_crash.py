@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.conftest import MEETING
 from tests.test_cli import Server, run
@@ -47,6 +48,7 @@ async def _burst(url: str, token: str, meeting_id: int, total: int, acked: list[
         await asyncio.gather(*(one(n) for n in range(total)))
 
 
+@pytest.mark.slow(seconds=40)
 async def test_kill_9_mid_burst_loses_no_acknowledged_comment_and_duplicates_none(tmp_path):
     token = run("token", "create", "--role", "moderator", "--name", "load", data_dir=tmp_path).stdout.strip()
     server = Server(tmp_path)

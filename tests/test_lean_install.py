@@ -97,6 +97,7 @@ def _call(method: str, url: str, token: str, body: Any = None) -> Any:
         return resp.status, json.loads(resp.read() or b"null")
 
 
+@pytest.mark.slow(seconds=65)
 @pytest.mark.lean_install
 def test_pip_install_without_extras_serves_the_console_and_accepts_comments(lean_venv: Path, tmp_path: Path) -> None:
     bin_dir = lean_venv / "bin"

@@ -101,6 +101,7 @@ def _config(token: str) -> Any:
     })
 
 
+@pytest.mark.slow(seconds=150)
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(server: tuple[ServerThread, dict[str, str], int]) -> None:
     thread, tokens, meeting_id = server
     schema = schemathesis.openapi.from_url(f"{thread.url}/api/v1/openapi.json", config=_config(tokens["admin"]))

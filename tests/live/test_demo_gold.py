@@ -106,6 +106,7 @@ async def run_demo(client: Any) -> tuple[list[dict[str, Any]], dict[int, int]]:
     return drafts, index
 
 
+@pytest.mark.slow(seconds=45)
 @pytest.mark.model
 @pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
 async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_path_factory) -> None:

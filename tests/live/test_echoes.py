@@ -23,6 +23,7 @@ def pipeline(tmp_path_factory):
     return Pipeline.from_config(folder / "nlp.toml", cache_dir=folder / "models")
 
 
+@pytest.mark.slow(seconds=40)
 async def test_echoes_relays_and_notices_in_a_meeting_chat(aiohttp_client, settings, pipeline):
     app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
     client = await aiohttp_client(app)

@@ -62,6 +62,7 @@ async def _until(predicate, timeout=30.0):
     raise AssertionError("not labelled in time")
 
 
+@pytest.mark.slow(seconds=50)
 async def test_comments_are_labelled_clustered_and_drafted_as_they_arrive(nlp_client):
     client = nlp_client
     meeting = await create_meeting(client)

@@ -64,6 +64,7 @@ async def _wait(predicate: Any, timeout: float = 30.0) -> None:
     raise AssertionError("condition not reached in time")
 
 
+@pytest.mark.slow(seconds=55)
 async def test_progress_over_http_and_socketio_and_nothing_lost(settings: Any, pipeline_config: Any) -> None:
     loader = GatedLoader(pipeline_config)
     port = free_port()

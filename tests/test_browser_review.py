@@ -301,3 +301,18 @@ async def test_two_secretaries_edit_the_same_problem_and_neither_loses_work(live
         assert errors_v == []
         for ctx in (ctx_a, ctx_b, ctx_v):
             await ctx.close()
+
+
+async def test_the_top_bar_follows_a_switch_to_kazakh(live_server):
+    """The language switch relabels the whole top bar, the connection pill included (it kept its Russian)."""
+    meeting_id, _ = await _seed(live_server)
+    async with browser() as chromium:
+        ctx, page, errors = await _open(chromium, live_server, meeting_id)
+        await expect(page.locator("#connection-text")).to_have_text("На связи")
+        await page.locator("#lang-switch [data-lang='kk']").click()
+        await expect(page.locator("#connection-text")).to_have_text("Байланыс бар", timeout=5_000)
+        await expect(page.locator("#user-role")).to_have_text("хатшы")
+        await page.locator("#lang-switch [data-lang='ru']").click()
+        await expect(page.locator("#connection-text")).to_have_text("На связи", timeout=5_000)
+        assert errors == []
+        await ctx.close()

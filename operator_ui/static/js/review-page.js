@@ -80,7 +80,11 @@ export async function startPage() {
     $("user-role").textContent = user ? t(`role.${user.role}`) : "";
   };
   renderUser();
-  onLangChange(renderUser);
+  onLangChange(() => {
+    renderUser();
+    const box = $("connection");
+    if (box && box.dataset.state) $("connection-text").textContent = t(`conn.${box.dataset.state}`);
+  });
   return meta;
 }
 

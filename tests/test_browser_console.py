@@ -56,6 +56,11 @@ async def test_moderator_runs_the_clock_and_the_presenter_screen_turns_colour_at
         await context.close()
 
 
+# A change reaching the other console goes server → socket.io → page; on two loaded cores running
+# the suite beside two browsers that has taken over 10 s (a missed event still fails).
+SYNC_WAIT = 30_000
+
+
 async def test_undo_button_and_a_second_console_stay_in_sync(live_server):
     meeting_id = await _meeting(live_server)
     async with browser() as chromium:
@@ -64,14 +69,14 @@ async def test_undo_button_and_a_second_console_stay_in_sync(live_server):
         await login(one, live_server.url, "moderator", live_server.people.password, f"/console?meeting={meeting_id}")
         await login(two, live_server.url, "admin", live_server.people.password, f"/console?meeting={meeting_id}")
         await one.click("#btn-start-presentation")
-        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=10_000)
+        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=SYNC_WAIT)
         await two.click("#btn-qa")
-        await one.wait_for_function("document.querySelector('#phase').dataset.phase === 'qa'", timeout=10_000)
+        await one.wait_for_function("document.querySelector('#phase').dataset.phase === 'qa'", timeout=SYNC_WAIT)
         await one.click("#btn-undo")
-        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=10_000)
+        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=SYNC_WAIT)
         # A reloaded page shows the true state at once.
         await two.reload()
-        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=10_000)
+        await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=SYNC_WAIT)
 
 
 async def test_meeting_form_shows_field_errors_and_creates_a_meeting(live_server):

@@ -81,6 +81,22 @@ CASES = [
     ("В подвале тараканы, нужна дезинсекция", "insects"),
     ("По подъезду бегают крысы", "rodents"),
     ("Подвал затопило, сырость", "basement"),
+    # issues of a house and its yard that had no subtopic (a crowded district joined them by house alone)
+    ("Третью неделю нет горячей воды, только холодная", "hot_water"),
+    ("Ыстық су жоқ, балаларды суық сумен жуындырамыз", "hot_water"),
+    ("Горячая вода воняет тухлыми яйцами", "water_quality"),
+    ("Слабый напор горячей воды, на пятый этаж вода не поднимается", "water_pressure"),
+    ("Оторвалась водосточная труба, вода льёт на тротуар", "drainpipe"),
+    ("Водосточные трубы обклеены рекламой", "graffiti_ads"),
+    ("Во дворе висят оборванные провода, дети ходят рядом", "loose_wires"),
+    ("Нет адресной таблички на доме, скорая не может найти", "address_sign"),
+    ("Второй год во дворе стоит брошенная машина без колёс", "abandoned_car"),
+    ("Аулада иесіз көлік екі жылдан бері тұр", "abandoned_car"),
+    ("Упала секция ограждения вдоль газона", "fences"),
+    ("Во дворе не убирают снег, тротуар в гололёде", "yard_snow"),
+    ("Ауладағы қарды ешкім тазаламайды", "yard_snow"),
+    ("Проезжую часть не чистят от снега, машины буксуют", "road_snow"),
+    ("Продают овощи с ящиков у входа в метро", "illegal_trade"),
 ]
 
 
@@ -101,6 +117,15 @@ def test_chatter_has_no_subtopic(lexicon: SubtopicLexicon) -> None:
 def test_irrigation_water_is_not_drinking_water(lexicon: SubtopicLexicon) -> None:
     ids = [m.id for m in lexicon.match("Арық суы жоқ, суару кестесін жасаңыздар")]
     assert ids[0] == "irrigation" and "no_water" not in ids
+
+
+def test_near_misses_of_the_house_subtopics(lexicon: SubtopicLexicon) -> None:
+    """A towed car is not an abandoned one, a number plate on a floor is not an address sign, the year is not warm water."""
+    for text, not_expected in (("Мою машину эвакуировали со стоянки, хотя я ничего не нарушал", "abandoned_car"),
+                               ("В подъезде сорвали таблички с номерами квартир", "address_sign"),
+                               ("Биыл жылы су құбыры жөнделеді ме?", "hot_water"),
+                               ("Над входом в подъезд течёт козырёк", "apartment_roof")):
+        assert not_expected not in [m.id for m in lexicon.match(normalise(text).text)], text
 
 
 def test_words_must_be_near_each_other(lexicon: SubtopicLexicon) -> None:

@@ -75,6 +75,15 @@ STREAM_RE = re.compile(
     r"стрим\w*|связь\s+пропала\s+у\s+меня)",
     re.IGNORECASE,
 )
+# "When does it start?" about the meeting itself: the whole message is the question, so "когда начнут
+# ремонт?" (a work that has not begun) stays a problem.
+START_RE = re.compile(
+    r"^\s*(?:а|и|ну|так|уже)?\s*(?:когда|во\s+сколько|скоро)\s+(?:уже\s+)?(?:начн(?:ется|ётся|ут|ем|ём)|начало|старт)"
+    r"(?:\s+(?:встреч\w*|эфир\w*|трансляци\w*))?\s*[?!.…)]*\s*$"
+    r"|^\s*(?:уже\s+)?(?:началось|начали|начинается)\s*[?]+\s*$"
+    r"|^\s*(?:кездесу|эфир)?\s*(?:қашан|нешеде)\s+(?:басталады|басталады\s+екен|басталмақ)\s*[?!.…)]*\s*$",
+    re.IGNORECASE,
+)
 # Praise of a person or a service ("наш участковый врач лучший 👍"): no problem unless something is still wanted.
 PRAISE_RE = re.compile(r"(?<![\w])(?:лучш(?:ий|ая|ее|ие)|молод(?:ец|цы|цом)|отличн\w+|прекрасн\w+|умниц\w*|"
                        r"керемет\w*|жарайсың\w*|жарайсыз\w*|тамаша|үздік)(?![\w])", re.IGNORECASE)
@@ -172,7 +181,7 @@ def chat_act(text: str) -> str | None:
     if RELAY_RE.search(raw) or RELAY_RE.search(body):
         return RELAY
     n = len(words(body))
-    if n <= STREAM_MAX_WORDS and STREAM_RE.search(body):
+    if n <= STREAM_MAX_WORDS and (STREAM_RE.search(body) or START_RE.search(body)):
         return STREAM
     if META_RE.search(body) or (_SHORT_TOPIC_RE.search(body) and n <= 5):
         return META

@@ -43,8 +43,7 @@ async def test_console_shows_the_loading_percentage_then_hides_it(settings: Any,
             assert text and text.startswith("Модель загружается: ") and text.rstrip().endswith("%"), text
             assert 40 <= int(text.split(":")[1].strip().split()[0]) < 100
             await page.locator("#lang-switch [data-lang='kk']").click()
-            await page.wait_for_function("document.getElementById('nlp-status').textContent.startsWith('Модель жүктелуде')",
-                                         timeout=10_000)
+            await page.locator("#nlp-status", has_text="Модель жүктелуде").wait_for(timeout=10_000)
             loader.release.set()
             # the rest of the load (fitting the stages) took over a minute beside other test workers
             await line.wait_for(state="hidden", timeout=180_000)

@@ -115,7 +115,7 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
             await login(page, url, "moderator", people.password, f"/console?meeting={meeting_id}")
             if lang == "kk":
                 await page.locator("[data-lang='kk']").first.click()
-                await page.wait_for_function("document.documentElement.lang === 'kk'")
+                await page.locator("html[lang='kk']").wait_for(state="attached", timeout=10_000)
             await page.locator("#source-add").wait_for(state="attached", timeout=10_000)
             await page.locator("#source-add > summary").click()
             await page.wait_for_selector('#source-kind option[value="bulletin_board"]', state="attached", timeout=10_000)
@@ -157,7 +157,7 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
                 await page.locator("#source-form [type=submit]").click()
                 item = page.locator("#source-list .source").first
                 await item.wait_for(timeout=10_000)
-                await page.wait_for_function("document.querySelector('#source-list .source').dataset.state === 'connected'", timeout=15_000)
+                await page.locator("#source-list .source[data-state='connected']").first.wait_for(timeout=15_000)
                 assert "s3cret" not in await page.content()
                 shown = await item.locator(".source-what").text_content()
                 assert "board.example" in shown and "hall" in shown and "s3cret" not in shown

@@ -32,7 +32,9 @@ async def test_a_webhook_source_added_in_the_console_says_it_waits_in_russian_an
         assert await item.locator(".source-detail").text_content() == "данные от Instagram не принимаются: задайте настройку meta_app_secret"
         assert await item.get_attribute("data-state") == "down"
         await page.locator("[data-lang='kk']").first.click()
-        await page.wait_for_function("document.documentElement.lang === 'kk'")
-        await page.wait_for_function("document.querySelector('#source-list .source-detail').textContent.includes('баптауын')", timeout=10_000)
+        # locators, not wait_for_function: a string predicate that has to poll is eval'd in the page,
+        # which the console's CSP refuses (the test failed whenever the switch took a moment)
+        await page.locator("html[lang='kk']").wait_for(state="attached", timeout=10_000)
+        await page.locator("#source-list .source-detail", has_text="баптауын").first.wait_for(timeout=10_000)
         assert errors == []
         await ctx.close()

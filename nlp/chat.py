@@ -79,9 +79,9 @@ STREAM_RE = re.compile(
 # ремонт?" (a work that has not begun) stays a problem.
 START_RE = re.compile(
     r"^\s*(?:а|и|ну|так|уже)?\s*(?:когда|во\s+сколько|скоро)\s+(?:уже\s+)?(?:начн(?:ется|ётся|ут|ем|ём)|начало|старт)"
-    r"(?:\s+(?:встреч\w*|эфир\w*|трансляци\w*))?\s*[?!.…)]*\s*$"
-    r"|^\s*(?:уже\s+)?(?:началось|начали|начинается)\s*[?]+\s*$"
-    r"|^\s*(?:кездесу|эфир)?\s*(?:қашан|нешеде)\s+(?:басталады|басталады\s+екен|басталмақ)\s*[?!.…)]*\s*$",
+    r"(?:\s+(?:встреч\w*|эфир\w*|трансляци\w*))?[\s?!.…)]*$"
+    r"|^\s*(?:уже\s+)?(?:началось|начали|начинается)\s*\?[\s?]*$"
+    r"|^\s*(?:кездесу|эфир)?\s*(?:қашан|нешеде)\s+(?:басталады|басталады\s+екен|басталмақ)[\s?!.…)]*$",
     re.IGNORECASE,
 )
 # Praise of a person or a service ("наш участковый врач лучший 👍"): no problem unless something is still wanted.
@@ -92,7 +92,8 @@ THANKS_RE = re.compile(r"(?<![\w])(?:спасибо|благодар\w*|рахм
 # What turns thanks into a complaint or a request ("спасибо, но воды нет", "рахмет, қашан?").
 _STILL_WANTS = re.compile(r"[?]|(?<![\w])(?:но|а|однако|нет|не|ни|когда|почему|жоқ|жок|бірақ|алайда|қашан|неге|"
                           r"емес|просим|прошу|просьба|требу\w*|нужн\w*|надо|керек|сломан\w*|опасн\w*)(?![\w])", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?…]+(?:\s|$)")
+# Only from the first mark of a run, taken whole: "???…x" is linear, not one retry per mark.
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++(?:\s|$)")
 # Banter between residents: consoling or teasing another, not asking the akimat for anything.
 SIDE_TALK_RE = re.compile(r"(?<![\w])(?:не\s+переживайте|не\s+переживай|уайымдамаңыз|уайымдама|"
                           r"(?:вы|вам|ты|тебе)\s+(?:ещё|еще)\s+(?:хорошо|повезло)|вам\s+(?:ещё|еще\s+)?повезло|"

@@ -76,9 +76,10 @@ STREAM_RE = re.compile(
     re.IGNORECASE,
 )
 # "When does it start?" about the meeting itself: the whole message is the question, so "когда начнут
-# ремонт?" (a work that has not begun) stays a problem.
+# ремонт?" (a work that has not begun) stays a problem, and so does a bare "когда начнут?" (they: the
+# people doing a work someone named).
 START_RE = re.compile(
-    r"^\s*(?:а|и|ну|так|уже)?\s*(?:когда|во\s+сколько|скоро)\s+(?:уже\s+)?(?:начн(?:ется|ётся|ут|ем|ём)|начало|старт)"
+    r"^\s*(?:а|и|ну|так|уже)?\s*(?:когда|во\s+сколько|скоро)\s+(?:уже\s+)?(?:начн(?:ется|ётся|ем|ём)|начало|старт)"
     r"(?:\s+(?:встреч\w*|эфир\w*|трансляци\w*))?[\s?!.…)]*$"
     r"|^\s*(?:уже\s+)?(?:началось|начали|начинается)\s*\?[\s?]*$"
     r"|^\s*(?:кездесу|эфир)?\s*(?:қашан|нешеде)\s+(?:басталады|басталады\s+екен|басталмақ)[\s?!.…)]*$",

@@ -53,9 +53,12 @@ STREET_KK = re.compile(
     rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*|koshe[a-z]*|dangyl[a-z]*))"
     rf"(?:\s*,?\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d))?"
 )
+# The second word of an area's name ("Озеро Долгое, 84", "Комендантский аэродром, 5") when a house
+# number follows it, so "мкр Самал нет воды" keeps its one-word name.
+_AREA_SECOND = (rf"\s+(?!(?i:дом|д\.|корп|кв))(?:{_CAP}(?=\s*,?\s*(?:№\s*)?\d)|[{LO}]{{3,}}(?=\s*,\s*(?:№\s*)?\d))")
 MKR_RU = re.compile(
     rf"{_W}(?i:мкр\.?|мкрн\.?|мк-н|м-н|микрорайон[а-я]*|(?:муниципальн|внутригородск)[а-я]+\s+округ[а-я]*)\s*"
-    rf"(?P<name>\d{{1,3}}[а-я]?(?![\w])|{_CAP}(?:[\s-]\d{{1,2}})?){_HOUSE_TAIL}"
+    rf"(?P<name>\d{{1,3}}[а-я]?(?![\w])|{_CAP}(?:[\s-]\d{{1,2}}|{_AREA_SECOND})?){_HOUSE_TAIL}"
 )
 MKR_NUM_FIRST = re.compile(
     rf"(?<![\w])(?P<name>\d{{1,3}})\s*-?(?:й|ий|ой|ші|шы)?\s*"

@@ -168,6 +168,16 @@ def test_city_addresses_written_two_ways_are_one_house(a: str, b: str) -> None:
     assert _houses(a) and _houses(a) == _houses(b), (_houses(a), _houses(b))
 
 
+def test_two_word_area_names_keep_their_house_numbers() -> None:
+    # "Озеро Долгое, 84" is a house of the district "Озеро Долгое", not the district "Озеро" (which
+    # made every house of it one place); a second word counts only when a number follows it.
+    assert _houses("По адресу муниципальный округ Озеро Долгое, 84 Объявления") == {"house:озеродолгое/84"}
+    assert _houses("Дом муниципальный округ Озеро Долгое, 21") == {"house:озеродолгое/21"}
+    assert _houses("муниципальный округ Комендантский аэродром, 5 - нет света") == {"house:комендантскаеродром/5"}
+    assert keys("мкр Самал нет воды 3 дня") == keys("мкр Самал Нет воды") == ["microdistrict:самал"]
+    assert _houses("в мкр Самал дом 5 нет воды") == {"house:самал/5"}
+
+
 def test_adjectival_streets_keep_their_type() -> None:
     assert _houses("Московский проспект, 38") != _houses("Московское шоссе, 38")
     assert _houses("Московский проспект, 38") == _houses("[Московский проспект, 38]")

@@ -50,7 +50,7 @@ STREET_RU_NAME_FIRST = re.compile(
 STREET_PO = re.compile(rf"{_W}(?i:по|на)\s+(?P<name>{_CAP}){_HOUSE_TAIL}")
 STREET_BARE = re.compile(rf"(?<![\w.-])(?P<name>{_CAP})\s*,?\s+(?:(?i:д\.|дом)\s*)?(?P<num>{_NUM})(?![\d.,:]?\d)(?!\s*(?i:этаж|кв|парадн|подъезд|год|г\.|мкр))")
 STREET_KK = re.compile(
-    rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*|koshe[a-z]*|dangyl[a-z]*))"
+    rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*|koshe[a-z]*|dangyl[a-z]*))"
     rf"(?:\s*,?\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d))?"
 )
 # The second word of an area's name ("Озеро Долгое, 84", "Комендантский аэродром, 5") when a house
@@ -64,10 +64,10 @@ MKR_NUM_FIRST = re.compile(
     rf"(?<![\w])(?P<name>\d{{1,3}})\s*-?(?:й|ий|ой|ші|шы)?\s*"
     rf"(?i:мкр\.?|мкрн\.?|микрорайон[а-я]*|(?:ықшам|шағын)\s+аудан[{KK}]*)"
 )
-MKR_KK = re.compile(rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ықшам|шағын)\s+аудан[{KK}]*)")
-RURAL_KK = re.compile(rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауылдық)\s+округ[{KK}]*)")
+MKR_KK = re.compile(rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ықшам|шағын)\s+аудан[{KK}]*)")
+RURAL_KK = re.compile(rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауылдық)\s+округ[{KK}]*)")
 RURAL_RU = re.compile(
-    rf"(?<![\w])(?P<name>{_CAP})(?:ский|ского|скому|ском|ским)\s+"
+    rf"(?<![\w-])(?P<name>{_CAP})(?:ский|ского|скому|ском|ским)\s+"
     rf"(?P<mk>(?i:сельск[а-я]+\s+округ[а-я]*|с/о|с\.о\.))"
 )
 RURAL_RU_AFTER = re.compile(
@@ -78,7 +78,7 @@ SETTLEMENT_RU = re.compile(
     rf"город[а-я]*|деревн[а-я]+)\s*(?P<name>{_NAME_KK})"
 )
 SETTLEMENT_KK = re.compile(
-    rf"(?<![\w])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауыл(?!д)[{KK}]*|кент[{KK}]*|қала[{KK}]*|"
+    rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауыл(?!д)[{KK}]*|кент[{KK}]*|қала[{KK}]*|"
     rf"елді\s+мекен[{KK}]*|auyl(?!d)[a-z]*))"
 )
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")

@@ -6,7 +6,9 @@ per language puts "В Иргели нет воды" next to "Іргеліде с
 pair across languages, less a hubness correction for such pairs (CSLS: a text close to every
 text of the other language says little about any one of them), plus a bonus when the two name
 the same house, street or settlement. Two comments that name different houses, streets or
-settlements can never be one problem (a cannot-link). The predicted category plays no part: a
+settlements can never be one problem (a cannot-link), nor can two that share one but each name
+another of their own ("автобус из Кемера в Каскелен", "из Иргели в Каскелен": two villages'
+problems, with the town at the other end in common). The predicted category plays no part: a
 wrong category must not split a duplicate, and a shared one must not merge two issues.
 """
 
@@ -104,11 +106,14 @@ class PlaceMatrix:
         for rank, name in ((2, "street"), (1, "microdistrict"), (1, "settlement"), (0, "district")):
             m = self._levels[name]
             a, b = m[r], m[c]
-            shared = (a @ b.T) > 0
+            common = a @ b.T
+            shared = common > 0
             both = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
-            here = both & ~shared
+            own_a = a.sum(1)[:, None] - common > 0
+            own_b = b.sum(1)[None, :] - common > 0
+            here = both & (~shared | (own_a & own_b))
             clash = here if clash is None else clash | here
-            lv = np.where(shared, rank, 0)
+            lv = np.where(shared & ~(own_a & own_b), rank, 0)
             level = lv if level is None else np.maximum(level, lv)
         fa, fb = self._house_full[r], self._house_full[c]
         ba, bb = self._house_base[r], self._house_base[c]
@@ -156,7 +161,7 @@ def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:
     for name, rank in _RANKS:
         x, y = a.levels[name], b.levels[name]
         if x and y:
-            if x & y:
+            if x & y and not (x - y and y - x):
                 level = max(level, rank)
             else:
                 clash = True

@@ -19,6 +19,8 @@ PLACES = [
     ["settlement:каскелен", "street:абай"],
     ["rural_district:иргели"],
     ["house:12"],
+    ["settlement:кемер", "settlement:каскелен"],
+    ["settlement:иргели", "settlement:каскелен"],
 ]
 
 
@@ -40,6 +42,11 @@ def test_matrix_and_row_relations_agree() -> None:
     (7, 8, True, 0),    # another settlement
     (0, 1, False, 0),   # no place says nothing
     (10, 1, False, 0),  # a bare house number without a street says nothing either
+    # "школьный автобус из Кемера в Каскелен" and "из Иргели в Каскелен": two villages' problems,
+    # not one because both name the town at the other end; a comment naming only one of them still joins
+    (11, 12, True, 0),
+    (11, 8, False, 1),
+    (12, 7, False, 1),
 ])
 def test_place_relations(a: int, b: int, clash: bool, level: int) -> None:
     assert relation(PlaceInfo.of(PLACES[a]), PlaceInfo.of(PLACES[b])) == (clash, level)

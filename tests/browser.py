@@ -32,9 +32,19 @@ async def browser() -> AsyncIterator[object]:
 
 
 async def login(page, base_url: str, user: str, password: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    """Log in through the real login form."""
+    """Log in through the real login form.
+
+    The wait for the next page is long (60 s): on a loaded two-core CI machine one login once took
+    over 30 s. When it still fails, the message says what the page showed instead of a bare timeout.
+    """
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     await page.goto(f"{base_url}/login?next={next_path}")
     await page.fill("#login-username", user)
     await page.fill("#login-password", password)
     await page.click("#login-submit")
-    await page.wait_for_url(f"{base_url}{next_path}")
+    try:
+        await page.wait_for_url(f"{base_url}{next_path}", timeout=60_000)
+    except PlaywrightTimeout:
+        shown = await page.locator("body").inner_text()
+        raise AssertionError(f"login as {user!r} did not reach {next_path}; {page.url} shows: {shown[:400]!r}") from None

@@ -107,13 +107,13 @@ class PlaceMatrix:
             m = self._levels[name]
             a, b = m[r], m[c]
             common = a @ b.T
-            shared = common > 0
-            both = (a.sum(1) > 0)[:, None] & (b.sum(1) > 0)[None, :]
-            own_a = a.sum(1)[:, None] - common > 0
-            own_b = b.sum(1)[None, :] - common > 0
-            here = both & (~shared | (own_a & own_b))
+            na, nb = a.sum(1)[:, None], b.sum(1)[None, :]
+            both = (na > 0) & (nb > 0)
+            # each names one the other does not ("из Кемера в Каскелен" / "из Иргели в Каскелен")
+            apart = (na - common > 0) & (nb - common > 0)
+            here = both & ((common == 0) | apart)
             clash = here if clash is None else clash | here
-            lv = np.where(shared & ~(own_a & own_b), rank, 0)
+            lv = np.where((common > 0) & ~apart, rank, 0)
             level = lv if level is None else np.maximum(level, lv)
         fa, fb = self._house_full[r], self._house_full[c]
         ba, bb = self._house_base[r], self._house_base[c]

@@ -1,10 +1,11 @@
-"""Find the places a comment is about: streets with houses, microdistricts, settlements, districts.
+"""Find the places a comment is about: streets with houses, microdistricts, settlements, districts, routes.
 
 Russian, Kazakh and Latin-script markers ("ул. Абая 12", "Абай көшесі, 12", "Тихорецкий проспект,
-9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің") plus the akimat's gazetteer
+9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің", "автобус 102", "515 маршрут") plus the akimat's gazetteer
 (``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
 Russian, Kazakh and transliterated mention of one place get one key ("street:абай",
-"house:абай/12", "settlement:иргели").
+"house:абай/12", "settlement:иргели", "route:102"). A bus route is where a transport problem is:
+two comments on route 102 are about one thing, and route 102 and route 515 are two.
 """
 
 from __future__ import annotations
@@ -81,6 +82,18 @@ SETTLEMENT_KK = re.compile(
     rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:ауыл(?!д)[{KK}]*|кент[{KK}]*|қала[{KK}]*|"
     rf"елді\s+мекен[{KK}]*|auyl(?!d)[a-z]*))"
 )
+# "автобус 102", "маршрут №515", "avtobus 102", "515 маршрут", "102-ші автобус"; not a count, a
+# time, a fleet or a model ("2 автобуса", "автобус 2 сағат", "автобусов 10 штук", "трамвай 71-619").
+_ROUTE_NUM = r"(\d{1,3}(?:(?i:[а-яa-z])(?![\w]))?)"
+_NOT_ROUTE_TAIL = (r"(?![\d.,:/-]?\d)(?!\s*(?i:раз|мин|час|сағат|saghat|sagat|sag|km|км|м\b|тенге|тг|тыс|"
+                   r"человек|адам|детей|бала|год|г\.|жыл|минут|шт|штук|единиц|%|-?\s*(?:го|й|ый|ий)\s+(?:год|час)))")
+ROUTE = re.compile(
+    rf"(?<![\w-])(?!(?i:автобусов|маршруток)\b)(?i:автобус[а-я]*|маршрут[а-я]*|маршрутк[а-я]*|троллейбус[а-я]*|трамва[а-я]+|"
+    rf"avtobus[a-z]*|marshrut[a-z]*|bus)\s*(?:№\s*)?{_ROUTE_NUM}{_NOT_ROUTE_TAIL}"
+    rf"|(?<![\w.,-])(?:№\s*)?{_ROUTE_NUM}\s*(?:-?\s*(?:ші|шы|й|ый|ий|ой)\s*)?"
+    rf"(?i:маршрут(?:ка)?|бағыт[{KK}]*|marshrut)(?![а-я])"
+    rf"|(?<![\w.,-])(?:№\s*{_ROUTE_NUM}|{_ROUTE_NUM}\s*-?\s*(?:ші|шы))\s*(?i:автобус[{KK}а-я]*|avtobus[a-z]*)"
+)
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")
 HOUSE_KK = re.compile(rf"(?<![\w/])(?:№\s*)?(?P<num>{_NUM})\s*(?:-\s*)?(?i:үй[{KK}]*)(?![\w])")
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -101,7 +114,7 @@ _KK_SUFFIXES = tuple(sorted({
     "ты", "ті", "дағы", "дегі", "тағы", "тегі", "ндағы", "ндегі", "лық", "лік", "ына", "іне",
     "ында", "інде", "ынан", "інен", "ы", "і", "сы", "сі",
 }, key=len, reverse=True))
-_KINDS_BY_RANK = ("street", "microdistrict", "settlement", "rural_district", "district")
+_KINDS_BY_RANK = ("street", "route", "microdistrict", "settlement", "rural_district", "district")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +252,9 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         if num:
             houses.append((num, m.span("num")))
 
+    for m in ROUTE.finditer(text):
+        number = next(g for g in m.groups() if g)
+        found.append(Place("route", number, f"route:{house_number(number)}", m.span()))
     for rx, kind, russian in (
         (RURAL_KK, "rural_district", False), (RURAL_RU, "rural_district", True),
         (RURAL_RU_AFTER, "rural_district", False),

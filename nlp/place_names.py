@@ -18,7 +18,7 @@ from .place import Gazetteer, GazetteerEntry, default_gazetteer
 KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _RU_SPELLING = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-.,№0-9]+$")
-SPECIFIC = ("house", "street", "microdistrict")
+SPECIFIC = ("house", "street", "microdistrict", "route")
 AREAS = ("settlement", "rural_district", "district")
 
 
@@ -73,6 +73,8 @@ class PlaceNamer:
         """The place with its kind word in each language ("мкр Айнабулак" / "Айнабұлақ шағын ауданы")."""
         mentions = list(mentions)
         kind, _, rest = key.partition(":")
+        if kind == "route":
+            return PlaceWording(key, f"маршрут № {rest}", f"№{rest} бағыт")
         ru, kk = self.names(key, mentions)
         if kind == "house":
             number = rest.split("/", 1)[1] if "/" in rest else rest
@@ -137,7 +139,7 @@ def _bare_name(bare: str) -> str:
 
 
 def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
-    """The keys a draft is about: its most named specific place, then its most named area.
+    """The keys a draft is about: its most named specific place (street, microdistrict or bus route), then its most named area.
 
     A house number is kept only when at least two comments name it (a building's problem);
     named once it may be a resident's home address, so the wording names the street.
@@ -152,7 +154,7 @@ def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
                 houses[m.key] += 1
             else:
                 streets[street] += 1
-    for kinds in (("street", "microdistrict"), AREAS):
+    for kinds in (("street", "microdistrict", "route"), AREAS):
         votes: Counter[str] = Counter(m.key for m in mentions if m.kind in kinds)
         if not votes:
             continue

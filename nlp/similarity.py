@@ -5,9 +5,9 @@ reference mean (Russian and Kazakh sentences sit in different corners of the e5 
 per language puts "В Иргели нет воды" next to "Іргеліде су жоқ"), plus a calibrated offset for a
 pair across languages, less a hubness correction for such pairs (CSLS: a text close to every
 text of the other language says little about any one of them), plus a bonus when the two name
-the same house, street or settlement. Two comments that name different houses, streets or
-settlements can never be one problem (a cannot-link), nor can two that share one but each name
-another of their own ("автобус из Кемера в Каскелен", "из Иргели в Каскелен": two villages'
+the same house, street, bus route or settlement. Two comments that name different houses,
+streets, routes or settlements can never be one problem (a cannot-link), nor can two that share
+one but each name another of their own ("автобус из Кемера в Каскелен", "из Иргели в Каскелен": two villages'
 problems, with the town at the other end in common). The predicted category plays no part: a
 wrong category must not split a duplicate, and a shared one must not merge two issues.
 """
@@ -25,7 +25,9 @@ import numpy as np
 from .features import Matrix, unit_rows
 
 CANNOT = -10.0  # a score no threshold accepts
-_LEVELS = ("street", "microdistrict", "settlement", "district")
+_LEVELS = ("street", "route", "microdistrict", "settlement", "district")
+# The bonus level a shared key of each level gives (2 = same_street, 1 = same_area, 0 = none).
+_RANKS = (("street", 2), ("route", 2), ("microdistrict", 1), ("settlement", 1), ("district", 0))
 _HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
 
 
@@ -103,7 +105,7 @@ class PlaceMatrix:
         c = slice(None) if cols is None else np.asarray(cols)
         clash: np.ndarray | None = None
         level: np.ndarray | None = None
-        for rank, name in ((2, "street"), (1, "microdistrict"), (1, "settlement"), (0, "district")):
+        for name, rank in _RANKS:
             m = self._levels[name]
             a, b = m[r], m[c]
             common = a @ b.T
@@ -140,8 +142,8 @@ class PlaceInfo:
 
     @property
     def local(self) -> bool:
-        """True when a house, street, microdistrict or settlement is named (a district alone is no place here)."""
-        return bool(self.houses) or any(self.levels[lv] for lv in ("street", "microdistrict", "settlement"))
+        """True when a house, street, route, microdistrict or settlement is named (a district alone is no place here)."""
+        return bool(self.houses) or any(self.levels[lv] for lv in ("street", "route", "microdistrict", "settlement"))
 
     @classmethod
     def of(cls, keys: Sequence[str]) -> PlaceInfo:
@@ -151,8 +153,6 @@ class PlaceInfo:
         return cls(levels, houses, bases, any(_house_base(k) == k for k in houses),
                    bool(houses) or any(levels.values()))
 
-
-_RANKS = (("street", 2), ("microdistrict", 1), ("settlement", 1), ("district", 0))
 
 
 def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:

@@ -70,6 +70,18 @@ def test_places_read_properly_in_each_language():
     assert (namer.wording("street:садов|ул", sadovaya).ru, namer.wording("street:садов|ул", sadovaya).kk) == (
         "ул. Садовая", "Садовая көшесі")
     assert "|" not in namer.wording("street:садов|ул").kk
+    route = namer.describe(["route:102", "settlement:каскелен"])
+    assert (route.ru, route.kk) == ("маршрут № 102, Каскелен", "Қаскелең, №102 бағыт")
+
+
+def test_a_bus_route_is_the_draft_place(builder):
+    members = [_m(1, "Автобус 102 Каскелен—Алматы ходит раз в 40 минут, утром не сесть", "ru", "roads_transport",
+                  [("route", "102", "route:102"), ("settlement", "Каскелен", "settlement:каскелен")]),
+               _m(2, "avtobus 102 utrom nevozmozhno sest, stoim po chasu", "mixed", "roads_transport",
+                  [("route", "102", "route:102")])]
+    draft = builder.build(3, members, None)
+    assert draft.place == "маршрут № 102, Каскелен"
+    assert draft.title_kk.endswith("— Қаскелең, №102 бағыт")
 
 
 def test_without_subtopic_the_cleanest_member_in_each_language_and_never_translit(builder):

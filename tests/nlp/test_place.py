@@ -195,3 +195,25 @@ def test_hostile_text_is_read_in_one_pass(text: str) -> None:
     # A chain of hyphenated capitalised words was re-read from every hyphen by the Kazakh and
     # rural-district patterns (4.5 s for 12,000 characters); a name never starts after a hyphen.
     assert not any(p.kind == "settlement" and "-" in p.name for p in extract_places(text))
+
+
+@pytest.mark.parametrize("text, route", [
+    ("Автобус 102 Каскелен—Алматы ходит раз в 40 минут", "route:102"),
+    ("avtobus 102 utrom nevozmozhno sest", "route:102"),
+    ("Верните маршрут №515 через Иргели", "route:515"),
+    ("Ещё про 515 маршрут — ответа нет", "route:515"),
+    ("102-ші автобус келмейді", "route:102"),
+    ("№45 автобус бір сағатта бір рет", "route:45"),
+    ("маршрутка 449 не ходит", "route:449"),
+    ("нет автобуса 12А вечером", "route:12а"),
+])
+def test_bus_routes_are_places(text: str, route: str) -> None:
+    # A route is where a transport problem is: "автобус 102" and "avtobus 102" are one route.
+    assert route in keys(text)
+
+
+@pytest.mark.parametrize("text", ["2 автобуса в день", "Irgeli - Almaty avtobus 2 saghat kutemiz", "автобус 5 раз в день",
+                                  "автобус 2019 года выпуска", "автобусов 10 штук", "трамвай 71-619 сломан",
+                                  "маршрут 7.2 км", "автобус в 7 утра", "автобусы 20 минут ждать", "один автобус на 60 детей"])
+def test_counts_times_and_models_are_no_routes(text: str) -> None:
+    assert not [k for k in keys(text) if k.startswith("route:")], (text, keys(text))

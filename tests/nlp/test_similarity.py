@@ -21,6 +21,9 @@ PLACES = [
     ["house:12"],
     ["settlement:кемер", "settlement:каскелен"],
     ["settlement:иргели", "settlement:каскелен"],
+    ["route:102", "settlement:каскелен", "settlement:алмати"],
+    ["route:102"],
+    ["route:515", "settlement:иргели"],
 ]
 
 
@@ -47,6 +50,10 @@ def test_matrix_and_row_relations_agree() -> None:
     (11, 12, True, 0),
     (11, 8, False, 1),
     (12, 7, False, 1),
+    # "Автобус 102 Каскелен—Алматы" and "avtobus 102": one route; routes 102 and 515 are two
+    (13, 14, False, 2),
+    (14, 15, True, 0),
+    (13, 8, False, 1),
 ])
 def test_place_relations(a: int, b: int, clash: bool, level: int) -> None:
     assert relation(PlaceInfo.of(PLACES[a]), PlaceInfo.of(PLACES[b])) == (clash, level)

@@ -228,9 +228,13 @@ class Clusterer:
         if item_id in self._items:
             return self._items[item_id].cluster
         keys = _places(place, places) if self.settings.with_place else ()
+        topics, district = self.topics_and_district(text, subtopics)
         if self.settings.with_place and self.settings.known_streets:
-            keys = self._streets.complete(keys, text)
-        item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, *self.topics_and_district(text, subtopics))
+            named, keys = keys, self._streets.complete(keys, text)
+            marked = self._streets.marked(named, text)
+            if marked is not None:  # "Ремонт Абая" read as "Ремонт улицы Абая": a road repair
+                topics = topics | self.topics_and_district(marked)[0]
+        item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, topics, district)
         units, groups = self.scorer.prepare([item])
         others = list(self._items)
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))

@@ -2,7 +2,8 @@
 
 Residents name a street with its marker once ("ул. Абая", "Абай көшесі") and bare after that
 ("Ремонт Абая обещали ещё в 2024"); a bare name that is one street already seen in the meeting is
-that street. A comment naming a place of its own keeps it. One memory per meeting (per clusterer).
+that street, and the lexicon reads it as one ("Ремонт Абая" is a road repair). A comment naming a
+place of its own keeps it. One memory per meeting (per clusterer).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]+(?![\w-])")
 
 
@@ -29,12 +31,30 @@ class KnownStreets:
         for key in keys:
             if key.startswith("street:"):
                 self._streets[street_name(key)].add(key)
+        found = self._bare_street(keys, text)
+        return (*keys, found[0]) if found else keys
+
+    def marked(self, keys: tuple[str, ...], text: str | None) -> str | None:
+        """``text`` with "улица" before the bare street name it uses, for the lexicon, which reads lemmas.
+
+        "Ремонт Абая" is a road repair only once "Абая" is known to be a street; None when the
+        comment names no known street bare (or is not Russian, where the marker follows the name).
+        """
+        found = self._bare_street(keys, text)
+        if not found or not text or KAZAKH & set(text):
+            return None
+        word = found[1]
+        return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"улица {word}", text, count=1)
+
+    def _bare_street(self, keys: tuple[str, ...], text: str | None) -> tuple[str, str] | None:
+        """(key, word as written) of the one known street ``text`` names bare, when it names no place."""
         if not text or any(not k.startswith("district:") for k in keys):
-            return keys
+            return None
         from .place_keys import name_key
 
-        found: set[str] = set()
+        found: dict[str, str] = {}
         for word in _CAPITALISED.findall(text):
             if len(word) >= 4 and not word.isupper():
-                found |= self._streets.get(name_key(word), set())
-        return (*keys, *found) if len(found) == 1 else keys
+                for key in self._streets.get(name_key(word), ()):
+                    found.setdefault(key, word)
+        return next(iter(found.items())) if len(found) == 1 else None

@@ -182,3 +182,25 @@ def test_a_bare_street_name_is_the_street_the_meeting_named_before() -> None:
     off.assign(1, v[0], places=["street:абай"], text="ул. Абая")
     off.assign(2, v[1], text="Ремонт Абая обещали")
     assert off._items[2].item.places == ()
+
+
+def test_a_bare_known_street_is_read_as_a_street_for_the_issue() -> None:
+    """ "Ремонт Абая" is a road repair once "Абая" is a known street: it shares the potholes issue."""
+    v = _topic(22, 3, noise=0.6)
+    cl = _clusterer(known_streets=True, same_street=0.3, other_topic=0.15)
+    cl.assign(1, v[0], places=["street:абай"], text="На ул. Абая яма на яме", subtopics=["potholes"])
+    cl.assign(2, v[1], text="Ремонт Абая обещали ещё в 2024 году", subtopics=[])
+    assert "potholes" in cl._items[2].item.topics
+    cl.assign(3, v[2], text="Ремонт Толе би обещали", subtopics=[])  # never named as a street
+    assert not cl._items[3].item.topics
+
+
+def test_marking_a_known_street_for_the_lexicon() -> None:
+    from tyndau.nlp.known_streets import KnownStreets
+
+    streets = KnownStreets()
+    streets.complete(("street:абай",), "ул. Абая")
+    assert streets.marked((), "Ремонт Абая обещали") == "Ремонт улица Абая обещали"
+    assert streets.marked(("settlement:иргели",), "В Иргели на Абая темно") is None  # its own place
+    assert streets.marked((), "Абайды қашан жөндейсіз") is None  # Kazakh puts the marker after the name
+    assert streets.marked((), "Ремонт обещали") is None

@@ -1,8 +1,8 @@
-"""Find the places a comment is about: streets with houses, microdistricts, settlements, districts, routes.
+"""Find the places a comment is about: streets with houses, microdistricts, settlements, bus routes.
 
 Russian, Kazakh and Latin-script markers ("ул. Абая 12", "Абай көшесі, 12", "Тихорецкий проспект,
-9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің", "автобус 102", "515 маршрут") plus the akimat's gazetteer
-(``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
+9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің", "автобус 102", "515 маршрут") plus the
+akimat's gazetteer (``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
 Russian, Kazakh and transliterated mention of one place get one key ("street:абай",
 "house:абай/12", "settlement:иргели", "route:102"). A bus route is where a transport problem is:
 two comments on route 102 are about one thing, and route 102 and route 515 are two.

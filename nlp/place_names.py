@@ -139,7 +139,7 @@ def _bare_name(bare: str) -> str:
 
 
 def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
-    """The keys a draft is about: its most named specific place (street, microdistrict or bus route), then its most named area.
+    """The keys a draft is about: its most named street, microdistrict or bus route, then its most named area.
 
     A house number is kept only when at least two comments name it (a building's problem);
     named once it may be a resident's home address, so the wording names the street.

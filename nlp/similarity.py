@@ -7,8 +7,8 @@ pair across languages, less a hubness correction for such pairs (CSLS: a text cl
 text of the other language says little about any one of them), plus a bonus when the two name
 the same house, street, bus route or settlement. Two comments that name different houses,
 streets, routes or settlements can never be one problem (a cannot-link), nor can two that share
-one but each name another of their own ("автобус из Кемера в Каскелен", "из Иргели в Каскелен": two villages'
-problems, with the town at the other end in common). The predicted category plays no part: a
+one but each name another of their own ("автобус из Кемера в Каскелен", "из Иргели в
+Каскелен": two villages' problems, with the town at the other end in common). The predicted category plays no part: a
 wrong category must not split a duplicate, and a shared one must not merge two issues.
 """
 
@@ -152,7 +152,6 @@ class PlaceInfo:
         bases = frozenset(_house_base(k) for k in houses)
         return cls(levels, houses, bases, any(_house_base(k) == k for k in houses),
                    bool(houses) or any(levels.values()))
-
 
 
 def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:

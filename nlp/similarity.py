@@ -8,7 +8,8 @@ text of the other language says little about any one of them), plus a bonus when
 the same house, street, bus route or settlement. Two comments that name different houses,
 streets, routes or settlements can never be one problem (a cannot-link), nor can two that share
 one but each name another of their own ("автобус из Кемера в Каскелен", "из Иргели в
-Каскелен": two villages' problems, with the town at the other end in common). The predicted category plays no part: a
+Каскелен": two villages' problems, with the town at the other end in common; "мкр Айнабулак …
+в Каскелен" and "из Кемера в Каскелен": a microdistrict's and a village's). The predicted category plays no part: a
 wrong category must not split a duplicate, and a shared one must not merge two issues.
 """
 
@@ -105,6 +106,7 @@ class PlaceMatrix:
         c = slice(None) if cols is None else np.asarray(cols)
         clash: np.ndarray | None = None
         level: np.ndarray | None = None
+        own: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for name, rank in _RANKS:
             m = self._levels[name]
             a, b = m[r], m[c]
@@ -113,10 +115,18 @@ class PlaceMatrix:
             both = (na > 0) & (nb > 0)
             # each names one the other does not ("из Кемера в Каскелен" / "из Иргели в Каскелен")
             apart = (na - common > 0) & (nb - common > 0)
+            own[name] = (common > 0, na - common > 0, nb - common > 0)
             here = both & ((common == 0) | apart)
             clash = here if clash is None else clash | here
             lv = np.where((common > 0) & ~apart, rank, 0)
             level = lv if level is None else np.maximum(level, lv)
+        assert clash is not None and level is not None
+        # one names a village of its own, the other a street, route or microdistrict of its own
+        # ("мкр Айнабулак: … в Каскелен" / "из Кемера в Каскелен"): two places' problems
+        shared, village_a, village_b = own["settlement"]
+        finer_a = own["street"][1] | own["route"][1] | own["microdistrict"][1]
+        finer_b = own["street"][2] | own["route"][2] | own["microdistrict"][2]
+        clash = clash | (shared & ((village_a & finer_b) | (village_b & finer_a)))
         fa, fb = self._house_full[r], self._house_full[c]
         ba, bb = self._house_base[r], self._house_base[c]
         full = (fa @ fb.T) > 0
@@ -124,7 +134,6 @@ class PlaceMatrix:
         bare = self._bare[r][:, None] | self._bare[c][None, :]
         same_house = full | (base & bare)
         both = (ba.sum(1) > 0)[:, None] & (bb.sum(1) > 0)[None, :]
-        assert clash is not None and level is not None
         clash = clash | (both & ~same_house)
         level = np.where(same_house, 3, level)
         return clash, level
@@ -164,12 +173,20 @@ def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:
                 level = max(level, rank)
             else:
                 clash = True
+    x, y = a.levels["settlement"], b.levels["settlement"]
+    if x & y and ((x - y and _finer_own(b, a)) or (y - x and _finer_own(a, b))):
+        clash = True
     if a.bases and b.bases:
         if (a.houses & b.houses) or ((a.bases & b.bases) and (a.bare or b.bare)):
             level = 3
         else:
             clash = True
     return clash, level
+
+
+def _finer_own(a: PlaceInfo, b: PlaceInfo) -> bool:
+    """True when ``a`` names a street, route or microdistrict that ``b`` does not."""
+    return any(a.levels[lv] - b.levels[lv] for lv in ("street", "route", "microdistrict"))
 
 
 def _kind(key: str) -> str:

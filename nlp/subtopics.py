@@ -9,6 +9,7 @@ words and Russian lemmas of the normalised text, so "воды нет", "без �
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -250,6 +251,10 @@ class SubtopicLexicon:
                 lemma = self._lemmas(part)
                 if lemma:
                     forms.add(lemma)
+            if 1 < len(parts) - 1 <= 3:
+                # "ребёнка-инвалида" is "ребёнок-инвалид": each part as written or as its lemma
+                choices = [{p, self._lemmas(p) or p} for p in parts[1:]]
+                forms.update("-".join(c) for c in itertools.product(*choices))
             out.append(frozenset(forms))
         return out
 

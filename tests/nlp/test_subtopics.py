@@ -222,3 +222,10 @@ def test_mistakes_in_the_file_are_named(tmp_path: Path, body: str, message: str)
     path.write_text(body, encoding="utf-8")
     with pytest.raises(SubtopicError, match=message):
         SubtopicLexicon.from_toml(path, categories=load_taxonomy().ids)
+
+
+def test_a_hyphenated_word_meets_its_terms_in_any_case_form(lexicon: SubtopicLexicon) -> None:
+    # "ребёнка-инвалида" is "ребёнок-инвалид" and "мини-центры" is "мини-центр": the parts' lemmas, joined
+    assert "ребенок-инвалид" in lexicon.forms("ребёнка-инвалида")[0]
+    found = {m.id: m.terms for m in lexicon.match("Пособие на ребёнка-инвалида задерживают")}
+    assert "ребёнок-инвалид" in found.get("disability_care", ())

@@ -96,6 +96,20 @@ ROUTE = re.compile(
 )
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")
 HOUSE_KK = re.compile(rf"(?<![\w/])(?:№\s*)?(?P<num>{_NUM})\s*(?:-\s*)?(?i:үй[{KK}]*)(?![\w])")
+# Where people go, or what they compare with, is not where the problem is: "с ребёнком едем в Алматы",
+# "все уехали в Алматы", "Алматыға барамыз", "В Алматы так делают". A comment about transport keeps
+# its destinations: a route is defined by its ends.
+_GOING_BEFORE = re.compile(
+    r"(?i:(?<![\w])(?:еду|едем|едете|едут|ездим|ездят|ездить|ехать|поедем|поедут|уехал\w*|уезжа\w*|переезжа\w*|"
+    r"переехал\w*|возим|возят|возить|вывоз\w*|добира\w*|отправля\w*|лечиться|лечимся)\s+(?:в|во|на|до)"
+    r"|(?<![\w])(?:как|чем)\s+(?:в|во)|(?<![\w])только\s+(?:для|в|во))\s+$")
+_GOING_AFTER = re.compile(
+    r"\s*(?i:так\s+(?:и\s+)?(?:делают|делали|сделали|сделано))"
+    r"|(?<=[ғгқк][аеә])\s+(?:\w+\s+)?(?i:бар(?:амыз|ады|асыз|ып|у)\w*|кет(?:іп|еді|ті|ед)\w*|көш(?:іп|еді|ті)\w*|"
+    r"апар\w*|жөнел\w*|емдел\w*)")
+# ... and so does a comment about the way there ("Іргеліге бару қиын, жол жоқ" is Irgeli's road).
+_TRANSPORT = re.compile(r"(?i:автобус|маршрут|электричк|avtobus|marshrut|такси|bus(?![a-z])|көлік|дорог|трасс|"
+                        r"(?<![\w])(?<!жибек )(?<!жібек )жол(?:ы|ға|да|ды|дың|дар\w*)?(?![\w]))")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _LINK_DISTANCE = 80
 _WORD = re.compile(rf"[{UP}{LO}]+(?:-[{UP}{LO}]+)*")
@@ -283,6 +297,8 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         # Bare names need a capital; streets always need a marker ("школа имени Абая").
         if entry.kind != "street" and text[span[0]].isupper() and not _overlaps(span, found):
             found.append(Place(entry.kind, entry.name, entry.key, span))
+    if not _TRANSPORT.search(text):
+        found = [p for p in found if p.kind != "settlement" or not _elsewhere(text, p.span)]
     streets = [p for p in found if p.kind == "street"]
     areas = [p for p in found if p.kind in ("microdistrict", "settlement")]
     for num, span in houses:
@@ -291,6 +307,12 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         key = f"house:{street.normalised_key.split(':', 1)[1]}/{number}" if street else f"house:{number}"
         found.append(Place("house", num, key, span))
     return _dedupe(sorted(found, key=lambda p: p.span))
+
+
+def _elsewhere(text: str, span: tuple[int, int]) -> bool:
+    """True when the settlement at ``span`` is where people go or what they compare with."""
+    return bool(_GOING_BEFORE.search(text[max(0, span[0] - 40):span[0]])
+                or _GOING_AFTER.match(text, span[1], min(len(text), span[1] + 40)))
 
 
 def _shown(raw: str, kind: str, russian: bool) -> str:

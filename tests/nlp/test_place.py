@@ -217,3 +217,27 @@ def test_bus_routes_are_places(text: str, route: str) -> None:
                                   "маршрут 7.2 км", "автобус в 7 утра", "автобусы 20 минут ждать", "один автобус на 60 детей"])
 def test_counts_times_and_models_are_no_routes(text: str) -> None:
     assert not [k for k in keys(text) if k.startswith("route:")], (text, keys(text))
+
+
+@pytest.mark.parametrize("text", [
+    "В поликлинике нет педиатра, с ребёнком едем в Алматы",
+    "врачей нет, все уехали в Алматы",
+    "Оңалту орталығы ауданда жоқ, Алматыға барамыз",
+    "Ауылда жастарға жұмыс жоқ, бәрі Алматыға кетіп жатыр",
+    "Предлагаю онлайн-карту ям. В Алматы так делают",
+    "онлайн-запись для всех, а не только для Алматы",
+])
+def test_where_people_go_is_not_where_the_problem_is(text: str) -> None:
+    # A draft "Не хватает врачей — Алматы" would send the secretary to another city.
+    assert "settlement:алмати" not in keys(text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Шамалғаннан Алматыға тікелей автобус жоқ", "settlement:алмати"),  # a route is defined by its ends
+    ("Іргеліге бару қиын, жол жоқ", "settlement:иргели"),  # the way there is that place's road
+    ("ехать в Иргели невозможно, дороги нет", "settlement:иргели"),
+    ("Іргеліге су керек", "settlement:иргели"),
+    ("В Иргели нет воды", "settlement:иргели"),
+])
+def test_destinations_of_transport_and_roads_and_plain_places_stay(text: str, place: str) -> None:
+    assert place in keys(text)

@@ -189,6 +189,10 @@ def test_district_wide_issues_are_waiting_lists_and_programmes(lexicon: Subtopic
     ("Как встать в очередь на жильё?", None),  # how to register is a consultation, not the waiting list
     ("Қоқыс екі апта шығарылмайды", "garbage_collection"),
     ("Нет воды третий день", None),
+    ("врачей нет, все уехали", "doctor_shortage"),  # the district hospital's staffing
+    ("Ауруханада дәрігер жетіспейді", "doctor_shortage"),
+    ("Участковый врач грубит пациентам", None),  # one doctor's manner, not the shortage
+    ("Пособие на 4 детей сняли, потому что муж подработал", "benefit_stopped"),
 ])
 def test_district_wide_issue_named_in_so_many_words(lexicon: SubtopicLexicon, text: str, issue: str | None) -> None:
     assert lexicon.district_issue(normalise(text).text) == issue

@@ -2,10 +2,10 @@
 
 Russian, Kazakh and Latin-script markers ("ул. Абая 12", "Абай көшесі, 12", "Тихорецкий проспект,
 9 к3", "мкр Айнабулак", "Қаскелең ауылы", "№50 үйдің", "автобус 102", "515 маршрут") plus the
-akimat's gazetteer (``config/gazetteer.toml``), matched word by word through :func:`place_keys.name_key`, so the
-Russian, Kazakh and transliterated mention of one place get one key ("street:абай",
-"house:абай/12", "settlement:иргели", "route:102"). A bus route is where a transport problem is:
-two comments on route 102 are about one thing, and route 102 and route 515 are two.
+akimat's gazetteer (``config/gazetteer.toml``), matched word by word through
+:func:`place_keys.name_key`, so the Russian, Kazakh and transliterated mention of one place get
+one key ("street:абай", "house:абай/12", "settlement:иргели", "route:102"). A bus route is where
+a transport problem is: two comments on route 102 are about one thing, and routes 102 and 515 two.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ _GOING_AFTER = re.compile(
     r"|(?<=[ғгқк][аеә])\s+(?:\w+\s+)?(?i:бар(?:амыз|ады|асыз|ып|у)\w*|кет(?:іп|еді|ті|ед)\w*|көш(?:іп|еді|ті)\w*|"
     r"апар\w*|жөнел\w*|емдел\w*)")
 # ... and so does a comment about the way there ("Іргеліге бару қиын, жол жоқ" is Irgeli's road).
-_TRANSPORT = re.compile(r"(?i:автобус|маршрут|электричк|avtobus|marshrut|такси|bus(?![a-z])|көлік|дорог|трасс|"
+_TRANSPORT = re.compile(r"(?i:автобус|маршрут|электричк|avtobus|marshrut|такси|bus(?![a-z])|көлік|трасс|"
+                        r"(?<![\w])дорог(?:а|и|у|е|ой|ами|ам|ах)?(?![\w])|"
                         r"(?<![\w])(?<!жибек )(?<!жібек )жол(?:ы|ға|да|ды|дың|дар\w*)?(?![\w]))")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _LINK_DISTANCE = 80

@@ -4,12 +4,16 @@ numbers as the locale writes them; and a phone, where the meeting list never cov
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 
 from tests.browser import needs_chromium
 from tests.browser_env import shared  # noqa: F401 - the module's fixture
 from tyndau.operator_ui.keys import SERVICES
 from tyndau.store.schema import comments
+from tyndau.timeutil import utcnow
 
 pytestmark = [pytest.mark.browser, needs_chromium, pytest.mark.asyncio(loop_scope="module")]
 
@@ -23,14 +27,16 @@ TEXTS = [
 ]
 
 
-async def _feed(shared, **meeting) -> int:
+async def _feed(shared, *, days_ago: int = 0, **meeting) -> int:
     m = await shared.meeting(**meeting)
     ids = [await shared.comment(m["id"], n, text, author=author) for n, (author, text, _) in enumerate(TEXTS)]
     async with shared.app[SERVICES].engine.begin() as conn:
-        for cid, (_, _, category) in zip(ids, TEXTS):
+        for n, (cid, (_, _, category)) in enumerate(zip(ids, TEXTS)):
             # the analysis gives every comment a category; one it reads as no problem shows none
-            await conn.execute(comments.update().where(comments.c.id == cid).values(
-                category=category or "culture_sport", is_problem=bool(category), version=comments.c.version + 1))
+            values = {"category": category or "culture_sport", "is_problem": bool(category), "version": comments.c.version + 1}
+            if days_ago:  # written the evening before: the row shows a date beside the time
+                values["created_at"] = (utcnow() - timedelta(days=days_ago, minutes=30 - n)).replace(tzinfo=None)
+            await conn.execute(comments.update().where(comments.c.id == cid).values(**values))
     for cid in ids[:2]:
         await shared.api("POST", f"/api/v1/meetings/{m['id']}/comments/{cid}/pin", json={})
     await shared.api("POST", f"/api/v1/meetings/{m['id']}/clock", json={"action": "start_presentation"})
@@ -74,9 +80,11 @@ LAYOUT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", ["ru", "kk"])
-async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_nothing_wrapped(shared, lang):
-    meeting_id = await _feed(shared)
+@pytest.mark.parametrize("lang, days_ago", [("ru", 0), ("kk", 0), ("ru", 1)])
+async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_nothing_wrapped(shared, lang, days_ago):
+    # days_ago=1: after midnight the evening's comments carry their date ("02.12 23:31"), and the
+    # category chips still fit whole (a full "02.12.2026, 23:31" cut them: the test failed 00:00-00:30)
+    meeting_id = await _feed(shared, days_ago=days_ago)
     ctx, page, errors = await shared.page("moderator", f"/console?meeting={meeting_id}", lang=lang, width=1280, height=720)
     await page.locator("#feed-panel[data-conn='connected']").wait_for(timeout=10_000)
     await page.locator("#queue-list li").nth(1).wait_for(timeout=10_000)
@@ -87,6 +95,9 @@ async def test_laptop_screen_shows_clock_queue_and_the_top_of_the_feed_with_noth
     await page.locator("#feed-category option").nth(3).wait_for(state="attached", timeout=10_000)
     await page.locator("#phase[data-phase='presentation']").wait_for(timeout=10_000)
     m = await page.evaluate(LAYOUT)
+    if days_ago:
+        times = await page.locator("#feed-list .row-time").all_inner_texts()
+        assert times and all(re.fullmatch(r"\d\d\.\d\d \d\d:\d\d", x) for x in times), times
     assert m["clock"]["bottom"] <= m["vh"], m["clock"]
     assert m["queueFirst"] and m["queueFirst"]["top"] < m["vh"] - 30, m["queueFirst"]
     assert m["fullRow"] is not None, "no whole feed row on the first screen"

@@ -1,7 +1,7 @@
 // One comment as a fixed-height row of the feed. Every piece of citizen text goes in through
 // textContent: a comment is data, never markup.
 
-import { clockTime, dateTime } from "./format.js";
+import { clockTime, dateTime, shortDateTime } from "./format.js";
 import { lang, t } from "./i18n.js";
 import { personalBadge } from "./personal-data.js";
 import { categoryName as vocabularyName } from "./vocabulary.js";
@@ -61,12 +61,14 @@ export function reasonName(reason) {
   return text === key ? reason : text;
 }
 
-/** "14:05" today, "20.11.2026, 14:05" on another day (Almaty); `seconds` adds ":09" today. */
+/** "14:05" today, "20.11 14:05" on another day of the year (Almaty); `seconds` (the title): ":09" today, the full date otherwise. */
 export function when(iso, seconds = false) {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return "—";
   const day = (x) => dateTime(x, lang()).slice(0, 10);
-  return day(ms) === day(Date.now()) ? clockTime(ms, lang(), seconds) : dateTime(ms, lang());
+  if (day(ms) === day(Date.now())) return clockTime(ms, lang(), seconds);
+  // after midnight the comments of the evening before carry their date, short enough for the row
+  return seconds ? dateTime(ms, lang()) : shortDateTime(ms, lang());
 }
 
 function badge(text, kind, title = "") {

@@ -123,6 +123,15 @@ export function longDate(iso, lang) {
 }
 
 /** "21.11.2026, 10:00" in Almaty. */
+/** "02.12 23:31" for an earlier day of this year (Almaty wall time), else the full dateTime: a feed row's width. */
+export function shortDateTime(iso, lang) {
+  const ms = instantMs(iso);
+  if (!Number.isFinite(ms)) return "—";
+  const p = wallParts(ms);
+  if (p.year !== wallParts(Date.now()).year) return dateTime(ms, lang);
+  return `${p.day}.${p.month} ${pad(+p.hour % 24)}:${p.minute}`;
+}
+
 export function dateTime(iso, lang) {
   const ms = instantMs(iso);
   if (!Number.isFinite(ms)) return "—";

@@ -230,9 +230,8 @@ class Clusterer:
         keys = _places(place, places) if self.settings.with_place else ()
         topics, district = self.topics_and_district(text, subtopics)
         if self.settings.with_place and self.settings.known_streets:
-            named, keys = keys, self._streets.complete(keys, text)
-            marked = self._streets.marked(named, text)
-            if marked is not None:  # "Ремонт Абая" read as "Ремонт улицы Абая": a road repair
+            keys, marked = self._streets.read(keys, text)
+            if marked is not None:  # "Ремонт Абая" read as "Ремонт улица Абая": a road repair
                 topics = topics | self.topics_and_district(marked)[0]
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, topics, district)
         units, groups = self.scorer.prepare([item])

@@ -26,25 +26,21 @@ class KnownStreets:
     def __init__(self) -> None:
         self._streets: dict[str, set[str]] = defaultdict(set)
 
-    def complete(self, keys: tuple[str, ...], text: str | None) -> tuple[str, ...]:
-        """Remember the comment's streets; add the one street its bare name points at, if it names no place."""
+    def read(self, keys: tuple[str, ...], text: str | None) -> tuple[tuple[str, ...], str | None]:
+        """Remember the comment's streets; its keys with the one street its bare name points at (if it
+        names no place), and its text with "улица" before that name for the lexicon, which reads lemmas
+        ("Ремонт улица Абая": a road repair), or None (no such name, or Kazakh, where the marker follows).
+        """
         for key in keys:
             if key.startswith("street:"):
                 self._streets[street_name(key)].add(key)
         found = self._bare_street(keys, text)
-        return (*keys, found[0]) if found else keys
-
-    def marked(self, keys: tuple[str, ...], text: str | None) -> str | None:
-        """``text`` with "улица" before the bare street name it uses, for the lexicon, which reads lemmas.
-
-        "Ремонт Абая" is a road repair only once "Абая" is known to be a street; None when the
-        comment names no known street bare (or is not Russian, where the marker follows the name).
-        """
-        found = self._bare_street(keys, text)
-        if not found or not text or KAZAKH & set(text):
-            return None
-        word = found[1]
-        return re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"улица {word}", text, count=1)
+        if found is None or not text:
+            return keys, None
+        key, word = found
+        marked = None if KAZAKH & set(text) else re.sub(
+            rf"(?<![\w-]){re.escape(word)}(?![\w-])", f"улица {word}", text, count=1)
+        return (*keys, key), marked
 
     def _bare_street(self, keys: tuple[str, ...], text: str | None) -> tuple[str, str] | None:
         """(key, word as written) of the one known street ``text`` names bare, when it names no place."""

@@ -298,7 +298,7 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         # Bare names need a capital; streets always need a marker ("школа имени Абая").
         if entry.kind != "street" and text[span[0]].isupper() and not _overlaps(span, found):
             found.append(Place(entry.kind, entry.name, entry.key, span))
-    if not _TRANSPORT.search(text):
+    if any(p.kind == "settlement" for p in found) and not _TRANSPORT.search(text):
         found = [p for p in found if p.kind != "settlement" or not _elsewhere(text, p.span)]
     streets = [p for p in found if p.kind == "street"]
     areas = [p for p in found if p.kind in ("microdistrict", "settlement")]

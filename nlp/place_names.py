@@ -18,7 +18,7 @@ from .place import Gazetteer, GazetteerEntry, default_gazetteer
 KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 _RU_SPELLING = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-.,№0-9]+$")
-SPECIFIC = ("house", "street", "microdistrict", "route")
+SPECIFIC = ("street", "microdistrict", "route")  # a draft's place, before its area (a house goes by its street)
 AREAS = ("settlement", "rural_district", "district")
 
 
@@ -154,7 +154,7 @@ def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
                 houses[m.key] += 1
             else:
                 streets[street] += 1
-    for kinds in (("street", "microdistrict", "route"), AREAS):
+    for kinds in (SPECIFIC, AREAS):
         votes: Counter[str] = Counter(m.key for m in mentions if m.kind in kinds)
         if not votes:
             continue

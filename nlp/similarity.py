@@ -9,8 +9,9 @@ the same house, street, bus route or settlement. Two comments that name differen
 streets, routes or settlements can never be one problem (a cannot-link), nor can two that share
 one but each name another of their own ("автобус из Кемера в Каскелен", "из Иргели в
 Каскелен": two villages' problems, with the town at the other end in common; "мкр Айнабулак …
-в Каскелен" and "из Кемера в Каскелен": a microdistrict's and a village's). The predicted category plays no part: a
-wrong category must not split a duplicate, and a shared one must not merge two issues.
+в Каскелен" and "из Кемера в Каскелен": a microdistrict's and a village's). The predicted
+category plays no part: a wrong category must not split a duplicate, and a shared one must not
+merge two issues.
 """
 
 from __future__ import annotations

@@ -244,17 +244,16 @@ class SubtopicLexicon:
             if len(out) >= _MAX_WORDS:
                 break
             low = m.group(0).lower().replace("ё", "е")
-            parts = [low, *low.split("-")] if "-" in low else [low]
+            pieces = low.split("-")
             forms: set[str] = set()
-            for part in parts:
-                forms.update({part, fold(part)})
+            read: list[set[str]] = []
+            for part in [low, *pieces] if len(pieces) > 1 else [low]:
                 lemma = self._lemmas(part)
-                if lemma:
-                    forms.add(lemma)
-            if 1 < len(parts) - 1 <= 3:
-                # "ребёнка-инвалида" is "ребёнок-инвалид": each part as written or as its lemma
-                choices = [{p, self._lemmas(p) or p} for p in parts[1:]]
-                forms.update("-".join(c) for c in itertools.product(*choices))
+                forms.update({part, fold(part)} | ({lemma} if lemma else set()))
+                read.append({part, lemma or part})
+            if 2 <= len(pieces) <= 3:
+                # "ребёнка-инвалида" is "ребёнок-инвалид": each piece as written or as its lemma
+                forms.update("-".join(c) for c in itertools.product(*read[1:]))
             out.append(frozenset(forms))
         return out
 

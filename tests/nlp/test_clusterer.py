@@ -199,8 +199,8 @@ def test_marking_a_known_street_for_the_lexicon() -> None:
     from tyndau.nlp.known_streets import KnownStreets
 
     streets = KnownStreets()
-    streets.complete(("street:абай",), "ул. Абая")
-    assert streets.marked((), "Ремонт Абая обещали") == "Ремонт улица Абая обещали"
-    assert streets.marked(("settlement:иргели",), "В Иргели на Абая темно") is None  # its own place
-    assert streets.marked((), "Абайды қашан жөндейсіз") is None  # Kazakh puts the marker after the name
-    assert streets.marked((), "Ремонт обещали") is None
+    assert streets.read(("street:абай",), "ул. Абая") == (("street:абай",), None)
+    assert streets.read((), "Ремонт Абая обещали") == (("street:абай",), "Ремонт улица Абая обещали")
+    assert streets.read(("settlement:иргели",), "В Иргели на Абая темно") == (("settlement:иргели",), None)
+    assert streets.read((), "Абай көшесін қашан жөндейсіз?") == (("street:абай",), None)  # Kazakh: marker after
+    assert streets.read((), "Ремонт обещали") == ((), None)

@@ -122,7 +122,6 @@ export function longDate(iso, lang) {
   return lang === "kk" ? `${p.year} ж. ${+p.day} ${month}` : `${+p.day} ${month} ${p.year} г.`;
 }
 
-/** "21.11.2026, 10:00" in Almaty. */
 /** "02.12 23:31" for an earlier day of this year (Almaty wall time), else the full dateTime: a feed row's width. */
 export function shortDateTime(iso, lang) {
   const ms = instantMs(iso);
@@ -132,6 +131,7 @@ export function shortDateTime(iso, lang) {
   return `${p.day}.${p.month} ${pad(+p.hour % 24)}:${p.minute}`;
 }
 
+/** "21.11.2026, 10:00" in Almaty. */
 export function dateTime(iso, lang) {
   const ms = instantMs(iso);
   if (!Number.isFinite(ms)) return "—";

@@ -6,6 +6,7 @@ akimat's gazetteer (``config/gazetteer.toml``), matched word by word through
 :func:`place_keys.name_key`, so the Russian, Kazakh and transliterated mention of one place get
 one key ("street:абай", "house:абай/12", "settlement:иргели", "route:102"). A bus route is where
 a transport problem is: two comments on route 102 are about one thing, and routes 102 and 515 two.
+A highway between two towns ("трасса Каскелен — Алматы") is a street keyed by both ends.
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ ROUTE = re.compile(
     rf"(?i:маршрут(?:ка)?|бағыт[{KK}]*|marshrut)(?![а-я])"
     rf"|(?<![\w.,-])(?:№\s*{_ROUTE_NUM}|{_ROUTE_NUM}\s*-?\s*(?:ші|шы))\s*(?i:автобус[{KK}а-я]*|avtobus[a-z]*)"
 )
+# A highway between two towns is a place of its own, named by its ends in either order ("вдоль трассы
+# Каскелен — Алматы", "шоссе Алматы-Бишкек", "Алматы — Бішкек тас жолы"), not a street of the first town.
+_END = rf"[{UP}][{LO}]{{2,}}"
+_ROAD_ENDS = rf"(?P<a>{_END})(?P<dash>\s*[—–-]\s*)(?P<b>{_END}(?:-{_END})?)(?![{LO}])"
+ROAD_RU = re.compile(
+    rf"{_W}(?P<mk>(?i:трасс[а-я]*|автотрасс[а-я]*|шоссе|автодорог[а-я]*|дорог[аеиуой]*|тракт[а-я]*))\s+{_ROAD_ENDS}")
+ROAD_KK = re.compile(rf"(?<![\w-]){_ROAD_ENDS}\s+(?P<mk>(?i:тас\s+жол[{KK}]*|трасса[{KK}]*|автожол[{KK}]*))")
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")
 HOUSE_KK = re.compile(rf"(?<![\w/])(?:№\s*)?(?P<num>{_NUM})\s*(?:-\s*)?(?i:үй[{KK}]*)(?![\w])")
 # Where people go, or what they compare with, is not where the problem is: "с ребёнком едем в Алматы",
@@ -267,6 +275,11 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         if num:
             houses.append((num, m.span("num")))
 
+    for rx in (ROAD_RU, ROAD_KK):
+        for m in rx.finditer(text):
+            road = _road(m, gaz, marker_after=rx is ROAD_KK)
+            if road is not None and not _overlaps(road.span, found):
+                found.append(road)
     for m in ROUTE.finditer(text):
         number = next(g for g in m.groups() if g)
         found.append(Place("route", number, f"route:{house_number(number)}", m.span()))
@@ -308,6 +321,23 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
         key = f"house:{street.normalised_key.split(':', 1)[1]}/{number}" if street else f"house:{number}"
         found.append(Place("house", num, key, span))
     return _dedupe(sorted(found, key=lambda p: p.span))
+
+
+def _road(m: re.Match[str], gaz: Gazetteer, *, marker_after: bool) -> Place | None:
+    """The highway between two towns, keyed by its ends in either order ("street:алмати—каскелен").
+
+    A spaced dash after a road word can also start a new thought ("дорога Иргели - Когда уже?"),
+    so both ends must be known settlements there, unless the dash joins the names ("Алматы-Бишкек")
+    or the road word follows them ("Алматы — Бішкек тас жолы").
+    """
+    ends = [m.group("a"), m.group("b")]
+    known = [gaz.lookup("settlement", e, True) or gaz.lookup("settlement", e, False) for e in ends]
+    if not all(known) and not marker_after and m.group("dash").strip() != m.group("dash"):
+        return None
+    keys = [k.key.split(":", 1)[1] if k else name_key(e) for k, e in zip(known, ends)]
+    if not all(keys) or keys[0] == keys[1]:
+        return None
+    return Place("street", f"{ends[0]}–{ends[1]}", "street:" + "—".join(sorted(keys)), m.span())
 
 
 def _elsewhere(text: str, span: tuple[int, int]) -> bool:

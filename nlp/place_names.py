@@ -55,6 +55,7 @@ class PlaceNamer:
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         gaz = gazetteer if gazetteer is not None else default_gazetteer()
+        self._gazetteer = gaz
         self._entries: dict[str, GazetteerEntry] = {e.key: e for e in gaz.entries}
 
     def names(self, key: str, mentions: Iterable[PlaceMention] = ()) -> tuple[str, str]:
@@ -81,6 +82,8 @@ class PlaceNamer:
             if "/" not in rest:
                 return PlaceWording(key, f"д. {number}", f"№{number} үй")
             return PlaceWording(key, f"ул. {ru}, {number}", f"{kk} көшесі, {number}")
+        if kind == "street" and "—" in rest:
+            return self._road(key, mentions)
         if kind == "street":
             return PlaceWording(key, f"ул. {ru}", f"{kk} көшесі")
         if kind == "microdistrict":
@@ -88,6 +91,17 @@ class PlaceNamer:
         if kind == "rural_district":
             return PlaceWording(key, f"с/о {ru}", f"{kk} ауылдық округі")
         return PlaceWording(key, ru, kk)
+
+    def _road(self, key: str, mentions: Sequence[PlaceMention]) -> PlaceWording:
+        """A highway by its ends as residents most often wrote them ("автодорога Каскелен–Алматы")."""
+        written = Counter(m.name for m in mentions if m.key == key and "–" in m.name)
+        ends = written.most_common(1)[0][0].split("–", 1) if written else key.partition(":")[2].split("—", 1)
+        ru, kk = [], []
+        for end in ends:
+            entry = self._gazetteer.lookup("settlement", end) or self._gazetteer.lookup("settlement", end, False)
+            ru.append(_ru_name(entry, (), end) if entry else russian_spelling(_capital(end)))
+            kk.append(_kk_name(entry, (), end) if entry else _capital(end))
+        return PlaceWording(key, f"автодорога {'–'.join(ru)}", f"{'–'.join(kk)} автожолы")
 
     def describe(self, keys: Sequence[str], mentions: Iterable[PlaceMention] = ()) -> PlaceWording | None:
         """One wording for a specific place and/or the settlement it is in ("ул. Абая, Каскелен")."""

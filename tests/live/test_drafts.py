@@ -72,6 +72,10 @@ def test_places_read_properly_in_each_language():
     assert "|" not in namer.wording("street:садов|ул").kk
     route = namer.describe(["route:102", "settlement:каскелен"])
     assert (route.ru, route.kk) == ("маршрут № 102, Каскелен", "Қаскелең, №102 бағыт")
+    road = [PlaceMention("street", "Каскелен–Алматы", "street:алмати—каскелен", "ru")]
+    assert (namer.wording(road[0].key, road).ru, namer.wording(road[0].key, road).kk) == (
+        "автодорога Каскелен–Алматы", "Қаскелең–Алматы автожолы")  # the ends as residents wrote them
+    assert namer.wording(road[0].key).ru == "автодорога Алматы–Каскелен"
 
 
 def test_a_bus_route_is_the_draft_place(builder):

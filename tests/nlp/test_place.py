@@ -241,3 +241,22 @@ def test_where_people_go_is_not_where_the_problem_is(text: str) -> None:
 ])
 def test_destinations_of_transport_and_roads_and_plain_places_stay(text: str, place: str) -> None:
     assert place in keys(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Тротуаров нет вдоль трассы Каскелен — Алматы, люди идут по обочине",
+    "по трассе Алматы – Каскелен ямы",
+    "Қаскелең-Алматы трассасында тротуар жоқ",
+    "Алматы — Қаскелең тас жолында жарық жоқ",
+])
+def test_a_highway_between_two_towns_is_one_place_in_either_order(text: str) -> None:
+    # It was read as a street "Каскелен" of the town Almaty ("ул. Каскелен, Алматы").
+    assert keys(text) == ["street:алмати—каскелен"], keys(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("дорога Иргели - Когда уже сделают?", "settlement:иргели"),  # a spaced dash may start a new thought
+    ("автодорога Курск-Чаплыгино в плохом состоянии", "street:курск—чаплигино"),  # a joined dash names two ends
+])
+def test_a_road_needs_two_ends(text: str, expected: str) -> None:
+    assert keys(text) == [expected], keys(text)

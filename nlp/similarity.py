@@ -34,7 +34,7 @@ _HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
 
 
 # The score terms that reward a shared place (off when a clusterer ignores places).
-PLACE_TERMS = ("same_house", "same_street", "same_area", "same_topic_place", "district_issue")
+PLACE_TERMS = ("same_house", "same_street", "same_area", "same_topic_place", "district_issue", "district_issue_placed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,7 @@ class ScoreSettings:
     topic_gate: bool = False
     same_topic_place: float = 0.0
     district_issue: float = 0.0
+    district_issue_placed: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +281,13 @@ class PairScorer:
             rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
                               dtype=np.int8, count=len(out)) if len(others_topics) else rel
         out = out + self._topic_terms(rel)
-        if s.district_issue and district is not None and not places.local and len(others_district):
-            same = np.fromiter((d == district and not info.local for d, info in zip(others_district, infos)),
-                               dtype=bool, count=len(out))
-            out = out + np.where(same, s.district_issue, 0.0)
+        if s.district_issue and district is not None and len(others_district):
+            same = np.fromiter((d == district for d in others_district), dtype=bool, count=len(out))
+            placed = np.fromiter((info.local for info in infos), dtype=bool, count=len(out))
+            if places.local:
+                out = out + np.where(same & ~placed, s.district_issue_placed, 0.0)
+            else:
+                out = out + np.where(same, np.where(placed, s.district_issue_placed, s.district_issue), 0.0)
         if not places.any:
             return out.astype(np.float32)
         for k, info in enumerate(infos):
@@ -333,15 +337,19 @@ class PairScorer:
 
         A waiting list or a district programme ("очередь в садик", "жер кезегі") is one problem
         for the whole district; raised without a place in other words or languages, its comments'
-        vectors can sit far apart, and only the shared issue ties them.
+        vectors can sit far apart, and only the shared issue ties them. When only one of the two
+        names a place ("Молодёжи работы нет … промзону в Каскелене" / "Ауылда жастарға жұмыс жоқ")
+        it may still be the district's issue, so the pair gets the smaller district_issue_placed.
         """
         s = self.settings
         if not s.district_issue:
             return 0.0
-        keys = [it.district if not PlaceInfo.of(it.places).local else None for it in items]
-        arr = np.array([k or "" for k in keys], dtype=object)
+        arr = np.array([it.district or "" for it in items], dtype=object)
+        placed = np.array([PlaceInfo.of(it.places).local for it in items], dtype=bool)
         same = (arr[:, None] == arr[None, :]) & (arr != "")[:, None]
-        return np.where(same, s.district_issue, 0.0)
+        unplaced = ~placed[:, None] & ~placed[None, :]
+        one_placed = placed[:, None] ^ placed[None, :]
+        return np.where(same & unplaced, s.district_issue, np.where(same & one_placed, s.district_issue_placed, 0.0))
 
     def _topic_terms(self, rel: np.ndarray) -> np.ndarray:
         """+same_topic when two comments share a subtopic, −other_topic when they name only different ones."""

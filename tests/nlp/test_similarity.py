@@ -169,3 +169,28 @@ def test_a_district_wide_issue_without_a_place_ties_far_wordings() -> None:
                          items[i].topics, [items[j].topics for j in others], items[i].district,
                          [items[j].district for j in others])
         assert np.allclose(row, full[i, others], atol=1e-5)
+
+
+def test_a_district_wide_issue_ties_a_placed_comment_to_unplaced_ones_by_less() -> None:
+    """district_issue_placed: "Молодёжи работы нет … промзону в Каскелене" and an unplaced "жұмыс жоқ" share
+    the district's jobs issue; two comments of two villages still never join."""
+    rng = np.random.default_rng(7)
+    v = rng.normal(size=(4, 16))
+    jobs = "jobs"
+    items = [Item(v[0], "ru", ("settlement:каскелен",), frozenset({jobs}), jobs), Item(v[1], "kk", (), frozenset({jobs}), jobs),
+             Item(v[2], "ru", ("settlement:иргели",), frozenset({jobs}), jobs), Item(v[3], "ru", (), frozenset({jobs}), None)]
+    plain = PairScorer(ScoreSettings(hubness=0.0, cross_language=0.0)).matrix(items)
+    scorer = PairScorer(ScoreSettings(hubness=0.0, cross_language=0.0, district_issue=0.6, district_issue_placed=0.3))
+    full = scorer.matrix(items)
+    assert full[0, 1] == pytest.approx(plain[0, 1] + 0.3, abs=1e-5)
+    assert full[2, 1] == pytest.approx(plain[2, 1] + 0.3, abs=1e-5)
+    assert full[0, 2] == CANNOT  # two villages
+    assert full[0, 3] == pytest.approx(plain[0, 3], abs=1e-5)  # the issue only mentioned
+    unit, groups = scorer.prepare(items)
+    for i in range(len(items)):
+        others = [j for j in range(len(items)) if j != i]
+        row = scorer.row(unit[i], groups[i], 0.0, PlaceInfo.of(items[i].places), unit[others], groups[others],
+                         np.zeros(len(others), np.float32), [PlaceInfo.of(items[j].places) for j in others],
+                         items[i].topics, [items[j].topics for j in others], items[i].district,
+                         [items[j].district for j in others])
+        assert np.allclose(row, full[i, others], atol=1e-5)

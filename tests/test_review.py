@@ -168,6 +168,23 @@ async def test_the_kazakh_place_is_checked_like_the_russian_one(client):
     assert resp.status == 200 and stored["place_kk"] == stored["place"] == "Абай\ufffd көшесі \ufffd\u202e<script>"
 
 
+async def test_a_kazakh_package_spells_the_place_the_kazakh_way_and_falls_back_to_the_russian(client):
+    docx = pytest.importorskip("docx")
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"], "fields": {"place_kk": ""}})  # none: old rows too
+    url = f"/api/v1/meetings/{meeting_id}/report"
+    kk = await (await client.get(f"{url}.json", params={"lang": "kk"}, headers=client.people.auth("secretary"))).json()
+    ru = await (await client.get(f"{url}.json", params={"lang": "ru"}, headers=client.people.auth("secretary"))).json()
+    assert [(p["place"], p["place_ru"], p["place_kk"]) for p in kk["problems"]] == [("Абай көшесі", "ул. Абая", "Абай көшесі"), ("с. Иргели", "с. Иргели", None)]
+    assert [p["place"] for p in ru["problems"]] == ["ул. Абая", "с. Иргели"]
+    resp = await client.get(f"{url}.docx", params={"lang": "kk"}, headers=client.people.auth("secretary"))
+    document = docx.Document(io.BytesIO(await resp.read()))
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["1", "Абай көшесіндегі шұңқырлар", "Абай көшесі"] in [r[:3] for r in rows]
+    assert not any("ул. Абая" == cell for r in rows for cell in r)
+
+
 async def test_the_migration_gives_problems_stored_before_an_empty_kazakh_place(settings):
     import sqlalchemy as sa
 

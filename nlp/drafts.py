@@ -118,7 +118,8 @@ class DraftBuilder:
         title_kk = self._title("kk", subtopic, where.kk if where else "", category, members, voters, vectors)
         return Draft(cluster_id=cluster_id, title_ru=title_ru, title_kk=title_kk, category=category,
                      place=where.ru if where else "", executor=self.executor_for.get(category or "", ""),
-                     comment_ids=tuple(m.comment_id for m in members), subtopic=subtopic, place_keys=tuple(keys))
+                     comment_ids=tuple(m.comment_id for m in members), subtopic=subtopic, place_keys=tuple(keys),
+                     place_kk=where.kk if where else "")
 
     def _agreeing(self, subtopics: Sequence[Sequence[str]], category: str | None) -> tuple[str | None, str | None]:
         """The wording's subtopic and the draft's category, made to agree (a secretary reads them together).

@@ -49,9 +49,11 @@ async def _seed(server: Any) -> tuple[int, list[int]]:
             assert resp.status in (200, 201), await resp.text()
             ids.append(int((await resp.json())["id"]))
     drafts = [
-        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, (ids[0], ids[1], ids[2])),
-        Draft(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),
-        Draft(3, "Нет воды на ул. Садовой", "Садовая көшесінде су жоқ", "utilities", "ул. Садовая", "", (ids[5], ids[6])),
+        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, (ids[0], ids[1], ids[2]),
+              place_kk="Абай көшесі"),
+        Draft(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),  # no Kazakh place (an old row)
+        Draft(3, "Нет воды на ул. Садовой", "Садовая көшесінде су жоқ", "utilities", "ул. Садовая", "", (ids[5], ids[6]),
+              place_kk="Садовая көшесі"),
     ]
     async with server.app[SERVICES].engine.begin() as conn:
         await sync_drafts(conn, meeting_id, drafts, [ids[7]])
@@ -301,6 +303,35 @@ async def test_two_secretaries_edit_the_same_problem_and_neither_loses_work(live
         assert errors_v == []
         for ctx in (ctx_a, ctx_b, ctx_v):
             await ctx.close()
+
+
+async def test_in_kazakh_the_list_shows_the_kazakh_place_and_the_form_edits_it(live_server):
+    """The list's second line spells the place as the UI language does, falling back to the other spelling;
+    the form has both places side by side, and the Kazakh one is searched too."""
+    meeting_id, _ = await _seed(live_server)
+    before = await _problems(live_server, meeting_id)
+    roads, water = before["Ямы на улице Абая"], before["Нет воды в Иргели"]
+    async with browser() as chromium:
+        ctx, page, errors = await _open(chromium, live_server, meeting_id)
+        assert await row(page, roads["id"]).locator(".problem-meta").text_content() == "Дороги и транспорт · ул. Абая"
+        await page.locator("#lang-switch [data-lang='kk']").click()
+        await expect(row(page, roads["id"]).locator(".problem-meta")).to_have_text("Жолдар және көлік · Абай көшесі", timeout=5_000)
+        assert (await row(page, water["id"]).locator(".problem-meta").text_content()).endswith(" · с. Иргели")
+
+        await _open_problem(page, water["id"])
+        await expect(page.locator("label[for='pf-place_kk']")).to_have_text("Орны (қазақша)")
+        assert await page.locator("#pf-place").input_value() == "с. Иргели" and await page.locator("#pf-place_kk").input_value() == ""
+        await page.fill("#pf-place_kk", "Іргелі ауылы")
+        await _save(page)
+        await expect(row(page, water["id"]).locator(".problem-meta")).to_have_text("ТКШ және коммуналдық инфрақұрылым · Іргелі ауылы", timeout=10_000)
+        stored = (await _problems(live_server, meeting_id))["Нет воды в Иргели"]
+        assert (stored["place"], stored["place_kk"]) == ("с. Иргели", "Іргелі ауылы") and "place_kk" in stored["human_fields"]
+
+        await page.fill("#f-search", "ауылы")
+        await expect(page.locator("#problem-list .problem")).to_have_count(1, timeout=5_000)
+        assert await page.locator("#problem-list .problem").get_attribute("data-id") == str(water["id"])
+        assert errors == []
+        await ctx.close()
 
 
 async def test_the_top_bar_follows_a_switch_to_kazakh(live_server):

@@ -184,7 +184,8 @@ async def test_no_form_of_personal_data_leaves_through_any_path(live_server):
         first = listed["items"][0]
         edit = await http.post(f"{base}/review/edit", headers=auth["secretary"], json={
             "problem_id": first["id"], "version": first["version"],
-            "fields": {"title_ru": f"Нет воды, звонить {FORMS[6][0]}", "measures": f"Связаться: {FORMS[15][0]}", "place": FORMS[0][0]}})
+            "fields": {"title_ru": f"Нет воды, звонить {FORMS[6][0]}", "measures": f"Связаться: {FORMS[15][0]}", "place": FORMS[0][0],
+                       "place_kk": FORMS[24][0]}})
         assert edit.status == 200, await edit.text()
         for role in ("viewer", "moderator"):
             items = (await (await http.get(f"{base}/problems", headers=auth[role])).json())["items"]

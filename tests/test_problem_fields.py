@@ -70,3 +70,10 @@ def test_a_malformed_request_is_a_400_naming_the_field():
 
 def test_without_a_taxonomy_any_category_and_executor_go():
     assert parse(ProblemFields, {"category": "weather", "executor": "Кто угодно"}).values() == {"category": "weather", "executor": "Кто угодно"}
+
+
+def test_the_kazakh_place_has_the_russian_ones_limit_and_cleaning():
+    error = refusal(fields(place="х" * 301, place_kk="ж" * 301))
+    assert error.fields == {"place": "a text of at most 300 characters", "place_kk": "a text of at most 300 characters"}
+    good = parse(Edit, fields(place=" ул. Абая ", place_kk="  Абай\x00 көшесі "), CONTEXT).fields.values()
+    assert good == {"place": "ул. Абая", "place_kk": "Абай\ufffd көшесі"}

@@ -31,10 +31,11 @@ async def seed(client) -> tuple[int, list[int]]:
     return meeting["id"], ids
 
 
-async def resync(client, meeting_id: int, ids: list[int], *, roads=(0, 1, 2), water=(3, 4)) -> None:
+async def resync(client, meeting_id: int, ids: list[int], *, roads=(0, 1, 2), water=(3, 4), roads_kk="Абай көшесі") -> None:
     drafts = [
-        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, tuple(ids[i] for i in roads)),
-        Draft(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", tuple(ids[i] for i in water)),
+        Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, tuple(ids[i] for i in roads),
+              place_kk=roads_kk),
+        Draft(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", tuple(ids[i] for i in water), place_kk="Іргелі ауылы"),
     ]
     engine = client.app[SERVICES].engine
     async with engine.begin() as conn:
@@ -122,6 +123,97 @@ async def test_the_machine_never_undoes_people(client):
     by_id = {p["id"]: p for p in await problems(client, meeting_id)}
     assert by_id[roads["id"]]["title_ru"] == "Ремонт ул. Абая"
     assert by_id[roads["id"]]["mentions"] == 1 and by_id[water["id"]]["mentions"] == 3
+
+
+async def test_the_kazakh_place_is_proposed_stored_and_a_persons_edit_kept(client):
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    assert (roads["place"], roads["place_kk"], water["place_kk"]) == ("ул. Абая", "Абай көшесі", "Іргелі ауылы")
+    await resync(client, meeting_id, ids, roads_kk="Абай даңғылы")  # the machine may still reword its own place
+    roads = (await problems(client, meeting_id))[0]
+    assert roads["place_kk"] == "Абай даңғылы" and "place_kk" not in roads["human_fields"]
+    resp = await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"place_kk": "  Абай көшесі, Қаскелең "}})
+    edited = (await resp.json())["problem"]
+    assert resp.status == 200 and edited["place_kk"] == "Абай көшесі, Қаскелең" and "place_kk" in edited["human_fields"]
+    await resync(client, meeting_id, ids, roads_kk="Абай даңғылы")
+    by_id = {p["id"]: p for p in await problems(client, meeting_id)}
+    assert by_id[roads["id"]]["place_kk"] == "Абай көшесі, Қаскелең" and by_id[roads["id"]]["place"] == "ул. Абая"
+    # Correcting the Russian spelling alone decides the place too: the machine no longer rewrites the Kazakh one.
+    water = by_id[water["id"]]
+    await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"], "fields": {"place": "с. Иргели, ул. Садовая"}})
+    await resync(client, meeting_id, ids, roads_kk="Абай даңғылы")
+    water = {p["id"]: p for p in await problems(client, meeting_id)}[water["id"]]
+    assert (water["place"], water["place_kk"]) == ("с. Иргели, ул. Садовая", "Іргелі ауылы")
+    # A split keeps both spellings; undo gives the Kazakh place back as it was.
+    new = (await (await act(client, meeting_id, "split", {"problem_id": roads["id"], "comment_ids": [ids[1]]})).json())["problem"]
+    assert (new["place"], new["place_kk"]) == ("ул. Абая", "Абай көшесі, Қаскелең")
+    roads = {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]
+    await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"place_kk": ""}})
+    await act(client, meeting_id, "undo", {})
+    assert {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]["place_kk"] == "Абай көшесі, Қаскелең"
+
+
+async def test_the_kazakh_place_is_checked_like_the_russian_one(client):
+    meeting_id, _ = await seed(client)
+    p = (await problems(client, meeting_id))[0]
+    resp = await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {"place": "х" * 301, "place_kk": "ж" * 301}})
+    fields = (await resp.json())["error"]["fields"]
+    assert resp.status == 422 and set(fields) == {"place", "place_kk"} and fields["place_kk"] == fields["place"]
+    assert (await act(client, meeting_id, "edit", {"problem_id": p["id"], "version": p["version"], "fields": {"place_kk": None}})).status == 422
+    hostile = "Абай\x00 көшесі \ud800\u202e<script>"
+    body = json.dumps({"problem_id": p["id"], "version": p["version"], "fields": {"place": hostile, "place_kk": hostile}})
+    resp = await client.post(f"/api/v1/meetings/{meeting_id}/review/edit", data=body,
+                             headers={**client.people.auth("secretary"), "Content-Type": "application/json"})
+    stored = (await resp.json())["problem"]
+    assert resp.status == 200 and stored["place_kk"] == stored["place"] == "Абай\ufffd көшесі \ufffd\u202e<script>"
+
+
+async def test_a_kazakh_package_spells_the_place_the_kazakh_way_and_falls_back_to_the_russian(client):
+    docx = pytest.importorskip("docx")
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+    await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"], "fields": {"place_kk": ""}})  # none: old rows too
+    url = f"/api/v1/meetings/{meeting_id}/report"
+    kk = await (await client.get(f"{url}.json", params={"lang": "kk"}, headers=client.people.auth("secretary"))).json()
+    ru = await (await client.get(f"{url}.json", params={"lang": "ru"}, headers=client.people.auth("secretary"))).json()
+    assert [(p["place"], p["place_ru"], p["place_kk"]) for p in kk["problems"]] == [("Абай көшесі", "ул. Абая", "Абай көшесі"), ("с. Иргели", "с. Иргели", None)]
+    assert [p["place"] for p in ru["problems"]] == ["ул. Абая", "с. Иргели"]
+    resp = await client.get(f"{url}.docx", params={"lang": "kk"}, headers=client.people.auth("secretary"))
+    document = docx.Document(io.BytesIO(await resp.read()))
+    rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    assert ["1", "Абай көшесіндегі шұңқырлар", "Абай көшесі"] in [r[:3] for r in rows]
+    assert not any("ул. Абая" == cell for r in rows for cell in r)
+
+
+async def test_the_migration_gives_problems_stored_before_an_empty_kazakh_place(settings):
+    import sqlalchemy as sa
+
+    from tyndau.store.engine import create_engine
+    from tyndau.store.migrate import current_revision, upgrade
+    from tyndau.store.problems import get_problem, update_problem
+    from tyndau.store.schema import problems as problems_table
+
+    eng = create_engine(settings)
+    try:
+        await upgrade(eng, "0009_issue_15")
+        async with eng.begin() as conn:
+            await conn.execute(sa.text(
+                "INSERT INTO meetings (id, title, title_kk, akim_level, place, starts_at, planned_minutes, stream_links, "
+                "presenter_message, akim_name, created_at, updated_at) VALUES "
+                "(1, 'Старая встреча', '', 'village', '', '2026-11-01 05:00:00', 60, '[]', '', '', '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
+            await conn.execute(sa.text(
+                "INSERT INTO problems (id, meeting_id, origin, title_ru, title_kk, place, human_fields, executor, competence, status, measures, "
+                "notes, central_list, accepted, version, created_at, updated_at) VALUES (1, 1, 'machine', 'Нет воды', '', 'с. Иргели', '[]', '', "
+                "'local', 'in_progress', '', '', false, false, 1, '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
+        await upgrade(eng)
+        assert await current_revision(eng) == "0010_place_kk"
+        async with eng.begin() as conn:
+            assert (await conn.execute(sa.select(problems_table.c.place, problems_table.c.place_kk))).all() == [("с. Иргели", "")]
+            old = await get_problem(conn, 1)
+            assert old is not None and (old["place"], old["place_kk"]) == ("с. Иргели", "")
+            assert (await update_problem(conn, 1, 1, {"place_kk": "Іргелі ауылы"}, human=True))["place_kk"] == "Іргелі ауылы"
+    finally:
+        await eng.dispose()
 
 
 async def test_category_change_is_stored_as_a_correction(client):

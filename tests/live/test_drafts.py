@@ -45,7 +45,7 @@ def test_draft_from_subtopic_and_place_in_both_languages(builder):
     assert draft.subtopic == "potholes"
     assert draft.title_ru == "Ямы на дороге, нужен ремонт — ул. Абая"
     assert draft.title_kk == "Жолдағы шұңқырлар, жөндеу керек — Абай көшесі"
-    assert (draft.category, draft.executor, draft.place) == ("roads_transport", "Отдел дорог", "ул. Абая")
+    assert (draft.category, draft.executor, draft.place, draft.place_kk) == ("roads_transport", "Отдел дорог", "ул. Абая", "Абай көшесі")
     assert draft.comment_ids == (1, 2, 3, 4)
 
 
@@ -84,7 +84,7 @@ def test_a_bus_route_is_the_draft_place(builder):
                _m(2, "avtobus 102 utrom nevozmozhno sest, stoim po chasu", "mixed", "roads_transport",
                   [("route", "102", "route:102")])]
     draft = builder.build(3, members, None)
-    assert draft.place == "маршрут № 102, Каскелен"
+    assert (draft.place, draft.place_kk) == ("маршрут № 102, Каскелен", "Қаскелең, №102 бағыт")
     assert draft.title_kk.endswith("— Қаскелең, №102 бағыт")
 
 

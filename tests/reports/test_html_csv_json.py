@@ -10,9 +10,11 @@ import zipfile
 from dataclasses import replace
 from html.parser import HTMLParser
 
+from tyndau.reports.i18n import Strings
 from tyndau.reports.package_csv import package_csv, package_csv_zip
 from tyndau.reports.package_html import package_html
 from tyndau.reports.package_json import package_json, package_json_text
+from tyndau.reports.tables import action_plan_table, problems_table
 
 from .sample import PROBLEMS, sample_round
 
@@ -100,7 +102,7 @@ EXPECTED_KEYS = {
     "publication_deadline", "totals", "meetings", "problems", "russian_text_in", "receptions", "commission", "attendance",
 }
 PROBLEM_KEYS = {
-    "number", "title", "title_ru", "title_kk", "place", "region", "category", "category_label", "category_ru", "category_kk",
+    "number", "title", "title_ru", "title_kk", "place", "place_ru", "place_kk", "region", "category", "category_label", "category_ru", "category_kk",
     "mentions", "mentions_by_source", "measures", "measures_ru", "measures_kk", "deadline", "executor", "executor_ru",
     "executor_kk", "competence", "competence_label", "funding", "status", "status_label", "status_note", "central_list",
     "central_list_date", "meeting_id", "quotes",
@@ -133,3 +135,21 @@ def test_json_same_keys_in_kazakh_with_kazakh_labels() -> None:
     assert kk["title"] == "Қарасай ауданы әкімінің халықпен кездесуі"
     assert kk["problems"][0]["title"] == kk["problems"][0]["title_kk"] and kk["problems"][0]["status_label"] == "Жұмыс барысында"
     assert kk["problems"][0]["title_ru"] == ru["problems"][0]["title_ru"]
+
+
+def test_each_language_shows_its_own_spelling_of_the_place_and_falls_back_to_the_other() -> None:
+    both = replace(PROBLEMS[0], place="ул. Абая, Каскелен", place_kk="Қаскелең, Абай көшесі")
+    russian_only = replace(PROBLEMS[1], place="с. Иргели", place_kk="")  # stored before the Kazakh place was kept
+    kazakh_only = replace(PROBLEMS[2], place="", place_kk="Шамалған ауылы")  # a secretary filled the Kazakh one only
+    round_ = sample_round(problems=[both, russian_only, kazakh_only])
+    expected = {"kk": ["Қаскелең, Абай көшесі", "с. Иргели", "Шамалған ауылы"], "ru": ["ул. Абая, Каскелен", "с. Иргели", "Шамалған ауылы"]}
+    for lang, places in expected.items():
+        for table in (problems_table(round_, Strings(lang)), action_plan_table(round_, Strings(lang))):
+            column = [c.key for c in table.columns].index("place")
+            assert [row[column] for row in table.rows] == places, (lang, table.name)
+        data = package_json(round_, lang)
+        assert [p["place"] for p in data["problems"]] == places
+        assert [(p["place_ru"], p["place_kk"]) for p in data["problems"]] == [
+            ("ул. Абая, Каскелен", "Қаскелең, Абай көшесі"), ("с. Иргели", None), ("", "Шамалған ауылы")]
+    rows = list(csv.reader(io.StringIO(package_csv(round_, "kk")["problems_kk.csv"][1:]), delimiter=";"))
+    assert [r[2] for r in rows[1:]] == expected["kk"]

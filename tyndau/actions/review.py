@@ -140,7 +140,8 @@ async def split(services: ActionContext, who: Principal, cmd: Split) -> dict[str
         kept = [m for m in members if m.id not in set(ids)]
         (new_ru, new_kk), (rest_ru, rest_kk) = split_wordings(row, moved, kept, given=str(title or ""))
         new_id = await create_problem(conn, meeting_id, origin="human", title_ru=new_ru[:500], title_kk=new_kk[:500],
-                                      category=row.category, place=row.place, executor=row.executor, human_fields=["title_ru"] if title else [])
+                                      category=row.category, place=row.place, place_kk=row.place_kk, executor=row.executor,
+                                      human_fields=["title_ru"] if title else [])
         await set_memberships(conn, {cid: (new_id, True) for cid in ids})
         human = set(row.human_fields or [])
         left = {k: v for k, v in (("title_ru", rest_ru), ("title_kk", rest_kk)) if k not in human and v != getattr(row, k)}

@@ -15,7 +15,7 @@ from tyndau.actions.schema import Closed, Day, Id, Ids, MeetingId, Payload, Says
 from tyndau.vocabulary import COMPETENCES, FUNDING_SOURCES, STATUSES, Vocabulary, department_key
 
 MAX_FUNDING = 10**15  # a quadrillion tenge: anything above is a typo
-TEXT_LIMITS = {"title_ru": 500, "title_kk": 500, "place": 300, "measures": 5000, "notes": 5000}
+TEXT_LIMITS = {"title_ru": 500, "title_kk": 500, "place": 300, "place_kk": 300, "measures": 5000, "notes": 5000}
 
 
 def _vocabulary(info: ValidationInfo) -> Vocabulary | None:
@@ -61,6 +61,7 @@ class ProblemFields(Closed):
     title_ru: Wording = None  # type: ignore[assignment]
     title_kk: Wording = None  # type: ignore[assignment]
     place: Place = None  # type: ignore[assignment]
+    place_kk: Place = None  # type: ignore[assignment]
     measures: LongText = None  # type: ignore[assignment]
     notes: LongText = None  # type: ignore[assignment]
     category: Annotated[Category | None, Says("unknown category")] = None

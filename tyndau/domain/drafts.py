@@ -18,3 +18,4 @@ class Draft:
     comment_ids: tuple[int, ...]
     subtopic: str | None = None
     place_keys: tuple[str, ...] = ()
+    place_kk: str = ""  # the place as Kazakh spells it ("Абай көшесі" beside "ул. Абая")

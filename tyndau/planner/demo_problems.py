@@ -81,10 +81,10 @@ async def publish_lists(conn: Any, meetings: list[tuple[int, date, Any]], depart
             pid = await create_problem(
                 conn, meeting_id, origin="human", category=issue.category,
                 title_ru=issue.ru.format(place=unit.name("ru")), title_kk=issue.kk.format(place=unit.name("kk")),
-                place=unit.name("ru"), executor=departments.get(issue.category, ""), deadline=deadline,
+                place=unit.name("ru"), place_kk=unit.name("kk"), executor=departments.get(issue.category, ""), deadline=deadline,
                 competence=issue.competence, funding_need=issue.need, accepted=True,
                 funding_source="local" if issue.need else None,
-                human_fields=["title_ru", "title_kk", "category", "place", "executor", "deadline"])
+                human_fields=["title_ru", "title_kk", "category", "place", "place_kk", "executor", "deadline"])
             await set_memberships(conn, {comment_id: (pid, True)})  # a person's decision: the labeller leaves it
             status = _status(index, deadline, today)
             if status != "in_progress":

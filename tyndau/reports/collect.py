@@ -78,7 +78,8 @@ async def collect_round(
             category = p["category"] or "other"
             names = category_names.get(category, {})
             problems.append(Problem(
-                number=number, title_ru=_safe(p["title_ru"]), title_kk=_safe(p["title_kk"]), place=_safe(p["place"]),
+                number=number, title_ru=_safe(p["title_ru"]), title_kk=_safe(p["title_kk"]),
+                place=_safe(p["place"]), place_kk=_safe(p["place_kk"]),
                 category=category, category_ru=names.get("ru", category), category_kk=names.get("kk", category),
                 mentions=p["mentions"], mentions_by_source=p["mentions_by_source"], measures=p["measures"],
                 deadline=_date(p["deadline"]), executor=p["executor"] or None, executor_kk=executors_kk.get(p["executor"]) or None,

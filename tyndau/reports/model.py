@@ -92,6 +92,7 @@ class Problem:
     meeting_id: int | None = None
     problem_id: int | None = None  # the store's id (links a refused export's list to the review)
     accepted: bool = True  # False: an unreviewed machine draft (never in a final package)
+    place_kk: str = ""  # the place as Kazakh spells it ('' for problems stored before it was kept)
 
     def __post_init__(self) -> None:
         _freeze(self, mentions_by_source=dict(self.mentions_by_source), quotes=tuple(self.quotes))
@@ -99,6 +100,10 @@ class Problem:
     def title(self, lang: str) -> str:
         """The wording in a language, falling back to the other one when empty."""
         return (self.title_kk or self.title_ru) if lang == "kk" else (self.title_ru or self.title_kk)
+
+    def place_text(self, lang: str) -> str:
+        """The place in a language, falling back to the other one when empty."""
+        return (self.place_kk or self.place) if lang == "kk" else (self.place or self.place_kk)
 
     def category_name(self, lang: str) -> str:
         """The category's name in a language (falls back to the other, then the id)."""

@@ -21,10 +21,10 @@ from tyndau.store.schema import comments, problem_comments, problem_status_log, 
 from tyndau.timeutil import as_utc, iso, utcnow
 
 EDITABLE = (
-    "title_ru", "title_kk", "category", "place", "executor", "deadline", "competence", "funding_need",
+    "title_ru", "title_kk", "category", "place", "place_kk", "executor", "deadline", "competence", "funding_need",
     "funding_allocated", "funding_source", "status", "measures", "notes", "central_list", "accepted",
 )
-MACHINE_FIELDS = ("title_ru", "title_kk", "category", "place")
+MACHINE_FIELDS = ("title_ru", "title_kk", "category", "place", "place_kk")
 # Fields a person's edit marks as theirs: the machine's fields, and the executor (which otherwise
 # follows the category's usual department).
 HUMAN_FIELDS = (*MACHINE_FIELDS, "executor")
@@ -48,7 +48,7 @@ def problem_json(row: Any, stats: Mapping[str, Any] | None = None) -> dict[str, 
     return {
         "id": row.id, "meeting_id": row.meeting_id, "cluster_id": row.cluster_id, "origin": row.origin,
         "title_ru": row.title_ru, "title_kk": row.title_kk, "category": row.category, "place": row.place,
-        "human_fields": list(row.human_fields or []), "executor": row.executor,
+        "place_kk": row.place_kk, "human_fields": list(row.human_fields or []), "executor": row.executor,
         "deadline": row.deadline.isoformat() if isinstance(row.deadline, date) else row.deadline,
         "competence": row.competence, "funding_need": row.funding_need, "funding_allocated": row.funding_allocated,
         "funding_source": row.funding_source, "status": row.status, "measures": row.measures, "notes": row.notes,
@@ -133,7 +133,7 @@ async def set_memberships(conn: AsyncConnection, changes: Mapping[int, tuple[int
 async def create_problem(conn: AsyncConnection, meeting_id: int, *, origin: str, cluster_id: int | None = None, **fields: Any) -> int:
     """Insert a problem and return its id."""
     now = _now()
-    values = {"title_ru": "", "title_kk": "", "place": "", "executor": "", "competence": "local", "status": "in_progress",
+    values = {"title_ru": "", "title_kk": "", "place": "", "place_kk": "", "executor": "", "competence": "local", "status": "in_progress",
               "measures": "", "notes": "", "central_list": False, "accepted": False, "human_fields": [], **fields}
     result = await conn.execute(problems.insert().values(meeting_id=meeting_id, origin=origin, cluster_id=cluster_id,
                                                          version=1, created_at=now, updated_at=now, **values))
@@ -218,17 +218,23 @@ async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[D
         row = by_cluster.get(draft.cluster_id)
         if row is None:
             pid = await create_problem(conn, meeting_id, origin="machine", cluster_id=draft.cluster_id, title_ru=draft.title_ru[:500],
-                                       title_kk=draft.title_kk[:500], category=draft.category, place=draft.place[:300], executor=draft.executor[:300])
+                                       title_kk=draft.title_kk[:500], category=draft.category, place=draft.place[:300],
+                                       place_kk=draft.place_kk[:300], executor=draft.executor[:300])
             changed.add(pid)
         else:
             pid = row.id
             human = set(row.human_fields or [])
-            proposed = {"title_ru": draft.title_ru[:500], "title_kk": draft.title_kk[:500], "category": draft.category, "place": draft.place[:300]}
+            proposed = {"title_ru": draft.title_ru[:500], "title_kk": draft.title_kk[:500], "category": draft.category,
+                        "place": draft.place[:300], "place_kk": draft.place_kk[:300]}
             if any(placed is not None and placed[1] and placed[0] != pid for placed in (current.get(cid) for cid in draft.comment_ids)):
                 # A person split or moved comments out of this cluster: the machine's wording may come
                 # from one of those, so it no longer rewords this problem.
                 proposed.pop("title_ru")
                 proposed.pop("title_kk")
+            if human & {"place", "place_kk"}:
+                # One place in two spellings: a person who corrected either one decided the place.
+                proposed.pop("place")
+                proposed.pop("place_kk")
             updates = {k: v for k, v in proposed.items() if k not in human and getattr(row, k) != v}
             if not row.executor and "executor" not in human and draft.executor:
                 updates["executor"] = draft.executor[:300]
@@ -279,7 +285,7 @@ def quote(text: str) -> str:
     return str(safe(text, SCREEN, limit=300))
 
 
-PERSON_TEXTS = ("title_ru", "title_kk", "place", "measures", "notes")
+PERSON_TEXTS = ("title_ru", "title_kk", "place", "place_kk", "measures", "notes")
 
 
 def redacted_problem(problem: dict[str, Any]) -> dict[str, Any]:

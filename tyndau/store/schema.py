@@ -186,6 +186,7 @@ problems = sa.Table(
     sa.Column("title_kk", sa.String(500), nullable=False, default=""),
     sa.Column("category", sa.String(40), nullable=True),
     sa.Column("place", sa.String(300), nullable=False, default=""),
+    sa.Column("place_kk", sa.String(300), nullable=False, server_default=""),
     sa.Column("human_fields", sa.JSON, nullable=False, default=list),
     sa.Column("executor", sa.String(300), nullable=False, default=""),
     sa.Column("deadline", sa.Date, nullable=True),

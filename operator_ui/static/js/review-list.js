@@ -3,7 +3,8 @@
 import { announce, showAlert } from "./alerts.js";
 import { lang, meetingTitle, t, tn } from "./i18n.js";
 import {
-  categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, sourceIcon, todayAlmaty,
+  categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, placeName, sourceIcon,
+  todayAlmaty,
 } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
 import { matchesQuery, queryWords, skeleton } from "./search-fold.js";
@@ -55,7 +56,7 @@ function matches(p, f, today) {
     default: break;
   }
   if (f.search.length) {
-    const hay = skeleton([p.title_ru, p.title_kk, p.place, p.executor, executorName(p.executor, "kk"), p.measures, p.notes,
+    const hay = skeleton([p.title_ru, p.title_kk, p.place, p.place_kk, p.executor, executorName(p.executor, "kk"), p.measures, p.notes,
       categoryName(p.category, "ru"), categoryName(p.category, "kk")].join("\n"));
     if (!matchesQuery(hay, f.search)) return false;
   }
@@ -109,7 +110,7 @@ function row(p, today) {
   box.hidden = !store.canEdit;
   const title = lang() === "kk" && p.title_kk ? p.title_kk : p.title_ru;
   const other = lang() === "kk" ? p.title_ru : p.title_kk;
-  const meta = [categoryName(p.category, lang()) || t("review.no_category"), p.place].filter(Boolean).join(" · ");
+  const meta = [categoryName(p.category, lang()) || t("review.no_category"), placeName(p, lang())].filter(Boolean).join(" · ");
   const meeting = store.scope.length > 1 ? meetingOf(p.meeting_id) : null;
   const open = el("button", { type: "button", class: "problem-open", dataset: { id }, "aria-current": openId === p.id ? "true" : null },
     el("span", { class: "rank num" }, String(p.rank)),

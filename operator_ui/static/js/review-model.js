@@ -4,9 +4,9 @@
 import { isoToAlmatyDate, locale } from "./format.js";
 import { isClosedStatus } from "./vocabulary.js";
 
-export const TEXT_FIELDS = ["title_ru", "title_kk", "place", "measures", "notes"];
+export const TEXT_FIELDS = ["title_ru", "title_kk", "place", "place_kk", "measures", "notes"];
 export const EDITABLE = [
-  "title_ru", "title_kk", "category", "place", "executor", "deadline", "competence", "funding_need",
+  "title_ru", "title_kk", "category", "place", "place_kk", "executor", "deadline", "competence", "funding_need",
   "funding_allocated", "funding_source", "status", "measures", "notes", "central_list", "accepted",
 ];
 export const DUE_SOON_DAYS = 7;
@@ -88,13 +88,18 @@ export function rank(problems) {
   });
 }
 
+/** The place in a language, falling back to the other spelling (old problems and half-filled forms have one). */
+export function placeName(problem, lang) {
+  return lang === "kk" ? problem.place_kk || problem.place || "" : problem.place || problem.place_kk || "";
+}
+
 /** Source ids map to icons; webhooks share one. */
 export function sourceIcon(source) {
   const base = String(source || "").split(":")[0];
   return ["youtube", "telegram", "instagram", "facebook", "floor", "file", "replay", "webhook"].includes(base) ? `src-${base}` : "src-webhook";
 }
 
-const CONTENT_FIELDS = ["title_ru", "title_kk", "category", "place"];
+const CONTENT_FIELDS = ["title_ru", "title_kk", "category", "place", "place_kk"];
 
 /** Whether a person has decided something about the problem's wording or contents (an assigned executor alone is not that). */
 export function humanEdited(problem) {

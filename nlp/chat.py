@@ -68,6 +68,15 @@ REMINDER_RE = re.compile(
     r"(?:человек|людей)\s+(?:уже\s+)?написал|уже\s+написали|прочитайте\s+уже)",
     re.IGNORECASE,
 )
+# "When will they do it?" with nothing of its own but a name ("когда Абая сделают, я уже на пенсию выйду"):
+# a mention of the problem raised about that name, when the meeting has one.
+WHEN_DONE_RE = re.compile(
+    r"(?<![\w])(?:когда|kogda|қашан|qashan)(?![\w]).*?(?<![\w])(?:сдела(?:ют|ете|ли)|почин(?:ят|ите)|"
+    r"отремонтиру(?:ют|ете)|доделают|достроят|законч(?:ат|ите)|реш(?:ат|ите)|жаса(?:йды|йсыз\w*|ласа)|"
+    r"жөнде(?:йді|йсіз\w*)|біт(?:еді|іреді|іресіз\w*))(?![\w])",
+    re.IGNORECASE,
+)
+WHEN_DONE_MAX_WORDS = 10
 STREAM_RE = re.compile(
     r"(?<![\w])(?:звук\w*|ничего\s+не\s+слышно|не\s+слышно|слайд\w*|трансляц\w*|эфир\w*|лага\w*|"
     r"микрофон\w*|камер\w*\s+(?:далеко|тряс\w*|поверн\w*|не\s+работает)|картинк\w*|изображени\w*|"
@@ -285,7 +294,8 @@ class ChatContext:
 
         Echoes and reminders look for their problem (a reminder from someone who asked before, for
         their own question); a problem comment is an echo too when it
-        names no place and reacts to a relay of the akim just before it. Any other comment that
+        names no place and reacts to a relay of the akim just before it, or when it only asks when
+        a named thing will be done ("когда Абая сделают?"). Any other comment that
         names an issue goes to the clusterer, which joins it to an earlier one only when the two
         are alike: attaching every short line on an earlier problem's subtopic to that problem
         ("воды нет до весны") also swallowed distinct short complaints (BCubed F1 0.90 -> 0.50 on
@@ -295,6 +305,11 @@ class ChatContext:
             return self.resolve(act=act, text=text, subtopics=subtopics, place=place, author=author)
         if not is_problem or place:
             return None
+        if (act is None and not subtopics and len(words(text)) <= WHEN_DONE_MAX_WORDS and WHEN_DONE_RE.search(text)
+                and names(text)):
+            # Only a name to go by: the problem raised about it, or none (then it stands on its own).
+            named = names(text)
+            return next((s for s in reversed(self._recent) if s.is_problem and s.cluster is not None and s.names & named), None)
         if any(s.act == RELAY for s in list(self._recent)[-NEAR:]):
             return self.resolve(act=None, text=text, subtopics=subtopics, place=None)
         return None

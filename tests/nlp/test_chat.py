@@ -89,8 +89,8 @@ def test_thanks_side_talk_scorn_and_replies_are_no_problems() -> None:
     assert {THANKS, SIDE_TALK, REPLY, SCORN} <= NOT_PROBLEM_ACTS
 
 
-def _seen(cid, act=None, problem=True, subtopic=None, place=None, cluster=None, author="a"):
-    return Seen(cid, author, act, problem, subtopic, place, cluster if cluster is not None else (cid if problem else None))
+def _seen(cid, act=None, problem=True, subtopic=None, place=None, cluster=None, author="a", names=frozenset()):
+    return Seen(cid, author, act, problem, subtopic, place, cluster if cluster is not None else (cid if problem else None), names)
 
 
 def test_an_echo_joins_the_problem_just_before_it() -> None:
@@ -149,3 +149,19 @@ def test_a_reminder_from_someone_who_asked_before_is_about_their_own_question() 
     assert ctx.echo_target(act=REMINDER, is_problem=True, text="Жайылым туралы ешкім айтпайды", subtopics=["pastures"],
                            place=None, author="@timur").comment_id == 3  # not their own issue
     assert ctx.resolve(act=REMINDER, text="Так и не ответили", subtopics=[], place=None, author="@timur").comment_id == 1
+
+
+def test_asking_only_when_a_named_thing_will_be_done_mentions_its_problem() -> None:
+    """ "когда Абая сделают, я уже на пенсию выйду" names nothing new: it is the Abay problem's mention."""
+    ctx = ChatContext()
+    ctx.observe(_seen(1, subtopic="potholes", place="street:абай", names=frozenset({"абай", "каскелене"})))
+    ctx.observe(_seen(2, subtopic="no_water", place="settlement:иргели", names=frozenset({"иргели"})))
+    found = ctx.echo_target(act=None, is_problem=True, text="когда Абая сделают я уже на пенсию выйду", subtopics=[], place=None)
+    assert found is not None and found.comment_id == 1
+    assert ctx.echo_target(act=None, is_problem=True, text="Абай қашан бітеді?", subtopics=[], place=None).comment_id == 1
+    # a name the meeting has no problem about, an issue of its own, or a longer message: the clusterer decides
+    assert ctx.echo_target(act=None, is_problem=True, text="Когда Кемер сделают?", subtopics=[], place=None) is None
+    assert ctx.echo_target(act=None, is_problem=True, text="Когда на Абая сделают освещение?", subtopics=["street_lighting"],
+                           place=None) is None
+    assert ctx.echo_target(act=None, is_problem=True, text="Когда Абая сделают, ведь там каждый день дети идут в школу по "
+                           "грязи", subtopics=[], place=None) is None

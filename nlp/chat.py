@@ -102,6 +102,9 @@ THANKS_RE = re.compile(r"(?<![\w])(?:спасибо|благодар\w*|рахм
 # What turns thanks into a complaint or a request ("спасибо, но воды нет", "рахмет, қашан?").
 _STILL_WANTS = re.compile(r"[?]|(?<![\w])(?:но|а|однако|нет|не|ни|когда|почему|жоқ|жок|бірақ|алайда|қашан|неге|"
                           r"емес|просим|прошу|просьба|требу\w*|нужн\w*|надо|керек|сломан\w*|опасн\w*)(?![\w])", re.IGNORECASE)
+# Phrases whose "ни" or "не" asks for nothing ("молодцы несмотря ни на что", "не за что").
+_IDIOMS = re.compile(r"(?<![\w])(?:несмотря\s+ни\s+на\s+что|не\s+за\s+что)(?![\w])",
+                     re.IGNORECASE)
 # Only from the first mark of a run, taken whole: "???…x" is linear, not one retry per mark.
 _SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++(?:\s|$)")
 # Banter between residents: consoling or teasing another, not asking the akimat for anything.
@@ -133,6 +136,8 @@ _REQUEST_RE = re.compile(r"[?]|(?<![\w])(?:когда|почему|прошу|п
                          r"нужн\w*|надо|необходим\w*|требу\w*|верните|уберите|поставьте|отремонтируйте|"
                          r"қашан|неге|керек|өтінемін|сұраймыз|жасаңыз\w*|шешіңіз\w*|көмектесіңіз\w*)(?![\w])",
                          re.IGNORECASE)
+# Messages a bare "+" or "рас" right after agrees with, rather than with an earlier problem.
+_AGREEABLE = frozenset({THANKS, SIDE_TALK, SCORN})
 SCORN_MAX_WORDS = 14
 ORGANISE_MAX_WORDS = 10
 THANKS_MAX_WORDS = 16
@@ -197,7 +202,8 @@ def chat_act(text: str) -> str | None:
     if META_RE.search(body) or (_SHORT_TOPIC_RE.search(body) and n <= 5):
         return META
     first = _SENTENCE_END.split(body.strip(), maxsplit=1)[0]  # thanks that close an appeal are politeness
-    if n <= THANKS_MAX_WORDS and (THANKS_RE.search(first) or PRAISE_RE.search(body)) and not _STILL_WANTS.search(body):
+    if (n <= THANKS_MAX_WORDS and (THANKS_RE.search(first) or PRAISE_RE.search(body))
+            and not _STILL_WANTS.search(_IDIOMS.sub(" ", body))):
         return THANKS
     if SIDE_TALK_RE.search(body) and "?" not in body:
         return SIDE_TALK
@@ -284,6 +290,8 @@ class ChatContext:
             if found is not None:
                 return found
         if act == ECHO:
+            if recent[0].act in _AGREEABLE:
+                return None  # "Рас" right after "Спасибо учителям школы №3" agrees with the thanks
             newest = problems[0]
             return newest if self._distance(newest) <= NEAR else None
         return None

@@ -51,6 +51,7 @@ from tyndau.nlp.chat import (
     ("Дай бог, чтобы у всех всё было хорошо 🙏", SIDE_TALK), ("Иншалла, бәрі жақсы болады", SIDE_TALK),
     ("Свет это самое главное, остальное подождёт", SIDE_TALK),
     ("Поддерживаю, наш фельдшер лучший 👍", THANKS), ("Молодцы, хорошо сделали парк", THANKS),
+    ("Спасибо учителям школы №3, они молодцы несмотря ни на что", THANKS),
     ("аким вы бездельник, сами тут не живёте", SCORN), ("Все вы воры и бездельники", SCORN),
     ("Позор! Ничего не меняется, одни обещания", SCORN), ("Ұят! Ешнәрсе өзгермейді", SCORN),
     ("Всё для галочки, как всегда", SCORN),
@@ -165,3 +166,14 @@ def test_asking_only_when_a_named_thing_will_be_done_mentions_its_problem() -> N
                            place=None) is None
     assert ctx.echo_target(act=None, is_problem=True, text="Когда Абая сделают, ведь там каждый день дети идут в школу по "
                            "грязи", subtopics=[], place=None) is None
+
+
+def test_a_bare_echo_right_after_thanks_or_banter_agrees_with_that() -> None:
+    ctx = ChatContext()
+    ctx.observe(_seen(1, subtopic="sports_ground", place="microdistrict:жастар"))
+    ctx.observe(_seen(2, act=THANKS, problem=False))
+    assert ctx.resolve(act=ECHO, text="Рас", subtopics=[], place=None) is None
+    ctx.observe(_seen(3, act=SIDE_TALK, problem=False))
+    assert ctx.resolve(act=ECHO, text="+", subtopics=[], place=None) is None
+    ctx.observe(_seen(4, problem=False))  # a greeting: "+" still backs the problem just before
+    assert ctx.resolve(act=ECHO, text="+", subtopics=[], place=None).comment_id == 1

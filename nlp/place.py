@@ -6,7 +6,8 @@ akimat's gazetteer (``config/gazetteer.toml``), matched word by word through
 :func:`place_keys.name_key`, so the Russian, Kazakh and transliterated mention of one place get
 one key ("street:абай", "house:абай/12", "settlement:иргели", "route:102"). A bus route is where
 a transport problem is: two comments on route 102 are about one thing, and routes 102 and 515 two.
-A highway between two towns ("трасса Каскелен — Алматы") is a street keyed by both ends.
+A highway between two towns ("трасса Каскелен — Алматы") is a street keyed by both ends, and the
+road to a village ("дорога в Шамалган") one keyed by its end.
 """
 
 from __future__ import annotations
@@ -102,6 +103,12 @@ _ROAD_ENDS = rf"(?P<a>{_END})(?P<dash>\s*[—–-]\s*)(?P<b>{_END}(?:-{_END})?)(
 ROAD_RU = re.compile(
     rf"{_W}(?P<mk>(?i:трасс[а-я]*|автотрасс[а-я]*|шоссе|автодорог[а-я]*|дорог[аеиуой]*|тракт[а-я]*))\s+{_ROAD_ENDS}")
 ROAD_KK = re.compile(rf"(?<![\w-]){_ROAD_ENDS}\s+(?P<mk>(?i:тас\s+жол[{KK}]*|трасса[{KK}]*|автожол[{KK}]*))")
+# The road to a village is a place of its own, not the village's streets ("А дорога в Шамалган от
+# трассы?", "дорога до с. Иргели", "Іргеліге баратын жол").
+ROAD_TO_RU = re.compile(
+    rf"{_W}(?i:дорог[аиеуой]*|подъезд[а-я]*|автодорог[а-я]*)\s+(?i:в|во|до|к|на)\s+"
+    rf"(?P<mk>(?i:с\.|село|сел[ау]|пос\.|пос[её]лок|аул)\s*)?(?P<b>{_END})(?![{LO}-])")
+ROAD_TO_KK = re.compile(rf"(?<![\w-])(?P<b>[{UP}][{LO}]{{2,}}?)(?:ға|ге|қа|ке|а|е)\s+(?i:баратын|апаратын|кіретін)\s+жол(?:ы|ға|да|ды)?(?![{LO}])")
 HOUSE_RU = re.compile(rf"{_W}(?i:дом[а-я]*|д\.)\s*(?:№\s*)?(?P<num>{_NUM})(?![\d.,]?\d)")
 HOUSE_KK = re.compile(rf"(?<![\w/])(?:№\s*)?(?P<num>{_NUM})\s*(?:-\s*)?(?i:үй[{KK}]*)(?![\w])")
 # Where people go, or what they compare with, is not where the problem is: "с ребёнком едем в Алматы",
@@ -280,6 +287,11 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
             road = _road(m, gaz, marker_after=rx is ROAD_KK)
             if road is not None and not _overlaps(road.span, found):
                 found.append(road)
+    for rx in (ROAD_TO_RU, ROAD_TO_KK):
+        for m in rx.finditer(text):
+            way = _road_to(m, gaz)
+            if way is not None and not _overlaps(way.span, found):
+                found.append(way)
     for m in ROUTE.finditer(text):
         number = next(g for g in m.groups() if g)
         found.append(Place("route", number, f"route:{house_number(number)}", m.span()))
@@ -338,6 +350,16 @@ def _road(m: re.Match[str], gaz: Gazetteer, *, marker_after: bool) -> Place | No
     if not all(keys) or keys[0] == keys[1]:
         return None
     return Place("street", f"{ends[0]}–{ends[1]}", "street:" + "—".join(sorted(keys)), m.span())
+
+
+def _road_to(m: re.Match[str], gaz: Gazetteer) -> Place | None:
+    """The road to a village ("street:→шамалган"): its end must be a known settlement or marked as one."""
+    end = m.group("b")
+    entry = gaz.lookup("settlement", end, True) or gaz.lookup("settlement", end, False)
+    if entry is None and not m.groupdict().get("mk"):
+        return None
+    key = entry.key.split(":", 1)[1] if entry else name_key(end)
+    return Place("street", end, f"street:→{key}", m.span()) if key else None
 
 
 def _elsewhere(text: str, span: tuple[int, int]) -> bool:

@@ -84,6 +84,9 @@ class PlaceNamer:
             return PlaceWording(key, f"ул. {ru}, {number}", f"{kk} көшесі, {number}")
         if kind == "street" and "—" in rest:
             return self._road(key, mentions)
+        if kind == "street" and rest.startswith("→"):
+            ru, kk = self.names(f"settlement:{rest[1:]}", mentions)
+            return PlaceWording(key, f"дорога на {ru}", f"{kk} жолы")
         if kind == "street":
             return PlaceWording(key, f"ул. {ru}", f"{kk} көшесі")
         if kind == "microdistrict":

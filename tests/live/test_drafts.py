@@ -76,6 +76,8 @@ def test_places_read_properly_in_each_language():
     assert (namer.wording(road[0].key, road).ru, namer.wording(road[0].key, road).kk) == (
         "автодорога Каскелен–Алматы", "Қаскелең–Алматы автожолы")  # the ends as residents wrote them
     assert namer.wording(road[0].key).ru == "автодорога Алматы–Каскелен"
+    way = namer.wording("street:→шамалган")
+    assert (way.ru, way.kk) == ("дорога на Шамалган", "Шамалған жолы")
 
 
 def test_a_bus_route_is_the_draft_place(builder):

@@ -260,3 +260,19 @@ def test_a_highway_between_two_towns_is_one_place_in_either_order(text: str) -> 
 ])
 def test_a_road_needs_two_ends(text: str, expected: str) -> None:
     assert keys(text) == [expected], keys(text)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("А дорога в Шамалган от трассы? Там асфальта нет с 2019 года", "street:→шамалган"),
+    ("Шамалғанға баратын жол бұзылған", "street:→шамалган"),
+    ("Іргеліге баратын жол жоқ", "street:→иргели"),
+    ("дорога до с. Кемер разбита", "street:→кемер"),  # unknown, but marked as a village
+])
+def test_the_road_to_a_village_is_a_place_of_its_own(text: str, key: str) -> None:
+    # It read as the village itself, so "the road to Shamalgan" and "Бірлік көшесі, Шамалған" joined.
+    assert keys(text) == [key], keys(text)
+
+
+@pytest.mark.parametrize("text", ["дорога в школу разбита", "дорога в Жаркент плохая", "ехать в Иргели невозможно, дороги нет"])
+def test_no_road_to_without_a_known_or_marked_village(text: str) -> None:
+    assert not [k for k in keys(text) if "→" in k], keys(text)

@@ -141,7 +141,7 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
     assert not wrong_language, [(d["title_ru"], d["title_kk"]) for d in wrong_language[:5]]
     assert all(d["title_ru"] != d["title_kk"] for d in drafts)
     # The targets (≥ 0.80 / ≥ 0.80, no draft from a non-problem) at the reached level less a small
-    # margin (measured 2026-12-03: precision 0.895, recall 0.963, 6 echo-only drafts; 0.876 / 0.956 / 7
+    # margin (measured 2026-12-03: precision 0.903, recall 0.978, 6 echo-only drafts; 0.876 / 0.956 / 7
     # before the evening's chat and district-issue rules).
     # Echo-only drafts are short reactions without an echo's form ("3 смены в 2026 году,
     # докатились"): attaching every short line to an earlier problem of its subtopic also swallowed
@@ -150,8 +150,8 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
     # (scope = "district", [clusterer] district_issue).
     assert s.from_non_problem == 0, "the chat's non-problems make drafts again"
     assert s.echo_only <= 8, "the chat's echoes make drafts of their own again"
-    assert s.precision >= 0.87, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
-    assert s.recall >= 0.95, f"fewer gold problems found than measured: {s.recall:.3f}"
+    assert s.precision >= 0.88, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
+    assert s.recall >= 0.96, f"fewer gold problems found than measured: {s.recall:.3f}"
     # The category a secretary sees beside the wording (measured 0.975; 0.850 before the wording's
     # subtopic and the category were made to agree): street lighting is not filed under education.
     assert same_category >= 0.93, f"matched drafts in another category than the gold one: {same_category:.3f}"

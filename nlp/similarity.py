@@ -34,7 +34,8 @@ _HOUSE_BASE = re.compile(r"^(house:[^/]+/\d+)")
 
 
 # The score terms that reward a shared place (off when a clusterer ignores places).
-PLACE_TERMS = ("same_house", "same_street", "same_area", "same_topic_place", "district_issue", "district_issue_placed")
+PLACE_TERMS = ("same_house", "same_street", "same_area", "same_topic_place", "same_topic_area", "district_issue",
+               "district_issue_placed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class ScoreSettings:
     other_topic: float = 0.0
     topic_gate: bool = False
     same_topic_place: float = 0.0
+    same_topic_area: float = 0.0
     district_issue: float = 0.0
     district_issue_placed: float = 0.0
 
@@ -361,13 +363,16 @@ class PairScorer:
 
         With ``topic_gate`` a shared street or settlement says nothing of two comments that name
         different issues (street lighting and a grader on one street); one house still does.
-        ``same_topic_place`` adds to a pair that names one issue at one place.
+        ``same_topic_place`` adds to a pair that names one issue at one place, and ``same_topic_area``
+        more when that place is a village or microdistrict: one issue there is the village's one
+        problem, while on one street or house two residents' cases of one issue may still differ.
         """
         s = self.settings
         bonus = np.select([level == 3, level == 2, level == 1], [s.same_house, s.same_street, s.same_area], 0.0)
         if s.topic_gate:
             bonus = np.where((rel < 0) & (level < 3), 0.0, bonus)
-        return bonus + np.where((rel > 0) & (level >= 1), s.same_topic_place, 0.0)
+        return (bonus + np.where((rel > 0) & (level >= 1), s.same_topic_place, 0.0)
+                + np.where((rel > 0) & (level == 1), s.same_topic_area, 0.0))
 
 
 def topic_relation(rows: Sequence[frozenset[str]], cols: Sequence[frozenset[str]]) -> np.ndarray:

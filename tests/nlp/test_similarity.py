@@ -130,13 +130,27 @@ def test_a_shared_street_says_nothing_of_two_different_issues() -> None:
         PairScorer(ScoreSettings(hubness=0.0)).matrix(no_place)[0, 2], abs=1e-5)  # one issue, no place: nothing
 
 
+def test_one_issue_in_one_village_counts_more_than_on_one_street() -> None:
+    """same_topic_area: "Берекеде газ құбыры …" and "ПРО ГАЗ В БЕРЕКЕ" are the village's one gas problem; on one
+    street or house the shared issue adds only same_topic_place (two flats' leaks are two problems)."""
+    v = np.random.default_rng(6).normal(size=(4, 16))
+    gas = frozenset({"gas_connection"})
+    items = [Item(v[0], "kk", ("settlement:береке",), gas), Item(v[1], "ru", ("settlement:береке",), gas),
+             Item(v[2], "ru", ("street:садовая",), gas), Item(v[3], "ru", ("street:садовая",), gas)]
+    plain = PairScorer(ScoreSettings(hubness=0.0, same_topic_place=0.1)).matrix(items)
+    more = PairScorer(ScoreSettings(hubness=0.0, same_topic_place=0.1, same_topic_area=0.1)).matrix(items)
+    assert more[0, 1] == pytest.approx(plain[0, 1] + 0.1, abs=1e-5)
+    assert more[2, 3] == pytest.approx(plain[2, 3], abs=1e-5)
+
+
 def test_topic_terms_agree_between_matrix_and_row() -> None:
     rng = np.random.default_rng(4)
     topics = [frozenset({"no_water"}), frozenset({"potholes"}), frozenset(), frozenset({"no_water", "potholes"})]
     places = [("settlement:иргели",), ("settlement:иргели", "street:садовая"), (), ("street:садовая",)]
     items = [Item(rng.normal(size=16).astype(np.float32), ("ru", "kk")[i % 2], places[i % 4], topics[(i * 3) % 4])
              for i in range(12)]
-    scorer = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.05, other_topic=0.1, topic_gate=True, same_topic_place=0.2))
+    scorer = PairScorer(ScoreSettings(hubness=0.0, same_topic=0.05, other_topic=0.1, topic_gate=True, same_topic_place=0.2,
+                                      same_topic_area=0.1))
     full = scorer.matrix(items)
     unit, groups = scorer.prepare(items)
     for i in range(len(items)):

@@ -77,6 +77,12 @@ WHEN_DONE_RE = re.compile(
     re.IGNORECASE,
 )
 WHEN_DONE_MAX_WORDS = 10
+# Backing a named problem up before adding to it ("Присоединяюсь про Абая! От базара до школы …").
+ECHO_ABOUT_RE = re.compile(
+    r"^\s*(?:присоединяюсь|поддерживаю|подтверждаю|согласна?|плюсую|\++\d*)[\s,!.]*"
+    r"(?:про|по\s+поводу|насч[её]т|туралы)\s+(?=[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])",
+    re.IGNORECASE,
+)
 STREAM_RE = re.compile(
     r"(?<![\w])(?:звук\w*|ничего\s+не\s+слышно|не\s+слышно|слайд\w*|трансляц\w*|эфир\w*|лага\w*|"
     r"микрофон\w*|камер\w*\s+(?:далеко|тряс\w*|поверн\w*|не\s+работает)|картинк\w*|изображени\w*|"
@@ -302,8 +308,9 @@ class ChatContext:
 
         Echoes and reminders look for their problem (a reminder from someone who asked before, for
         their own question); a problem comment is an echo too when it
-        names no place and reacts to a relay of the akim just before it, or when it only asks when
-        a named thing will be done ("когда Абая сделают?"). Any other comment that
+        names no place and reacts to a relay of the akim just before it, when it only asks when
+        a named thing will be done ("когда Абая сделают?"), or when it opens by backing a named
+        problem up ("Присоединяюсь про Абая! …"). Any other comment that
         names an issue goes to the clusterer, which joins it to an earlier one only when the two
         are alike: attaching every short line on an earlier problem's subtopic to that problem
         ("воды нет до весны") also swallowed distinct short complaints (BCubed F1 0.90 -> 0.50 on
@@ -313,8 +320,8 @@ class ChatContext:
             return self.resolve(act=act, text=text, subtopics=subtopics, place=place, author=author)
         if not is_problem or place:
             return None
-        if (act is None and not subtopics and len(words(text)) <= WHEN_DONE_MAX_WORDS and WHEN_DONE_RE.search(text)
-                and names(text)):
+        if act is None and names(text) and (ECHO_ABOUT_RE.match(text) or (
+                not subtopics and len(words(text)) <= WHEN_DONE_MAX_WORDS and WHEN_DONE_RE.search(text))):
             # Only a name to go by: the problem raised about it, or none (then it stands on its own).
             named = names(text)
             return next((s for s in reversed(self._recent) if s.is_problem and s.cluster is not None and s.names & named), None)

@@ -177,3 +177,16 @@ def test_a_bare_echo_right_after_thanks_or_banter_agrees_with_that() -> None:
     assert ctx.resolve(act=ECHO, text="+", subtopics=[], place=None) is None
     ctx.observe(_seen(4, problem=False))  # a greeting: "+" still backs the problem just before
     assert ctx.resolve(act=ECHO, text="+", subtopics=[], place=None).comment_id == 1
+
+
+def test_backing_a_named_problem_up_before_adding_to_it_is_its_mention() -> None:
+    ctx = ChatContext()
+    ctx.observe(_seen(1, subtopic="potholes", place="street:абай", names=frozenset({"абай"})))
+    ctx.observe(_seen(2, subtopic="no_water", place="settlement:иргели", names=frozenset({"иргели"})))
+    found = ctx.echo_target(act=None, is_problem=True, subtopics=[], place=None,
+                            text="Присоединяюсь про Абая! От базара до школы невозможно проехать, весной лужи по колено")
+    assert found is not None and found.comment_id == 1
+    assert ctx.echo_target(act=None, is_problem=True, subtopics=[], place=None,
+                           text="Поддерживаю про Кемер, там тоже нет дороги") is None  # no problem about Kemer yet
+    assert ctx.echo_target(act=None, is_problem=True, subtopics=[], place=None,
+                           text="Абая и Иргели — всё плохо, от базара до школы невозможно проехать") is None

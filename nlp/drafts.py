@@ -109,11 +109,16 @@ class DraftBuilder:
         voters = [i for i, m in enumerate(members) if not m.echo] or list(range(len(members)))
         subtopics = [self._subtopics(members[i]) for i in voters]
         mentions = [p for i in voters for p in members[i].places]
-        keys = choose_places(mentions, len(voters))
-        where = self.namer.describe(keys, mentions)
         categories = Counter(members[i].category for i in voters if members[i].category)
         category = categories.most_common(1)[0][0] if categories else None
         subtopic, category = self._agreeing(subtopics, category)
+        keys = choose_places(mentions, len(voters))
+        placed = sum(1 for i in voters if members[i].places)
+        if subtopic in self.lexicon and self.lexicon.get(subtopic).scope == "district" and 2 * placed <= len(voters):
+            # The district's issue, raised mostly without a place: one comment's town is not its place
+            # ("Молодёжи работы нет … промзону в Каскелене" beside "Ауылда жастарға жұмыс жоқ").
+            keys = []
+        where = self.namer.describe(keys, mentions)
         title_ru = self._title("ru", subtopic, where.ru if where else "", category, members, voters, vectors)
         title_kk = self._title("kk", subtopic, where.kk if where else "", category, members, voters, vectors)
         return Draft(cluster_id=cluster_id, title_ru=title_ru, title_kk=title_kk, category=category,

@@ -155,3 +155,16 @@ def test_the_wording_and_the_category_agree(builder):
               _m(2, "На улице нет освещения, дети идут из школы в темноте", "ru", "education")]
     draft = builder.build(3, lights, None)
     assert draft.subtopic == "street_lighting" and draft.category == "improvement_ecology"
+
+
+def test_a_district_wide_issue_raised_mostly_without_a_place_names_none(builder):
+    # One comment's town (where it proposes an industrial zone) is not where youth unemployment is.
+    members = [_m(1, "Ауылда жастарға жұмыс жоқ, бәрі Алматыға кетіп жатыр", "kk", "social_support"),
+               _m(2, "Молодёжи работы нет, кроме такси и стройки. Предлагаю промзону в Каскелене", "ru", "social_support",
+                  [("settlement", "Каскелен", "settlement:каскелен")])]
+    draft = builder.build(4, members, None)
+    assert (draft.title_ru, draft.place, draft.place_kk) == ("Нет работы, нужны рабочие места", "", "")
+    # A village's own issue keeps its place however few name it.
+    water = [_m(1, "Воды нет третий день", "ru", "utilities"),
+             _m(2, "В Иргели нет воды", "ru", "utilities", [("settlement", "Иргели", "settlement:иргели")])]
+    assert builder.build(5, water, None).place == "Иргели"

@@ -114,7 +114,8 @@ class DraftBuilder:
         subtopic, category = self._agreeing(subtopics, category)
         keys = choose_places(mentions, len(voters))
         placed = sum(1 for i in voters if members[i].places)
-        if subtopic in self.lexicon and self.lexicon.get(subtopic).scope == "district" and 2 * placed <= len(voters):
+        district_wide = subtopic is not None and subtopic in self.lexicon and self.lexicon.get(subtopic).scope == "district"
+        if district_wide and 2 * placed <= len(voters):
             # The district's issue, raised mostly without a place: one comment's town is not its place
             # ("Молодёжи работы нет … промзону в Каскелене" beside "Ауылда жастарға жұмыс жоқ").
             keys = []

@@ -143,6 +143,15 @@ def test_irrigation_water_is_not_drinking_water(lexicon: SubtopicLexicon) -> Non
     assert ids[0] == "irrigation" and "no_water" not in ids
 
 
+def test_a_comment_naming_both_internet_and_mobile_coverage_keeps_both(lexicon: SubtopicLexicon) -> None:
+    """'Интернет жоқ … ұялы байланыс та жоқ' raises the village's internet too: it must meet the internet comments."""
+    for text in ("Үшқоңырда интернет жоқ, кейбір көшелерде ұялы байланыс та жоқ",
+                 "Нет интернета, и мобильная связь не ловит"):
+        ids = [m.id for m in lexicon.match(normalise(text).text)]
+        assert {"no_internet", "mobile_coverage"} <= set(ids), text
+    assert [m.id for m in lexicon.match(normalise("Ұялы байланыс жоқ, мұнара керек").text)] == ["mobile_coverage"]
+
+
 def test_near_misses_of_the_house_subtopics(lexicon: SubtopicLexicon) -> None:
     """A towed car is not an abandoned one, a number plate on a floor is not an address sign, the year is not warm water."""
     for text, not_expected in (("Мою машину эвакуировали со стоянки, хотя я ничего не нарушал", "abandoned_car"),

@@ -29,6 +29,7 @@ class ClustererSettings(ScoreSettings):
     recluster_growth: float = 0.25
     max_threshold_shift: float = 0.1
     feedback_prior: float = 3.0
+    feedback_prior_loosen: float = 30.0
     id_prefix: str = "c"
 
     @classmethod

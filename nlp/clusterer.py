@@ -317,7 +317,13 @@ class Clusterer:
         self._shift = self._learned_shift()
 
     def _learned_shift(self) -> float:
-        """The threshold shift that best separates judged pairs, pulled towards 0 by a prior."""
+        """The threshold shift that best separates judged pairs, pulled towards 0 by a prior.
+
+        Loosening needs ten times the evidence of tightening (``feedback_prior_loosen``): a wrong
+        merge hides a problem inside another while a missed one costs a click, and one merge of two
+        drafts judges every pair across them, so a few merges early in a meeting would otherwise
+        loosen the cut for every later comment.
+        """
         samples = self._feedback.samples
         if not samples:
             return 0.0
@@ -326,7 +332,8 @@ class Clusterer:
         for shift in np.linspace(-s.max_threshold_shift, s.max_threshold_shift, 21):
             cut = 1.0 - (s.threshold + shift)
             errors = sum(1 for score, same in samples if (score >= cut) != same)
-            cost = errors + s.feedback_prior * abs(shift) / max(s.max_threshold_shift, 1e-9)
+            prior = s.feedback_prior_loosen if shift > 0 else s.feedback_prior
+            cost = errors + prior * abs(shift) / max(s.max_threshold_shift, 1e-9)
             if cost < best_cost - 1e-9 or (abs(cost - best_cost) <= 1e-9 and abs(shift) < abs(best)):
                 best, best_cost = float(shift), cost
         return best

@@ -133,7 +133,7 @@ def test_recluster_maps_renamed_clusters_back_to_old_ids() -> None:
 
 def test_judged_pairs_shift_the_threshold_within_bounds() -> None:
     a = _topic(1, 6, noise=1.2)
-    cl = _clusterer(max_threshold_shift=0.1, feedback_prior=1.0)
+    cl = _clusterer(max_threshold_shift=0.1, feedback_prior=1.0, feedback_prior_loosen=1.0)
     for i, v in enumerate(a):
         cl.assign(i, v)
     before = cl.threshold
@@ -142,6 +142,19 @@ def test_judged_pairs_shift_the_threshold_within_bounds() -> None:
     assert cl.threshold <= before + 0.1 + 1e-9
     strict = _clusterer(max_threshold_shift=0.1, feedback_prior=1.0)
     strict.add_feedback([], scores=[(0.75, False)] * 10)  # close pairs people keep apart
+    assert strict.threshold < before
+
+
+def test_loosening_the_threshold_takes_more_judged_pairs_than_tightening() -> None:
+    """Ten pairs people call one problem do not loosen the cut; ten they keep apart tighten it."""
+    cl = _clusterer(max_threshold_shift=0.1, feedback_prior=3.0, feedback_prior_loosen=30.0)
+    before = cl.threshold
+    cl.add_feedback([], scores=[(0.65, True)] * 10)  # the cut is 0.7: a loosening by 0.05 sets them right
+    assert cl.threshold == before
+    cl.add_feedback([], scores=[(0.65, True)] * 30)  # forty in all: now they do
+    assert cl.threshold > before
+    strict = _clusterer(max_threshold_shift=0.1, feedback_prior=3.0, feedback_prior_loosen=30.0)
+    strict.add_feedback([], scores=[(0.75, False)] * 10)
     assert strict.threshold < before
 
 

@@ -8,7 +8,10 @@ server's own ``Pipeline``:
   on the same rows;
 - **ceiling**: a logistic model on [log prior, centred e5 vector] given four fifths of the rows to
   learn from, five-fold — what a head on the frozen encoder reaches with four times the
-  corrections ``--adapt 0.2`` gives.
+  corrections ``--adapt 0.2`` gives;
+- **clusters** (files with a ``cluster`` column): BCubed F1 of the last four fifths of the rows,
+  the file read as one live meeting, without and with a secretary's review of the first fifth's
+  drafts (``tyndau nlp eval --adapt 0.2``: splits and merges replayed from the gold clusters).
 
     python benchmarks/bench_adapt.py [--shared ../shared] [--files a.csv,b.csv] [--cache-dir DIR]
 
@@ -29,10 +32,11 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tyndau.nlp.evaluate import read_rows  # noqa: E402
+from tyndau.nlp.evaluate import _live_clusters, bcubed, read_rows, run_eval  # noqa: E402
 from tyndau.nlp.pipeline import Pipeline  # noqa: E402
 
 DEFAULT_FILES = ("kursk_appeals_dev.csv", "spb_appeals_dev.csv", "kzgov_parallel_dev.csv")
+CLUSTER_FILES = ("spb_dups_dev1.csv", "spb_dups_dev2.csv", "kzgov_crossling_dev.csv")
 
 
 def _accuracy(pipe: Any, texts: list[str], gold: list[str]) -> float:
@@ -72,6 +76,18 @@ def frozen_ceiling(rows: list[dict[str, str]], cache_dir: Path | None) -> float:
     return float(np.mean(predicted == gold))
 
 
+def review_gain(path: Path, cache_dir: Path | None) -> tuple[float, float]:
+    """BCubed F1 of the rows after the first fifth: the meeting unreviewed, and reviewed at a fifth."""
+    rows = read_rows(path)
+    pipe = Pipeline.from_config(None, cache_dir=cache_dir)
+    labels = pipe.process([r["text"] for r in rows], cluster=False)
+    found = _live_clusters(pipe, labels, [i for i, r in enumerate(rows) if r.get("cluster") or labels[i].is_problem], True)
+    rest = [i for i in range(round(0.2 * len(rows)), len(rows)) if rows[i].get("cluster")]
+    unreviewed = bcubed([rows[i]["cluster"] for i in rest], [found.get(i, f"u{i}") for i in rest])[2]
+    reviewed = run_eval(path, adapt=0.2, cache_dir=cache_dir)["cluster_bcubed_f1"]
+    return unreviewed, float(reviewed)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -93,6 +109,15 @@ def main() -> int:
             print(f"  {fraction:>2} % as corrections ({learned:>4} learned): {acc:.3f} ({100 * (acc - curve[0][1]):+.1f})")
         print(f"  frozen-encoder ceiling (logistic, five-fold, all rows): {ceiling:.3f}")
         print(f"  ({time.perf_counter() - started:.0f} s)")
+    cluster_files = [Path(f) for f in args.files.split(",")] if args.files else [args.shared / "data" / "appeals" / f for f in CLUSTER_FILES]
+    cluster_files = [f for f in cluster_files if f.is_file() and "cluster" in (read_rows(f)[:1] or [{}])[0]]
+    if cluster_files:
+        print("\nclusters: BCubed F1 of the last four fifths, one live meeting, without / with a review of the first fifth")
+    for path in cluster_files:
+        started = time.perf_counter()
+        unreviewed, reviewed = review_gain(path, args.cache_dir)
+        print(f"  {path.name}: {unreviewed:.3f} / {reviewed:.3f} ({100 * (reviewed - unreviewed):+.1f}; "
+              f"{time.perf_counter() - started:.0f} s)")
     return 0
 
 

@@ -3,7 +3,9 @@
 Contract: a CSV with a header; ``text`` is required, ``category``, ``is_problem`` and ``cluster``
 are used when present (an empty cell means "not labelled"), other columns are ignored.
 ``--adapt F`` feeds the gold categories of the first F of the rows to the categoriser as
-secretary corrections and scores only the remaining rows.
+secretary corrections and scores only the remaining rows; when those rows have clusters, the
+file is one meeting whose first F rows' drafts a secretary fixes (splits and merges, replayed
+from the gold clusters through the clusterer's own pins and judged pairs) before the rest arrive.
 
 Clusters are made the way the server makes them: rows are read in file order for echoes (a "+"
 or "и у нас тоже" joins the problem it points at) and go through ``Clusterer.add_batch`` in
@@ -83,14 +85,20 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = T
     rows = read_rows(Path(input_path))
     pipe = pipeline or Pipeline.from_config(config_path, overrides=overrides, cache_dir=cache_dir)
     n_adapt = round(adapt * len(rows))
+    # the meeting's first rows, labelled before the secretary's corrections, for the live path's review
+    reviewed = (pipe.process([r["text"] for r in rows[:n_adapt]], cluster=False)
+                if n_adapt and not batch and any(r.get("cluster") for r in rows[:n_adapt]) else [])
     if n_adapt:
         _feed_corrections(pipe, rows[:n_adapt])
     scored = rows[n_adapt:]
     started = time.perf_counter()
     labels = pipe.process([r["text"] for r in scored], cluster=False)
     cluster_rows = [i for i, r in enumerate(scored) if r.get("cluster")]
-    clustered = [i for i, r in enumerate(scored) if r.get("cluster") or labels[i].is_problem]
-    found = (_batch_clusters if batch else _live_clusters)(pipe, labels, clustered, with_place)
+    if reviewed:
+        found = _reviewed_live_clusters(pipe, rows, [*reviewed, *labels], n_adapt, with_place)
+    else:
+        clustered = [i for i, r in enumerate(scored) if r.get("cluster") or labels[i].is_problem]
+        found = (_batch_clusters if batch else _live_clusters)(pipe, labels, clustered, with_place)
     predicted_clusters = [found.get(i, f"unclustered-{i}") for i in cluster_rows]
     elapsed = max(time.perf_counter() - started, 1e-9)
     if predictions is not None:
@@ -126,14 +134,30 @@ def _clusterer_for(pipe: Pipeline, with_place: bool) -> Any:
     return clusterer
 
 
-def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool) -> dict[int, str]:
+def _reviewed_live_clusters(pipe: Pipeline, rows: Sequence[Mapping[str, str]], labels: Sequence[Any],
+                            n_reviewed: int, with_place: bool) -> dict[int, str]:
+    """``--adapt``: the whole file as one meeting, its first rows' drafts fixed by a secretary midway.
+
+    Returns the clusters of the rows after the review, indexed from the first of them.
+    """
+    clustered = [i for i, r in enumerate(rows) if r.get("cluster") or labels[i].is_problem]
+    gold = {i: r["cluster"] for i, r in enumerate(rows[:n_reviewed]) if r.get("cluster")}
+    found = _live_clusters(pipe, labels, clustered, with_place, review_at=n_reviewed, gold=gold)
+    return {i - n_reviewed: cid for i, cid in found.items() if i >= n_reviewed}
+
+
+def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool, *,
+                   review_at: int = 0, gold: Mapping[int, str] | None = None) -> dict[int, str]:
     """Rows through the server's steps, in file order, in the labeller's batches.
 
     Every row is read for echoes as the labeller reads a chat (``EchoTracker``); an echo takes the
     cluster of the comment it points at, the others to be clustered go through ``add_batch``.
+    With ``gold``, a secretary fixes the drafts of the rows before ``review_at`` once they are in
+    (``review_replay``), and the rest arrive after the review.
     """
     from .clusterer import LIVE_BATCH
     from .echoes import EchoTracker
+    from .review_replay import replay_review
 
     clusterer = _clusterer_for(pipe, with_place)
     if clusterer is None:
@@ -142,9 +166,12 @@ def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_
     tracker = EchoTracker()
     roots: dict[int, Any] = {}
     have: list[int] = []
-    for start in range(0, len(labels), LIVE_BATCH):
+    starts = sorted({*range(0, len(labels), LIVE_BATCH), *([review_at] if gold else [])})
+    for start, end in zip(starts, [*starts[1:], len(labels)]):
+        if gold and start == review_at:
+            replay_review(clusterer, have, gold)
         entries = []
-        for i in range(start, min(start + LIVE_BATCH, len(labels))):
+        for i in range(start, end):
             lab = labels[i]
             own = i in wanted and lab.vector is not None
             verdict = tracker.read(i, lab, text=lab.text or "", is_problem=lab.is_problem or i in wanted, clustered=own)
@@ -269,7 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--input", required=True, type=Path, help="CSV with a 'text' column")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--adapt", type=float, default=0.0, metavar="FRACTION",
-                        help="feed the gold categories of the first FRACTION of rows as corrections")
+                        help="feed the gold categories of the first FRACTION of rows as corrections "
+                             "(and fix their drafts' clusters as a secretary would) and score the rest")
     parser.add_argument("--with-place", action="store_true", default=True,
                         help="cluster by issue and place, as the server does (the default)")
     parser.add_argument("--without-place", dest="with_place", action="store_false",

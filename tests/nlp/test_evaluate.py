@@ -111,6 +111,20 @@ def test_adapt_scores_only_the_rest(tmp_path: Path, pipe: Pipeline) -> None:
     assert len(pipe.categoriser.corrections) == 2
 
 
+def test_adapt_replays_a_review_of_the_first_rows_clusters(tmp_path: Path, pipe: Pipeline) -> None:
+    """With clusters, --adapt is one meeting: the first rows' drafts are fixed, the rest scored after."""
+    rows = [r[:4] for r in ROWS]
+    data = _write(tmp_path / "dev.csv", ["text", "category", "is_problem", "cluster"], rows)
+    preds = tmp_path / "pred.csv"
+    result = run_eval(data, adapt=0.5, pipeline=pipe, predictions=preds)
+    rest = [r for r in rows[5:] if r[3]]
+    assert result["n"] == 5 and result["cluster_bcubed_f1"] is not None
+    assert result["cluster_ari"] is not None and len(rest) == 2
+    written = list(csv.DictReader(preds.open(encoding="utf-8")))
+    assert [w["cluster"] for w in written[:5]] == [""] * 5 and all(w["cluster"] for w in written[7:9])
+    assert pipe.clusterer is not None and len(pipe.clusterer) == 0  # the template meeting stays empty
+
+
 def test_missing_text_column_is_a_clear_error(tmp_path: Path, config: Path) -> None:
     data = _write(tmp_path / "bad.csv", ["comment", "category"], [("Нет воды", "utilities")])
     out, err = io.StringIO(), io.StringIO()

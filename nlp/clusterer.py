@@ -358,15 +358,7 @@ class Clusterer:
         for k, i in enumerate(ids):
             if i in self._locks:
                 human[self._locks[i]].append(k)
-        mapping: dict[int, str] = {}
-        for lab, rows in found.items():  # 1. a machine cluster like a people-made one joins it
-            best, best_score = None, 1.0 - self.threshold
-            for cid, members in human.items():
-                link = self._group_linkage(scores, rows, members, [self._groups.get(ids[m]) for m in members])
-                if link >= best_score:
-                    best, best_score = cid, link
-            if best is not None:
-                mapping[lab] = best
+        mapping = self._join_people_made(scores, found, human, ids)  # 1. machine clusters like people-made ones
         rest = [lab for lab in found if lab not in mapping]  # 2. the others keep their old ids
         old_ids = sorted({self._items[ids[k]].cluster for lab in rest for k in found[lab]} - set(human))
         if rest and old_ids:
@@ -390,6 +382,31 @@ class Clusterer:
                     self._move(ids[k], mapping[lab])
                     changed[ids[k]] = mapping[lab]
         return changed
+
+    def _join_people_made(self, scores: np.ndarray, found: Mapping[int, list[int]], human: Mapping[str, list[int]],
+                          ids: Sequence[ItemId]) -> dict[int, str]:
+        """Which machine clusters join which people-made ones: the strongest links first, no chaining.
+
+        A machine cluster joins the people-made cluster it links to best; one that links to a
+        people-made cluster other machine clusters joined before must also be like them, as average
+        linkage would ask, or two different problems that each resemble a split-off draft both
+        join it (kzgov_crossling after a review of the first fifth: 0.893 -> 0.904 for the rest).
+        """
+        cut = 1.0 - self.threshold
+        links = []
+        for lab, rows in found.items():
+            for cid, members in human.items():
+                link = self._group_linkage(scores, rows, members, [self._groups.get(ids[m]) for m in members])
+                if link >= cut:
+                    links.append((link, lab, cid))
+        mapping: dict[int, str] = {}
+        joined: dict[str, list[int]] = defaultdict(list)
+        for _, lab, cid in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
+            if lab in mapping or (joined[cid] and self._linkage(scores[np.ix_(found[lab], joined[cid])]) < cut):
+                continue
+            mapping[lab] = cid
+            joined[cid].extend(found[lab])
+        return mapping
 
     # -- bookkeeping and views ------------------------------------------------------------
 

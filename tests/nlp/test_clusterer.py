@@ -158,6 +158,25 @@ def test_loosening_the_threshold_takes_more_judged_pairs_than_tightening() -> No
     assert strict.threshold < before
 
 
+def test_two_unlike_clusters_do_not_both_join_a_people_made_one() -> None:
+    """A and C each resemble a draft a person made; A≈B≈C must not make A and C one problem."""
+    e1, e2 = np.eye(DIM)[0], np.eye(DIM)[1]
+    angle = np.deg2rad(40)  # each side 0.77 like the people's draft (cut 0.7), 0.17 like the other
+    rng = np.random.default_rng(5)
+    near = [_unit(v + 0.02 * rng.normal(size=(2, DIM))) for v in
+            (e1, np.cos(angle) * e1 + np.sin(angle) * e2, np.cos(angle) * e1 - np.sin(angle) * e2)]
+    cl = _clusterer()
+    for i, v in enumerate(near[0]):
+        cl.assign(i, v)
+        cl.pin(i, "person", "person")
+    for i, v in enumerate(np.vstack(near[1:]), start=2):
+        cl.assign(i, v)
+    cl.recluster()
+    assert cl.cluster_of(2) == cl.cluster_of(3) and cl.cluster_of(4) == cl.cluster_of(5)
+    joined = [side for side in ((2, 3), (4, 5)) if cl.cluster_of(side[0]) == "person"]
+    assert len(joined) == 1
+
+
 @pytest.mark.parametrize("vector", [np.zeros(DIM), np.full(DIM, np.nan), np.full(DIM, 1e30)])
 def test_broken_vectors_never_crash(vector: np.ndarray) -> None:
     cl = _clusterer()

@@ -27,7 +27,7 @@ class ClustererSettings(ScoreSettings):
     by_category: bool = False
     recluster_max: int = 2000
     recluster_growth: float = 0.25
-    max_threshold_shift: float = 0.1
+    max_threshold_shift: float = 0.05
     feedback_prior: float = 3.0
     feedback_prior_loosen: float = 30.0
     id_prefix: str = "c"

@@ -216,6 +216,41 @@ async def test_the_migration_gives_problems_stored_before_an_empty_kazakh_place(
         await eng.dispose()
 
 
+async def test_the_kazakh_place_migration_downgrades_without_losing_problems(settings):
+    """0010 down to 0009 drops only place_kk: stored problems and their Russian place stay, and it upgrades again."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from tyndau.store.engine import create_engine
+    from tyndau.store.migrate import alembic_config, current_revision, upgrade
+
+    eng = create_engine(settings)
+    try:
+        await upgrade(eng)
+        async with eng.begin() as conn:
+            await conn.execute(sa.text(
+                "INSERT INTO meetings (id, title, title_kk, akim_level, place, starts_at, planned_minutes, stream_links, "
+                "presenter_message, akim_name, created_at, updated_at) VALUES "
+                "(1, 'Встреча', '', 'village', '', '2026-11-01 05:00:00', 60, '[]', '', '', '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
+            await conn.execute(sa.text(
+                "INSERT INTO problems (id, meeting_id, origin, title_ru, title_kk, place, place_kk, human_fields, executor, competence, "
+                "status, measures, notes, central_list, accepted, version, created_at, updated_at) VALUES (1, 1, 'machine', 'Нет воды', "
+                "'', 'с. Иргели', 'Іргелі ауылы', '[]', '', 'local', 'in_progress', '', '', false, false, 1, '2026-11-01 05:00:00', "
+                "'2026-11-01 05:00:00')"))
+        async with eng.begin() as conn:
+            await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0009_issue_15"))
+        assert await current_revision(eng) == "0009_issue_15"
+        async with eng.connect() as conn:
+            columns = await conn.run_sync(lambda sync: [c["name"] for c in sa.inspect(sync).get_columns("problems")])
+            assert "place_kk" not in columns and "place" in columns
+            assert (await conn.execute(sa.text("SELECT id, title_ru, place FROM problems"))).all() == [(1, "Нет воды", "с. Иргели")]
+        await upgrade(eng)
+        async with eng.connect() as conn:
+            assert (await conn.execute(sa.text("SELECT place, place_kk FROM problems"))).all() == [("с. Иргели", "")]
+    finally:
+        await eng.dispose()
+
+
 async def test_category_change_is_stored_as_a_correction(client):
     meeting_id, _ = await seed(client)
     water = (await problems(client, meeting_id))[1]

@@ -183,17 +183,24 @@ class Clusterer:
     def _group_linkage(self, scores: np.ndarray, rows: Sequence[int], members: Sequence[int],
                        groups: Sequence[str | None]) -> float:
         """Linkage of ``rows`` to a cluster: to its best people-made group, else to all of it."""
+        return self._link_via(scores, rows, members, groups)[0]
+
+    def _link_via(self, scores: np.ndarray, rows: Sequence[int], members: Sequence[int],
+                  groups: Sequence[str | None]) -> tuple[float, str | None]:
+        """``_group_linkage`` together with the people-made group that gives it (None: the whole cluster)."""
         block = scores[np.ix_(rows, members)]
         if (block <= CANNOT / 2).any():
-            return CANNOT
-        best = self._linkage(block)
+            return CANNOT, None
+        best, via = self._linkage(block), None
         by_group: dict[str, list[int]] = defaultdict(list)
         for col, g in enumerate(groups):
             if g is not None:
                 by_group[g].append(col)
-        for cols in by_group.values():
-            best = max(best, self._linkage(block[:, cols]))
-        return best
+        for g, cols in by_group.items():
+            link = self._linkage(block[:, cols])
+            if link > best:
+                best, via = link, g
+        return best, via
 
     # -- incremental ----------------------------------------------------------------------
 
@@ -407,7 +414,7 @@ class Clusterer:
             for cid, members in human.items():
                 link, via = self._link_via(scores, rows, members, [self._groups.get(ids[m]) for m in members])
                 if link >= cut:
-                    links.append((link, lab, cid, via, any(cid in tied[ids[r]] for r in rows)))
+                    links.append((link, lab, cid, via, any(cid in tied.get(ids[r], ()) for r in rows)))
         mapping: dict[int, str] = {}
         joined: dict[tuple[str, str | None], list[int]] = defaultdict(list)
         for _, lab, cid, via, by_people in sorted(links, key=lambda x: (-x[0], x[1], x[2])):
@@ -418,23 +425,6 @@ class Clusterer:
             if not by_people:
                 before.extend(found[lab])
         return mapping
-
-    def _link_via(self, scores: np.ndarray, rows: Sequence[int], members: Sequence[int],
-                  groups: Sequence[str | None]) -> tuple[float, str | None]:
-        """``_group_linkage`` and the people-made group it goes through (None: the whole cluster)."""
-        block = scores[np.ix_(rows, members)]
-        if (block <= CANNOT / 2).any():
-            return CANNOT, None
-        best, via = self._linkage(block), None
-        by_group: dict[str, list[int]] = defaultdict(list)
-        for col, g in enumerate(groups):
-            if g is not None:
-                by_group[g].append(col)
-        for g, cols in by_group.items():
-            link = self._linkage(block[:, cols])
-            if link > best:
-                best, via = link, g
-        return best, via
 
     # -- bookkeeping and views ------------------------------------------------------------
 

@@ -185,6 +185,23 @@ async def test_a_kazakh_package_spells_the_place_the_kazakh_way_and_falls_back_t
     assert not any("ул. Абая" == cell for r in rows for cell in r)
 
 
+async def _store_a_problem_in_raw_sql(conn, place_kk=None):
+    """A meeting and its problem "Нет воды — с. Иргели" as a schema of that revision holds them (raw SQL:
+    the table objects are the newest schema's); ``place_kk`` only where the column exists."""
+    import sqlalchemy as sa
+
+    await conn.execute(sa.text(
+        "INSERT INTO meetings (id, title, title_kk, akim_level, place, starts_at, planned_minutes, stream_links, "
+        "presenter_message, akim_name, created_at, updated_at) VALUES "
+        "(1, 'Встреча', '', 'village', '', '2026-11-01 05:00:00', 60, '[]', '', '', '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
+    extra = ("", "") if place_kk is None else (", place_kk", ", :place_kk")
+    await conn.execute(sa.text(
+        f"INSERT INTO problems (id, meeting_id, origin, title_ru, title_kk, place{extra[0]}, human_fields, executor, competence, "
+        "status, measures, notes, central_list, accepted, version, created_at, updated_at) VALUES (1, 1, 'machine', 'Нет воды', "
+        f"'', 'с. Иргели'{extra[1]}, '[]', '', 'local', 'in_progress', '', '', false, false, 1, '2026-11-01 05:00:00', "
+        "'2026-11-01 05:00:00')"), {"place_kk": place_kk} if place_kk is not None else {})
+
+
 async def test_the_migration_gives_problems_stored_before_an_empty_kazakh_place(settings):
     import sqlalchemy as sa
 
@@ -197,14 +214,7 @@ async def test_the_migration_gives_problems_stored_before_an_empty_kazakh_place(
     try:
         await upgrade(eng, "0009_issue_15")
         async with eng.begin() as conn:
-            await conn.execute(sa.text(
-                "INSERT INTO meetings (id, title, title_kk, akim_level, place, starts_at, planned_minutes, stream_links, "
-                "presenter_message, akim_name, created_at, updated_at) VALUES "
-                "(1, 'Старая встреча', '', 'village', '', '2026-11-01 05:00:00', 60, '[]', '', '', '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
-            await conn.execute(sa.text(
-                "INSERT INTO problems (id, meeting_id, origin, title_ru, title_kk, place, human_fields, executor, competence, status, measures, "
-                "notes, central_list, accepted, version, created_at, updated_at) VALUES (1, 1, 'machine', 'Нет воды', '', 'с. Иргели', '[]', '', "
-                "'local', 'in_progress', '', '', false, false, 1, '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
+            await _store_a_problem_in_raw_sql(conn)
         await upgrade(eng)
         assert await current_revision(eng) == "0010_place_kk"
         async with eng.begin() as conn:
@@ -228,15 +238,7 @@ async def test_the_kazakh_place_migration_downgrades_without_losing_problems(set
     try:
         await upgrade(eng)
         async with eng.begin() as conn:
-            await conn.execute(sa.text(
-                "INSERT INTO meetings (id, title, title_kk, akim_level, place, starts_at, planned_minutes, stream_links, "
-                "presenter_message, akim_name, created_at, updated_at) VALUES "
-                "(1, 'Встреча', '', 'village', '', '2026-11-01 05:00:00', 60, '[]', '', '', '2026-11-01 05:00:00', '2026-11-01 05:00:00')"))
-            await conn.execute(sa.text(
-                "INSERT INTO problems (id, meeting_id, origin, title_ru, title_kk, place, place_kk, human_fields, executor, competence, "
-                "status, measures, notes, central_list, accepted, version, created_at, updated_at) VALUES (1, 1, 'machine', 'Нет воды', "
-                "'', 'с. Иргели', 'Іргелі ауылы', '[]', '', 'local', 'in_progress', '', '', false, false, 1, '2026-11-01 05:00:00', "
-                "'2026-11-01 05:00:00')"))
+            await _store_a_problem_in_raw_sql(conn, place_kk="Іргелі ауылы")
         async with eng.begin() as conn:
             await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0009_issue_15"))
         assert await current_revision(eng) == "0009_issue_15"

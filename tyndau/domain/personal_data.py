@@ -83,6 +83,11 @@ _STRONG_CUES = (
 _WEAK_CUES = (r"я\s*[—–-]", r"я", r"с\s+уважением\s*,?", r"құрметпен\s*,?")
 _STRONG = re.compile(rf"(?<![\w])(?i:{'|'.join(_STRONG_CUES)})(?![\w])\s*[:—–-]?\s*")
 _WEAK = re.compile(rf"(?<![\w])(?i:{'|'.join(_WEAK_CUES)})(?![\w])\s*")
+# A contact request with a colon, then a capitalised name ("Прошу связаться: Ахметов Серик, …").
+_CONTACT_CUES = (r"(?:прошу\s+)?связаться(?:\s+со\s+мной)?\s*:", r"свяжитесь(?:\s+со\s+мной)?\s*:",
+                 r"контактное\s+лицо\s*:", r"(?:маған\s+)?хабарласыңыз(?:дар)?\s*:")
+_CONTACT = re.compile(rf"(?<![\w])(?i:{'|'.join(_CONTACT_CUES)})\s*")
+_CONTACT_HINTS = ("связ", "свяж", "контакт", "хабарлас")
 # "Мен Айгүлмін" / "Мен, Болат, ..." : a capitalised word right after "мен".
 _NAME_KK_MEN = re.compile(
     rf"(?<![\w])(?i:мен)\s*,?\s+(?P<name>[{_UPPER}][{_LETTERS}]+)(?=(?:мын|мін|пын|пін|бын|бін)\b|\s*,)"
@@ -204,7 +209,8 @@ def find_personal_data(text: str) -> list[Span]:
 def _names(text: str, lower: str) -> list[Span]:
     out: list[Span] = []
     spaced = " " + lower
-    for rx, hints, strong in ((_STRONG, _STRONG_HINTS, True), (_WEAK, _WEAK_HINTS, False)):
+    for rx, hints, strong in ((_STRONG, _STRONG_HINTS, True), (_WEAK, _WEAK_HINTS, False),
+                              (_CONTACT, _CONTACT_HINTS, False)):
         if any(hint in spaced for hint in hints):
             for m in rx.finditer(text):
                 span = _name_after(text, m.end(), strong)

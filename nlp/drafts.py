@@ -53,9 +53,12 @@ class Member:
     echo: bool = False
 
 
-def wording(text: str) -> str:
-    """A comment turned into a short, redacted problem wording (cleaned of invisible characters first)."""
-    text = safe(text)
+def wording(text: str, lang: str | None = None) -> str:
+    """A comment turned into a short, redacted problem wording (cleaned of invisible characters first).
+
+    ``lang`` is the wording's language, for its redaction marks ("[аты-жөні]" in a Kazakh one).
+    """
+    text = safe(text, lang=lang)
     text = _NOISE.sub(" ", text)
     text = _GREETING.sub("", text)
     text = _REPEATS.sub(r"\1", text)
@@ -158,10 +161,10 @@ class DraftBuilder:
             name = self.lexicon.get(subtopic).label(lang)
             return f"{name} — {place}" if place else name
         texts = [m.text for m in members]
-        clean = [i for i in voters if is_clean(wording(texts[i]), lang)
+        clean = [i for i in voters if is_clean(wording(texts[i], lang), lang)
                  and (members[i].lang == lang or (lang == "ru" and members[i].lang in ("ru", "mixed", None)))]
         if clean:
-            return wording(texts[medoid(clean, vectors, texts)])
+            return wording(texts[medoid(clean, vectors, texts)], lang)
         name = self.category_names.get(category or "", {}).get(lang) or ("Мәселе" if lang == "kk" else "Проблема")
         return f"{name} — {place}" if place else name
 

@@ -49,6 +49,12 @@ async def test_marker_warning_before_the_screen_and_an_audited_reveal(live_serve
         page.once("dialog", accept)
         await row.locator("button[data-act='current']").click()
         await page.locator("#onscreen-text", has_text="[телефон]").wait_for(timeout=10_000)
+        # in Kazakh the console reads the marks in Kazakh (the server sends one text, marked in Russian)
+        await page.locator("button[data-lang='kk']").click()
+        await page.locator("#onscreen-text", has_text="[аты-жөні]").wait_for(timeout=10_000)
+        assert await row.locator(".row-text").text_content() == "Меня зовут [аты-жөні], тел [телефон]. Когда дадут воду на Абая 12?"
+        await page.locator("button[data-lang='ru']").click()
+        await page.locator("#onscreen-text", has_text="[имя]").wait_for(timeout=10_000)
         assert errors == []
         await ctx.close()
 

@@ -29,6 +29,7 @@ from tests.conftest import MEETING
 from tests.pd_forms import FORMS
 from tests.reports.helpers import open_docx
 from tyndau.domain.personal_data import PLACEHOLDERS as PD_PLACEHOLDERS
+from tyndau.domain.personal_data import PLACEHOLDERS_KK as PD_PLACEHOLDERS_KK
 from tyndau.domain.text_chars import clean
 from tyndau.nlp.drafts import Member, build_draft
 from tyndau.operator_ui.keys import SERVICES
@@ -205,6 +206,10 @@ async def test_no_form_of_personal_data_leaves_through_any_path(live_server):
                 texts = read(await resp.read())
                 # The Kazakh wording is made from the issue and place (no quote in it); the measures fall back to Russian.
                 assert any(mark in t for t in texts for mark in PD_PLACEHOLDERS.values()), f"report.{fmt} holds the problems and their quotes"
+                if lang == "kk" and fmt != "json":  # a Kazakh document's marks are Kazakh (the JSON's *_ru fields keep Russian ones)
+                    russian_only = {m for k, m in PD_PLACEHOLDERS.items() if PD_PLACEHOLDERS_KK[k] != m}
+                    assert not [t for t in texts if any(m in t for m in russian_only)], f"report.{fmt} (kk)"
+                    assert any(PD_PLACEHOLDERS_KK["name"] in t for t in texts), f"report.{fmt} (kk)"
                 assert_private(f"report.{fmt} ({lang})", texts)
             for fmt, read in (("docx", docx_texts), ("xlsx", xlsx_texts), ("json", lambda b: list(strings(json.loads(b))))):
                 resp = await http.get(f"{server.url}/api/v1/quarterly.{fmt}", params={"meetings": str(meeting_id), "year": 2026, "quarter": 4, "lang": lang},
@@ -282,3 +287,8 @@ async def test_presenter_screen_and_stream_overlay_show_the_question_redacted(li
             assert "[телефон]" in body and "[ИИН]" in body
             assert "Нурланова" not in body and "Айгерим" not in body, (screen, body)
             assert not leaks([body, await page.content()]), (screen, leaks([body]))
+            # the hall reads the marks in the screen's language; the server sent the Russian ones
+            await page.goto(f"{server.url}/{screen}/{meeting_id}?lang=kk#token={tokens['viewer']}")
+            await page.locator(selector).filter(has_text="[ЖСН]").wait_for(timeout=15_000)
+            body = await page.locator(selector).inner_text()
+            assert "[аты-жөні]" in body and "[телефон]" in body and "[ИИН]" not in body and "[имя]" not in body, (screen, body)

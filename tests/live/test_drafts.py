@@ -101,6 +101,17 @@ def test_without_subtopic_the_cleanest_member_in_each_language_and_never_transli
     assert draft.title_kk.startswith("Біздің ауылда жастарға")
 
 
+def test_a_wording_carries_the_marks_of_its_own_language(builder):
+    members = [
+        _m(1, "Прошу связаться: Ахметов Серик, когда построят новый дом творчества в нашем ауле?", "ru", "social_infrastructure"),
+        _m(2, "Маған хабарласыңыз: Болат Серіков, біздің ауылда шығармашылық үйін қашан салады?", "kk", "social_infrastructure"),
+    ]
+    draft = builder.build(1, members, None)
+    assert draft.title_ru.startswith("Прошу связаться: [имя], когда построят")
+    assert draft.title_kk.startswith("Маған хабарласыңыз: [аты-жөні], біздің ауылда")
+    assert wording(members[1].text, "kk") == draft.title_kk and wording(members[1].text) != draft.title_kk
+
+
 def test_a_language_without_a_clean_member_gets_the_category_name(builder):
     members = [_m(1, "Когда построят новый дом творчества для молодёжи в нашем ауле?", "ru", "social_infrastructure"),
                _m(2, "Kogda postroyat novyi dom tvorchestva?", "ru", "social_infrastructure")]

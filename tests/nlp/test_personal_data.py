@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import pytest
 
 from tyndau.domain.personal_data import (
+    KINDS,
+    PLACEHOLDERS,
+    PLACEHOLDERS_KK,
     Span,
     find_personal_data,
     iin_check_digit,
     iin_is_valid,
+    localise_marks,
     luhn_is_valid,
     redact,
 )
+from tyndau.domain.text_safety import safe
+from tyndau.nlp.taxonomy import config_path
 
 W1 = list(range(1, 12))
 W2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
@@ -126,3 +133,20 @@ def test_everything_together_and_edge_cases() -> None:
     long = ("вода нет " * 1200) + iin
     assert find_personal_data(long)[-1].kind == "iin"
     assert find_personal_data("\x00\u202e" + iin)[0].kind == "iin"
+
+
+def test_marks_in_the_readers_language() -> None:
+    iin = valid_iins(1)[0]
+    text = f"Меня зовут Асель, ИИН {iin}, тел 8 701 123 45 67"
+    assert safe(text, lang="kk") == "Меня зовут [аты-жөні], ИИН [ЖСН], тел [телефон]"
+    assert safe(text, lang="ru") == safe(text) == "Меня зовут [имя], ИИН [ИИН], тел [телефон]"
+    # a text stored redacted (a draft's wording, a quote) gets the reader's marks too
+    assert localise_marks("Прошу связаться: [имя], счёт [счёт]", "kk") == "Прошу связаться: [аты-жөні], счёт [шот]"
+    assert localise_marks("[имя]", "ru") == localise_marks("[имя]", None) == "[имя]"
+    # every kind has a Kazakh mark, and the screens' catalogues say the same as the server
+    assert set(PLACEHOLDERS_KK) == set(PLACEHOLDERS) == set(KINDS)
+    for lang, marks in (("ru", PLACEHOLDERS), ("kk", PLACEHOLDERS_KK)):
+        catalogue = json.loads((config_path("i18n") / f"{lang}.privacy.json").read_text(encoding="utf-8"))
+        assert {k: catalogue[f"pd.mark_{k}"] for k in KINDS} == marks
+    # clipping counts the mark as shown
+    assert len(safe("Меня зовут Асель " + "вода " * 100, limit=40, lang="kk")) <= 40

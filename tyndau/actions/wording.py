@@ -18,8 +18,8 @@ def _lang(member: Any) -> str | None:
     return member.lang or (member.labels or {}).get("lang")
 
 
-def _matches(title: str, members: Sequence[Any]) -> bool:
-    return bool(title) and any(wording(m.text) == title for m in members)
+def _matches(title: str, members: Sequence[Any], lang: str = "ru") -> bool:
+    return bool(title) and any(wording(m.text, lang) == title for m in members)
 
 
 def _typical(members: Sequence[Any], kazakh: bool) -> str:
@@ -29,16 +29,16 @@ def _typical(members: Sequence[Any], kazakh: bool) -> str:
         return ""
     lengths = sorted(len(m.text) for m in pool)
     target = lengths[len(lengths) // 2]
-    return wording(min(pool, key=lambda m: (abs(len(m.text) - target), m.id)).text)
+    return wording(min(pool, key=lambda m: (abs(len(m.text) - target), m.id)).text, "kk" if kazakh else "ru")
 
 
 def split_wordings(row: Any, moved: Sequence[Any], kept: Sequence[Any], given: str = "") -> tuple[tuple[str, str], tuple[str, str]]:
     """((new title_ru, new title_kk), (left title_ru, left title_kk)) for a split of ``row``'s comments."""
     ru, kk = row.title_ru or "", row.title_kk or ""
     new_ru = given or (ru if _matches(ru, moved) else _typical(moved, kazakh=False) or ru)
-    new_kk = kk if _matches(kk, moved) else _typical(moved, kazakh=True)
+    new_kk = kk if _matches(kk, moved, "kk") else _typical(moved, kazakh=True)
     gone_ru = _matches(ru, moved) and not _matches(ru, kept)
-    gone_kk = _matches(kk, moved) and not _matches(kk, kept)
+    gone_kk = _matches(kk, moved, "kk") and not _matches(kk, kept, "kk")
     left_ru = (_typical(kept, kazakh=False) or ru) if gone_ru else ru
     left_kk = _typical(kept, kazakh=True) if gone_kk else kk
     return (new_ru, new_kk), (left_ru, left_kk)

@@ -23,6 +23,12 @@ KINDS: tuple[str, ...] = ("iin", "card", "account", "email", "phone", "name")
 PLACEHOLDERS: dict[str, str] = {
     "iin": "[ИИН]", "phone": "[телефон]", "email": "[e-mail]", "card": "[карта]", "account": "[счёт]", "name": "[имя]",
 }
+# The same marks for a Kazakh reader. Stored and sent texts carry the Russian ones above (one
+# redacted text for every viewer); a Kazakh screen or document swaps them as it shows the text.
+# The screens' copy is ``pd.mark_*`` in ``config/i18n/{ru,kk}.privacy.json``.
+PLACEHOLDERS_KK: dict[str, str] = {
+    "iin": "[ЖСН]", "phone": "[телефон]", "email": "[e-mail]", "card": "[карта]", "account": "[шот]", "name": "[аты-жөні]",
+}
 _IIN_W1 = tuple(range(1, 12))
 _IIN_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 _CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
@@ -282,3 +288,13 @@ def redact(text: str, spans: Sequence[Span] | None = None) -> str:
         pos = span.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def localise_marks(text: str, lang: str | None) -> str:
+    """``text`` with the redaction marks in ``lang`` ("[имя]" is "[аты-жөні]" for a Kazakh reader)."""
+    if lang != "kk" or "[" not in text:
+        return text
+    for kind, mark in PLACEHOLDERS.items():
+        if mark in text and PLACEHOLDERS_KK[kind] != mark:
+            text = text.replace(mark, PLACEHOLDERS_KK[kind])
+    return text

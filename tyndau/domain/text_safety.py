@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tyndau.domain.personal_data import Span, find_in_clean, redact
+from tyndau.domain.personal_data import Span, find_in_clean, localise_marks, redact
 from tyndau.domain.text_chars import clean, clean_mapped, clip, has_hidden_characters, is_clean, storable
 
 DISPLAY_LIMIT = 1000
@@ -60,8 +60,13 @@ def _kinds(spans: list[Span]) -> tuple[str, ...]:
     return tuple(sorted({s.kind for s in spans}))
 
 
-def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = None) -> SafeText:
-    """``value`` prepared by ``profile`` (``limit`` overrides the profile's clip length)."""
+def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = None,
+              lang: str | None = None) -> SafeText:
+    """``value`` prepared by ``profile`` (``limit`` overrides the profile's clip length).
+
+    ``lang`` is the reader's language: a Kazakh document gets "[аты-жөні]" where a Russian one has
+    "[имя]", for marks made now and for those already in a stored, redacted text.
+    """
     text = "" if value is None else value if isinstance(value, str) else str(value)
     text = clean(text, one_line=profile.one_line)
     hidden: tuple[str, ...] = ()
@@ -69,6 +74,7 @@ def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = N
         spans = find_in_clean(text)
         if spans:
             text, hidden = redact(text, spans), _kinds(spans)
+        text = localise_marks(text, lang)
     cut = limit if limit is not None else profile.limit
     if cut is None:
         return SafeText(text, False, hidden)
@@ -76,9 +82,9 @@ def safe_text(value: object, profile: Profile = PUBLIC, *, limit: int | None = N
     return SafeText(clipped, was_clipped, hidden)
 
 
-def safe(value: object, profile: Profile = PUBLIC, *, limit: int | None = None) -> str:
+def safe(value: object, profile: Profile = PUBLIC, *, limit: int | None = None, lang: str | None = None) -> str:
     """Just the text of :func:`safe_text`."""
-    return safe_text(value, profile, limit=limit).text
+    return safe_text(value, profile, limit=limit, lang=lang).text
 
 
 @dataclass(frozen=True, slots=True)

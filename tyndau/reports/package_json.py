@@ -102,12 +102,12 @@ def problem_json(p: Problem, s: Strings, as_of: date | datetime) -> dict[str, An
     """One problem with its action-plan fields; funding in whole tenge; the government list date if flagged."""
     return {
         "number": p.number,
-        "title": clean(p.title(s.lang), TITLE_LIMIT),
+        "title": clean(p.title(s.lang), TITLE_LIMIT, s.lang),
         "title_ru": clean(p.title_ru, TITLE_LIMIT),
-        "title_kk": clean(p.title_kk, TITLE_LIMIT),
-        "place": one_line(p.place_text(s.lang)),
+        "title_kk": clean(p.title_kk, TITLE_LIMIT, "kk"),
+        "place": one_line(p.place_text(s.lang), lang=s.lang),
         "place_ru": one_line(p.place),
-        "place_kk": one_line(p.place_kk) or None,
+        "place_kk": one_line(p.place_kk, lang="kk") or None,
         "region": one_line(p.region) if p.region else None,
         "category": p.category,
         "category_label": one_line(p.category_name(s.lang), 120),
@@ -115,9 +115,9 @@ def problem_json(p: Problem, s: Strings, as_of: date | datetime) -> dict[str, An
         "category_kk": one_line(p.category_kk, 120),
         "mentions": p.mentions,
         "mentions_by_source": dict(sorted(p.mentions_by_source.items())),
-        "measures": clean(p.measures_text(s.lang), TEXT_LIMIT),
+        "measures": clean(p.measures_text(s.lang), TEXT_LIMIT, s.lang),
         "measures_ru": clean(p.measures, TEXT_LIMIT),
-        "measures_kk": clean(p.measures_kk, TEXT_LIMIT) or None,
+        "measures_kk": clean(p.measures_kk, TEXT_LIMIT, "kk") or None,
         "deadline": p.deadline.isoformat() if p.deadline else None,
         "executor": one_line(p.executor_name(s.lang)) or None,
         "executor_ru": one_line(p.executor or "") or None,
@@ -132,11 +132,11 @@ def problem_json(p: Problem, s: Strings, as_of: date | datetime) -> dict[str, An
         },
         "status": p.status,
         "status_label": s.status(p.status),
-        "status_note": clean(p.status_note, TEXT_LIMIT),
+        "status_note": clean(p.status_note, TEXT_LIMIT, s.lang),
         "central_list": p.central_list,
         "central_list_date": central_list_deadline(as_of).isoformat() if p.central_list else None,
         "meeting_id": p.meeting_id,
-        "quotes": [clean(q, QUOTE_LIMIT) for q in p.quotes],
+        "quotes": [clean(q, QUOTE_LIMIT, s.lang) for q in p.quotes],
     }
 
 

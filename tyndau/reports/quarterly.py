@@ -84,9 +84,9 @@ def progress_table(report: ProgressReport, s: Strings) -> Table:
     )
     rows = tuple(
         (
-            e.problem.number, clean(e.problem.title(s.lang), TITLE_LIMIT), one_line(e.problem.category_name(s.lang), 120),
+            e.problem.number, clean(e.problem.title(s.lang), TITLE_LIMIT, s.lang), one_line(e.problem.category_name(s.lang), 120),
             one_line(e.problem.executor_name(s.lang)) or None, e.problem.deadline, s.status(e.previous_status),
-            s.status(e.current_status), e.changed, clean(e.note or e.problem.status_note, TEXT_LIMIT),
+            s.status(e.current_status), e.changed, clean(e.note or e.problem.status_note, TEXT_LIMIT, s.lang),
         )
         for e in _entries(report)
     )
@@ -144,9 +144,9 @@ def quarterly_json(report: ProgressReport, lang: str) -> dict[str, Any]:
         "entries": [
             {
                 "number": e.problem.number,
-                "title": clean(e.problem.title(lang), TITLE_LIMIT),
+                "title": clean(e.problem.title(lang), TITLE_LIMIT, lang),
                 "title_ru": clean(e.problem.title_ru, TITLE_LIMIT),
-                "title_kk": clean(e.problem.title_kk, TITLE_LIMIT),
+                "title_kk": clean(e.problem.title_kk, TITLE_LIMIT, "kk"),
                 "category": e.problem.category,
                 "executor": one_line(e.problem.executor_name(lang)) or None,
                 "deadline": e.problem.deadline.isoformat() if e.problem.deadline else None,
@@ -154,7 +154,7 @@ def quarterly_json(report: ProgressReport, lang: str) -> dict[str, Any]:
                 "current_status": e.current_status,
                 "current_status_label": s.status(e.current_status),
                 "changed": e.changed,
-                "note": clean(e.note or e.problem.status_note, TEXT_LIMIT),
+                "note": clean(e.note or e.problem.status_note, TEXT_LIMIT, s.lang),
                 "funding_need_tenge": e.problem.funding_need_tenge,
                 "funding_allocated_tenge": e.problem.funding_allocated_tenge,
             }

@@ -21,14 +21,17 @@ ELLIPSIS = "…"
 NBSP = "\u00a0"
 
 
-def clean(text: object, limit: int = TEXT_LIMIT) -> str:
-    """A printable, XML-safe, redacted, whitespace-tidy string of at most ``limit`` characters (clipped with …)."""
-    return "" if text is None else safe(text, DOCUMENT, limit=limit)
+def clean(text: object, limit: int = TEXT_LIMIT, lang: str | None = None) -> str:
+    """A printable, XML-safe, redacted, whitespace-tidy string of at most ``limit`` characters (clipped with …).
+
+    ``lang`` is the document's language, for its redaction marks ("[аты-жөні]" in Kazakh).
+    """
+    return "" if text is None else safe(text, DOCUMENT, limit=limit, lang=lang)
 
 
-def one_line(text: object, limit: int = TITLE_LIMIT) -> str:
+def one_line(text: object, limit: int = TITLE_LIMIT, lang: str | None = None) -> str:
     """Like :func:`clean`, with line breaks folded into spaces (titles, names, places)."""
-    return "" if text is None else safe(text, LINE, limit=limit)
+    return "" if text is None else safe(text, LINE, limit=limit, lang=lang)
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -1,7 +1,7 @@
 // The Q&A queue: pinned questions not yet answered, the oldest pin first, each with "on screen"
 // and "answered"; operated by keyboard too (arrows move, Enter or S puts on screen, A answers).
 
-import { lang, t, tn } from "./i18n.js";
+import { lang, localMarks, t, tn } from "./i18n.js";
 import { icon, sourceIcon, sourceName, when } from "./feed-row.js";
 import { authorOf } from "./feed-store.js";
 
@@ -57,7 +57,7 @@ function item(c, n, ctx, answeredList) {
   const text = document.createElement("p");
   text.className = "queue-text";
   text.dir = "auto";
-  text.textContent = c.display || "";
+  text.textContent = localMarks(c.display || "");
   text.id = `queue-text-${c.id}`;
   li.setAttribute("aria-describedby", text.id);
   li.setAttribute("aria-label", `${answeredList ? "" : `${n}. `}${author.textContent}`);

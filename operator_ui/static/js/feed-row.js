@@ -2,7 +2,7 @@
 // textContent: a comment is data, never markup.
 
 import { clockTime, dateTime, shortDateTime } from "./format.js";
-import { lang, t } from "./i18n.js";
+import { lang, localMarks, t } from "./i18n.js";
 import { personalBadge } from "./personal-data.js";
 import { categoryName as vocabularyName } from "./vocabulary.js";
 import { authorOf } from "./feed-store.js";
@@ -194,7 +194,7 @@ export function fillRow(row, c, ctx) {
   const list = badgesOf(c, ctx);
   badges.replaceChildren(...list);
   badges.title = list.map((b) => b.textContent).join(" · ");
-  let shown = c._revealed ?? c.display ?? "";
+  let shown = c._revealed ?? localMarks(c.display ?? "");
   if (!shown && c.kind === "deleted") shown = (c.extra && c.extra.reason) || t("feed.deleted_text");
   if (!shown && c.kind === "membership") shown = (c.extra && c.extra.header) || "";
   if (!shown && c.kind === "sticker") shown = (c.extra && c.extra.sticker) || "";

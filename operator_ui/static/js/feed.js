@@ -13,7 +13,7 @@ import { connectFeed } from "./feed-socket.js";
 import { SourcesView } from "./feed-sources.js";
 import { FeedStore, answeredOf, defaultFilter, queueOf } from "./feed-store.js";
 import { QueueView } from "./feed-queue.js";
-import { onLangChange, t } from "./i18n.js";
+import { localMarks, onLangChange, t } from "./i18n.js";
 import { confirmOnScreen, revealOriginal } from "./personal-data.js";
 import { can as allowed } from "./permissions.js";
 import { loadVocabulary } from "./vocabulary.js";
@@ -88,7 +88,7 @@ function render() {
 function renderOnScreen() {
   const q = state.question;
   const out = $("onscreen-text");
-  out.textContent = q ? `${q.author ? `${q.author}: ` : ""}${q.text}` : t("queue.nothing_on_screen");
+  out.textContent = q ? `${q.author ? `${q.author}: ` : ""}${localMarks(q.text)}` : t("queue.nothing_on_screen");
   out.dataset.empty = String(!q);
   $("btn-onscreen-clear").hidden = !q || !can().current;
 }

@@ -82,6 +82,23 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+const MARK_KINDS = ["iin", "phone", "email", "card", "account", "name"];
+
+/**
+ * A redacted text with its marks in the UI language: the server sends one text for every viewer,
+ * marked in Russian ("[имя]"), and a Kazakh screen reads "[аты-жөні]" (`pd.mark_*`).
+ */
+export function localMarks(text) {
+  if (state.lang === "ru" || !text || !text.includes("[")) return text;
+  let out = text;
+  for (const kind of MARK_KINDS) {
+    const source = state.fallback[`pd.mark_${kind}`];
+    const mark = state.strings[`pd.mark_${kind}`];
+    if (source && mark && source !== mark) out = out.split(source).join(mark);
+  }
+  return out;
+}
+
 /** A counted phrase: picks `<key>.one|few|many|other` by the language's plural rules, fills {n}. */
 export function tn(key, n, params = {}) {
   const category = new Intl.PluralRules(state.lang === "kk" ? "kk" : "ru").select(n);

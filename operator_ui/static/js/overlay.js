@@ -2,7 +2,7 @@
 // source that shows only the question on screen as a lower third, sliding in and out. With no
 // question it shows nothing at all; ?debug=1 adds a small connection line for setting it up.
 
-import { initialLang, setLang, t } from "./i18n.js";
+import { initialLang, localMarks, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
 import { registerOffline } from "./offline-support.js";
 
@@ -37,7 +37,7 @@ function fill(q) {
   // A question asked in the hall never carries the asker's name onto the stream.
   $("overlay-label").textContent = t(fromHall ? "overlay.from_hall" : "overlay.label");
   $("overlay-author").textContent = fromHall ? "" : q.author || "";
-  $("overlay-text").textContent = q.text || "";
+  $("overlay-text").textContent = localMarks(q.text || "");
   $("overlay-text").dataset.long = String((q.text || "").length > 180);
   $("overlay-card").dataset.commentId = String(q.comment_id);
 }

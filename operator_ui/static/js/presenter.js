@@ -5,7 +5,7 @@
 import { errorText } from "./alerts.js";
 import { measureOffset, project } from "./clock-model.js";
 import { duration } from "./format.js";
-import { initialLang, lang, onLangChange, setLang, t } from "./i18n.js";
+import { initialLang, lang, localMarks, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
 import { registerOffline } from "./offline-support.js";
 
@@ -106,7 +106,7 @@ function renderQuestion() {
   const fromHall = q && q.source === "floor";
   setText($("presenter-question-label"), t(fromHall ? "presenter.question_from_hall" : "presenter.question"));
   setText($("presenter-question-author"), q && !fromHall ? q.author || "" : "");
-  setText($("presenter-question-text"), q ? q.text || "" : "");
+  setText($("presenter-question-text"), q ? localMarks(q.text || "") : "");
   $("presenter-question-text").dataset.long = String(Boolean(q && (q.text || "").length > 160));
 }
 

@@ -3,7 +3,7 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { dateTime } from "./format.js";
-import { lang, t, tn } from "./i18n.js";
+import { lang, localMarks, t, tn } from "./i18n.js";
 import { langBadge, langName } from "./feed-row.js";
 import { sourceIcon } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
@@ -27,7 +27,7 @@ function commentItem(c) {
         el("span", { class: "comment-author" }, c.author_display || t("review.anonymous")),
         c.lang ? el("span", { class: "comment-lang", title: langName(c.lang) }, langBadge(c.lang)) : null,
         c.locked ? el("span", { class: "comment-locked", title: t("review.locked_hint") }, t("review.locked")) : null),
-      el("p", { class: "comment-text", dir: "auto" }, c.display ?? c.text)));
+      el("p", { class: "comment-text", dir: "auto" }, localMarks(c.display ?? c.text))));
 }
 
 function pickedIds(pane) {

@@ -3,7 +3,7 @@
 
 import { announce, showAlert } from "./alerts.js";
 import { dateTime, percent } from "./format.js";
-import { lang, t } from "./i18n.js";
+import { lang, localMarks, t } from "./i18n.js";
 import { call } from "./review-api.js";
 import { categories, categoryName, sourceIcon } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
@@ -100,7 +100,7 @@ function render() {
   $("triage-source").replaceChildren(icon(sourceIcon(c.source)), sourceName(c.source));
   $("triage-time").textContent = dateTime(c.created_at, lang());
   $("triage-author").textContent = c.author_display || "";
-  $("triage-text").textContent = c.display ?? c.text;
+  $("triage-text").textContent = localMarks(c.display ?? c.text);
   const parts = [];
   if (guess) parts.push(t("review.triage_guess", { name: categoryName(guess, lang()), p: percent(labels.category_confidence ?? null, lang()) }));
   if (runnerUp) parts.push(t("review.triage_runner", { name: categoryName(runnerUp, lang()), p: percent(labels.runner_up_confidence ?? null, lang()) }));

@@ -18,16 +18,18 @@ from typing import Literal
 
 from tyndau.domain.text_chars import clean_mapped, is_clean
 
-Kind = Literal["iin", "phone", "email", "card", "account", "name"]
-KINDS: tuple[str, ...] = ("iin", "card", "account", "email", "phone", "name")
+Kind = Literal["iin", "phone", "email", "card", "account", "name", "flat"]
+KINDS: tuple[str, ...] = ("iin", "card", "account", "email", "phone", "name", "flat")
 PLACEHOLDERS: dict[str, str] = {
     "iin": "[ИИН]", "phone": "[телефон]", "email": "[e-mail]", "card": "[карта]", "account": "[счёт]", "name": "[имя]",
+    "flat": "[квартира]",
 }
 # The same marks for a Kazakh reader. Stored and sent texts carry the Russian ones above (one
 # redacted text for every viewer); a Kazakh screen or document swaps them as it shows the text.
 # The screens' copy is ``pd.mark_*`` in ``config/i18n/{ru,kk}.privacy.json``.
 PLACEHOLDERS_KK: dict[str, str] = {
     "iin": "[ЖСН]", "phone": "[телефон]", "email": "[e-mail]", "card": "[карта]", "account": "[шот]", "name": "[аты-жөні]",
+    "flat": "[пәтер]",
 }
 _IIN_W1 = tuple(range(1, 12))
 _IIN_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -62,6 +64,19 @@ _PHONE_CUED = re.compile(
 )
 _AT = r"(?:@|＠|\s?[(\[](?i:at|собака)[)\]]\s?)"
 _EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,}}(?![\w@])")
+# A flat number: with the house it is where a family lives, not where the problem is ("ул. Абая 12,
+# кв. 7" keeps the house, the problem's place). Not a count, an area or a temperature after the word
+# ("в квартире 5 человек", "квартира 70 кв. м", "в квартире 16 градусов", "дом на 100 квартир"); in
+# Kazakh only "пәтер 45" and the ordinal "45-пәтер" ("3 пәтер" is three flats). A range ("кв. 76-90")
+# is a stairwell's flats, a place in the house.
+_NOT_A_FLAT_NUMBER = (r"человек|чел\b|люд|реб[её]н|дет|жил|год|лет|месяц|мес\b|дн|недел|раз\b|час|минут|градус|комнат|этаж"
+                      r"|м\b|м2|м²|кв\b|кв\.|квадрат|тыс|руб|тг\b|тенге|%|процент|сем|бала|адам|жыл|ай\b|күн|бөлме|-?[хтм]и?\b")
+_FLAT = re.compile(
+    r"(?<![\w])(?:(?i:кв)\.?|(?i:квартир[аеуы]|пәтер))\s*(?:№\s*)?\d{1,4}(?![.,]?\d)(?![сСcC°](?!\w))(?!\s?[-–—]\s?\d)"
+    rf"(?:[а-яА-Я](?!\w))?(?!\s*(?i:{_NOT_A_FLAT_NUMBER}))"
+    r"|(?<![\w])(?:№\s*)?\d{1,4}\s?-\s?(?i:пәтер\w*)"
+)
+_FLAT_HINTS = ("кв", "пәтер")
 # Cheap tests first: most comments hold no run of six digits, no @ and no naming phrase.
 _SIX_DIGITS = re.compile(r"\d(?:\D{0,3}\d){5}")
 _EMAIL_HINTS = ("@", "＠", "(at)", "[at]", "собака")
@@ -174,6 +189,8 @@ def find_in_clean(text: str) -> list[Span]:
     if any(hint in lower for hint in _EMAIL_HINTS):
         found.extend(Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text))
     found.extend(_names(text, lower))
+    if any(hint in lower for hint in _FLAT_HINTS):
+        found.extend(Span(m.start(), m.end(), "flat") for m in _FLAT.finditer(text))
     return _without_overlaps(found) if found else found
 
 
@@ -199,7 +216,7 @@ def _numbers(text: str, found: list[Span]) -> None:
 
 
 def find_personal_data(text: str) -> list[Span]:
-    """Spans of IINs, cards, accounts, e-mails, phones and self-given names in ``text``, in order.
+    """Spans of IINs, cards, accounts, e-mails, phones, self-given names and flat numbers in ``text``, in order.
 
     The search runs on the cleaned text; the spans are mapped back to positions in ``text``.
     """
@@ -262,7 +279,7 @@ def _name_after(text: str, pos: int, strong: bool) -> Span | None:
     return Span(start, end, "name") if words else None
 
 
-_PRIORITY = {"iin": 0, "card": 1, "account": 2, "email": 3, "phone": 4, "name": 5}
+_PRIORITY = {"iin": 0, "card": 1, "account": 2, "email": 3, "phone": 4, "name": 5, "flat": 6}
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 ELLIPSIS = "…"
 # Zero-width and bidi controls, soft hyphen, combining grapheme joiner, Hangul fillers, Mongolian
 # vowel separator, word joiner and invisible operators, BOM, interlinear annotations, tag
-# characters, private use, non-characters and lone surrogates.
+# characters, private use, non-characters and lone surrogates; and U+FFFD, which the store puts for
+# a NUL (:func:`storable`): "87\x00011…" is kept as "87\ufffd011…", and a reader reads the phone through it.
 _INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200c\u200e\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\ufffe\uffff\ue000-\uf8ff\ud800-\udfff"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\ufffd\ufffe\uffff\ue000-\uf8ff\ud800-\udfff"
     "\U000e0000-\U000e0fff\U000f0000-\U0010ffff"
 )
 # C0/C1 controls other than the line breaks and the tab, which count as white space below.

@@ -82,7 +82,7 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
-const MARK_KINDS = ["iin", "phone", "email", "card", "account", "name"];
+const MARK_KINDS = ["iin", "phone", "email", "card", "account", "name", "flat"];
 
 /**
  * A redacted text with its marks in the UI language: the server sends one text for every viewer,

@@ -35,6 +35,7 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # What a browser may send with the session cookie to change state: a cross-site form or a
 # no-cors fetch can only send text/plain, urlencoded or multipart (and multipart is our own import).
 COOKIE_BODIES = frozenset({"application/json", "multipart/form-data"})
+FORM = "application/x-www-form-urlencoded"
 
 
 class PrincipalCache:
@@ -205,7 +206,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     if not authorization and request.method in UNSAFE and (principal is not None or request.path == "/login"):
         if not _same_origin(request):
             raise ActionError(403, "cross_origin", "state-changing requests must come from the console's own origin")
-        if not _cookie_body_ok(request):
+        if not _cookie_body_ok(request) and not _login_form(request):
             raise ActionError(415, "unsupported_media_type", "send the body as application/json")
     request[PRINCIPAL] = principal
     return await handler(request)
@@ -228,6 +229,11 @@ def _cookie_body_ok(request: web.Request) -> bool:
     return not request.body_exists or request.content_type in COOKIE_BODIES
 
 
+def _login_form(request: web.Request) -> bool:
+    """The login page's own form, posted before its script took it over (same origin, checked above)."""
+    return request.path == "/login" and request.content_type == FORM
+
+
 def principal(request: web.Request) -> Principal | None:
     """The caller of this request, if authenticated."""
     return request.get(PRINCIPAL)
@@ -238,8 +244,33 @@ def _client_address(request: web.Request) -> str:
 
 
 async def login(request: web.Request) -> web.Response:
-    """Check a password and set the session cookie; ``next`` comes back as a safe local path."""
+    """Check a password and set the session cookie; ``next`` comes back as a safe local path.
+
+    The page's script posts JSON. A form submitted before the script is ready (a slow link, a
+    quick Enter) posts itself: it gets a redirect to ``next``, or back to the form with the error's
+    code, so the password never travels in a URL.
+    """
+    if request.content_type == FORM:
+        return await _login_by_form(request)
     data = await read_json(request)
+    return await _login(request, data)
+
+
+async def _login_by_form(request: web.Request) -> web.Response:
+    form = await request.post()
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    data.setdefault("next", request.query.get("next", ""))
+    try:
+        response = await _login(request, data)
+    except ActionError as err:
+        back = URL("/login").with_query({"next": safe_next(data.get("next")), "error": err.code})
+        return web.Response(status=303, headers={"Location": str(back)})
+    redirect = web.Response(status=303, headers={"Location": safe_next(data.get("next"))})
+    redirect.cookies.update(response.cookies)
+    return redirect
+
+
+async def _login(request: web.Request, data: Mapping[str, Any]) -> web.Response:
     name, password = data.get("username"), data.get("password")
     if not isinstance(name, str) or not isinstance(password, str) or not name.strip() or not password:
         raise ActionError(400, "bad_request", "username and password are required")

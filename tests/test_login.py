@@ -120,3 +120,52 @@ async def test_the_login_page_never_follows_next_to_another_host(live_server):
         await page.fill("#login-password", PASSWORD)
         await page.click("#login-submit")
         await page.wait_for_url(f"{live_server.url}/console", timeout=10_000)
+
+
+async def test_the_form_posted_without_its_script_logs_in_and_keeps_the_password_out_of_urls(client):
+    """A submit before login.js took the form over: a same-site form post, answered with redirects."""
+    form = {"username": "secretary", "password": PASSWORD}
+    resp = await client.post("/login?next=/review?meeting=2", data=form, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/review?meeting=2"
+    session = resp.cookies["tyndau_session"]
+    assert session.value and session["httponly"] and session["samesite"] == "Strict"
+    assert (await client.get("/api/v1/me", headers={"Cookie": f"tyndau_session={session.value}"})).status == 200
+    wrong = await client.post("/login?next=/%09/evil.example", data={**form, "password": "wrong password"}, allow_redirects=False)
+    assert wrong.status == 303 and wrong.headers["Location"] == "/login?next=/console&error=bad_credentials"
+    assert not wrong.cookies
+    empty = await client.post("/login", data={"username": "secretary"}, allow_redirects=False)
+    assert empty.status == 303 and empty.headers["Location"].endswith("error=bad_request")
+    # still a same-site form only, and only the login form: a cross-site post or any other form body is refused
+    assert (await client.post("/login", data=form, headers={"Origin": "http://evil.example"})).status == 403
+    assert (await client.post("/logout", data={"x": "1"})).status == 415
+    # the wrong-password counter is the same one the page's script meets
+    for _ in range(4):
+        await client.post("/login", data={**form, "password": "wrong password"}, allow_redirects=False)
+    locked = await client.post("/login", data=form, allow_redirects=False)
+    assert locked.headers["Location"].endswith("error=too_many_attempts")
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_without_its_script_the_login_page_still_logs_in_by_post(live_server):
+    async with browser() as chromium:
+        ctx = await chromium.new_context(java_script_enabled=False)
+        page = await ctx.new_page()
+        seen: list[str] = []
+        page.on("request", lambda req: seen.append(req.url))
+        await page.goto(f"{live_server.url}/login?next=/review")
+        await page.fill("#login-username", "secretary")
+        await page.fill("#login-password", "wrong password")
+        await page.click("#login-submit")
+        await page.wait_for_url(f"{live_server.url}/login?next=/review&error=bad_credentials", timeout=10_000)
+        await page.fill("#login-username", "secretary")
+        await page.fill("#login-password", PASSWORD)
+        await page.click("#login-submit")
+        await page.wait_for_url(f"{live_server.url}/review", timeout=10_000)
+        assert not [u for u in seen if "password" in u or "wrong" in u]
+        await ctx.close()
+        # with the script, the error the form came back with is shown in words
+        page = await chromium.new_page()
+        await page.goto(f"{live_server.url}/login?next=/review&error=bad_credentials")
+        await page.locator("#login-error", has_text="Неверное имя").wait_for(timeout=10_000)

@@ -74,10 +74,21 @@ async function submit(ev) {
   }
 }
 
+/** The error a form posted without this script came back with (`?error=bad_credentials`). */
+function formError(search = location.search) {
+  const code = new URLSearchParams(search).get("error");
+  if (!code) return "";
+  if (code === "bad_credentials") return t("login.error_wrong");
+  if (code === "too_many_attempts") return t("login.error_locked");
+  return code === "bad_request" ? t("login.error_empty") : t("login.error_generic");
+}
+
 async function main() {
+  // Take the form over first: a submit while the catalogues load must not post the form itself.
+  $("login-form").addEventListener("submit", submit);
   await setLang(initialLang());
   bindLangSwitch($("lang-switch"));
-  $("login-form").addEventListener("submit", submit);
+  $("login-error").textContent = formError();
 }
 
 main();

@@ -26,7 +26,9 @@ async def test_a_lone_surrogate_among_180_concurrent_comments_fails_nothing(clie
     page = await (await client.get(url, params={"limit": 1000}, headers=client.people.auth("secretary"))).json()
     assert len(page["items"]) == 180
     bad = next(i for i in page["items"] if i["external_id"] == "bad")
-    assert bad["display"] == "\ufffd и NUL \ufffd в тексте" and "invalid_utf8" in bad["flags"]
+    # the store keeps U+FFFD for the surrogate and the NUL; screens leave it out (it could split a phone
+    # from the redactor as the NUL did) and the flag says the text came broken
+    assert bad["display"] == "и NUL в тексте" and "invalid_utf8" in bad["flags"]
     revealed = await client.post(f"{url}/{bad['id']}/reveal", json={}, headers=client.people.auth("secretary"))
     assert (await revealed.json())["text"] == "\ufffd и NUL \ufffd в тексте", "stored cleaned, not refused"
 

@@ -32,7 +32,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tyndau.nlp.evaluate import _live_clusters, bcubed, read_rows, run_eval  # noqa: E402
+from tyndau.nlp.evaluate import bcubed, live_clusters, read_rows, run_eval  # noqa: E402
 from tyndau.nlp.pipeline import Pipeline  # noqa: E402
 
 DEFAULT_FILES = ("kursk_appeals_dev.csv", "spb_appeals_dev.csv", "kzgov_parallel_dev.csv")
@@ -81,7 +81,7 @@ def review_gain(path: Path, cache_dir: Path | None) -> tuple[float, float]:
     rows = read_rows(path)
     pipe = Pipeline.from_config(None, cache_dir=cache_dir)
     labels = pipe.process([r["text"] for r in rows], cluster=False)
-    found = _live_clusters(pipe, labels, [i for i, r in enumerate(rows) if r.get("cluster") or labels[i].is_problem], True)
+    found = live_clusters(pipe, labels, [i for i, r in enumerate(rows) if r.get("cluster") or labels[i].is_problem], True)
     rest = [i for i in range(round(0.2 * len(rows)), len(rows)) if rows[i].get("cluster")]
     unreviewed = bcubed([rows[i]["cluster"] for i in rest], [found.get(i, f"u{i}") for i in rest])[2]
     reviewed = run_eval(path, adapt=0.2, cache_dir=cache_dir)["cluster_bcubed_f1"]

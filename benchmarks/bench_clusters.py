@@ -114,12 +114,12 @@ def _duplicate_heavy(rows: list[dict[str, str]], keep_single: float = 0.2, seed:
 
 def _compare(pipe: Any, name: str, rows: list[dict[str, str]], labels: list[Any]) -> None:
     """One table block: Tyndau's live path, HDBSCAN's default and best, singletons."""
-    from tyndau.nlp.evaluate import _live_clusters, bcubed
+    from tyndau.nlp.evaluate import bcubed, live_clusters
 
     idx = [i for i, r in enumerate(rows) if r.get("cluster") and labels[i].vector is not None]
     gold = [rows[i]["cluster"] for i in idx]
     started = time.perf_counter()
-    found = _live_clusters(pipe, labels, idx, True)
+    found = live_clusters(pipe, labels, idx, True)
     ours_s = time.perf_counter() - started
     ours = bcubed(gold, [found[i] for i in idx])
     vectors = np.stack([labels[i].vector for i in idx]).astype(np.float32)

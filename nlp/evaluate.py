@@ -98,7 +98,7 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = T
         found = _reviewed_live_clusters(pipe, rows, [*reviewed, *labels], n_adapt, with_place)
     else:
         clustered = [i for i, r in enumerate(scored) if r.get("cluster") or labels[i].is_problem]
-        found = (_batch_clusters if batch else _live_clusters)(pipe, labels, clustered, with_place)
+        found = (_batch_clusters if batch else live_clusters)(pipe, labels, clustered, with_place)
     predicted_clusters = [found.get(i, f"unclustered-{i}") for i in cluster_rows]
     elapsed = max(time.perf_counter() - started, 1e-9)
     if predictions is not None:
@@ -142,13 +142,13 @@ def _reviewed_live_clusters(pipe: Pipeline, rows: Sequence[Mapping[str, str]], l
     """
     clustered = [i for i, r in enumerate(rows) if r.get("cluster") or labels[i].is_problem]
     gold = {i: r["cluster"] for i, r in enumerate(rows[:n_reviewed]) if r.get("cluster")}
-    found = _live_clusters(pipe, labels, clustered, with_place, review_at=n_reviewed, gold=gold)
+    found = live_clusters(pipe, labels, clustered, with_place, review_at=n_reviewed, gold=gold)
     return {i - n_reviewed: cid for i, cid in found.items() if i >= n_reviewed}
 
 
-def _live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool, *,
+def live_clusters(pipe: Pipeline, labels: Sequence[Any], rows: list[int], with_place: bool, *,
                    review_at: int = 0, gold: Mapping[int, str] | None = None) -> dict[int, str]:
-    """Rows through the server's steps, in file order, in the labeller's batches.
+    """Rows through the server's steps, in file order, in the labeller's batches (the benchmarks read clusters so too).
 
     Every row is read for echoes as the labeller reads a chat (``EchoTracker``); an echo takes the
     cluster of the comment it points at, the others to be clustered go through ``add_batch``.

@@ -114,3 +114,28 @@ async def test_changing_the_category_changes_the_suggested_executor_unless_a_per
     await act(client, meeting_id, "undo", {})
     await act(client, meeting_id, "undo", {})
     assert {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]["executor"] == ROADS
+
+
+async def test_an_accepted_problem_keeps_its_comments_when_the_machine_reclusters(client):
+    """A secretary accepted a draft she read; the machine's next pass must not take a comment out of it."""
+    meeting_id, ids = await seed(client)
+    roads, _ = await problems(client, meeting_id)
+
+    async def mentions() -> list[tuple[str, int]]:
+        return [(p["title_ru"], p["mentions"]) for p in await problems(client, meeting_id)]
+
+    assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]]})).status == 200
+    await resync(client, meeting_id, ids, roads=(0, 1), water=(2, 3, 4))  # would take the third roads comment
+    assert await mentions() == [("Ямы на улице Абая", 3), ("Нет воды в Иргели", 2)]
+    detail = await (await client.get(f"/api/v1/meetings/{meeting_id}/problems/{roads['id']}", headers=client.people.auth("secretary"))).json()
+    assert [c["locked"] for c in detail["comments"]] == [True, True, True]
+    # undo: the draft is the machine's again and follows its next pass
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "accept"
+    await resync(client, meeting_id, ids, roads=(0, 1), water=(2, 3, 4))
+    assert await mentions() == [("Нет воды в Иргели", 3), ("Ямы на улице Абая", 2)]
+    # the edit form's "Принято" tick does the same
+    roads = next(p for p in await problems(client, meeting_id) if p["id"] == roads["id"])
+    edited = await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"accepted": True}})
+    assert edited.status == 200, await edited.text()
+    await resync(client, meeting_id, ids, roads=(0,), water=(1, 2, 3, 4))  # would take the second one too
+    assert await mentions() == [("Нет воды в Иргели", 3), ("Ямы на улице Абая", 2)]

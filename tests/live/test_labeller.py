@@ -159,3 +159,28 @@ async def test_a_merge_teaches_the_live_clusterer(nlp_client, pipeline, monkeypa
     assert newest["cluster_id"] == target["cluster_id"]
     detail = await (await client.get(f"/api/v1/meetings/{mid}/problems/{target['id']}", headers=client.people.auth("secretary"))).json()
     assert live[0]["mentions"] == 5, detail
+
+
+async def test_accepting_a_draft_pins_its_comments_in_the_live_clusterer(nlp_client):
+    """What a secretary accepted, the server's re-clustering leaves in place (new comments may still join)."""
+    client = nlp_client
+    mid = (await create_meeting(client))["id"]
+    for n, text in enumerate(["В селе Иргели нет воды уже неделю", "В селе Иргели нет воды уже неделю!!"]):
+        await _post(client, mid, f"a{n}", text)
+
+    async def labelled(n):
+        items = await _comments(client, mid)
+        return len(items) == n and all(c["labels"] is not None for c in items)
+
+    await _until(lambda: labelled(2))
+    items = sorted(await _comments(client, mid), key=lambda c: c["id"])
+    problem = next(p for p in await _problems(client, mid) if p["cluster_id"] == items[0]["cluster_id"])
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/accept", json={"problem_ids": [problem["id"]]},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200
+    await _post(client, mid, "a9", "В селе Иргели нет воды уже неделю!!!")
+    await _until(lambda: labelled(3))
+    clusterer = client.app[SERVICES].labeller._clusterers[mid].clusterer
+    locked = clusterer.locked()
+    assert {items[0]["id"], items[1]["id"]} <= set(locked), locked
+    assert len({locked[items[0]["id"]], locked[items[1]["id"]]}) == 1

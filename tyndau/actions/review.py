@@ -58,6 +58,20 @@ async def _owned(conn: Any, meeting_id: int, problem_id: int) -> None:
         raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
 
 
+async def lock_members(conn: Any, problem_ids: list[int]) -> list[int]:
+    """Make an accepted problem's comments a person's: the machine no longer moves them away.
+
+    A secretary who accepts a draft has read its comments; a re-clustering later in the meeting
+    must not take one of them out from under the accepted wording (new comments can still join).
+    Returns the comments that were free, for the decision's undo.
+    """
+    members = await memberships(conn, await member_comment_ids(conn, problem_ids))
+    free = {cid: pid for cid, (pid, locked) in members.items() if not locked and pid is not None}
+    if free:
+        await set_memberships(conn, {cid: (pid, True) for cid, pid in free.items()})
+    return sorted(free)
+
+
 async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
     found = await rs.comments_in_meeting(conn, meeting_id, ids)
     missing = [i for i in ids if i not in found]
@@ -92,10 +106,14 @@ async def edit(services: ActionContext, who: Principal, cmd: Edit) -> dict[str, 
             problem = await update_problem(conn, problem_id, version, values, human=True, suggested=suggested)
         except StaleProblem as exc:
             raise ActionError(409, "stale_version", "someone else changed this problem; look at their change and apply yours again", problem=exc.current) from None
-        await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)}, {"restore": [before]})
+        locked = await lock_members(conn, [problem_id]) if values.get("accepted") is True else []
+        await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)},
+                        {"restore": [before], "unlock": locked})
         if "category" in values:
             members = await member_comment_ids(conn, [problem_id])
             await _corrections(conn, services, who, members, category=values["category"], is_problem=True)
+    if locked:
+        _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, [problem_id])
     return {"problem": problem}
 

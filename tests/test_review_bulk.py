@@ -7,7 +7,9 @@ import io
 import zipfile
 
 from tests.test_review import ROADS, act, problems, resync, seed
+from tyndau.domain.drafts import Draft
 from tyndau.operator_ui.keys import SERVICES
+from tyndau.store.problems import sync_drafts
 
 HEALTH = "Управление здравоохранения области (через акимат района)"
 
@@ -116,7 +118,7 @@ async def test_changing_the_category_changes_the_suggested_executor_unless_a_per
     assert {p["id"]: p for p in await problems(client, meeting_id)}[roads["id"]]["executor"] == ROADS
 
 
-async def test_an_accepted_problem_keeps_its_comments_when_the_machine_reclusters(client):
+async def test_an_accepted_problem_keeps_its_comments_and_wording_when_the_machine_reclusters(client):
     """A secretary accepted a draft she read; the machine's next pass must not take a comment out of it."""
     meeting_id, ids = await seed(client)
     roads, _ = await problems(client, meeting_id)
@@ -127,6 +129,13 @@ async def test_an_accepted_problem_keeps_its_comments_when_the_machine_recluster
     assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]]})).status == 200
     await resync(client, meeting_id, ids, roads=(0, 1), water=(2, 3, 4))  # would take the third roads comment
     assert await mentions() == [("Ямы на улице Абая", 3), ("Нет воды в Иргели", 2)]
+    # nor does its next wording, category or place replace what she checked
+    engine = client.app[SERVICES].engine
+    async with engine.begin() as conn:
+        await sync_drafts(conn, meeting_id, [Draft(1, "Дорога разбита", "Жол бұзылған", "housing", "ул. Абая 12", "", tuple(ids[:3]))], [])
+    after = next(p for p in await problems(client, meeting_id) if p["id"] == roads["id"])
+    assert (after["title_ru"], after["title_kk"], after["category"], after["place"]) == (
+        "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая")
     detail = await (await client.get(f"/api/v1/meetings/{meeting_id}/problems/{roads['id']}", headers=client.people.auth("secretary"))).json()
     assert [c["locked"] for c in detail["comments"]] == [True, True, True]
     # undo: the draft is the machine's again and follows its next pass

@@ -235,8 +235,10 @@ async def sync_drafts(conn: AsyncConnection, meeting_id: int, drafts: Sequence[D
                 # One place in two spellings: a person who corrected either one decided the place.
                 proposed.pop("place")
                 proposed.pop("place_kk")
+            if row.accepted:
+                proposed = {}  # "формулировка и план проверены": later comments join it, they do not reword it
             updates = {k: v for k, v in proposed.items() if k not in human and getattr(row, k) != v}
-            if not row.executor and "executor" not in human and draft.executor:
+            if not row.executor and "executor" not in human and draft.executor and not row.accepted:
                 updates["executor"] = draft.executor[:300]
             if updates:
                 await conn.execute(problems.update().where(problems.c.id == pid).values(**updates, version=row.version + 1, updated_at=_now()))

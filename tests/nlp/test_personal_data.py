@@ -150,3 +150,11 @@ def test_marks_in_the_readers_language() -> None:
         assert {k: catalogue[f"pd.mark_{k}"] for k in KINDS} == marks
     # clipping counts the mark as shown
     assert len(safe("Меня зовут Асель " + "вода " * 100, limit=40, lang="kk")) <= 40
+
+
+def test_flat_numbers() -> None:
+    assert redact("Прошу связаться: Ахметов Серик, ул. Наурызбай батыра 112, кв. 7") == "Прошу связаться: [имя], ул. Наурызбай батыра 112, [квартира]"
+    assert redact("предоставить соседям (кв 103 и 104) доступ") == "предоставить соседям ([квартира]) доступ"
+    assert redact("Квартиры 10, 14: недостаточный уровень") == "[квартира]: недостаточный уровень"
+    assert redact("кв. 7, 12 лет живём без ремонта") == "[квартира], 12 лет живём без ремонта"  # the years stay
+    assert redact("Абай көшесі 12, 45-пәтер") == "Абай көшесі 12, [квартира]"

@@ -1,7 +1,7 @@
 // The ranked problem list: filters, counters, badges, selection and "merge into…".
 
 import { announce, showAlert } from "./alerts.js";
-import { lang, meetingTitle, t, tn } from "./i18n.js";
+import { lang, localMarks, meetingTitle, t, tn } from "./i18n.js";
 import {
   categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, placeName, sourceIcon,
   todayAlmaty,
@@ -115,8 +115,8 @@ function row(p, today) {
   const open = el("button", { type: "button", class: "problem-open", dataset: { id }, "aria-current": openId === p.id ? "true" : null },
     el("span", { class: "rank num" }, String(p.rank)),
     el("span", { class: "problem-main" },
-      el("span", { class: "problem-title", lang: title === p.title_kk ? "kk" : "ru" }, title || t("review.untitled")),
-      other ? el("span", { class: "problem-other", lang: other === p.title_kk ? "kk" : "ru" }, other) : null,
+      el("span", { class: "problem-title", lang: title === p.title_kk ? "kk" : "ru" }, localMarks(title) || t("review.untitled")),
+      other ? el("span", { class: "problem-other", lang: other === p.title_kk ? "kk" : "ru" }, localMarks(other)) : null,
       el("span", { class: "problem-meta" }, meta),
       el("span", { class: "problem-exec", dataset: { empty: p.executor ? "false" : "true" }, title: p.executor ? executorName(p.executor, lang()) : null },
         p.executor ? executorName(p.executor, lang()) : t("review.no_executor")),

@@ -409,9 +409,18 @@ class Clusterer:
             for x, y in ((a, b), (b, a)):
                 if x in self._locks:
                     tied[y].add(self._locks[x])
+        names = list(human)
+        if not names or not found:
+            return {}
+        # Each comment's best score into each people-made cluster: a linkage (a mean or a minimum
+        # over a block) reaches the cut only where the block's best does, so only those pairs are
+        # worked out (with a hundred accepted drafts every machine cluster would be tried on each).
+        reach = np.stack([scores[:, human[cid]].max(axis=1) for cid in names], axis=1)
         links = []
         for lab, rows in found.items():
-            for cid, members in human.items():
+            for j in np.flatnonzero(reach[rows].max(axis=0) >= cut):
+                cid = names[int(j)]
+                members = human[cid]
                 link, via = self._link_via(scores, rows, members, [self._groups.get(ids[m]) for m in members])
                 if link >= cut:
                     links.append((link, lab, cid, via, any(cid in tied.get(ids[r], ()) for r in rows)))

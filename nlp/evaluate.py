@@ -88,7 +88,9 @@ def run_eval(input_path: str | Path, *, adapt: float = 0.0, with_place: bool = T
     # the meeting's first rows, labelled before the secretary's corrections, for the live path's review
     reviewed = (pipe.process([r["text"] for r in rows[:n_adapt]], cluster=False)
                 if n_adapt and not batch and any(r.get("cluster") for r in rows[:n_adapt]) else [])
-    if n_adapt:
+    if reviewed:  # already read: their vectors become the corrections' own
+        pipe.learn_labelled(reviewed, [r.get("category") or None for r in rows[:n_adapt]], refit=True)
+    elif n_adapt:
         _feed_corrections(pipe, rows[:n_adapt])
     scored = rows[n_adapt:]
     started = time.perf_counter()

@@ -184,8 +184,9 @@ class Pipeline:
     def learn_categories(self, items: Sequence[tuple[str, str]], *, refit: bool | None = None) -> int:
         """Secretaries' category corrections into the categoriser, normalised and embedded as comments are.
 
-        The one path for the review actions (via the labeller), the start-up replay and ``nlp eval
-        --adapt``; returns how many were learned (unknown categories and empty texts are skipped).
+        The one path for the review actions (via the labeller) and the start-up replay (``nlp eval
+        --adapt`` too, through :meth:`learn_labelled`); returns how many were learned (unknown
+        categories and empty texts are skipped).
         """
         stage = self.stages.get("categoriser")
         if stage is None or not hasattr(stage, "add_corrections"):
@@ -198,10 +199,21 @@ class Pipeline:
         self._per_item("normaliser", [t for t, _ in known], labels, _apply_normalised)
         live = [i for i, lab in enumerate(labels) if lab.text.strip()]
         vectors = self._batched("encoder", [labels[i].text for i in live], lambda st, ts: st.encode(ts))
-        pairs = [(labels[i].text, known[i][1]) for i, v in zip(live, vectors) if v is not None]
-        if pairs:
-            stage.add_corrections(pairs, np.stack([v for v in vectors if v is not None]), refit=refit)
-        return len(pairs)
+        for i, vector in zip(live, vectors):
+            labels[i].vector = vector
+        return self.learn_labelled(labels, [c for _, c in known], refit=refit)
+
+    def learn_labelled(self, labels: Sequence[Labels], categories: Sequence[str | None], *,
+                       refit: bool | None = None) -> int:
+        """Corrections for comments :meth:`process` has already read: their own text and vector, not a second encoding."""
+        stage = self.stages.get("categoriser")
+        if stage is None or not hasattr(stage, "add_corrections"):
+            return 0
+        kept = [(lab.text, c, lab.vector) for lab, c in zip(labels, categories)
+                if c in self.taxonomy and lab.text.strip() and lab.vector is not None]
+        if kept:
+            stage.add_corrections([(t, c) for t, c, _ in kept], np.stack([v for _, _, v in kept]), refit=refit)
+        return len(kept)
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -141,3 +141,25 @@ def test_the_server_path_learns_what_the_eval_feeds(tmp_path: Path) -> None:
     assert [c for _, c in pipe.categoriser.corrections] == [target]
     learned = pipe.learn_categories([("😀😀😀🔥", target), ("а" * 10_000, target), ("\x00\u202e ул. Абая 12", target)], refit=True)
     assert learned == len(pipe.categoriser.corrections) - 1  # odd texts are learned or skipped, never a crash
+
+
+def test_comments_already_read_are_learned_from_their_own_vectors(tmp_path: Path) -> None:
+    """``nlp eval --adapt``: the first rows were labelled once; their corrections reuse those vectors."""
+    from tyndau.nlp.pipeline import Pipeline
+
+    from .test_evaluate import FAST_TOML
+
+    config = tmp_path / "nlp.toml"
+    config.write_text(FAST_TOML, encoding="utf-8")
+    pipe = Pipeline.from_config(config)
+    texts = ["  ПРОВАЛИЛСЯ люк у подъезда дома 5 по Абая!!  ", "Нет воды на Шамалган", "", "😀😀😀"]
+    labels = pipe.process(texts, cluster=False)
+    target = "utilities" if labels[0].category != "utilities" else "roads_transport"
+    encoder = pipe.stages["encoder"]
+    calls: list[int] = []
+    encode = encoder.encode
+    encoder.encode = lambda ts: (calls.append(len(ts)), encode(ts))[1]
+    learned = pipe.learn_labelled(labels, [target, "no_such_category", target, None], refit=True)
+    assert calls == [] and learned == 1  # no second encoding; unknown, empty and missing skipped
+    assert pipe.process([texts[0]], cluster=False)[0].category == target
+    assert [t for t, _ in pipe.categoriser.corrections] == [labels[0].text]

@@ -148,3 +148,31 @@ async def test_numbers_are_written_as_the_locale_writes_them(shared):
     }""")
     assert got == ["6,3\u00a0%", "6,3\u00a0%", "1\u00a0234\u00a0567", "80\u00a0%"]
     await ctx.close()
+
+
+PAGES = ["/console", "/review", "/dashboard", "/planner?year=2026", "/units", "/national?year=2026"]
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+async def test_every_signed_in_page_keeps_its_top_bar_on_one_line_on_a_laptop(shared, lang):
+    # The planning pages add two links; in Kazakh ("Бірліктер", "Жалпы жиынтық") the bar once took two
+    # lines at 1280 px, "Шығу" alone on the second. A long user name must not do it either.
+    from tests.conftest import PASSWORD
+    from tyndau.store.people import add_user
+
+    name = "saparbekova.aigerim.nurlanovna"
+    await add_user(shared.app[SERVICES].engine, name, "secretary", PASSWORD, replace=True)
+    for user in ("secretary", name):
+        ctx, page, errors = await shared.page(user, "/console", lang=lang, width=1280, height=720)
+        for path in PAGES:
+            await page.goto(f"{shared.url}{path}")
+            await page.locator("#user-name:not(:empty)").wait_for(timeout=10_000)
+            bar = await page.evaluate("""() => ({
+              height: document.querySelector('.topbar').getBoundingClientRect().height,
+              logout: document.getElementById('btn-logout').getBoundingClientRect().top,
+              brand: document.querySelector('.brand-name').getBoundingClientRect().top,
+              title: document.getElementById('user-name').title })""")
+            assert bar["height"] < 60 and abs(bar["logout"] - bar["brand"]) < 20, (user, path, bar)
+            assert bar["title"].startswith(user + " ("), bar  # a cut or hidden name and role stay readable
+        assert errors == []
+        await ctx.close()

@@ -215,6 +215,7 @@ function renderUser() {
   const user = state.meta && state.meta.user;
   $("user-name").textContent = user ? user.name : "";
   $("user-role").textContent = user ? t(`role.${user.role}`) : "";
+  $("user-name").title = user ? `${user.name} (${t(`role.${user.role}`)})` : "";  // the bar may cut or hide them
   const note = $("role-note");
   note.hidden = !user || can(state.meta, "clock.run");
   note.textContent = t("clock.read_only");

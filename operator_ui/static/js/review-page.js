@@ -78,6 +78,7 @@ export async function startPage() {
     const user = meta.user;
     $("user-name").textContent = user ? user.name : "";
     $("user-role").textContent = user ? t(`role.${user.role}`) : "";
+    $("user-name").title = user ? `${user.name} (${t(`role.${user.role}`)})` : "";  // the bar may cut or hide them
   };
   renderUser();
   onLangChange(() => {

@@ -140,3 +140,23 @@ def almaty_local(instant) -> str:
     from tyndau.timeutil import ALMATY
 
     return instant.astimezone(ALMATY).strftime("%Y-%m-%dT%H:%M")
+
+
+ROW_CELLS = """(selector) => [...document.querySelectorAll(selector)].slice(0, 40).map((tr) => {
+  const row = tr.getBoundingClientRect();
+  return [...tr.children].filter((td) => { const c = td.getBoundingClientRect(); return Math.abs(c.top - row.top) > 1 || Math.abs(c.bottom - row.bottom) > 1; }).map((td) => td.className);
+}).flat()"""
+
+
+@pytest.mark.parametrize("user", ["moderator", "secretary"])
+async def test_the_units_and_the_calendars_meetings_keep_each_rows_cells_in_the_row(shared, demo, user):
+    # The actions cell was a flex box: its borders ran apart from its row's, without buttons or with them.
+    ctx, page, errors = await shared.page(user, "/units", lang="kk", width=1280, height=720)
+    await page.locator("#units-body tr").nth(10).wait_for(timeout=10_000)
+    assert await page.evaluate(ROW_CELLS, "#units-body tr") == []
+    await page.goto(f"{shared.url}/planner?organiser={DISTRICT}&year={demo_year(almaty_date(utcnow()))}")
+    await page.locator("#tab-visits").click()
+    await page.locator("#visit-groups tr[data-visit]").nth(3).wait_for(timeout=10_000)
+    assert await page.evaluate(ROW_CELLS, "#visit-groups tr[data-visit]") == []
+    assert not errors
+    await ctx.close()

@@ -115,8 +115,8 @@ class DraftBuilder:
         categories = Counter(members[i].category for i in voters if members[i].category)
         category = categories.most_common(1)[0][0] if categories else None
         subtopic, category = self._agreeing(subtopics, category)
-        keys = choose_places(mentions, len(voters))
         placed = sum(1 for i in voters if members[i].places)
+        keys = choose_places(mentions, len(voters), placed)
         district_wide = subtopic is not None and subtopic in self.lexicon and self.lexicon.get(subtopic).scope == "district"
         if district_wide and 2 * placed <= len(voters):
             # The district's issue, raised mostly without a place: one comment's town is not its place

@@ -155,11 +155,13 @@ def _bare_name(bare: str) -> str:
     return bare.split("|", 1)[0]
 
 
-def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
+def choose_places(mentions: Sequence[PlaceMention], members: int, placed: int = 0) -> list[str]:
     """The keys a draft is about: its most named street, microdistrict or bus route, then its most named area.
 
     A house number is kept only when at least two comments name it (a building's problem);
-    named once it may be a resident's home address, so the wording names the street.
+    named once it may be a resident's home address, so the wording names the street. A street,
+    microdistrict or route must be named by a third of the ``placed`` comments (those naming any
+    place): one resident's "улица Садовая" among ten comments about Иргели is not the draft's place.
     """
     out: list[str] = []
     streets: Counter[str] = Counter()
@@ -176,6 +178,8 @@ def choose_places(mentions: Sequence[PlaceMention], members: int) -> list[str]:
         if not votes:
             continue
         key, count = votes.most_common(1)[0]
+        if kinds is SPECIFIC and count * 3 < placed:
+            continue
         if count * 3 >= min(members, sum(votes.values())) or len(votes) == 1:
             if key in streets:
                 house = next((h for h, n in houses.most_common() if h.startswith("house:" + key[7:] + "/")), None)

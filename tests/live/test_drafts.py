@@ -65,6 +65,13 @@ def test_places_read_properly_in_each_language():
              PlaceMention("house", "45", "house:тауелсиздик/45", "ru")]
     assert choose_places(house, 1) == ["street:тауелсиздик"]  # named once: maybe a home address
     assert choose_places(house * 2, 2) == ["house:тауелсиздик/45"]
+    # One resident's street among comments about the village: the village is the draft's place,
+    # as it is when that resident is the only one to name a place at all.
+    village = [PlaceMention("settlement", "Иргели", "settlement:иргели", "ru")]
+    street = [PlaceMention("street", "Садовая", "street:садов|ул", "ru")]
+    assert choose_places(village * 7 + street + village, 10, placed=8) == ["settlement:иргели"]
+    assert choose_places(street + village, 10, placed=1) == ["street:садов|ул", "settlement:иргели"]
+    assert choose_places(village * 4 + street * 2 + village * 2, 6, placed=6) == ["street:садов|ул", "settlement:иргели"]
     assert namer.wording("house:тауелсиздик/45", house).ru == "ул. Тауелсиздик, 45"
     sadovaya = [PlaceMention("street", "Садовая", "street:садов|ул", "ru")]  # an adjectival street's key
     assert (namer.wording("street:садов|ул", sadovaya).ru, namer.wording("street:садов|ул", sadovaya).kk) == (

@@ -155,7 +155,9 @@ async def test_the_units_and_the_calendars_meetings_keep_each_rows_cells_in_the_
     await page.locator("#units-body tr").nth(10).wait_for(timeout=10_000)
     assert await page.evaluate(ROW_CELLS, "#units-body tr") == []
     await page.goto(f"{shared.url}/planner?organiser={DISTRICT}&year={demo_year(almaty_date(utcnow()))}")
+    await page.locator("#matrix-body tr").first.wait_for(timeout=10_000)  # the page's script is running
     await page.locator("#tab-visits").click()
+    await page.locator("#tab-visits[aria-selected='true']").wait_for(timeout=10_000)
     await page.locator("#visit-groups tr[data-visit]").nth(3).wait_for(timeout=10_000)
     assert await page.evaluate(ROW_CELLS, "#visit-groups tr[data-visit]") == []
     assert not errors

@@ -1,7 +1,7 @@
 // The live link to a meeting's comment feed over socket.io ("/feed"): join on every connect (the
 // server's snapshot is the truth after a reconnect), batched pushes, moderation commands with an ack.
 
-import { LiveError } from "./live.js";
+import { emitAck } from "./live.js";
 
 const ACK_TIMEOUT_MS = 10000;
 
@@ -64,23 +64,6 @@ export function connectFeed(options) {
     if (body && same(body.meeting_id, meetingId)) onHealth(body.sources || []);
   });
 
-  function emitAck(event, payload) {
-    return new Promise((resolve, reject) => {
-      if (!socket.connected) {
-        reject(new LiveError("not_connected", ""));
-        return;
-      }
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        if (err) reject(new LiveError("timeout", ""));
-        else if (ack && ack.ok) resolve(ack);
-        else {
-          const e = (ack && ack.error) || {};
-          reject(new LiveError(e.code || "error", e.message || ""));
-        }
-      });
-    });
-  }
-
   return {
     socket,
     /** Follow another meeting (null: none); the server's join leaves the previous room. */
@@ -93,11 +76,11 @@ export function connectFeed(options) {
     },
     /** A moderation command: pin, unpin, answered, unanswered, hide, unhide, current, floor. */
     command(verb, payload = {}) {
-      return emitAck("command", { verb, meeting_id: Number(meetingId), ...payload });
+      return emitAck(socket, "command", { verb, meeting_id: Number(meetingId), ...payload }, ACK_TIMEOUT_MS);
     },
     /** Comments before id `before` (oldest first) and the next cursor. */
     older(before, count = limit) {
-      return emitAck("older", { meeting_id: Number(meetingId), before, limit: count });
+      return emitAck(socket, "older", { meeting_id: Number(meetingId), before, limit: count }, ACK_TIMEOUT_MS);
     },
   };
 }

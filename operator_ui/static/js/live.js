@@ -27,6 +27,27 @@ export class LiveError extends Error {
 }
 
 /**
+ * Send an event and wait for the server's ack: it resolves with an ``ok`` ack and rejects with a
+ * LiveError when the link is down, the ack is late or the server refused (with the clock it holds).
+ */
+export function emitAck(socket, event, payload, timeoutMs = ACK_TIMEOUT_MS) {
+  return new Promise((resolve, reject) => {
+    if (!socket.connected) {
+      reject(new LiveError("not_connected", ""));
+      return;
+    }
+    socket.timeout(timeoutMs).emit(event, payload, (err, ack) => {
+      if (err) reject(new LiveError("timeout", ""));
+      else if (ack && ack.ok) resolve(ack);
+      else {
+        const e = (ack && ack.error) || {};
+        reject(new LiveError(e.code || "error", e.message || "", ack && ack.clock));
+      }
+    });
+  });
+}
+
+/**
  * Open the link. Callbacks: onState(state) with "connecting" | "connected" | "reconnecting" |
  * "offline" | "unauthorized"; onJoin(ack) after each successful join; onJoinError(error);
  * onClock(view); onMeeting(meeting); onMessage({text, at}).
@@ -88,23 +109,6 @@ export function connectClock(options) {
     retryTimer = setTimeout(() => socket.connect(), 3000);
   }
 
-  function emitAck(event, payload) {
-    return new Promise((resolve, reject) => {
-      if (!socket.connected) {
-        reject(new LiveError("not_connected", ""));
-        return;
-      }
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        if (err) reject(new LiveError("timeout", ""));
-        else if (ack && ack.ok) resolve(ack);
-        else {
-          const e = (ack && ack.error) || {};
-          reject(new LiveError(e.code || "error", e.message || "", ack && ack.clock));
-        }
-      });
-    });
-  }
-
   onState("connecting");
   if (meetingId !== null) socket.connect();
 
@@ -119,11 +123,11 @@ export function connectClock(options) {
     },
     /** Send a clock command with the version we see; resolves to the ack. */
     command(action, version) {
-      return emitAck("command", { meeting_id: meetingId, action, version, command_id: uuid4() });
+      return emitAck(socket, "command", { meeting_id: meetingId, action, version, command_id: uuid4() });
     },
     /** Show `text` on the presenter screen ("" clears it). */
     presenterMessage(text) {
-      return emitAck("presenter_message", { meeting_id: meetingId, text });
+      return emitAck(socket, "presenter_message", { meeting_id: meetingId, text });
     },
   };
 }

@@ -49,6 +49,11 @@ async def test_the_region_drills_down_to_a_district(shared, hierarchy, lang, tmp
     await row.wait_for(timeout=10_000)
     assert "6" in await row.inner_text() and "33" in await row.inner_text()
     assert "11" in await page.inner_text("[data-testid='fig-problems']")
+    # Executors by their names in the page's language (they are stored by their Russian names).
+    executors = page.locator("#executors-body")
+    await executors.locator("tr", has_text={"ru": "Отдел образования", "kk": "Білім бөлімі"}[lang]).wait_for(timeout=10_000)
+    if lang == "kk":
+        assert "Отдел образования" not in await executors.inner_text()
     heading = await page.inner_text("#national-heading")
     assert heading.startswith(w["national.heading_unit"].split("{")[0].strip())
     if lang == "ru":

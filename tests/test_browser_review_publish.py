@@ -134,6 +134,17 @@ async def test_dashboard_shows_accepted_problems_apart_from_drafts_and_a_deadlin
     await ctx.close()
 
 
+async def test_the_dashboard_names_a_round_in_kazakh_in_kazakh(shared):
+    # A round without an akim's name is shown by its title: it was the Russian one in Kazakh too.
+    meeting_id, _ = await _round(shared, title="Встреча с населением: с. Иргели", title_kk="Халықпен кездесу: Іргелі ауылы", akim_name="")
+    for lang, title in (("kk", "Халықпен кездесу: Іргелі ауылы"), ("ru", "Встреча с населением: с. Иргели")):
+        ctx, page, errors = await shared.page("secretary", f"/dashboard?meetings={meeting_id}", lang=lang)
+        await page.locator("[data-testid='tile-publication'] li").first.wait_for(timeout=10_000)
+        assert title in await page.locator("[data-testid='tile-publication']").inner_text()
+        assert errors == []
+        await ctx.close()
+
+
 def _keys() -> set[str]:
     keys: set[str] = set()
     for path in CATALOGUES.glob("*.json"):

@@ -23,7 +23,8 @@ def test_dashboard_figures_from_a_round() -> None:
     assert {r["label"] for r in f["by_executor"]} >= {"не назначен"}
     assert f["by_region"] == [{**f["by_region"][0], "region": "Алматинская область", "total": 6}]
     assert f["overdue"] == 0 and f["due_soon"] == 0
-    assert f["publication"] == [{"title": "Встреча акима Карасайского района с населением", "akim": "Сейтказиев А. Б.", "meetings": 2,
+    assert f["publication"] == [{"title": "Встреча акима Карасайского района с населением", "title_kk": "Қарасай ауданы әкімінің халықпен кездесуі",
+                                 "akim": "Сейтказиев А. Б.", "meetings": 2,
                                  "ended": 2, "deadline": "2026-12-05", "days_left": -36, "overdue": True, "final": False}]
     late = dashboard_figures([sample_round()], today=date(2027, 2, 5))
     assert late["overdue"] == 1 and late["overdue_by_executor"] == {"ГУ «Отдел образования по Карасайскому району»": [3]}

@@ -140,7 +140,7 @@ def dashboard_figures(rounds_or_problems: Iterable[Round | Problem], *, lang: st
 def _publication(round_: Round, today: date | datetime) -> dict[str, Any]:
     """One round's 10-day countdown; a round whose meetings have not all ended has not started counting."""
     ended = [m for m in round_.meetings if m.ended_at is not None]
-    base = {"title": one_line(round_.title), "akim": one_line(round_.akim), "meetings": len(round_.meetings),
+    base = {"title": one_line(round_.title), "title_kk": one_line(round_.title_kk), "akim": one_line(round_.akim), "meetings": len(round_.meetings),
             "ended": len(ended), "final": round_.final}
     end = last_event_end(round_.events)
     if end is None:

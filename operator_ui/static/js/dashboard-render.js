@@ -51,8 +51,9 @@ function publicationTile(items, lang) {
         text = tn("dashboard.pub_left", p.days_left, { date: dmy(p.deadline) });
       }
     }
-    const who = p.akim ? t("dashboard.pub_round", { akim: p.akim, meetings: tn("dashboard.n_meetings", p.meetings || 1) }) : p.title;
-    return el("li", { dataset: { state } }, el("span", { class: "pub-title", title: p.title }, who), el("span", { class: "pub-when" }, text),
+    const title = (lang === "kk" && p.title_kk) || p.title;
+    const who = p.akim ? t("dashboard.pub_round", { akim: p.akim, meetings: tn("dashboard.n_meetings", p.meetings || 1) }) : title;
+    return el("li", { dataset: { state } }, el("span", { class: "pub-title", title }, who), el("span", { class: "pub-when" }, text),
       p.final ? el("span", { class: "badge badge-accepted" }, t("dashboard.pub_final")) : null);
   });
   const body = rows.length ? el("ul", { class: "pub-list" }, rows) : el("p", { class: "tile-sub" }, t("dashboard.pub_none"));

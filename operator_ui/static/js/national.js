@@ -10,6 +10,7 @@ import { renderCentral, renderCompliance } from "./national-lists.js";
 import { nameOf, todayAlmaty } from "./planner-format.js";
 import { call, fetchFile, saveFile } from "./review-api.js";
 import { $, el, reviewError, startPage } from "./review-page.js";
+import { executorName, loadVocabulary } from "./vocabulary.js";
 
 const state = { meta: null, units: [], unit: "", year: 0, quarter: "", rollup: null, central: null, compliance: null };
 const money = (v) => number(v || 0, lang());
@@ -144,7 +145,7 @@ function render() {
   renderDownloads();
   renderUnits(r);
   smallTable("categories-body", r.categories, (c) => (lang() === "kk" ? c.name_kk : c.name_ru) || t("national.no_category"));
-  smallTable("executors-body", r.executors, (x) => x.key || t("national.no_executor"));
+  smallTable("executors-body", r.executors, (x) => executorName(x.key, lang()) || t("national.no_executor"));
   smallTable("quarters-body", r.quarters, (q) => t("national.quarter_n", { n: q.key }));
   if (state.central) renderCentral(state.central, { canEdit: canEdit(), onSaved: load });
   if (state.compliance) renderCompliance(state.compliance, state);
@@ -179,6 +180,7 @@ async function loadUnits() {
 
 async function main() {
   state.meta = await startPage();
+  loadVocabulary().then(render);  // executors by their names in the UI language
   readUrl();
   await loadUnits();
   syncForm();

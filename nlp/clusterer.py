@@ -70,6 +70,57 @@ class _Entry:
     places: PlaceInfo
 
 
+class _Rows:
+    """Every entry's unit vector, language group, hubness, places, subtopics and district, in arrival
+    order, as arrays that grow in place.
+
+    An assignment scores the new comment against all of them; gathering them again from the entries
+    for every comment was work linear in the meeting's size on top of the one matrix product.
+    """
+
+    def __init__(self) -> None:
+        self.ids: list[ItemId] = []
+        self.index: dict[ItemId, int] = {}
+        self.places: list[PlaceInfo] = []
+        self.topics: list[frozenset[str]] = []
+        self.districts: list[str | None] = []
+        self._units = np.zeros((0, 0), dtype=np.float32)
+        self._groups = np.empty(0, dtype=object)
+        self._hubs = np.zeros(0, dtype=np.float32)
+
+    def add(self, item_id: ItemId, entry: _Entry) -> None:
+        n = len(self.ids)
+        if n == len(self._hubs) or self._units.shape[1] != entry.unit.shape[0]:
+            cap = max(64, 2 * n)
+            units = np.zeros((cap, entry.unit.shape[0]), dtype=np.float32)
+            if n:
+                units[:n] = self._units[:n]
+            groups, hubs = np.empty(cap, dtype=object), np.zeros(cap, dtype=np.float32)
+            groups[:n], hubs[:n] = self._groups[:n], self._hubs[:n]
+            self._units, self._groups, self._hubs = units, groups, hubs
+        self._units[n], self._groups[n], self._hubs[n] = entry.unit, entry.group, entry.hub
+        self.index[item_id] = n
+        self.ids.append(item_id)
+        self.places.append(entry.places)
+        self.topics.append(entry.item.topics)
+        self.districts.append(entry.item.district)
+
+    def set_hub(self, item_id: ItemId, hub: float) -> None:
+        self._hubs[self.index[item_id]] = hub
+
+    @property
+    def units(self) -> Matrix:
+        return self._units[:len(self.ids)]
+
+    @property
+    def groups(self) -> np.ndarray:
+        return self._groups[:len(self.ids)]
+
+    @property
+    def hubs(self) -> np.ndarray:
+        return self._hubs[:len(self.ids)]
+
+
 @dataclass(slots=True)
 class _Feedback:
     must: set[frozenset[ItemId]] = field(default_factory=set)
@@ -88,6 +139,7 @@ class Clusterer:
             self.means = {"mixed": np.asarray(center, dtype=np.float32)}
         self.scorer = PairScorer(self.settings.scores(), self.means)
         self._items: dict[ItemId, _Entry] = {}
+        self._rows = _Rows()  # the entries' values as arrays, same order as ``_items``
         self._clusters: dict[str, set[ItemId]] = {}
         self._locks: dict[ItemId, str] = {}
         self._groups: dict[ItemId, str] = {}
@@ -114,6 +166,7 @@ class Clusterer:
         scores, hubs = self.scorer.matrix_and_hubs(items)
         for item_id, hub in zip(ids, hubs):
             self._items[item_id].hub = float(hub)
+            self._rows.set_hub(item_id, float(hub))
         scores = self._constrained(ids, scores)
         return scores
 
@@ -138,14 +191,14 @@ class Clusterer:
             cats = np.array([self._items[i].category or "" for i in others], dtype=object)
             row = np.where(cats != mine, CANNOT, row)
         fb = self._feedback
-        if fb.must or fb.cannot:
+        judged = [(pair, value) for pairs, value in ((fb.must, 1.0), (fb.cannot, CANNOT)) for pair in pairs if item_id in pair]
+        if judged:  # the pairs people judged with this comment (cannot-link wins over must-link)
             row = row.copy()
-            for k, other in enumerate(others):
-                pair = frozenset((item_id, other))
-                if pair in fb.cannot:
-                    row[k] = CANNOT
-                elif pair in fb.must:
-                    row[k] = 1.0
+            pos = {other: k for k, other in enumerate(others)}
+            for pair, value in judged:
+                other = next((x for x in pair if x != item_id), None)
+                if other in pos:
+                    row[pos[other]] = value
         return row
 
     def _best_cluster(self, others: Sequence[ItemId], row: np.ndarray, floor: float) -> tuple[str | None, float]:
@@ -242,22 +295,19 @@ class Clusterer:
                 topics = topics | self.topics_and_district(marked)[0]
         item = Item(np.asarray(vector, dtype=np.float32).reshape(-1), lang, keys, topics, district)
         units, groups = self.scorer.prepare([item])
-        others = list(self._items)
+        rows = self._rows
+        others = rows.ids.copy()
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
         best, best_score = None, 1.0 - self.threshold
         if others:
-            units_o = np.stack([self._items[i].unit for i in others])
-            groups_o = np.array([self._items[i].group for i in others], dtype=object)
-            entry.hub = self.scorer.hub_of(entry.unit, entry.group, units_o, groups_o)
-            row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, units_o, groups_o,
-                                  np.array([self._items[i].hub for i in others], dtype=np.float32),
-                                  [self._items[i].places for i in others], item.topics,
-                                  [self._items[i].item.topics for i in others], item.district,
-                                  [self._items[i].item.district for i in others])
+            entry.hub = self.scorer.hub_of(entry.unit, entry.group, rows.units, rows.groups)
+            row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, rows.units, rows.groups,
+                                  rows.hubs, rows.places, item.topics, rows.topics, item.district, rows.districts)
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)
         self._items[item_id] = entry
+        rows.add(item_id, entry)
         cid = best or self._new_id()
         self._items[item_id].cluster = cid
         self._clusters.setdefault(cid, set()).add(item_id)

@@ -9,6 +9,7 @@ citizens swap (ы/і/и, doubled letters, soft signs, hyphens and spaces) merged
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -106,8 +107,13 @@ def is_adjectival(word: str) -> bool:
     return m is not None and len(low) >= 6 and bool(_ADJECTIVE_STEM.search(low[: m.start()]))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str, *, russian: bool = True, street_type: str | None = None) -> str:
-    """The key of a place name: script-, case- and spelling-tolerant; "" when nothing is left."""
+    """The key of a place name: script-, case- and spelling-tolerant; "" when nothing is left.
+
+    Memoised (a pure function): the gazetteer tries every run of words of every comment, and a
+    meeting's chat repeats its words; this was a third of the pipeline's time on chat-length texts.
+    """
     text = unicodedata.normalize("NFC", name or "").strip()
     if _LATIN.search(text.lower()):
         text = " ".join(latin_to_cyrillic(w) if _LATIN.search(w.lower()) else w for w in text.split())

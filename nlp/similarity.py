@@ -152,6 +152,7 @@ class PlaceInfo:
     bases: frozenset[str]
     bare: bool
     any: bool
+    keys: frozenset[str]  # what it was made of: equal keys, equal relations
 
     @property
     def local(self) -> bool:
@@ -164,7 +165,7 @@ class PlaceInfo:
         houses = frozenset(k for k in keys if _is_house(k))
         bases = frozenset(_house_base(k) for k in houses)
         return cls(levels, houses, bases, any(_house_base(k) == k for k in houses),
-                   bool(houses) or any(levels.values()))
+                   bool(houses) or any(levels.values()), frozenset(keys))
 
 
 def relation(a: PlaceInfo, b: PlaceInfo) -> tuple[bool, int]:
@@ -292,10 +293,15 @@ class PairScorer:
                 out = out + np.where(same, np.where(placed, s.district_issue_placed, s.district_issue), 0.0)
         if not places.any:
             return out.astype(np.float32)
-        for k, info in enumerate(infos):
-            if info.any:
-                clash, level = relation(places, info)
-                out[k] = CANNOT if clash else out[k] + self._place_terms(np.array(level), rel[k])
+        placed = np.fromiter((k for k, info in enumerate(infos) if info.any), dtype=np.intp)
+        if len(placed):
+            # the relations one pair at a time, their score terms in one array operation (a numpy call
+            # per pair was most of a comment's assignment in a meeting of thousands)
+            known: dict[frozenset[str], tuple[bool, int]] = {}  # a meeting's comments name few distinct places
+            pairs = [known.get(infos[k].keys) or known.setdefault(infos[k].keys, relation(places, infos[k])) for k in placed]
+            clash = np.fromiter((c for c, _ in pairs), dtype=bool, count=len(pairs))
+            level = np.fromiter((lv for _, lv in pairs), dtype=np.int8, count=len(pairs))
+            out[placed] = np.where(clash, CANNOT, out[placed] + self._place_terms(level, rel[placed]))
         return out.astype(np.float32)
 
     def hub_of(self, unit: Matrix, group: str, units: Matrix, groups: np.ndarray) -> float:

@@ -68,6 +68,9 @@ async def test_undo_button_and_a_second_console_stay_in_sync(live_server):
         two = await (await chromium.new_context(bypass_csp=True)).new_page()
         await login(one, live_server.url, "moderator", live_server.people.password, f"/console?meeting={meeting_id}")
         await login(two, live_server.url, "admin", live_server.people.password, f"/console?meeting={meeting_id}")
+        # a click before the clock's link is up is refused as "not connected" (the flake on loaded runs)
+        for page in (one, two):
+            await page.locator("#connection[data-state='connected']").wait_for(timeout=SYNC_WAIT)
         await one.click("#btn-start-presentation")
         await two.wait_for_function("document.querySelector('#phase').dataset.phase === 'presentation'", timeout=SYNC_WAIT)
         await two.click("#btn-qa")

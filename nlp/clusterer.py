@@ -29,7 +29,7 @@ from .agglomerate import agglomerate
 from .cluster_settings import ClustererSettings
 from .features import Matrix
 from .known_streets import KnownStreets
-from .similarity import CANNOT, Item, PairScorer, PlaceInfo
+from .similarity import CANNOT, Earlier, Item, PairScorer, PlaceInfo
 
 ItemId = Hashable
 LIVE_BATCH = 64  # the live labeller's batch size; ``tyndau nlp eval`` feeds rows in batches of it
@@ -71,54 +71,75 @@ class _Entry:
 
 
 class _Rows:
-    """Every entry's unit vector, language group, hubness, places, subtopics and district, in arrival
-    order, as arrays that grow in place.
+    """Every entry's unit vector, language group, hubness, cluster, and its subtopics, district and
+    places (each distinct value once, indexed), in arrival order, as arrays that grow in place.
 
     An assignment scores the new comment against all of them; gathering them again from the entries
-    for every comment was work linear in the meeting's size on top of the one matrix product.
+    for every comment was work linear in the meeting's size, in Python, on top of one matrix product.
     """
+
+    _GROWN = ("_units", "_groups", "_hubs", "_clusters", "_topics", "_districts", "_places")
 
     def __init__(self) -> None:
         self.ids: list[ItemId] = []
         self.index: dict[ItemId, int] = {}
-        self.places: list[PlaceInfo] = []
-        self.topics: list[frozenset[str]] = []
-        self.districts: list[str | None] = []
+        self.topic_sets: list[frozenset[str]] = []
+        self.district_values: list[str | None] = []
+        self.place_infos: list[PlaceInfo] = []
+        self._interned: dict[str, dict[Any, int]] = {"topics": {}, "districts": {}, "places": {}}
         self._units = np.zeros((0, 0), dtype=np.float32)
         self._groups = np.empty(0, dtype=object)
         self._hubs = np.zeros(0, dtype=np.float32)
+        self._clusters = np.zeros(0, dtype=np.int64)
+        self._topics = np.zeros(0, dtype=np.int64)
+        self._districts = np.zeros(0, dtype=np.int64)
+        self._places = np.zeros(0, dtype=np.int64)
 
-    def add(self, item_id: ItemId, entry: _Entry) -> None:
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, item_id: ItemId, entry: _Entry, cluster: int) -> None:
         n = len(self.ids)
         if n == len(self._hubs) or self._units.shape[1] != entry.unit.shape[0]:
             cap = max(64, 2 * n)
-            units = np.zeros((cap, entry.unit.shape[0]), dtype=np.float32)
-            if n:
-                units[:n] = self._units[:n]
-            groups, hubs = np.empty(cap, dtype=object), np.zeros(cap, dtype=np.float32)
-            groups[:n], hubs[:n] = self._groups[:n], self._hubs[:n]
-            self._units, self._groups, self._hubs = units, groups, hubs
-        self._units[n], self._groups[n], self._hubs[n] = entry.unit, entry.group, entry.hub
+            for name in self._GROWN:
+                old = getattr(self, name)
+                shape = (cap, entry.unit.shape[0]) if name == "_units" else (cap,)
+                new = np.empty(shape, dtype=object) if old.dtype == object else np.zeros(shape, dtype=old.dtype)
+                if n:
+                    new[:n] = old[:n]
+                setattr(self, name, new)
+        self._units[n], self._groups[n], self._hubs[n], self._clusters[n] = entry.unit, entry.group, entry.hub, cluster
+        self._topics[n] = self._intern("topics", entry.item.topics, self.topic_sets, entry.item.topics)
+        self._districts[n] = self._intern("districts", entry.item.district, self.district_values, entry.item.district)
+        self._places[n] = self._intern("places", entry.places.keys, self.place_infos, entry.places)
         self.index[item_id] = n
         self.ids.append(item_id)
-        self.places.append(entry.places)
-        self.topics.append(entry.item.topics)
-        self.districts.append(entry.item.district)
+
+    def _intern(self, kind: str, key: Any, values: list[Any], value: Any) -> int:
+        index = self._interned[kind]
+        if key not in index:
+            index[key] = len(values)
+            values.append(value)
+        return index[key]
 
     def set_hub(self, item_id: ItemId, hub: float) -> None:
         self._hubs[self.index[item_id]] = hub
 
-    @property
-    def units(self) -> Matrix:
-        return self._units[:len(self.ids)]
+    def set_cluster(self, item_id: ItemId, cluster: int) -> None:
+        if item_id in self.index:
+            self._clusters[self.index[item_id]] = cluster
 
     @property
-    def groups(self) -> np.ndarray:
-        return self._groups[:len(self.ids)]
+    def clusters(self) -> np.ndarray:
+        """Each entry's cluster, as its code (see ``Clusterer._code``)."""
+        return self._clusters[:len(self.ids)]
 
-    @property
-    def hubs(self) -> np.ndarray:
-        return self._hubs[:len(self.ids)]
+    def earlier(self) -> Earlier:
+        """The entries as the pair scorer reads them."""
+        n = len(self.ids)
+        return Earlier(self._units[:n], self._groups[:n], self._hubs[:n], self._topics[:n], self.topic_sets,
+                       self._districts[:n], self.district_values, self._places[:n], self.place_infos)
 
 
 @dataclass(slots=True)
@@ -140,6 +161,8 @@ class Clusterer:
         self.scorer = PairScorer(self.settings.scores(), self.means)
         self._items: dict[ItemId, _Entry] = {}
         self._rows = _Rows()  # the entries' values as arrays, same order as ``_items``
+        self._codes: dict[str, int] = {}  # cluster id -> the code ``_rows`` holds
+        self._code_ids: list[str] = []
         self._clusters: dict[str, set[ItemId]] = {}
         self._locks: dict[ItemId, str] = {}
         self._groups: dict[ItemId, str] = {}
@@ -203,26 +226,26 @@ class Clusterer:
 
     def _best_cluster(self, others: Sequence[ItemId], row: np.ndarray, floor: float) -> tuple[str | None, float]:
         """The cluster a comment with scores ``row`` (against ``others``) links to best, if any."""
-        cids = list(self._clusters)
-        code = {cid: c for c, cid in enumerate(cids)}
-        labels = np.fromiter((code[self._items[i].cluster] for i in others), dtype=np.int64, count=len(others))
-        vetoed = np.bincount(labels, weights=(row <= CANNOT / 2), minlength=len(cids)) > 0
+        labels = self._rows.clusters  # each of ``others``' cluster code (``others`` are the rows, in order)
+        assert len(labels) == len(others)
+        m = len(self._code_ids)
+        sizes = np.bincount(labels, minlength=m)
+        vetoed = np.bincount(labels, weights=(row <= CANNOT / 2), minlength=m) > 0
         if self.settings.linkage == "complete":
-            link = np.full(len(cids), np.inf)
+            link = np.full(m, np.inf)
             np.minimum.at(link, labels, row)
         else:
-            link = np.bincount(labels, weights=row, minlength=len(cids)) / np.maximum(
-                np.bincount(labels, minlength=len(cids)), 1)
-        link = np.where(vetoed, CANNOT, link)
-        pos = {i: k for k, i in enumerate(others)}
-        for cid in {self._locks[i] for i in self._locks if self._locks[i] in code}:  # people-made groups
+            link = np.bincount(labels, weights=row, minlength=m) / np.maximum(sizes, 1)
+        link = np.where(vetoed | (sizes == 0), CANNOT, link)  # a code whose cluster is gone is no candidate
+        pos = self._rows.index
+        for cid in {self._locks[i] for i in self._locks if self._locks[i] in self._clusters}:  # people-made groups
             members = self._clusters[cid]
-            cols = [pos[m] for m in members if m in pos]
+            cols = [pos[x] for x in members if x in pos]
             if cols:
-                link[code[cid]] = self._group_linkage(row[None, :], [0], cols, [self._groups.get(m) for m in members if m in pos])
+                link[self._codes[cid]] = self._group_linkage(row[None, :], [0], cols, [self._groups.get(x) for x in members if x in pos])
         best = int(np.argmax(link)) if len(link) else -1
         if best >= 0 and link[best] >= floor:
-            return cids[best], float(link[best])
+            return self._code_ids[best], float(link[best])
         return None, floor
 
     def _linkage(self, block: np.ndarray) -> float:
@@ -300,18 +323,24 @@ class Clusterer:
         entry = _Entry(item, category, "", next(self._order), units[0], str(groups[0]), 0.0, PlaceInfo.of(item.places))
         best, best_score = None, 1.0 - self.threshold
         if others:
-            entry.hub = self.scorer.hub_of(entry.unit, entry.group, rows.units, rows.groups)
-            row = self.scorer.row(entry.unit, entry.group, entry.hub, entry.places, rows.units, rows.groups,
-                                  rows.hubs, rows.places, item.topics, rows.topics, item.district, rows.districts)
+            earlier = rows.earlier()
+            entry.hub = self.scorer.hub_of(entry.unit, entry.group, earlier.units, earlier.groups)
+            row = self.scorer.row_against(entry.unit, entry.group, entry.hub, entry.places, item.topics, item.district, earlier)
             self._items[item_id] = entry
             row = self._constrained_row(item_id, others, row)
             best, best_score = self._best_cluster(others, row, best_score)
         self._items[item_id] = entry
-        rows.add(item_id, entry)
         cid = best or self._new_id()
         self._items[item_id].cluster = cid
         self._clusters.setdefault(cid, set()).add(item_id)
+        rows.add(item_id, entry, self._code(cid))
         return cid
+
+    def _code(self, cid: str) -> int:
+        if cid not in self._codes:
+            self._codes[cid] = len(self._code_ids)
+            self._code_ids.append(cid)
+        return self._codes[cid]
 
     def add_batch(self, entries: Iterable[tuple[ItemId, Matrix, Mapping[str, Any]]]) -> dict[ItemId, str]:
         """What the server does with a batch: assign each comment in order, then tidy up.
@@ -502,6 +531,7 @@ class Clusterer:
                 del self._clusters[entry.cluster]
         entry.cluster = cid
         self._clusters.setdefault(cid, set()).add(item_id)
+        self._rows.set_cluster(item_id, self._code(cid))
 
     def vector(self, item_id: ItemId) -> Matrix | None:
         """The raw embedding of a comment (for drafts' medoids), or None when it is unknown."""

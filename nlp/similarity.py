@@ -221,6 +221,42 @@ def _house_base(key: str) -> str:
     return m.group(1) if m else key
 
 
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """The comments a new one is scored against, as arrays.
+
+    What repeats across a meeting's comments (their subtopic sets, districts and place sets) is
+    kept once and indexed, so scoring a comment against thousands runs no Python per comment.
+    """
+
+    units: Matrix
+    groups: np.ndarray
+    hubs: np.ndarray
+    topic_ids: np.ndarray
+    topic_sets: Sequence[frozenset[str]]
+    district_ids: np.ndarray
+    districts: Sequence[str | None]
+    place_ids: np.ndarray
+    place_infos: Sequence[PlaceInfo]
+
+    @classmethod
+    def of(cls, units: Matrix, groups: np.ndarray, hubs: np.ndarray, infos: Sequence[PlaceInfo],
+           topics: Sequence[frozenset[str]], districts: Sequence[str | None]) -> Earlier:
+        """Index plain per-comment sequences (``topics`` and ``districts`` may be empty: none named)."""
+        n = len(units)
+        t_ids, t_sets = _interned(topics if len(topics) else [frozenset()] * n)
+        d_ids, d_vals = _interned(districts if len(districts) else [None] * n)
+        p_ids, p_keys = _interned([info.keys for info in infos])
+        first = {info.keys: info for info in reversed(infos)}
+        return cls(units, groups, hubs, t_ids, t_sets, d_ids, d_vals, p_ids, [first[k] for k in p_keys])
+
+
+def _interned(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    index: dict[Any, int] = {}
+    ids = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return ids, list(index)
+
+
 class PairScorer:
     """Scores pairs of items; the reference means centre each language."""
 
@@ -269,38 +305,47 @@ class PairScorer:
             topics: frozenset[str] = frozenset(), others_topics: Sequence[frozenset[str]] = (),
             district: str | None = None, others_district: Sequence[str | None] = ()) -> np.ndarray:
         """Scores of one prepared item against prepared others (hubness values given)."""
-        s = self.settings
         if len(units) == 0:
             return np.zeros(0, dtype=np.float32)
-        scores = units @ unit
-        cross = groups != group
+        return self.row_against(unit, group, hub, places, topics, district,
+                                Earlier.of(units, groups, hubs, infos, others_topics, others_district))
+
+    def row_against(self, unit: Matrix, group: str, hub: float, places: PlaceInfo, topics: frozenset[str],
+                    district: str | None, earlier: Earlier) -> np.ndarray:
+        """:meth:`row` against comments already indexed (the live clusterer keeps them so)."""
+        s = self.settings
+        e = earlier
+        if len(e.units) == 0:
+            return np.zeros(0, dtype=np.float32)
+        scores = e.units @ unit
+        cross = e.groups != group
         if s.hubness:
-            centre_r = float(np.median(hubs)) if len(hubs) else 0.0
-            scores = np.where(cross, scores - s.hubness * ((hub + hubs) / 2 - centre_r), scores)
+            centre_r = float(np.median(e.hubs)) if len(e.hubs) else 0.0
+            scores = np.where(cross, scores - s.hubness * ((hub + e.hubs) / 2 - centre_r), scores)
         scores = scores + s.cross_language * cross
         out = scores.astype(np.float32)
         rel = np.zeros(len(out), dtype=np.int8)
         if topics:
-            rel = np.fromiter((0 if not theirs else (1 if topics & theirs else -1) for theirs in others_topics),
-                              dtype=np.int8, count=len(out)) if len(others_topics) else rel
+            table = np.array([0 if not theirs else (1 if topics & theirs else -1) for theirs in e.topic_sets], dtype=np.int8)
+            rel = table[e.topic_ids]
         out = out + self._topic_terms(rel)
-        if s.district_issue and district is not None and len(others_district):
-            same = np.fromiter((d == district for d in others_district), dtype=bool, count=len(out))
-            placed = np.fromiter((info.local for info in infos), dtype=bool, count=len(out))
+        local = np.array([info.local for info in e.place_infos], dtype=bool)[e.place_ids]
+        if s.district_issue and district is not None:
+            same = np.array([d == district for d in e.districts], dtype=bool)[e.district_ids]
             if places.local:
-                out = out + np.where(same & ~placed, s.district_issue_placed, 0.0)
+                out = out + np.where(same & ~local, s.district_issue_placed, 0.0)
             else:
-                out = out + np.where(same, np.where(placed, s.district_issue_placed, s.district_issue), 0.0)
+                out = out + np.where(same, np.where(local, s.district_issue_placed, s.district_issue), 0.0)
         if not places.any:
             return out.astype(np.float32)
-        placed = np.fromiter((k for k, info in enumerate(infos) if info.any), dtype=np.intp)
+        # the relation once per distinct place set, the score terms in one array operation
+        pairs = [relation(places, info) if info.any else (False, 0) for info in e.place_infos]
+        named = np.array([info.any for info in e.place_infos], dtype=bool)[e.place_ids]
+        placed = np.flatnonzero(named)
         if len(placed):
-            # the relations one pair at a time, their score terms in one array operation (a numpy call
-            # per pair was most of a comment's assignment in a meeting of thousands)
-            known: dict[frozenset[str], tuple[bool, int]] = {}  # a meeting's comments name few distinct places
-            pairs = [known.get(infos[k].keys) or known.setdefault(infos[k].keys, relation(places, infos[k])) for k in placed]
-            clash = np.fromiter((c for c, _ in pairs), dtype=bool, count=len(pairs))
-            level = np.fromiter((lv for _, lv in pairs), dtype=np.int8, count=len(pairs))
+            ids = e.place_ids[placed]
+            clash = np.array([c for c, _ in pairs], dtype=bool)[ids]
+            level = np.array([lv for _, lv in pairs], dtype=np.int8)[ids]
             out[placed] = np.where(clash, CANNOT, out[placed] + self._place_terms(level, rel[placed]))
         return out.astype(np.float32)
 

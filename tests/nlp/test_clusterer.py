@@ -236,3 +236,18 @@ def test_marking_a_known_street_for_the_lexicon() -> None:
     assert streets.read(("settlement:иргели",), "В Иргели на Абая темно") == (("settlement:иргели",), None)
     assert streets.read((), "Абай көшесін қашан жөндейсіз?") == (("street:абай",), None)  # Kazakh: marker after
     assert streets.read((), "Ремонт обещали") == ((), None)
+
+
+@pytest.mark.parametrize("linkage", ["average", "complete"])
+def test_a_cluster_emptied_by_people_takes_no_new_comment(linkage: str) -> None:
+    # Clusters are scored by code; a code whose members all left is gone (as complete linkage's
+    # empty minimum it would read +inf and win every comment).
+    cl = _clusterer(linkage=linkage)
+    a, far = _topic(1, 2), _topic(9, 1)
+    first = cl.assign("a0", a[0])
+    assert cl.assign("a1", a[1]) == first
+    for item in ("a0", "a1"):
+        cl.pin(item, "people-1")
+    assert first not in cl.clusters()
+    new = cl.assign("far", far[0])
+    assert new not in (first, "people-1") and cl.members(new) == ["far"]

@@ -100,7 +100,7 @@ class _Rows:
 
     def add(self, item_id: ItemId, entry: _Entry, cluster: int) -> None:
         n = len(self.ids)
-        if n == len(self._hubs) or self._units.shape[1] != entry.unit.shape[0]:
+        if n == len(self._hubs):  # full (or the first): twice the room
             cap = max(64, 2 * n)
             for name in self._GROWN:
                 old = getattr(self, name)

@@ -329,9 +329,9 @@ class PairScorer:
             table = np.array([0 if not theirs else (1 if topics & theirs else -1) for theirs in e.topic_sets], dtype=np.int8)
             rel = table[e.topic_ids]
         out = out + self._topic_terms(rel)
-        local = np.array([info.local for info in e.place_infos], dtype=bool)[e.place_ids]
         if s.district_issue and district is not None:
             same = np.array([d == district for d in e.districts], dtype=bool)[e.district_ids]
+            local = np.array([info.local for info in e.place_infos], dtype=bool)[e.place_ids]
             if places.local:
                 out = out + np.where(same & ~local, s.district_issue_placed, 0.0)
             else:

@@ -184,9 +184,9 @@ class Pipeline:
     def learn_categories(self, items: Sequence[tuple[str, str]], *, refit: bool | None = None) -> int:
         """Secretaries' category corrections into the categoriser, normalised and embedded as comments are.
 
-        The one path for the review actions (via the labeller) and the start-up replay (``nlp eval
-        --adapt`` too, through :meth:`learn_labelled`); returns how many were learned (unknown
-        categories and empty texts are skipped).
+        The one path for the review actions (via the labeller), the start-up replay and ``nlp eval
+        --adapt`` (which goes through :meth:`learn_labelled` when it has read those rows already);
+        returns how many were learned (unknown categories and empty texts are skipped).
         """
         stage = self.stages.get("categoriser")
         if stage is None or not hasattr(stage, "add_corrections"):
@@ -209,6 +209,9 @@ class Pipeline:
         stage = self.stages.get("categoriser")
         if stage is None or not hasattr(stage, "add_corrections"):
             return 0
+        unknown = sorted({c for c in categories if c and c not in self.taxonomy})
+        if unknown:
+            logger.warning("corrections with categories unknown to the taxonomy skipped: %s", ", ".join(unknown[:10]))
         kept = [(lab.text, c, lab.vector) for lab, c in zip(labels, categories)
                 if c in self.taxonomy and lab.text.strip() and lab.vector is not None]
         if kept:

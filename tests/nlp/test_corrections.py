@@ -143,7 +143,7 @@ def test_the_server_path_learns_what_the_eval_feeds(tmp_path: Path) -> None:
     assert learned == len(pipe.categoriser.corrections) - 1  # odd texts are learned or skipped, never a crash
 
 
-def test_comments_already_read_are_learned_from_their_own_vectors(tmp_path: Path) -> None:
+def test_comments_already_read_are_learned_from_their_own_vectors(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """``nlp eval --adapt``: the first rows were labelled once; their corrections reuse those vectors."""
     from tyndau.nlp.pipeline import Pipeline
 
@@ -161,5 +161,6 @@ def test_comments_already_read_are_learned_from_their_own_vectors(tmp_path: Path
     encoder.encode = lambda ts: (calls.append(len(ts)), encode(ts))[1]
     learned = pipe.learn_labelled(labels, [target, "no_such_category", target, None], refit=True)
     assert calls == [] and learned == 1  # no second encoding; unknown, empty and missing skipped
+    assert "no_such_category" in caplog.text  # a typo in a labelled file is said, not swallowed
     assert pipe.process([texts[0]], cluster=False)[0].category == target
     assert [t for t, _ in pipe.categoriser.corrections] == [labels[0].text]

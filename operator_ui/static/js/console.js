@@ -8,6 +8,7 @@ import { initFeed, setFeedMeeting } from "./feed.js";
 import { dateTime } from "./format.js";
 import { bindLangSwitch, initialLang, lang, meetingTitle, onLangChange, setLang, t } from "./i18n.js";
 import { connectClock } from "./live.js";
+import { renderTopbarUser } from "./topbar-user.js";
 import { fillForm, initForm, isDirty, relabelForm, renderAnnouncement, setFormEditable, setPlanLocked } from "./meeting-form.js";
 import { bindMessagePanel, messageOfMeeting, relabelMessage, renderMessage } from "./message-panel.js";
 import { loadTiming, setExportLinks } from "./timing.js";
@@ -213,9 +214,7 @@ function setConnection(conn) {
 
 function renderUser() {
   const user = state.meta && state.meta.user;
-  $("user-name").textContent = user ? user.name : "";
-  $("user-role").textContent = user ? t(`role.${user.role}`) : "";
-  $("user-name").title = user ? `${user.name} (${t(`role.${user.role}`)})` : "";  // the bar may cut or hide them
+  renderTopbarUser(user);
   const note = $("role-note");
   note.hidden = !user || can(state.meta, "clock.run");
   note.textContent = t("clock.read_only");

@@ -6,6 +6,7 @@ import { toLogin } from "./api.js";
 import { bindLangSwitch, initialLang, onLangChange, setLang, t } from "./i18n.js";
 import { call } from "./review-api.js";
 import { registerOffline } from "./offline-support.js";
+import { renderTopbarUser } from "./topbar-user.js";
 
 /** `document.getElementById`. */
 export const $ = (id) => document.getElementById(id);
@@ -74,12 +75,7 @@ export async function startPage() {
   } catch (err) {
     if (err.status !== 401) showAlert(err.message);
   }
-  const renderUser = () => {
-    const user = meta.user;
-    $("user-name").textContent = user ? user.name : "";
-    $("user-role").textContent = user ? t(`role.${user.role}`) : "";
-    $("user-name").title = user ? `${user.name} (${t(`role.${user.role}`)})` : "";  // the bar may cut or hide them
-  };
+  const renderUser = () => renderTopbarUser(meta.user);
   renderUser();
   onLangChange(() => {
     renderUser();

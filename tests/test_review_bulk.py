@@ -148,3 +148,31 @@ async def test_an_accepted_problem_keeps_its_comments_and_wording_when_the_machi
     assert edited.status == 200, await edited.text()
     await resync(client, meeting_id, ids, roads=(0,), water=(1, 2, 3, 4))  # would take the second one too
     assert await mentions() == [("Нет воды в Иргели", 3), ("Ямы на улице Абая", 2)]
+
+
+async def test_un_accepting_frees_the_comments_the_acceptance_locked_and_keeps_those_a_person_placed(client):
+    """She accepted a draft, then changed her mind: the machine may move its comments again, not one she moved in."""
+    meeting_id, ids = await seed(client)
+    roads, water = await problems(client, meeting_id)
+
+    async def locks(pid: int) -> dict[int, bool]:
+        detail = await (await client.get(f"/api/v1/meetings/{meeting_id}/problems/{pid}", headers=client.people.auth("secretary"))).json()
+        return {c["id"]: c["locked"] for c in detail["comments"]}
+
+    assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]]})).status == 200
+    assert (await act(client, meeting_id, "move", {"to_problem_id": roads["id"], "comment_ids": [ids[3]]})).status == 200
+    assert await locks(roads["id"]) == {ids[0]: True, ids[1]: True, ids[2]: True, ids[3]: True}
+    assert (await act(client, meeting_id, "accept", {"problem_ids": [roads["id"]], "accepted": False})).status == 200
+    assert await locks(roads["id"]) == {ids[0]: False, ids[1]: False, ids[2]: False, ids[3]: True}
+    await resync(client, meeting_id, ids, roads=(0, 1), water=(2, 4))  # the machine takes the third one now
+    assert sorted(await locks(roads["id"])) == [ids[0], ids[1], ids[3]]
+    # undo of the un-accept locks again what it freed (the resync after it is the machine's, not undone)
+    assert (await (await act(client, meeting_id, "undo", {})).json())["undone"] == "accept"
+    assert await locks(roads["id"]) == {ids[0]: True, ids[1]: True, ids[3]: True}
+    # the edit form's tick does the same, and a draft never accepted loses no person's lock
+    water = next(p for p in await problems(client, meeting_id) if p["id"] == water["id"])
+    untouched = await act(client, meeting_id, "edit", {"problem_id": water["id"], "version": water["version"], "fields": {"accepted": False}})
+    assert untouched.status == 200, await untouched.text()
+    roads = next(p for p in await problems(client, meeting_id) if p["id"] == roads["id"])
+    assert (await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"accepted": False}})).status == 200
+    assert await locks(roads["id"]) == {ids[0]: False, ids[1]: False, ids[3]: True}

@@ -184,3 +184,10 @@ async def test_accepting_a_draft_pins_its_comments_in_the_live_clusterer(nlp_cli
     locked = clusterer.locked()
     assert {items[0]["id"], items[1]["id"]} <= set(locked), locked
     assert len({locked[items[0]["id"]], locked[items[1]["id"]]}) == 1
+    # un-accepting it gives them back to the machine at its next look
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/accept", json={"problem_ids": [problem["id"]], "accepted": False},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200
+    await _post(client, mid, "a10", "Иргелиде су жоқ")
+    await _until(lambda: labelled(4))
+    assert not {items[0]["id"], items[1]["id"]} & set(clusterer.locked()), clusterer.locked()

@@ -72,6 +72,20 @@ async def lock_members(conn: Any, problem_ids: list[int]) -> list[int]:
     return sorted(free)
 
 
+async def release_members(conn: Any, meeting_id: int, problem_ids: list[int]) -> list[int]:
+    """Undo what accepting did to un-accepted problems: the comments only the acceptance locked are free again.
+
+    Comments a person placed (moved, merged, split off) stay locked. Returns the released ones,
+    for the decision's undo.
+    """
+    by_acceptance = await rs.locked_by_acceptance(conn, meeting_id)
+    members = await memberships(conn, await member_comment_ids(conn, problem_ids))
+    free = {cid: pid for cid, (pid, locked) in members.items() if locked and pid is not None and cid in by_acceptance}
+    if free:
+        await set_memberships(conn, {cid: (pid, False) for cid, pid in free.items()})
+    return sorted(free)
+
+
 async def _meeting_comments(conn: Any, meeting_id: int, ids: list[int]) -> None:
     found = await rs.comments_in_meeting(conn, meeting_id, ids)
     missing = [i for i in ids if i not in found]
@@ -107,12 +121,13 @@ async def edit(services: ActionContext, who: Principal, cmd: Edit) -> dict[str, 
         except StaleProblem as exc:
             raise ActionError(409, "stale_version", "someone else changed this problem; look at their change and apply yours again", problem=exc.current) from None
         locked = await lock_members(conn, [problem_id]) if values.get("accepted") is True else []
+        released = await release_members(conn, meeting_id, [problem_id]) if values.get("accepted") is False else []
         await _decision(conn, who, meeting_id, "edit", {"problem_id": problem_id, "fields": sorted(values)},
-                        {"restore": [before], "unlock": locked})
+                        {"restore": [before], "unlock": locked, "lock": released})
         if "category" in values:
             members = await member_comment_ids(conn, [problem_id])
             await _corrections(conn, services, who, members, category=values["category"], is_problem=True)
-    if locked:
+    if locked or released:
         _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, [problem_id])
     return {"problem": problem}
@@ -259,6 +274,7 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
             await rs.restore_triage(conn, int(cid), before)
         for cid in plan.get("unlock", []):
             await rs.unlock(conn, int(cid))
+        await rs.lock(conn, [int(c) for c in plan.get("lock", [])])
         await cluster_state.forget_decision(conn, row.id)
         for pid in plan.get("delete", []):
             await rs.delete_problem(conn, pid)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tyndau.actions import Action, ActionError
 from tyndau.actions.context import ActionContext
-from tyndau.actions.review import _clusters_changed, _decision, _dismiss_comments, _owned, lock_members
+from tyndau.actions.review import _clusters_changed, _decision, _dismiss_comments, _owned, lock_members, release_members
 from tyndau.actions.review_schema import Accept, ProblemIds
 from tyndau.store.people import Principal
 from tyndau.store.problems import member_comment_ids, set_accepted
@@ -33,7 +33,7 @@ async def accept(services: ActionContext, who: Principal, cmd: Accept) -> dict[s
     """Accept (or un-accept) several problems at once; one undo puts each back as it was.
 
     Accepting locks the problems' comments where they are (:func:`lock_members`); un-accepting
-    leaves them so, as a person placed them.
+    frees those the acceptance locked (:func:`release_members`), not those a person placed.
     """
     meeting_id, pids, value = cmd.meeting_id, cmd.problem_ids, cmd.accepted
     async with services.engine.begin() as conn:
@@ -41,9 +41,10 @@ async def accept(services: ActionContext, who: Principal, cmd: Accept) -> dict[s
             await _owned(conn, meeting_id, pid)
         changed = await set_accepted(conn, pids, value)
         locked = await lock_members(conn, changed) if value and changed else []
+        released = await release_members(conn, meeting_id, changed) if not value and changed else []
         await _decision(conn, who, meeting_id, "accept", {"problem_ids": pids, "accepted": value},
-                        {"fields": {str(pid): {"accepted": not value} for pid in changed}, "unlock": locked})
-    if locked:
+                        {"fields": {str(pid): {"accepted": not value} for pid in changed}, "unlock": locked, "lock": released})
+    if locked or released:
         _clusters_changed(services, meeting_id)
     await services.publish_review(meeting_id, changed)
     return {"accepted": value, "problems": changed}

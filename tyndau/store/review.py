@@ -157,6 +157,37 @@ async def unlock(conn: AsyncConnection, comment_id: int) -> None:
     await conn.execute(problem_comments.update().where(problem_comments.c.comment_id == comment_id).values(locked=False))
 
 
+async def lock(conn: AsyncConnection, comment_ids: Sequence[int]) -> None:
+    """Lock comments where they are (undo of an un-accept)."""
+    if comment_ids:
+        await conn.execute(problem_comments.update().where(problem_comments.c.comment_id.in_(list(comment_ids))).values(locked=True))
+
+
+async def locked_by_acceptance(conn: AsyncConnection, meeting_id: int) -> set[int]:
+    """Comments whose lock came from accepting their draft, not from a person placing them.
+
+    Read from the meeting's decisions in order: an acceptance lists the comments it locked (its
+    undo's ``unlock``); a decision that placed comments (a move, merge, split or dismissal, whose
+    undo restores ``memberships``) makes them a person's; an un-accept lists those it released
+    (``lock``).
+    """
+    rows = await conn.execute(
+        sa.select(review_decisions.c.action, review_decisions.c.undo)
+        .where(review_decisions.c.meeting_id == meeting_id, review_decisions.c.undone.is_(False))
+        .order_by(review_decisions.c.id))
+    found: set[int] = set()
+    for action, undo in rows:
+        plan = undo or {}
+        unlocked = {int(c) for c in plan.get("unlock") or ()}
+        if action in ("accept", "edit"):
+            found |= unlocked
+        else:
+            found -= unlocked
+        found -= {int(c) for c in plan.get("memberships") or {}}
+        found -= {int(c) for c in plan.get("lock") or ()}
+    return found
+
+
 async def delete_problem(conn: AsyncConnection, problem_id: int) -> None:
     """Remove a problem a decision created (undo of a split)."""
     await conn.execute(problem_comments.delete().where(problem_comments.c.problem_id == problem_id))

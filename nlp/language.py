@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from tyndau.nlp.lexicon import Lexicon, folded_kazakh, load_lexicon
+from tyndau.nlp.memo import Memo
 from tyndau.nlp.normalise import Normalised, normalise
 from tyndau.nlp.translit import ENGLISH_WORDS
 
@@ -47,6 +48,7 @@ class LanguageDetector:
         self._ru = ru
         self._kk = kk
         self._model: Any = None
+        self._word_lang: Memo[str, str | None] = Memo(self._judge_word)
 
     def _lexicons(self) -> tuple[Lexicon, Lexicon]:
         if self._ru is None or self._kk is None:
@@ -76,6 +78,9 @@ class LanguageDetector:
 
     def word_lang(self, word: str) -> str | None:
         """"ru", "kk", "en" or None (undecided) for one word."""
+        return self._word_lang(word)
+
+    def _judge_word(self, word: str) -> str | None:
         if KAZAKH_LETTERS & set(word):
             return "kk"
         low = word.lower()

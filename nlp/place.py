@@ -236,8 +236,12 @@ class Gazetteer:
         return out
 
 
-def _forms(word: str) -> list[str]:
-    """The word and the word without one Russian case ending or Kazakh suffix (longest first)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _forms(word: str) -> tuple[str, ...]:
+    """The word and the word without one Russian case ending or Kazakh suffix (longest first).
+
+    Memoised (a pure function): the gazetteer asks it for every word of every run it tries.
+    """
     out = [word]
     low = word.lower()
     for suffix in (*_KK_SUFFIXES, *_RU_ENDINGS):
@@ -247,7 +251,7 @@ def _forms(word: str) -> list[str]:
                   "nen", "dan", "den", "tan", "ten", "na", "ne", "yna", "ine", "ynda", "inde", "a", "e", "u"):
         if low.endswith(latin) and low.isascii() and len(low) - len(latin) >= 3:
             out.append(word[: -len(latin)])
-    return out
+    return tuple(out)
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tyndau.nlp.lexicon import read_config_lines
+from tyndau.nlp.memo import Memo
 from tyndau.nlp.normalise import EMOJI_RE
 
 Kind = Literal["obscene", "insult"]
@@ -103,9 +104,13 @@ class ProfanityFilter:
         self._exception = _compile(sections.get("exception", ()))
         spam = [re.escape(s.lower().replace("ё", "е")) for s in sections.get("spam", ())]
         self._spam = re.compile(r"(?<!\w)(?:" + "|".join(spam) + ")") if spam else None
+        self._kind_of: Memo[str, Kind | None] = Memo(self._judge)
 
     def kind_of(self, word: str) -> Kind | None:
         """"obscene", "insult" or None for one word (already folded or not)."""
+        return self._kind_of(word)
+
+    def _judge(self, word: str) -> Kind | None:
         w = _squeeze(fold(word))
         if self._exception.matches(w) or self._exception.matches(fold(word)):
             return None

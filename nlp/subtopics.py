@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tyndau.nlp.memo import Memo
+
 TERM_LANGS: tuple[str, ...] = ("ru", "kk", "lat")
 WINDOW = 5
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -176,6 +178,7 @@ class SubtopicLexicon:
                     self._prefix.setdefault(stem, []).append((n, w))
         self._longest = max((len(p) for p in self._prefix), default=0)
         self._recent: dict[str, list[SubtopicMatch]] = {}
+        self._word_forms: Memo[str, frozenset[str]] = Memo(self._forms_of)
 
     @classmethod
     def from_toml(cls, path: str | Path | None = None, *, categories: Iterable[str] | None = None) -> SubtopicLexicon:
@@ -243,19 +246,21 @@ class SubtopicLexicon:
         for m in _WORD_RE.finditer(text or ""):
             if len(out) >= _MAX_WORDS:
                 break
-            low = m.group(0).lower().replace("ё", "е")
-            pieces = low.split("-")
-            forms: set[str] = set()
-            read: list[set[str]] = []
-            for part in [low, *pieces] if len(pieces) > 1 else [low]:
-                lemma = self._lemmas(part)
-                forms.update({part, fold(part)} | ({lemma} if lemma else set()))
-                read.append({part, lemma or part})
-            if 2 <= len(pieces) <= 3:
-                # "ребёнка-инвалида" is "ребёнок-инвалид": each piece as written or as its lemma
-                forms.update("-".join(c) for c in itertools.product(*read[1:]))
-            out.append(frozenset(forms))
+            out.append(self._word_forms(m.group(0).lower().replace("ё", "е")))
         return out
+
+    def _forms_of(self, low: str) -> frozenset[str]:
+        pieces = low.split("-")
+        forms: set[str] = set()
+        read: list[set[str]] = []
+        for part in [low, *pieces] if len(pieces) > 1 else [low]:
+            lemma = self._lemmas(part)
+            forms.update({part, fold(part)} | ({lemma} if lemma else set()))
+            read.append({part, lemma or part})
+        if 2 <= len(pieces) <= 3:
+            # "ребёнка-инвалида" is "ребёнок-инвалид": each piece as written or as its lemma
+            forms.update("-".join(c) for c in itertools.product(*read[1:]))
+        return frozenset(forms)
 
     def match(self, text: str) -> list[SubtopicMatch]:
         """Subtopics of ``text``, best first (empty when none fires); never raises on text."""

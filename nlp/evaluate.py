@@ -35,7 +35,7 @@ from .pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 METRIC_KEYS = ("n", "category_accuracy", "category_macro_f1", "problem_precision", "problem_recall",
-               "problem_f1", "cluster_v_measure", "cluster_ari", "cluster_bcubed_precision",
+               "problem_f1", "problem_accuracy", "cluster_v_measure", "cluster_ari", "cluster_bcubed_precision",
                "cluster_bcubed_recall", "cluster_bcubed_f1", "texts_per_second")
 _TRUE, _FALSE = {"1", "true", "yes", "да", "иә"}, {"0", "false", "no", "нет", "жоқ"}
 
@@ -243,12 +243,15 @@ def _problem_metrics(rows: Sequence[Mapping[str, str]], labels: Sequence[Any]) -
     flags = [(_flag(r.get("is_problem", "")), bool(labels[i].is_problem)) for i, r in enumerate(rows)]
     pairs = [(g, int(p)) for g, p in flags if g is not None]
     if not pairs:
-        return {"problem_precision": None, "problem_recall": None, "problem_f1": None}
+        return {"problem_precision": None, "problem_recall": None, "problem_f1": None, "problem_accuracy": None}
     gold, pred = zip(*pairs)
     p, r, f, _ = precision_recall_fscore_support(gold, pred, average="binary", pos_label=1,
                                                  zero_division=0)
+    # Accuracy too: on a file of chatter only (no problem in it) precision and F1 are 0 whatever
+    # the detector does, and the share of rows it leaves alone is the figure that says something.
+    right = sum(g == q for g, q in pairs)
     return {"problem_precision": round(float(p), 4), "problem_recall": round(float(r), 4),
-            "problem_f1": round(float(f), 4)}
+            "problem_f1": round(float(f), 4), "problem_accuracy": round(right / len(pairs), 4)}
 
 
 def _cluster_metrics(gold: Sequence[str], predicted: Sequence[Any]) -> dict[str, Any]:

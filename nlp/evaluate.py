@@ -48,7 +48,12 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of the CSV as dicts of stripped strings; raises EvalInputError with a clear reason."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
+            first = fh.readline()
+            fh.seek(0)
+            # Excel in a Russian or Kazakh locale saves "CSV" with semicolons: the header's own
+            # separator decides (a header has no quoted commas worth counting).
+            delimiter = max((",", ";", "\t"), key=first.count)
+            reader = csv.DictReader(fh, delimiter=delimiter)
             header = [h.strip() for h in (reader.fieldnames or [])]
             if "text" not in header:
                 raise EvalInputError(f"{path}: no 'text' column in the header "
@@ -59,7 +64,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     except OSError as exc:
         raise EvalInputError(f"cannot read {path}: {exc}") from exc
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise EvalInputError(f"{path} is not a UTF-8 CSV file: {exc}") from exc
+        raise EvalInputError(f"{path} is not a UTF-8 CSV file ({exc}); save it as \"CSV UTF-8\"") from exc
 
 
 def _flag(value: str) -> int | None:

@@ -148,6 +148,18 @@ def test_adapt_replays_a_review_of_the_first_rows_clusters(tmp_path: Path, pipe:
     assert pipe.clusterer is not None and len(pipe.clusterer) == 0  # the template meeting stays empty
 
 
+def test_a_semicolon_csv_from_excel_reads_as_the_comma_one(tmp_path: Path) -> None:
+    from tyndau.nlp.evaluate import read_rows
+
+    rows = [("Нет воды; третий день", "utilities", "1", "w"), ("Жолда шұңқыр", "roads_transport", "1", "r")]
+    comma = _write(tmp_path / "comma.csv", ["text", "category", "is_problem", "cluster"], rows)
+    semi = tmp_path / "semi.csv"
+    with semi.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([("text", "category", "is_problem", "cluster"), *rows])
+    assert read_rows(semi) == read_rows(comma)
+    assert read_rows(semi)[0]["text"] == "Нет воды; третий день"
+
+
 def test_missing_text_column_is_a_clear_error(tmp_path: Path, config: Path) -> None:
     data = _write(tmp_path / "bad.csv", ["comment", "category"], [("Нет воды", "utilities")])
     out, err = io.StringIO(), io.StringIO()

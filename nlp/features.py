@@ -22,7 +22,12 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .linear_heads import LogisticHead, TextFeatures
+
 logger = logging.getLogger(__name__)
+# Part of a fitted model's cache key: a cache written before the models were kept as numbers
+# holds scikit-learn objects, whose unpickling would import scikit-learn again.
+_CACHE_FORMAT = "numpy-heads-1"
 
 Matrix = npt.NDArray[np.float32]
 _PROBE = "query probe: тест сынақ 12"
@@ -188,9 +193,9 @@ class TwoViewModel:
         self.text_weight = text_weight
         self.class_weight = class_weight
         self.classes: list[str] = []
-        self._emb: Any = None
-        self._txt: Any = None
-        self._vec: Any = None
+        self._emb: LogisticHead | None = None
+        self._txt: LogisticHead | None = None
+        self._vec: TextFeatures | None = None
         self._single: str | None = None
 
     def fit(self, texts: Sequence[str], embeddings: Matrix, labels: Sequence[str],
@@ -205,23 +210,28 @@ class TwoViewModel:
             self._single = self.classes[0]
             return self
         self._single = None
-        self._emb = LogisticRegression(C=self.embedding_c, max_iter=3000,
-                                       class_weight=self.class_weight).fit(embeddings, y, sample_weight=w)
+        # Fitted with scikit-learn, kept as numbers (nlp/linear_heads.py): serving never imports it.
+        emb = LogisticRegression(C=self.embedding_c, max_iter=3000,
+                                 class_weight=self.class_weight).fit(embeddings, y, sample_weight=w)
+        self._emb = LogisticHead.from_sklearn(emb)
         if self.text_weight > 0:
-            self._vec = text_vectoriser().fit(texts)
-            self._txt = LogisticRegression(C=self.text_c, max_iter=3000,
-                                           class_weight=self.class_weight).fit(
-                self._vec.transform(texts), y, sample_weight=w)
+            union = text_vectoriser().fit(texts)
+            txt = LogisticRegression(C=self.text_c, max_iter=3000,
+                                     class_weight=self.class_weight).fit(union.transform(texts), y, sample_weight=w)
+            self._vec = TextFeatures.from_sklearn(union)
+            self._txt = LogisticHead.from_sklearn(txt)
         return self
 
     def log_proba(self, texts: Sequence[str], embeddings: Matrix) -> Matrix:
         """Mixed log-probabilities, one column per class in ``self.classes`` order."""
         if self._single is not None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        log_e = np.log(np.clip(self._emb.predict_proba(embeddings), 1e-9, 1.0))
-        if self._txt is None:
+        if self._emb is None:
+            raise RuntimeError("the model is not fitted")
+        log_e = np.log(np.clip(self._emb.proba(embeddings), 1e-9, 1.0))
+        if self._txt is None or self._vec is None:
             return log_e.astype(np.float32)
-        log_t = np.log(np.clip(self._txt.predict_proba(self._vec.transform(texts)), 1e-9, 1.0))
+        log_t = np.log(np.clip(self._txt.proba_sparse(self._vec.rows(texts)), 1e-9, 1.0))
         return ((1 - self.text_weight) * log_e + self.text_weight * log_t).astype(np.float32)
 
 
@@ -231,6 +241,7 @@ def fit_cached(model: TwoViewModel, texts: Sequence[str], embeddings: Matrix, la
     if cache_dir is None:
         return model.fit(texts, embeddings, labels, weights)
     h = hashlib.sha1()
+    h.update(_CACHE_FORMAT.encode())
     h.update(repr((model.embedding_c, model.text_c, model.text_weight, model.class_weight)).encode())
     h.update("\x1f".join(texts).encode("utf-8"))
     h.update("\x1f".join(labels).encode("utf-8"))

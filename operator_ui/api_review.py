@@ -21,7 +21,7 @@ from tyndau.reports.figures import dashboard_figures
 from tyndau.reports.rounds import RoundMember, group_rounds
 from tyndau.store.comments import comment_json
 from tyndau.store.meetings import list_meetings
-from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem
+from tyndau.store.problems import get_problem, list_problems, member_rows, redacted_problem, similar_problems
 from tyndau.store.review import queue
 
 QueueLimit = whole(1, 2000)
@@ -92,10 +92,13 @@ async def problem_detail(request: web.Request) -> web.Response:
         if problem is None or problem["meeting_id"] != meeting_id:
             raise ActionError(404, "not_found", f"no problem {problem_id} in meeting {meeting_id}")
         members = await member_rows(conn, problem_id)
+        alike = await similar_problems(conn, meeting_id, problem_id) if problem["merged_into"] is None else []
     audience = audience_of(who.role)
     if audience != "private":
         problem = redacted_problem(problem)
-    return web.json_response({"problem": problem, "comments": [{**comment_json(m, audience), "locked": m.locked} for m in members]})
+        alike = [redacted_problem(p) for p in alike]
+    return web.json_response({"problem": problem, "comments": [{**comment_json(m, audience), "locked": m.locked} for m in members],
+                              "similar": alike})
 
 
 async def review_queue(request: web.Request) -> web.Response:

@@ -347,3 +347,60 @@ async def test_the_top_bar_follows_a_switch_to_kazakh(live_server):
         await expect(page.locator("#connection-text")).to_have_text("На связи", timeout=5_000)
         assert errors == []
         await ctx.close()
+
+
+async def test_a_placeless_draft_is_offered_the_problems_of_its_issue_and_merged_in_one_click(live_server):
+    """"воды нет до весны" names no place: the pane offers the meeting's water problems; a click merges it
+    into the one more people named, and that problem then shows the other water problem of its village."""
+    meeting_id, ids = await _seed(live_server)
+    async with aiohttp.ClientSession() as http:
+        resp = await http.post(f"{live_server.url}/api/v1/meetings/{meeting_id}/comments", headers=live_server.people.auth("moderator"), json={
+            "source": "youtube", "external_id": "late", "author": "Житель 99", "text": "нормальная? воды нет до весны",
+            "created_at": "2026-12-01T11:00:00+05:00"})
+        late = int((await resp.json())["id"])
+    water = {"subtopic": "no_water", "is_problem": True}
+    irgeli = [{"kind": "settlement", "name": "Иргели", "key": "settlement:иргели"}]
+    async with live_server.app[SERVICES].engine.begin() as conn:
+        for index in (3, 4):
+            await conn.execute(comments.update().where(comments.c.id == ids[index]).values(labels={**water, "places": irgeli}))
+        sadovaya = [{"kind": "street", "name": "ул. Садовая", "key": "street:садовая"}, *irgeli]
+        for index in (5, 6):
+            await conn.execute(comments.update().where(comments.c.id == ids[index]).values(labels={**water, "places": sadovaya}))
+        await conn.execute(comments.update().where(comments.c.id == late).values(labels={**water, "places": []}))
+        await conn.execute(comments.update().where(comments.c.id.in_(ids[:3])).values(
+            labels={"subtopic": "potholes", "is_problem": True, "places": irgeli}))
+        await sync_drafts(conn, meeting_id, [
+            Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", ROADS, (ids[0], ids[1], ids[2]),
+                  place_kk="Абай көшесі"),
+            Draft(2, "Нет воды в Иргели", "Іргеліде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),
+            Draft(3, "Нет воды на ул. Садовой", "Садовая көшесінде су жоқ", "utilities", "ул. Садовая", "", (ids[5], ids[6]),
+                  place_kk="Садовая көшесі"),
+            Draft(4, "Нет водоснабжения", "Су жоқ", "utilities", "", "", (late,)),
+        ], [ids[7]])
+    before = await _problems(live_server, meeting_id)
+    alone, irgeli_water, sadovaya_water = before["Нет водоснабжения"], before["Нет воды в Иргели"], before["Нет воды на ул. Садовой"]
+    async with browser() as chromium:
+        ctx, page, errors = await _open(chromium, live_server, meeting_id)
+        await _open_problem(page, before["Ямы на улице Абая"]["id"])
+        await expect(page.locator("#similar")).to_be_hidden()  # same village, another issue
+        await _open_problem(page, alone["id"])
+        offered = page.locator("#similar-list li")
+        await expect(offered).to_have_count(2, timeout=5_000)
+        assert [await li.get_attribute("data-problem-id") for li in await offered.all()] == [str(irgeli_water["id"]), str(sadovaya_water["id"])]
+        await expect(offered.first).to_contain_text("Нет воды в Иргели · упоминаний: 2")
+        await offered.first.locator("[data-merge-with]").click()
+        await page.locator(f"#detail[data-problem-id='{irgeli_water['id']}']").wait_for(timeout=10_000)
+        await expect(page.locator("#comments-heading")).to_contain_text("3", timeout=5_000)
+        await expect(row(page, alone["id"])).to_have_count(0, timeout=5_000)
+        # the merged problem's own offer: the other water problem of its village, marked as the same place
+        await expect(page.locator("#similar-list li")).to_have_count(1, timeout=5_000)
+        await expect(page.locator("#similar-list li .badge")).to_have_text("то же место")
+        await page.locator("#lang-switch [data-lang='kk']").click()
+        await expect(page.locator("#similar-heading")).to_have_text("Бәлкім, бұл сол мәселе", timeout=5_000)
+        await expect(page.locator("#similar-list li .badge")).to_have_text("орны бір")
+        assert errors == []
+        await ctx.close()
+    after = await _problems(live_server, meeting_id)
+    assert "Нет водоснабжения" not in after and after["Нет воды в Иргели"]["mentions"] == 3
+    undo = await _get(live_server, f"/api/v1/meetings/{meeting_id}/problems/{irgeli_water['id']}")
+    assert [s["id"] for s in undo["similar"]] == [sadovaya_water["id"]] and undo["similar"][0]["shared_place"] is True

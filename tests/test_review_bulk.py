@@ -176,3 +176,41 @@ async def test_un_accepting_frees_the_comments_the_acceptance_locked_and_keeps_t
     roads = next(p for p in await problems(client, meeting_id) if p["id"] == roads["id"])
     assert (await act(client, meeting_id, "edit", {"problem_id": roads["id"], "version": roads["version"], "fields": {"accepted": False}})).status == 200
     assert await locks(roads["id"]) == {ids[0]: False, ids[1]: False, ids[3]: True}
+
+
+async def test_a_problem_is_offered_the_problems_of_its_issue_whose_place_does_not_disagree(client):
+    """The detail's "similar": same main issue, one of the two placeless or a shared place; read from the labels."""
+    from tyndau.store.schema import comments
+
+    meeting_id, ids = await seed(client)
+    url = f"/api/v1/meetings/{meeting_id}/comments"
+    resp = await client.post(url, json={"source": "youtube", "external_id": "late", "author": "a9", "text": "воды нет до весны",
+                                        "created_at": "2026-12-01T11:00:00+05:00"}, headers=client.people.auth("moderator"))
+    late = (await resp.json())["id"]
+    irgeli = [{"kind": "settlement", "name": "Иргели", "key": "settlement:иргели"}]
+    engine = client.app[SERVICES].engine
+    async with engine.begin() as conn:
+        for cid, subtopic, places in ((ids[0], "potholes", irgeli), (ids[1], "potholes", []), (ids[2], None, []),
+                                      (ids[3], "no_water", irgeli), (ids[4], "no_water", []), (late, "no_water", [])):
+            await conn.execute(comments.update().where(comments.c.id == cid).values(labels={"subtopic": subtopic, "places": places}))
+        await sync_drafts(conn, meeting_id, [
+            Draft(1, "Ямы на улице Абая", "Абай көшесіндегі шұңқырлар", "roads_transport", "ул. Абая", "", tuple(ids[:3])),
+            Draft(2, "Нет воды в Иргели", "Иргелиде су жоқ", "utilities", "с. Иргели", "", (ids[3], ids[4])),
+            Draft(3, "Нет водоснабжения", "Су жоқ", "utilities", "", "", (late,)),
+        ], [ids[5]])
+    by_title = {p["title_ru"]: p for p in await problems(client, meeting_id)}
+
+    async def similar(title: str, role: str = "secretary") -> list[tuple[str, bool]]:
+        detail = await (await client.get(f"/api/v1/meetings/{meeting_id}/problems/{by_title[title]['id']}",
+                                         headers=client.people.auth(role))).json()
+        return [(p["title_ru"], p["shared_place"]) for p in detail["similar"]]
+
+    assert await similar("Нет водоснабжения") == [("Нет воды в Иргели", False)]
+    assert await similar("Нет воды в Иргели") == [("Нет водоснабжения", False)]
+    assert await similar("Ямы на улице Абая") == []  # the same village, another issue
+    assert await similar("Нет водоснабжения", role="viewer") == [("Нет воды в Иргели", False)]
+    # merged away: offered no more, and a merged problem offers nothing
+    merged = await act(client, meeting_id, "merge", {"target_id": by_title["Нет воды в Иргели"]["id"],
+                                                     "source_ids": [by_title["Нет водоснабжения"]["id"]]})
+    assert merged.status == 200, await merged.text()
+    assert await similar("Нет воды в Иргели") == [] and await similar("Нет водоснабжения") == []

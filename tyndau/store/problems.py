@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tyndau.domain.drafts import Draft
+from tyndau.domain.similar_problems import similar, sketch
 from tyndau.domain.text_safety import PUBLIC, SCREEN, safe
 from tyndau.store.schema import comments, problem_comments, problem_status_log, problems
 from tyndau.timeutil import as_utc, iso, utcnow
@@ -93,6 +94,29 @@ async def list_problems(conn: AsyncConnection, meeting_ids: Sequence[int], *, in
     items = [problem_json(r, stats.get(r.id)) for r in rows if r.id in stats or r.merged_into is not None]
     items.sort(key=lambda p: (p["mentions"], p["last_seen"] or ""), reverse=True)
     return items
+
+
+async def similar_problems(conn: AsyncConnection, meeting_id: int, problem_id: int, limit: int = 3) -> list[dict[str, Any]]:
+    """Live problems of the meeting that may be this one's issue (``tyndau.domain.similar_problems``), with ``shared_place``."""
+    # Only the two label fields the rule reads, not each comment's whole labels (text included).
+    rows = await conn.execute(
+        sa.select(problem_comments.c.problem_id, comments.c.labels["subtopic"].as_string(), comments.c.labels["places"])
+        .join(comments, comments.c.id == problem_comments.c.comment_id)
+        .join(problems, problems.c.id == problem_comments.c.problem_id)
+        .where(problems.c.meeting_id == meeting_id, problems.c.merged_into.is_(None)))
+    labels: dict[int, list[Any]] = {}
+    for pid, subtopic, places in rows:
+        labels.setdefault(pid, []).append({"subtopic": subtopic, "places": places if isinstance(places, list) else []})
+    if problem_id not in labels:
+        return []
+    sketches = [sketch(pid, labs) for pid, labs in labels.items()]
+    target = next(s for s in sketches if s.id == problem_id)
+    picked = similar(target, sketches, limit)
+    if not picked:
+        return []
+    by_id = {r.id: r for r in (await conn.execute(sa.select(problems).where(problems.c.id.in_([s.id for s, _ in picked])))).all()}
+    stats = await _stats(conn, list(by_id))
+    return [{**problem_json(by_id[s.id], stats.get(s.id)), "shared_place": shared} for s, shared in picked]
 
 
 async def get_problem(conn: AsyncConnection, problem_id: int) -> dict[str, Any] | None:

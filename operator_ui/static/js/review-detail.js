@@ -11,7 +11,7 @@ import { changedKeys, fieldsOf, suggestedDepartments, todayAlmaty } from "./revi
 import { $, el, reviewError } from "./review-page.js";
 import { act, fetchDetail, meetingOf, store, subscribe } from "./review-store.js";
 
-const pane = { id: null, meetingId: null, problem: null, comments: [], base: null, busy: false, token: 0, autoExecutor: null };
+const pane = { id: null, meetingId: null, problem: null, comments: [], similar: [], base: null, busy: false, token: 0, autoExecutor: null };
 
 /** The open problem's id (null when none). */
 export const openProblemId = () => pane.id;
@@ -67,6 +67,40 @@ function showMerged(targetId) {
   note.hidden = false;
 }
 
+const titleOf = (p) => (lang() === "kk" && p.title_kk) || p.title_ru || t("review.untitled");
+
+/** The merges a secretary may want: problems of the same issue whose places do not disagree. */
+function renderSimilar(items) {
+  pane.similar = items || [];
+  const box = $("similar");
+  const list = pane.similar.filter((p) => p.id !== pane.id && store.problems.has(p.id));
+  box.hidden = list.length === 0;
+  $("similar-list").replaceChildren(...list.map((p) => el("li", { dataset: { problemId: String(p.id) } },
+    el("button", { type: "button", class: "link-button", dataset: { open: String(p.id) } },
+      t("review.similar_item", { title: titleOf(p), n: p.mentions })),
+    p.shared_place ? el("span", { class: "badge" }, t("review.similar_shared_place")) : "",
+    el("button", { type: "button", class: "btn-small", dataset: { mergeWith: String(p.id) } }, t("review.similar_merge")))));
+}
+
+/** Merge the open problem and a similar one: the comments go to the one more people named. */
+async function mergeWithSimilar(otherId, button) {
+  const mine = pane.problem;
+  const other = store.problems.get(otherId);
+  if (!mine || !other) return;
+  const [target, source] = (other.mentions > mine.mentions || (other.mentions === mine.mentions && other.place && !mine.place))
+    ? [other, mine] : [mine, other];
+  button.disabled = true;
+  try {
+    await act(pane.meetingId, "merge", { target_id: target.id, source_ids: [source.id] }, [target.id, source.id]);
+    announce(t("review.similar_merged", { source: titleOf(source), target: titleOf(target) }));
+    await openProblem(target.id, pane.meetingId);
+  } catch (err) {
+    showAlert(reviewError(err));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 /** Show problem `id` (of `meetingId`); reads it with all its comments. */
 export async function openProblem(id, meetingId, { focus = true } = {}) {
   const token = ++pane.token;
@@ -86,6 +120,7 @@ export async function openProblem(id, meetingId, { focus = true } = {}) {
     pane.comments = data.comments || [];
     renderComments(pane);
     renderHead();
+    renderSimilar(data.similar);
     return;
   }
   pane.id = id;
@@ -102,6 +137,7 @@ export async function openProblem(id, meetingId, { focus = true } = {}) {
   adopt(data.problem);
   renderHead();
   renderComments(pane);
+  renderSimilar(data.similar);
   markOpen(id);
   if (data.problem.merged_into) showMerged(data.problem.merged_into);
   if (focus) $("detail-title").focus();
@@ -223,8 +259,10 @@ async function onStore(kind, detail) {
       }
     }
     renderHead();
-  } else if (kind === "changed") {
+    renderSimilar(data.similar);
+  } else if (kind === "changed" || kind === "removed") {
     renderHead();
+    renderSimilar(pane.similar);  // an offered problem merged or emptied by someone else goes
   }
 }
 
@@ -245,6 +283,7 @@ export function relabelDetail() {
   fillForm(mine);
   renderHead();
   renderComments(pane);
+  renderSimilar(pane.similar);
   updateDirty();
 }
 
@@ -288,6 +327,15 @@ export function initDetail() {
   $("merged-note").addEventListener("click", (ev) => {
     const btn = ev.target.closest("[data-open]");
     if (btn) openProblem(Number(btn.dataset.open));
+  });
+  $("similar-list").addEventListener("click", (ev) => {
+    const merge = ev.target.closest("[data-merge-with]");
+    if (merge) {
+      mergeWithSimilar(Number(merge.dataset.mergeWith), merge);
+      return;
+    }
+    const open = ev.target.closest("[data-open]");
+    if (open) openProblem(Number(open.dataset.open));
   });
   initComments(pane);
   subscribe(onStore);

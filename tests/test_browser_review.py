@@ -396,7 +396,7 @@ async def test_a_placeless_draft_is_offered_the_problems_of_its_issue_and_merged
         await expect(page.locator("#similar-list li")).to_have_count(1, timeout=5_000)
         await expect(page.locator("#similar-list li .badge")).to_have_text("то же место")
         await page.locator("#lang-switch [data-lang='kk']").click()
-        await expect(page.locator("#similar-heading")).to_have_text("Бәлкім, бұл сол мәселе", timeout=5_000)
+        await expect(page.locator("#similar-heading")).to_have_text("Кездесудегі осы мәселе", timeout=5_000)
         await expect(page.locator("#similar-list li .badge")).to_have_text("орны бір")
         assert errors == []
         await ctx.close()

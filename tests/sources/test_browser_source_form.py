@@ -114,6 +114,8 @@ async def test_a_kind_registered_with_its_options_gets_its_form_its_check_and_ru
             page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
             await login(page, url, "moderator", people.password, f"/console?meeting={meeting_id}")
             if lang == "kk":
+                # the switch is wired once the page's script has run (under load it can lag the login redirect)
+                await page.locator("#connection[data-state='connected']").wait_for(timeout=15_000)
                 await page.locator("[data-lang='kk']").first.click()
                 await page.locator("html[lang='kk']").wait_for(state="attached", timeout=10_000)
             await page.locator("#source-add").wait_for(state="attached", timeout=10_000)

@@ -5,7 +5,7 @@ import { announce, showAlert } from "./alerts.js";
 import { dateTime } from "./format.js";
 import { lang, localMarks, t, tn } from "./i18n.js";
 import { langBadge, langName } from "./feed-row.js";
-import { sourceIcon } from "./review-model.js";
+import { sourceIcon, titleIn } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
 import { act, store } from "./review-store.js";
 
@@ -52,7 +52,7 @@ function fillMoveTargets(pane) {
   const keep = $("move-target").value;
   const others = store.ranked.filter((p) => p.meeting_id === pane.meetingId && p.id !== pane.id);
   const options = [el("option", { value: "" }, t("review.move_to_choose"))];
-  for (const p of others) options.push(el("option", { value: String(p.id) }, `${p.rank}. ${(lang() === "kk" && p.title_kk) || p.title_ru}`));
+  for (const p of others) options.push(el("option", { value: String(p.id) }, `${p.rank}. ${titleIn(p, lang())}`));
   $("move-target").replaceChildren(...options);
   $("move-target").value = others.some((p) => String(p.id) === keep) ? keep : "";
 }

@@ -7,7 +7,7 @@ import { lang, t } from "./i18n.js";
 import { renderComments, initComments } from "./review-comments.js";
 import { clearFieldError, fillExecutor, fillForm, readForm, setFormEditable, showFieldErrors, valueText } from "./review-fields.js";
 import { badgesOf, markOpen } from "./review-list.js";
-import { changedKeys, fieldsOf, suggestedDepartments, todayAlmaty } from "./review-model.js";
+import { changedKeys, fieldsOf, suggestedDepartments, titleIn, todayAlmaty } from "./review-model.js";
 import { $, el, reviewError } from "./review-page.js";
 import { act, fetchDetail, meetingOf, store, subscribe } from "./review-store.js";
 
@@ -34,9 +34,11 @@ function updateDirty() {
   }
 }
 
+const titleOf = (p) => titleIn(p, lang()) || t("review.untitled");
+
 function renderHead() {
   const p = pane.problem;
-  const title = (lang() === "kk" && p.title_kk) || p.title_ru || t("review.untitled");
+  const title = titleOf(p);
   $("detail-title").textContent = title;
   $("detail-title").lang = title === p.title_kk ? "kk" : "ru";
   const ranked = store.problems.get(p.id);
@@ -66,8 +68,6 @@ function showMerged(targetId) {
   note.replaceChildren(el("span", {}, t("review.merged_note")), " ", link);
   note.hidden = false;
 }
-
-const titleOf = (p) => (lang() === "kk" && p.title_kk) || p.title_ru || t("review.untitled");
 
 /** The merges a secretary may want: problems of the same issue whose places do not disagree. */
 function renderSimilar(items) {

@@ -5,6 +5,7 @@
 import { announce, clearAlert, showAlert } from "./alerts.js";
 import { lang, t, tn } from "./i18n.js";
 import { call, fetchFile, saveFile } from "./review-api.js";
+import { titleIn } from "./review-model.js";
 import { $, el, reviewError } from "./review-page.js";
 import { loadProblems, meetingOf, store, subscribe } from "./review-store.js";
 
@@ -30,7 +31,7 @@ function fieldNames(fields) {
 }
 
 function titleOf(p) {
-  return (lang() === "kk" && p.title_kk) || p.title_ru || p.title_kk || t("review.untitled");
+  return titleIn(p, lang()) || t("review.untitled");
 }
 
 function link(p, text) {

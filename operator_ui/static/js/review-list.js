@@ -4,7 +4,7 @@ import { announce, showAlert } from "./alerts.js";
 import { lang, localMarks, meetingTitle, t, tn } from "./i18n.js";
 import {
   categories, statuses, categoryName, deadlineState, departments, dmy, executorName, humanEdited, missingForFinal, placeName, sourceIcon,
-  todayAlmaty,
+  titleIn, todayAlmaty,
 } from "./review-model.js";
 import { $, el, icon, reviewError, sourceName } from "./review-page.js";
 import { matchesQuery, queryWords, skeleton } from "./search-fold.js";
@@ -180,7 +180,7 @@ function renderBulk() {
   $("merge-controls").hidden = picked.length < 2;
   const keep = $("merge-target").value;
   const ranked = picked.sort((a, b) => a.rank - b.rank);
-  $("merge-target").replaceChildren(...ranked.map((p) => option(p.id, `${p.rank}. ${(lang() === "kk" && p.title_kk) || p.title_ru}`, keep || ranked[0].id)));
+  $("merge-target").replaceChildren(...ranked.map((p) => option(p.id, `${p.rank}. ${titleIn(p, lang())}`, keep || ranked[0].id)));
 }
 
 /** The problems the filters show now. */

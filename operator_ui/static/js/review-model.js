@@ -88,6 +88,11 @@ export function rank(problems) {
   });
 }
 
+/** The wording in a language, falling back to the other one ("" when the problem has neither). */
+export function titleIn(problem, lang) {
+  return lang === "kk" ? problem.title_kk || problem.title_ru || "" : problem.title_ru || problem.title_kk || "";
+}
+
 /** The place in a language, falling back to the other spelling (old problems and half-filled forms have one). */
 export function placeName(problem, lang) {
   return lang === "kk" ? problem.place_kk || problem.place || "" : problem.place || problem.place_kk || "";

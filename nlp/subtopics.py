@@ -26,6 +26,13 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
 _KK_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
 _KAZAKH = frozenset("әғқңөұүһі")
+# A Kazakh clause ends in its predicate: "су жоқ" is "no water", but in "психолог жоқ, … кім жауап
+# береді" the "жоқ" belongs to the psychologist, not to the answer. A Kazakh term that ends in one
+# of these matches only with it after the term's other words.
+_KAZAKH_PREDICATES = frozenset({"жоқ", "жок", "керек"})
+# Russian reads the Kazakh particles "та"/"те" ("жарық та жоқ") as forms of "тот", which is the
+# Kazakh "rust" of "тот су"; no term needs the Russian demonstrative, so they keep their spelling.
+_NOT_LEMMATISED = frozenset({"та", "те"})
 _MAX_WORDS = 400  # a 10,000-character rant is matched on its first words only
 _LEMMA_CACHE = 50_000
 
@@ -48,10 +55,11 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A trigger: words that must all occur within ``WINDOW`` words, in any order."""
+    """A trigger: words that must all occur within ``WINDOW`` words, in any order (``last``: its last word after the others)."""
 
     text: str
     words: tuple[Word, ...]
+    last: bool = False
 
     @property
     def weight(self) -> int:
@@ -108,14 +116,15 @@ def _parse_word(raw: str) -> Word:
     return Word(frozenset(exact), tuple(sorted(set(prefixes))))
 
 
-def parse_term(text: str) -> Term:
-    """A term from the file's syntax ("нет вода", "су|суы жоқ|жок", "шұңқыр*")."""
+def parse_term(text: str, lang: str = "ru") -> Term:
+    """A term from the file's syntax ("нет вода", "су|суы жоқ|жок", "шұңқыр*"), of the ``lang`` list."""
     words = tuple(_parse_word(w) for w in text.split())
     if not words or any(not (w.exact or w.prefixes) for w in words):
         raise ValueError(f"empty word in term {text!r}")
     if any(p == "" for w in words for p in w.prefixes):
         raise ValueError(f"a bare '*' in term {text!r} would match every word")
-    return Term(text, words)
+    last = lang == "kk" and len(words) > 1 and bool(words[-1].exact & _KAZAKH_PREDICATES)
+    return Term(text, words, last)
 
 
 class Lemmas:
@@ -128,7 +137,7 @@ class Lemmas:
 
     def __call__(self, word: str) -> str | None:
         """The lemma of a lower-case Cyrillic word without Kazakh letters, else None."""
-        if _KAZAKH & set(word) or not all("\u0400" <= c <= "\u04ff" or c == "-" for c in word):
+        if _KAZAKH & set(word) or word in _NOT_LEMMATISED or not all("\u0400" <= c <= "\u04ff" or c == "-" for c in word):
             return None
         cached = self._cache.get(word)
         if cached is not None:
@@ -318,6 +327,8 @@ def _fits(term: Term, words_at: Mapping[int, set[int]]) -> bool:
     """True when the term's words sit on distinct text words within ``WINDOW`` words of each other."""
     if len(term.words) == 1:
         return True
+    if term.last:
+        return _fits_before_last(term, words_at)
     lists = [sorted(words_at[w]) for w in range(len(term.words))]
     for anchor in lists[0]:
         lo, hi = anchor - WINDOW + 1, anchor + WINDOW - 1
@@ -330,6 +341,21 @@ def _fits(term: Term, words_at: Mapping[int, set[int]]) -> bool:
         else:
             if max(used) - min(used) < WINDOW:
                 return True
+    return False
+
+
+def _fits_before_last(term: Term, words_at: Mapping[int, set[int]]) -> bool:
+    """True when the term's other words sit on distinct text words in the ``WINDOW`` words before its last one."""
+    *heads, last = range(len(term.words))
+    for end in sorted(words_at[last]):
+        used = {end}
+        for w in heads:
+            pick = next((p for p in sorted(words_at[w], reverse=True) if end - WINDOW < p < end and p not in used), None)
+            if pick is None:
+                break
+            used.add(pick)
+        else:
+            return True
     return False
 
 
@@ -351,7 +377,7 @@ def _subtopic(raw: Mapping[str, Any], source: str, categories: set[str] | None) 
             raise SubtopicError(f"{where}: {lang} must be a list of strings")
         for value in values:
             try:
-                terms.append(parse_term(value))
+                terms.append(parse_term(value, lang))
             except ValueError as exc:
                 raise SubtopicError(f"{where}: {exc}") from None
     if not raw.get("ru") or not raw.get("kk"):

@@ -192,16 +192,25 @@ class SkeletonIndex:
                 return Candidate(hit[1], lang, hit[0], True)
         if not fuzzy or min(len(sk) for sk in skeletons) < 4:
             return None
+        # Skeletons write a doubled letter once, so a double the candidate lacks is an edit the
+        # skeleton does not show: "bulling" is one skeleton edit from "бүгін" but two from its spelling.
+        doubles = _doubles(letters_to_cyrillic(token, lang))
         found: list[tuple[int, str]] = []
         for sk in skeletons:
             for key in _deletions(sk) | {sk}:
                 for rank, word, wsk in self._deletes.get((lang, key), ()):
-                    if within_one_edit(sk, wsk) and not _differs_at_end(sk, wsk):
+                    if within_one_edit(sk, wsk) and not _differs_at_end(sk, wsk) and _doubles(word) >= doubles:
                         found.append((rank, word))
         if not found:
             return None
         rank, word = min(found)
         return Candidate(word, lang, rank, False)
+
+
+def _doubles(word: str) -> int:
+    """How many letters of ``word`` repeat the one before them."""
+    low = word.lower()
+    return sum(1 for a, b in zip(low, low[1:]) if a == b and a.isalpha())
 
 
 def _differs_at_end(a: str, b: str) -> bool:

@@ -242,3 +242,19 @@ def test_a_hyphenated_word_meets_its_terms_in_any_case_form(lexicon: SubtopicLex
     assert "ребенок-инвалид" in lexicon.forms("ребёнка-инвалида")[0]
     found = {m.id: m.terms for m in lexicon.match("Пособие на ребёнка-инвалида задерживают")}
     assert "ребёнок-инвалид" in found.get("disability_care", ())
+
+
+def test_a_kazakh_negation_belongs_to_the_words_before_it(lexicon: SubtopicLexicon) -> None:
+    """In "психолог жоқ, … кім жауап береді" the "жоқ" is the psychologist's: no "no answer to an appeal"."""
+    text = normalise("Mektepte psixolog joq, bulling kop, kim jauap beredi?").text
+    assert [m.id for m in lexicon.match(text)] == ["school_psychologist"]
+    assert lexicon.best("Өтінішке жауап әлі жоқ").id == "appeal_no_answer"  # type: ignore[union-attr]
+    assert not parse_term("жауап жоқ", "ru").last  # Russian word order is free: "ответа нет", "нет ответа"
+    assert parse_term("жауап жоқ|жок", "kk").last and not parse_term("жауап беру*", "kk").last
+
+
+def test_kazakh_particles_are_not_read_as_russian_words(lexicon: SubtopicLexicon) -> None:
+    """"та" is the Kazakh "too", not a form of the Russian "тот" that would hit "тот су" (rusty water)."""
+    ids = [m.id for m in lexicon.match("Ауылда су да, жарық та жоқ")]
+    assert "water_quality" not in ids and "no_water" in ids
+    assert lexicon.best("тот су ағады").id == "water_quality"  # type: ignore[union-attr]

@@ -37,6 +37,14 @@ def test_lookup_exact_then_one_edit() -> None:
     assert index.lookup("xyzzy", "ru") is None
 
 
+def test_a_doubled_letter_the_candidate_lacks_is_an_edit_of_its_own() -> None:
+    """Skeletons write "ll" once: "bulling" (буллинг) is one skeleton edit from "бүгін" but two letters off."""
+    index = SkeletonIndex([_lex("kk", ["бүгін", "мектепте"])])
+    assert index.lookup("bulling", "kk") is None
+    typo = index.lookup("mektpte", "kk")
+    assert typo is not None and typo.word == "мектепте" and not typo.exact
+
+
 def test_within_one_edit() -> None:
     assert within_one_edit("mumkin", "mimkin")
     assert within_one_edit("voda", "vodaa")

@@ -27,8 +27,8 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+")
 _KK_FOLD = str.maketrans("әғқңөұүһіё", "агкноуухие")
 _KAZAKH = frozenset("әғқңөұүһі")
 # A Kazakh clause ends in its predicate: "су жоқ" is "no water", but in "психолог жоқ, … кім жауап
-# береді" the "жоқ" belongs to the psychologist, not to the answer. A Kazakh term that ends in one
-# of these matches only with it after the term's other words.
+# береді" the "жоқ" belongs to the psychologist, not to the answer. A term that ends in one of these
+# Kazakh words (in whichever list it stands) matches only with it after the term's other words.
 _KAZAKH_PREDICATES = frozenset({"жоқ", "жок", "керек"})
 # Russian reads the Kazakh particles "та"/"те" ("жарық та жоқ") as forms of "тот", which is the
 # Kazakh "rust" of "тот су"; no term needs the Russian demonstrative, so they keep their spelling.
@@ -116,14 +116,14 @@ def _parse_word(raw: str) -> Word:
     return Word(frozenset(exact), tuple(sorted(set(prefixes))))
 
 
-def parse_term(text: str, lang: str = "ru") -> Term:
-    """A term from the file's syntax ("нет вода", "су|суы жоқ|жок", "шұңқыр*"), of the ``lang`` list."""
+def parse_term(text: str) -> Term:
+    """A term from the file's syntax ("нет вода", "су|суы жоқ|жок", "шұңқыр*")."""
     words = tuple(_parse_word(w) for w in text.split())
     if not words or any(not (w.exact or w.prefixes) for w in words):
         raise ValueError(f"empty word in term {text!r}")
     if any(p == "" for w in words for p in w.prefixes):
         raise ValueError(f"a bare '*' in term {text!r} would match every word")
-    last = lang == "kk" and len(words) > 1 and bool(words[-1].exact & _KAZAKH_PREDICATES)
+    last = len(words) > 1 and bool(words[-1].exact & _KAZAKH_PREDICATES)
     return Term(text, words, last)
 
 
@@ -377,7 +377,7 @@ def _subtopic(raw: Mapping[str, Any], source: str, categories: set[str] | None) 
             raise SubtopicError(f"{where}: {lang} must be a list of strings")
         for value in values:
             try:
-                terms.append(parse_term(value, lang))
+                terms.append(parse_term(value))
             except ValueError as exc:
                 raise SubtopicError(f"{where}: {exc}") from None
     if not raw.get("ru") or not raw.get("kk"):

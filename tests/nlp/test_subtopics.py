@@ -249,8 +249,8 @@ def test_a_kazakh_negation_belongs_to_the_words_before_it(lexicon: SubtopicLexic
     text = normalise("Mektepte psixolog joq, bulling kop, kim jauap beredi?").text
     assert [m.id for m in lexicon.match(text)] == ["school_psychologist"]
     assert lexicon.best("Өтінішке жауап әлі жоқ").id == "appeal_no_answer"  # type: ignore[union-attr]
-    assert not parse_term("жауап жоқ", "ru").last  # Russian word order is free: "ответа нет", "нет ответа"
-    assert parse_term("жауап жоқ|жок", "kk").last and not parse_term("жауап беру*", "kk").last
+    assert not parse_term("нет ответ").last  # Russian word order is free: "ответа нет", "нет ответа"
+    assert parse_term("жауап жоқ|жок").last and not parse_term("жауап беру*").last
 
 
 def test_kazakh_particles_are_not_read_as_russian_words(lexicon: SubtopicLexicon) -> None:

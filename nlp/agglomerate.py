@@ -14,8 +14,11 @@ def agglomerate(scores: np.ndarray, threshold: float, linkage: str) -> np.ndarra
     n = len(scores)
     if n <= 1:
         return np.zeros(n, dtype=np.int64)
-    dist = np.clip(1.0 - scores.astype(np.float64), 0.0, None)
-    dist = (dist + dist.T) / 2
+    dist = scores.astype(np.float64)  # the one full-size copy; the rest happens in place
+    np.subtract(1.0, dist, out=dist)
+    np.maximum(dist, 0.0, out=dist)
+    dist += dist.T  # numpy buffers the overlapping transpose
+    dist /= 2
     np.fill_diagonal(dist, 0.0)
     tree = scipy_linkage(squareform(dist, checks=False), method=linkage)
     return fcluster(tree, t=threshold, criterion="distance").astype(np.int64) - 1

@@ -283,13 +283,14 @@ class PairScorer:
                     raw[mask] = raw[mask] - mean
         return unit_rows(raw), groups
 
-    def hubness(self, unit: Matrix, groups: np.ndarray) -> np.ndarray:
-        """Each item's mean similarity to its ``k`` nearest items of the other language."""
+    def hubness(self, unit: Matrix, groups: np.ndarray, *, sims: Matrix | None = None) -> np.ndarray:
+        """Each item's mean similarity to its ``k`` nearest items of the other language (``sims``: unit @ unit.T, if known)."""
         n = len(unit)
         out = np.zeros(n, dtype=np.float32)
         if n < 2 or not self.settings.hubness:
             return out
-        sims = unit @ unit.T
+        if sims is None:
+            sims = unit @ unit.T
         for group in np.unique(groups):
             mine = groups == group
             other = (groups != group) & (groups != "mixed") if group != "mixed" else groups != "mixed"
@@ -365,25 +366,39 @@ class PairScorer:
         return self.matrix_and_hubs(items)[0]
 
     def matrix_and_hubs(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
-        """The pair-score matrix and each item's hubness (kept for scoring later items)."""
+        """The pair-score matrix and each item's hubness (kept for scoring later items).
+
+        The place, subtopic and district terms depend only on what a comment names, and a meeting
+        repeats a few hundred such combinations over thousands of comments, so they are computed
+        once per pair of distinct combinations and gathered; a re-clustering of 4,000 comments
+        made a dozen full-size temporaries before (`benchmarks/bench_recluster.py --memory`).
+        """
         unit, groups = self.prepare(items)
         if len(items) == 0:
             return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32)
         s = self.settings
         scores = unit @ unit.T
-        cross = groups[:, None] != groups[None, :]
-        r = self.hubness(unit, groups)
+        codes = np.unique(groups, return_inverse=True)[1].reshape(-1)
+        cross = codes[:, None] != codes[None, :]
+        r = self.hubness(unit, groups, sims=scores)
         if s.hubness:
             centre_r = float(np.median(r)) if len(r) else 0.0
             scores = np.where(cross, scores - s.hubness * ((r[:, None] + r[None, :]) / 2 - centre_r), scores)
-        scores = scores + s.cross_language * cross
-        clash, level = PlaceMatrix([it.places for it in items]).relations()
-        topics = [it.topics for it in items]
+        total = scores.astype(np.float64)
+        del scores
+        total += s.cross_language * cross
+        del cross
+        kinds, reps = _kinds(items)
+        rep_items = [items[i] for i in reps]
+        clash, level = PlaceMatrix([it.places for it in rep_items]).relations()
+        topics = [it.topics for it in rep_items]
         rel = topic_relation(topics, topics)
-        scores = scores + self._place_terms(level, rel) + self._topic_terms(rel) + self._district_terms(items)
-        scores = np.where(clash, CANNOT, scores).astype(np.float32)
-        np.fill_diagonal(scores, 1.0)
-        return scores, r
+        terms = self._place_terms(level, rel) + self._topic_terms(rel) + self._district_terms(rep_items)
+        total += np.asarray(terms, dtype=np.float64)[np.ix_(kinds, kinds)]
+        total[clash[np.ix_(kinds, kinds)]] = CANNOT
+        out = total.astype(np.float32)
+        np.fill_diagonal(out, 1.0)
+        return out, r
 
     def _district_terms(self, items: Sequence[Item]) -> np.ndarray | float:
         """+district_issue for two comments naming no place and one district-wide issue.
@@ -424,6 +439,21 @@ class PairScorer:
             bonus = np.where((rel < 0) & (level < 3), 0.0, bonus)
         return (bonus + np.where((rel > 0) & (level >= 1), s.same_topic_place, 0.0)
                 + np.where((rel > 0) & (level == 1), s.same_topic_area, 0.0))
+
+
+def _kinds(items: Sequence[Item]) -> tuple[np.ndarray, list[int]]:
+    """Each item's index among the distinct (places, subtopics, district) it names, and one item of each."""
+    seen: dict[tuple[Any, ...], int] = {}
+    reps: list[int] = []
+    kinds = np.empty(len(items), dtype=np.intp)
+    for i, it in enumerate(items):
+        key = (tuple(it.places), it.topics, it.district)
+        k = seen.get(key)
+        if k is None:
+            k = seen[key] = len(reps)
+            reps.append(i)
+        kinds[i] = k
+    return kinds, reps
 
 
 def topic_relation(rows: Sequence[frozenset[str]], cols: Sequence[frozenset[str]]) -> np.ndarray:

@@ -208,3 +208,20 @@ def test_a_district_wide_issue_ties_a_placed_comment_to_unplaced_ones_by_less() 
                          items[i].topics, [items[j].topics for j in others], items[i].district,
                          [items[j].district for j in others])
         assert np.allclose(row, full[i, others], atol=1e-5)
+
+
+def test_the_matrix_of_a_meeting_equals_each_pair_scored_alone() -> None:
+    """The place, subtopic and district terms are computed once per distinct combination and gathered:
+    in a meeting where combinations repeat, every pair must score as it does on its own."""
+    rng = np.random.default_rng(7)
+    topics = [frozenset(), frozenset({"no_water"}), frozenset({"road_potholes"}), frozenset({"no_water", "no_light"})]
+    districts = [None, "kindergarten_queue"]
+    items = [Item(rng.normal(size=16).astype(np.float32), ("ru", "kk", "mixed")[i % 3], tuple(PLACES[i % 7 * 2 % len(PLACES)]),
+                  topics[i % 4], districts[i % 5 == 0]) for i in range(60)]
+    assert len({(it.places, it.topics, it.district) for it in items}) < len(items)  # combinations repeat
+    scorer = PairScorer(ScoreSettings(hubness=0.0, cross_language=0.3, other_topic=0.15, same_topic_place=0.1,
+                                      district_issue=0.2, district_issue_placed=0.1))
+    full = scorer.matrix(items)
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            assert full[i, j] == pytest.approx(scorer.matrix([items[i], items[j]])[0, 1], abs=1e-6), (i, j)

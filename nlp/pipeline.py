@@ -50,6 +50,7 @@ class Labels:
     runner_up: str | None = None
     runner_up_confidence: float | None = None
     needs_review: bool | None = None
+    unsure_problem: bool = False
     places: list[Any] = field(default_factory=list)
     place_key: str | None = None
     subtopics: list[str] = field(default_factory=list)
@@ -68,12 +69,22 @@ class Labels:
             "problem_probability": self.problem_probability, "chat_act": self.chat_act, "echo_of": self.echo_of,
             "category": self.category, "category_confidence": self.category_confidence,
             "runner_up": self.runner_up, "runner_up_confidence": self.runner_up_confidence,
-            "needs_review": self.needs_review,
+            "needs_review": self.needs_review, "unsure_problem": self.unsure_problem,
             "places": [{"kind": p.kind, "name": p.name, "key": p.normalised_key} for p in self.places],
             "place_key": self.place_key, "subtopics": list(self.subtopics),
             "subtopic": self.subtopics[0] if self.subtopics else None, "profanity": self.profanity, "cluster": self.cluster,
             "errors": dict(self.errors),
         }
+
+    @property
+    def awaits_person(self) -> bool:
+        """True when a person should say "problem" before this comment is drafted.
+
+        The machine is unsure it is a problem and it names neither an issue nor a place, so a draft
+        of it alone would give a secretary nothing to publish ("хакеры подъехали" at P 0.70); it waits
+        in triage instead.
+        """
+        return self.unsure_problem and bool(self.is_problem) and not self.subtopics and not self.places
 
 
 def read_config(path: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -310,6 +321,7 @@ class Pipeline:
                 unsure_problem = detector.uncertain(ProblemVerdict(bool(lab.is_problem), lab.problem_probability,
                                                                    lab.problem_confidence or 0.0, lab.chat_act))
             unsure_category = bool(lab.needs_review) and lab.is_problem is not False
+            lab.unsure_problem = unsure_problem
             lab.needs_review = unsure_problem or unsure_category
 
     def _run_clusterer(self, rows: list[int], labels: list[Labels], ids: Sequence[Hashable]) -> None:

@@ -159,6 +159,8 @@ class Services:
             labeller.enqueue([i for i in event.get("ids", ()) if isinstance(i, int)])
         elif kind == "clusters_changed" and isinstance(event.get("meeting_id"), int):
             labeller.clusters_changed(event["meeting_id"])
+        elif kind == "reconsider":
+            labeller.reconsider([i for i in event.get("ids", ()) if isinstance(i, int)])
         elif kind == "learn" and isinstance(event.get("text"), str):
             labeller.learn(event["text"], category=event.get("category"), is_problem=event.get("is_problem"))
 

@@ -246,6 +246,8 @@ async def classify(services: ActionContext, who: Principal, cmd: Classify) -> di
         await _decision(conn, who, meeting_id, "classify", {"comment_ids": ids, "category": category},
                         {"comments": {str(k): list(v) for k, v in before.items()}})
         await _corrections(conn, services, who, ids, category=category, is_problem=True)
+    if services.labeller is not None:  # a comment held back as unsure is a problem now: draft it
+        services.labeller.reconsider(ids)
     await services.publish_review(meeting_id, [])
     return {"classified": ids, "category": category}
 

@@ -20,6 +20,9 @@ class Labelling(Protocol):
     def learn(self, text: str, *, category: str | None, is_problem: bool | None) -> None:
         """A secretary's correction, applied before the next batch."""
 
+    def reconsider(self, ids: Iterable[int]) -> None:
+        """A person confirmed these comments as problems: label them again (held ones get drafted)."""
+
     def clusters_changed(self, meeting_id: int) -> None:
         """People changed a meeting's clusters: re-read them before the next batch."""
 

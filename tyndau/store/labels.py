@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from tyndau.store.schema import comments, corrections
+from tyndau.store.schema import comments, corrections, problem_comments
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,20 @@ async def unlabelled_ids(conn: AsyncConnection, skip_kinds: Sequence[str]) -> li
     """Every comment without labels (other than the skipped kinds), in id order."""
     query = sa.select(comments.c.id).where(comments.c.labels.is_(None), comments.c.kind.not_in(skip_kinds)).order_by(comments.c.id)
     return [int(i) for i in (await conn.execute(query)).scalars()]
+
+
+async def confirmed_unclustered_ids(conn: AsyncConnection) -> list[int]:
+    """Comments a person confirmed as problems that are in no cluster and that no person placed.
+
+    These are the comments the machine held back from the drafts until a person decided (see
+    ``Labels.awaits_person``); the labeller clusters them, also after a restart.
+    """
+    placed = sa.select(problem_comments.c.comment_id)
+    query = (sa.select(comments.c.id, comments.c.labels)
+             .where(comments.c.reviewed_at.is_not(None), comments.c.is_problem.is_(True), comments.c.cluster_id.is_(None),
+                    comments.c.labels.is_not(None), comments.c.id.not_in(placed))
+             .order_by(comments.c.id))
+    return [int(r.id) for r in await conn.execute(query) if (r.labels or {}).get("echo_of") is None]
 
 
 async def set_labels(conn: AsyncConnection, updates: Sequence[LabelUpdate]) -> None:

@@ -1,0 +1,150 @@
+"""An unsure comment that names no issue and no place waits in triage, not in a draft of its own.
+
+The detector here is set so that every comment counts as a problem and every verdict is unsure
+(threshold 0, a review band of 1); what decides is only whether the comment names something.
+Model-free pipeline (hashing encoder), real server and store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import create_meeting, make_people
+from tyndau.operator_ui.app import create_app
+from tyndau.operator_ui.keys import SERVICES
+
+pytestmark = pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+
+CONFIG = """
+[encoder]
+use = "hashing"
+[detector]
+threshold = 0.0
+review_band = 1.0
+[clusterer]
+use = "agglomerative"
+threshold = 0.4
+"""
+
+NAMED = "В селе Иргели нет воды уже неделю"
+UNNAMED = "хакеры подъехали"
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    from tyndau.nlp.pipeline import Pipeline
+
+    folder = tmp_path_factory.mktemp("nlp")
+    (folder / "nlp.toml").write_text(CONFIG)
+    return Pipeline.from_config(folder / "nlp.toml", cache_dir=folder / "models")
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings, pipeline):
+    app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: pipeline)
+    client = await aiohttp_client(app)
+    client.people = await make_people(app)
+    labeller = app[SERVICES].labeller
+    for _ in range(600):
+        if labeller.state != "loading":
+            break
+        await asyncio.sleep(0.1)
+    assert labeller.state == "ready"
+    return client
+
+
+async def _get(client, path):
+    resp = await client.get(path, params={"limit": "1000"}, headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+    return (await resp.json())["items"]
+
+
+async def _until(predicate, timeout=30.0):
+    for _ in range(int(timeout * 10)):
+        if await predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("not done in time")
+
+
+async def _meeting_with_both(client):
+    mid = (await create_meeting(client))["id"]
+    for n, text in enumerate([NAMED, UNNAMED]):
+        resp = await client.post(f"/api/v1/meetings/{mid}/comments", headers=client.people.auth("moderator"),
+                                 json={"source": "youtube", "external_id": f"h{n}", "author": f"a{n}", "text": text,
+                                       "created_at": "2026-12-01T10:00:00+05:00"})
+        assert resp.status in (200, 201), await resp.text()
+
+    async def labelled():
+        items = await _get(client, f"/api/v1/meetings/{mid}/comments")
+        return len(items) == 2 and all(c["labels"] is not None for c in items)
+
+    await _until(labelled)
+    items = {c["text"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    return mid, items[NAMED], items[UNNAMED]
+
+
+def _drafted(problems, comment):
+    return comment["cluster_id"] is not None and any(p["cluster_id"] == comment["cluster_id"] for p in problems)
+
+
+async def test_an_unsure_comment_naming_nothing_waits_for_a_person_then_is_drafted(client):
+    mid, named, unnamed = await _meeting_with_both(client)
+    assert named["labels"]["unsure_problem"] and named["labels"]["subtopics"], named["labels"]
+    assert unnamed["labels"]["unsure_problem"] and not unnamed["labels"]["subtopics"] and not unnamed["labels"]["places"]
+    problems = await _get(client, f"/api/v1/meetings/{mid}/problems")
+    assert _drafted(problems, named), "an unsure comment that names its issue is drafted"
+    assert unnamed["is_problem"] is True and unnamed["cluster_id"] is None and not _drafted(problems, unnamed)
+    queue = await _get(client, f"/api/v1/meetings/{mid}/review-queue")
+    assert unnamed["id"] in {c["id"] for c in queue}, "it waits in triage"
+
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [unnamed["id"]], "category": "public_order"},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+
+    async def drafted():
+        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+
+    await _until(drafted)
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert items[unnamed["id"]]["category"] == "public_order"
+    assert unnamed["id"] not in {c["id"] for c in await _get(client, f"/api/v1/meetings/{mid}/review-queue")}
+
+
+async def test_a_confirmation_the_labeller_missed_is_drafted_by_its_catch_up(client):
+    """The confirmation's event was lost (another process, a restart): the next catch-up finds the comment."""
+    mid, _, unnamed = await _meeting_with_both(client)
+    labeller = client.app[SERVICES].labeller
+    labeller.state, forward = "standby", labeller._forward
+    labeller._forward = None  # this process pretends not to label: the confirmation's relabel goes nowhere
+    try:
+        resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [unnamed["id"]], "category": "public_order"},
+                                 headers=client.people.auth("secretary"))
+        assert resp.status == 200, await resp.text()
+    finally:
+        labeller.state, labeller._forward = "ready", forward
+    await asyncio.sleep(0.3)
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert items[unnamed["id"]]["cluster_id"] is None
+
+    await labeller.sweep_now()
+
+    async def drafted():
+        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+
+    await _until(drafted)
+
+
+async def test_a_person_who_said_not_a_problem_is_not_overruled_by_the_catch_up(client):
+    mid, _, unnamed = await _meeting_with_both(client)
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/not_problem", json={"comment_ids": [unnamed["id"]]},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+    await client.app[SERVICES].labeller.sweep_now()
+    await asyncio.sleep(0.5)
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert items[unnamed["id"]]["is_problem"] is False and items[unnamed["id"]]["cluster_id"] is None

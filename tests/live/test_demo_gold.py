@@ -148,11 +148,12 @@ async def test_demo_drafts_match_the_gold_list(aiohttp_client, settings, tmp_pat
     # distinct short appeals. District-wide issues raised without a place in other words and
     # languages ("очередь в садик" / "балабақшаға кезек") are one draft by their shared subtopic
     # (scope = "district", [clusterer] district_issue).
-    # None is the target and the usual figure. One chat remark sits near the detector's cut:
-    # "хакеры подъехали" (a joke about the "<script>" line before it) has P(problem) 0.64-0.67 across
-    # batch compositions against the 0.7 cut, and the int8 encoder's batch effect carried it over once
-    # in five clean-clone CI runs (2026-12-04). More than one is a regression.
-    assert s.from_non_problem <= 1, "the chat's non-problems make drafts again"
+    # None is the target. One chat remark sits near the detector's cut: "хакеры подъехали" (a joke
+    # about the "<script>" line before it) has P(problem) 0.64-0.70 across batch compositions against
+    # the 0.7 cut, and the int8 encoder's batch effect carried it over once in five clean-clone CI runs
+    # (2026-12-04). Since it names no issue and no place, over the cut it now waits in triage rather
+    # than being drafted (Labels.awaits_person; three replays on 2026-12-07: 0 each).
+    assert s.from_non_problem == 0, "the chat's non-problems make drafts again"
     assert s.echo_only <= 8, "the chat's echoes make drafts of their own again"
     assert s.precision >= 0.88, f"fewer drafts match one gold problem than measured: {s.precision:.3f}"
     assert s.recall >= 0.96, f"fewer gold problems found than measured: {s.recall:.3f}"

@@ -207,7 +207,7 @@ class Labeller:
         async with self._engine.connect() as conn:
             ids = await label_rows.unlabelled_ids(conn, SKIP_KINDS)
             if self.pipeline is not None and self.pipeline.clusterer is not None:
-                confirmed = await label_rows.confirmed_unclustered_ids(conn)
+                confirmed = await label_rows.confirmed_unclustered_ids(conn, SKIP_KINDS)
                 self._again.update(confirmed)
                 ids += confirmed
         ids = [i for i in ids if i not in self._queued]

@@ -52,18 +52,20 @@ async def unlabelled_ids(conn: AsyncConnection, skip_kinds: Sequence[str]) -> li
     return [int(i) for i in (await conn.execute(query)).scalars()]
 
 
-async def confirmed_unclustered_ids(conn: AsyncConnection) -> list[int]:
-    """Comments a person confirmed as problems that are in no cluster and that no person placed.
+async def confirmed_unclustered_ids(conn: AsyncConnection, skip_kinds: Sequence[str]) -> list[int]:
+    """Comments the machine held back from the drafts that a person has since confirmed as problems.
 
-    These are the comments the machine held back from the drafts until a person decided (see
-    ``Labels.awaits_person``); the labeller clusters them, also after a restart.
+    Held back (``Labels.awaits_person``): labelled an unsure problem and put in no cluster; confirmed:
+    reviewed as a problem, and no person placed it in a problem. The labeller clusters them, also
+    after a restart or when the confirmation was made in another process.
     """
     placed = sa.select(problem_comments.c.comment_id)
     query = (sa.select(comments.c.id, comments.c.labels)
              .where(comments.c.reviewed_at.is_not(None), comments.c.is_problem.is_(True), comments.c.cluster_id.is_(None),
-                    comments.c.labels.is_not(None), comments.c.id.not_in(placed))
+                    comments.c.labels.is_not(None), comments.c.kind.not_in(skip_kinds), comments.c.id.not_in(placed))
              .order_by(comments.c.id))
-    return [int(r.id) for r in await conn.execute(query) if (r.labels or {}).get("echo_of") is None]
+    return [int(r.id) for r in await conn.execute(query)
+            if (r.labels or {}).get("unsure_problem") and (r.labels or {}).get("echo_of") is None]
 
 
 async def set_labels(conn: AsyncConnection, updates: Sequence[LabelUpdate]) -> None:

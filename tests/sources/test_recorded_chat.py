@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import create_meeting, make_people
+from tyndau.nlp.pipeline import Labels
 from tyndau.operator_ui.app import create_app
 from tyndau.operator_ui.keys import SERVICES
 
@@ -39,17 +40,11 @@ async def test_recorded_actions_keep_links_and_the_pinned_banner(client):
     assert (first["author"], first["text"], first["kind"]) == ("Naruto Uzumaki", "Consistency Level ASL ❤️", "text")
 
 
-class _Label:
-    """What the labeller reads of one label (a stand-in: this test is about which comments reach NLP)."""
-
-    is_problem, category, vector, place_key, needs_review, lang = False, None, None, None, False, "ru"
-
-    def as_dict(self) -> dict:
-        return {"lang": "ru", "stand_in": True}
-
-
 class StandInPipeline:
-    """A do-nothing pipeline that records what it was asked to label."""
+    """A pipeline that records what it was asked to label and calls every comment no problem.
+
+    It returns the real ``Labels`` so that it cannot drift from what the labeller reads.
+    """
 
     clusterer = None
     categoriser = None
@@ -59,7 +54,7 @@ class StandInPipeline:
 
     def process(self, texts, ids, cluster=False):
         self.seen.extend(texts)
-        return [_Label() for _ in texts]
+        return [Labels(text=t, display=t, lang="ru", is_problem=False) for t in texts]
 
 
 async def test_the_pages_own_posts_are_stored_but_never_labelled_as_problems(aiohttp_client, settings):

@@ -51,6 +51,8 @@ STREET_RU_NAME_FIRST = re.compile(
     rf"[а-яёa-z]{{3,}}))\s+(?P<mk>(?i:{_RU_TYPES}|ulitsa|ulica|koshesi|dangyly|prospekt)){_HOUSE_TAIL}"
 )
 STREET_PO = re.compile(rf"{_W}(?i:по|на)\s+(?P<name>{_CAP}){_HOUSE_TAIL}")
+# "на Толе би", "по Наурызбай батыра": a known street of two words after the same prepositions.
+_PO_BEFORE = re.compile(r"(?<![\w.])(?i:по|на)\s+$")
 STREET_BARE = re.compile(rf"(?<![\w.-])(?P<name>{_CAP})\s*,?\s+(?:(?i:д\.|дом)\s*)?(?P<num>{_NUM})(?![\d.,:]?\d)(?!\s*(?i:этаж|кв|парадн|подъезд|год|г\.|мкр))")
 STREET_KK = re.compile(
     rf"(?<![\w-])(?P<name>{_NAME_KK})\s+(?P<mk>(?i:көше[{KK}]*|даңғыл[{KK}]*|тұйы[{KK}]*|koshe[a-z]*|dangyl[a-z]*))"
@@ -324,8 +326,10 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
             if not any(s == m.span("num") for _, s in houses) and not _overlaps(m.span("num"), found):
                 houses.append((m.group("num"), m.span("num")))
     for entry, span in gaz.find(text):
-        # Bare names need a capital; streets always need a marker ("школа имени Абая").
-        if entry.kind != "street" and text[span[0]].isupper() and not _overlaps(span, found):
+        # Bare names need a capital; streets need a marker ("школа имени Абая" is no street) or, as
+        # one-word ones in STREET_PO, "на"/"по" right before them.
+        named = entry.kind != "street" or _PO_BEFORE.search(text[max(0, span[0] - 4):span[0]]) is not None
+        if named and text[span[0]].isupper() and not _overlaps(span, found):
             found.append(Place(entry.kind, entry.name, entry.key, span))
     if any(p.kind == "settlement" for p in found) and not _TRANSPORT.search(text):
         found = [p for p in found if p.kind != "settlement" or not _elsewhere(text, p.span)]

@@ -71,6 +71,16 @@ def test_gazetteer_inflections_without_markers() -> None:
     assert keys("есікті ашпайды") == []  # "есік" (door) is not the town of Есік
 
 
+def test_a_known_street_of_two_words_after_na_or_po() -> None:
+    # One-word streets ("на Абая") were found this way already; two-word ones were missed, and the
+    # demo's drafts "Нужен светофор" and "Нет уличного освещения" lost their street.
+    assert keys("на Толе би когда поставят светофор?") == ["street:толеби"]
+    assert keys("Фонари на Наурызбай батыра горят днём") == ["street:науризбайбатир"]
+    assert keys("по Толе би ямы") == ["street:толеби"]
+    assert keys("Толе би был великим бием") == []  # no marker, no preposition: a person, not a street
+    assert keys("сказал Толе би") == []
+
+
 def test_parallel_sentence_pair() -> None:
     ru = "Здравствуйте! В городе Алматы, во дворе дома №50 по улице Абая, дороги в ужасном состоянии."
     kk = "Сәлеметсіз бе! Алматы қаласы, Абай көшесі, 50 үйдің ауласындағы жолдар өте нашар."

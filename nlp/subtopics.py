@@ -330,16 +330,18 @@ def _fits(term: Term, words_at: Mapping[int, set[int]]) -> bool:
     if term.last:
         return _fits_before_last(term, words_at)
     lists = [sorted(words_at[w]) for w in range(len(term.words))]
+    # Every window of WINDOW words that holds the first word: picking the earliest position of each
+    # word regardless of the window missed "автобус то есть, то нет" (the "нет" of "нет расписания"
+    # before it was taken, and the term then spanned six words).
     for anchor in lists[0]:
-        lo, hi = anchor - WINDOW + 1, anchor + WINDOW - 1
-        used = {anchor}
-        for positions in lists[1:]:
-            pick = next((p for p in positions if lo <= p <= hi and p not in used), None)
-            if pick is None:
-                break
-            used.add(pick)
-        else:
-            if max(used) - min(used) < WINDOW:
+        for lo in range(anchor - WINDOW + 1, anchor + 1):
+            used = {anchor}
+            for positions in lists[1:]:
+                pick = next((p for p in positions if lo <= p < lo + WINDOW and p not in used), None)
+                if pick is None:
+                    break
+                used.add(pick)
+            else:
                 return True
     return False
 

@@ -8,7 +8,7 @@ import pytest
 
 from tyndau.nlp.language import LanguageDetector
 from tyndau.nlp.normalise import normalise
-from tyndau.nlp.subtopics import SubtopicError, SubtopicLexicon, default_lexicon, parse_term
+from tyndau.nlp.subtopics import SubtopicError, SubtopicLexicon, _fits, default_lexicon, parse_term
 from tyndau.nlp.taxonomy import load_taxonomy
 
 
@@ -170,6 +170,16 @@ def test_words_must_be_near_each_other(lexicon: SubtopicLexicon) -> None:
     assert "no_water" in [m.id for m in lexicon.match("нет воды")]
     far = "нет, я не согласен с тем что говорят про наши дороги и про то, какая там вода"
     assert "no_water" not in [m.id for m in lexicon.match(far)]
+
+
+def test_a_word_met_earlier_outside_the_window_does_not_hide_a_later_fit(lexicon: SubtopicLexicon) -> None:
+    # The "нет" of "нет расписания" comes first; the term's own "нет" is the last word. Taking the
+    # earliest one made the term six words long and missed it, so the comment read as "no bus at all".
+    found = [m.id for m in lexicon.match("На остановке нет расписания, автобус то есть, то нет")]
+    assert found[0] == "bus_frequency" and "bus_route" not in found
+    assert _fits(parse_term("а б в"), {0: {4}, 1: {0, 5}, 2: {6}})
+    assert not _fits(parse_term("а б в"), {0: {4}, 1: {0}, 2: {6}})  # seven words apart
+    assert _fits(parse_term("то нет то"), {0: {3, 5}, 1: {1, 4}, 2: {3, 5}})  # one word twice: two positions
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😡😡😡", "А" * 10_000, "НЕТ ВОДЫ!!! КОГДА ДАДУТ???",

@@ -153,3 +153,19 @@ def test_each_language_shows_its_own_spelling_of_the_place_and_falls_back_to_the
             ("ул. Абая, Каскелен", "Қаскелең, Абай көшесі"), ("с. Иргели", None), ("", "Шамалған ауылы")]
     rows = list(csv.reader(io.StringIO(package_csv(round_, "kk")["problems_kk.csv"][1:]), delimiter=";"))
     assert [r[2] for r in rows[1:]] == expected["kk"]
+
+
+def test_beside_the_place_column_a_drafts_wording_does_not_repeat_its_place() -> None:
+    drafted = replace(PROBLEMS[0], title_ru="Нет водоснабжения — Иргели", title_kk="Су жоқ — Іргелі", place="Иргели", place_kk="Іргелі")
+    spaced = replace(PROBLEMS[1], title_ru="Ямы на дороге — ул.  Абая, Каскелен", title_kk="", place="ул. Абая, Каскелен", place_kk="")
+    own = replace(PROBLEMS[2], title_ru="Ремонт моста — до весны", title_kk="Көпір жөндеу", place="Райымбек", place_kk="Райымбек")
+    placeless = replace(PROBLEMS[3], title_ru="Иргели", title_kk="", place="Иргели", place_kk="")  # nothing would be left
+    round_ = sample_round(problems=[drafted, spaced, own, placeless])
+    expected = {"ru": ["Нет водоснабжения", "Ямы на дороге", "Ремонт моста — до весны", "Иргели"],
+                "kk": ["Су жоқ", "Ямы на дороге", "Көпір жөндеу", "Иргели"]}
+    for lang, wordings in expected.items():
+        for table in (problems_table(round_, Strings(lang)), action_plan_table(round_, Strings(lang))):
+            column = [c.key for c in table.columns].index("problem")
+            assert [row[column] for row in table.rows] == wordings, (lang, table.name)
+    # Where the wording stands alone it keeps its place.
+    assert [p["title"] for p in package_json(round_, "ru")["problems"]][0] == "Нет водоснабжения — Иргели"

@@ -101,6 +101,19 @@ class Problem:
         """The wording in a language, falling back to the other one when empty."""
         return (self.title_kk or self.title_ru) if lang == "kk" else (self.title_ru or self.title_kk)
 
+    def issue(self, lang: str) -> str:
+        """The wording without the place it ends with, for a table that gives the place its own column.
+
+        A draft is worded with its place ("Нет водоснабжения — Иргели") so that it reads alone in
+        the review; beside a place column the place would be printed twice. A wording that ends in
+        anything else (a secretary's own) is kept whole.
+        """
+        title, place = self.title(lang), self.place_text(lang)
+        head, sep, tail = title.rpartition(" — ")
+        if sep and head.strip() and place.strip() and _same_words(tail, place):
+            return head.rstrip()
+        return title
+
     def place_text(self, lang: str) -> str:
         """The place in a language, falling back to the other one when empty."""
         return (self.place_kk or self.place) if lang == "kk" else (self.place or self.place_kk)
@@ -228,3 +241,7 @@ def timing_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
     flat = {key: source.get(key) for key in TIMING_KEYS}
     flat.update({key: source[key] for key in AMENDMENT_KEYS if source.get(key) not in (None, [], {})})  # plan changes after the end, when any
     return flat
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

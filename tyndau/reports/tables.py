@@ -147,7 +147,7 @@ def problems_table(round_: Round, s: Strings) -> Table:
     )
     rows = tuple(
         (
-            p.number, clean(p.title(s.lang), TITLE_LIMIT, s.lang), one_line(p.place_text(s.lang), lang=s.lang), one_line(p.category_name(s.lang), 120), p.mentions,
+            p.number, clean(p.issue(s.lang), TITLE_LIMIT, s.lang), one_line(p.place_text(s.lang), lang=s.lang), one_line(p.category_name(s.lang), 120), p.mentions,
             s.competence(p.competence), s.status(p.status),
             "\n".join(clean(q, QUOTE_LIMIT, s.lang) for q in p.quotes[:3]),
         )
@@ -177,7 +177,7 @@ def action_plan_table(round_: Round, s: Strings) -> Table:
     )
     rows = tuple(
         (
-            p.number, clean(p.title(s.lang), TITLE_LIMIT, s.lang), one_line(p.place_text(s.lang), lang=s.lang), one_line(p.category_name(s.lang), 120), p.mentions,
+            p.number, clean(p.issue(s.lang), TITLE_LIMIT, s.lang), one_line(p.place_text(s.lang), lang=s.lang), one_line(p.category_name(s.lang), 120), p.mentions,
             clean(p.measures_text(s.lang), TEXT_LIMIT, s.lang), p.deadline, one_line(p.executor_name(s.lang)) or None,
             s.funding(p.funding_need_tenge, p.funding_allocated_tenge, p.funding_source),
             p.funding_need_tenge, p.funding_allocated_tenge, s.funding_source(p.funding_source),

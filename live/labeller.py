@@ -195,6 +195,8 @@ class Labeller:
                 log.exception("labelling %d comments failed; they stay unlabelled", len(ids))
             finally:
                 self._queued.difference_update(ids)
+                # A person confirmed one of them while this batch ran (enqueue skipped it): once more.
+                self.enqueue([i for i in ids if i in self._again])
 
     async def _replay_corrections(self) -> None:
         async with self._engine.connect() as conn:
@@ -272,12 +274,12 @@ class Labeller:
             data = lab.as_dict()
             data.pop("text", None)
             updates.append({"id": row.id, "labels": data, "is_problem": is_problem, "category": category,
-                            "cluster_id": None, "lang": row.lang or lab.lang,
+                            "cluster_id": row.cluster_id, "lang": row.lang or lab.lang,
                             "needs_review": bool(lab.needs_review) and not human and verdict.root is None})
         busy = mc is not None and (entries or echoes)
         changes = await asyncio.to_thread(mc.add, entries, echoes) if busy else Changes()  # type: ignore[union-attr]
-        for u in updates:
-            u["cluster_id"] = changes.clusters.get(u["id"])
+        for u in updates:  # a comment labelled again keeps its cluster unless this batch moved it
+            u["cluster_id"] = changes.clusters.get(u["id"], u["cluster_id"])
         in_batch = {u["id"] for u in updates}
         moved = {cid: cluster for cid, cluster in changes.clusters.items() if cid not in in_batch}  # moved by a re-clustering
         async with self._engine.begin() as conn:
@@ -287,6 +289,16 @@ class Labeller:
             changed = await sync_drafts(conn, meeting_id, drafts, not_problems)
             changed.update(await cluster_state.retire_empty(conn, meeting_id, sorted(changes.emptied)))
         await self._publish(meeting_id, [{k: u[k] for k in ("id", "labels", "is_problem", "category", "cluster_id", "needs_review", "lang")} for u in updates], sorted(changed))
+
+    def rebuild(self, meeting_id: int) -> None:
+        """A comment left the machine's clusters in a way the clusterer cannot follow (an undone
+        confirmation of a held comment): rebuild the meeting's clusters from the store, as after a
+        restart, before its next batch."""
+        if self.state == "standby":
+            if self._forward is not None:
+                self._forward("rebuild", {"meeting_id": meeting_id})
+            return
+        self._clusterers.pop(meeting_id, None)
 
     def clusters_changed(self, meeting_id: int) -> None:
         """A person merged, split or moved in this meeting: re-read their decisions before labelling on."""

@@ -152,13 +152,17 @@ class Services:
     async def on_cluster_event(self, event: dict[str, Any]) -> None:
         """An event from another process: committed comments, a correction, a clustering decision (for the labeller)."""
         labeller = self.labeller
-        if labeller is None:
+        # Only the process that labels acts on them: a standby one would forward them again, and
+        # with two standby workers the event would go back and forth between them for ever.
+        if labeller is None or labeller.status().get("state") == "standby":
             return
         kind = event.get("kind")
         if kind == "committed":
             labeller.enqueue([i for i in event.get("ids", ()) if isinstance(i, int)])
         elif kind == "clusters_changed" and isinstance(event.get("meeting_id"), int):
             labeller.clusters_changed(event["meeting_id"])
+        elif kind == "rebuild" and isinstance(event.get("meeting_id"), int):
+            labeller.rebuild(event["meeting_id"])
         elif kind == "reconsider":
             labeller.reconsider([i for i in event.get("ids", ()) if isinstance(i, int)])
         elif kind == "learn" and isinstance(event.get("text"), str):

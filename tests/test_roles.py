@@ -126,3 +126,25 @@ async def test_two_source_managers_run_a_source_once_and_follow_stops_made_elsew
         for lease in leases:
             await lease.close()
         await engine.dispose()
+
+
+@pytest.mark.parametrize("settings", ["sqlite"], indirect=True)
+async def test_a_standing_by_process_does_not_pass_on_what_it_hears_from_another(settings: Any) -> None:
+    """With two standby workers, one passing on what it heard would send each event back and forth for ever."""
+    from tyndau.operator_ui.services import Services
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+
+    async def publish(*_: Any) -> None:
+        return None
+
+    labeller = Labeller(None, lambda progress: None, publish, {}, forward=lambda kind, body: sent.append((kind, body)))  # type: ignore[arg-type]
+    labeller.reset(standby=True)
+    services = Services(settings, None, None, None, {}, labeller=labeller)  # type: ignore[arg-type]
+    for event in ({"kind": "learn", "text": "Нет воды", "category": "utilities", "is_problem": True},
+                  {"kind": "clusters_changed", "meeting_id": 5}, {"kind": "reconsider", "ids": [1]}, {"kind": "committed", "ids": [2]}):
+        await services.on_cluster_event(event)
+    assert sent == []
+    labeller.reset(standby=False)  # this process labels now: it acts on them and forwards nothing
+    await services.on_cluster_event({"kind": "reconsider", "ids": [1]})
+    assert sent == [] and labeller.status()["pending"] == 1

@@ -148,3 +148,81 @@ async def test_a_person_who_said_not_a_problem_is_not_overruled_by_the_catch_up(
     await asyncio.sleep(0.5)
     items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
     assert items[unnamed["id"]]["is_problem"] is False and items[unnamed["id"]]["cluster_id"] is None
+
+
+async def test_classifying_a_comment_already_in_a_draft_keeps_it_there(client):
+    """Most of triage is comments unsure of their category that already sit in a draft: a category
+    given there must not take them out of it (a relabel once wrote their cluster as none)."""
+    mid, named, _ = await _meeting_with_both(client)
+    problems = await _get(client, f"/api/v1/meetings/{mid}/problems")
+    assert _drafted(problems, named)
+    labeller = client.app[SERVICES].labeller
+    relabelled = labeller.labelled
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [named["id"]], "category": "utilities"},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+    await asyncio.sleep(0.5)
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert items[named["id"]]["cluster_id"] == named["cluster_id"] and items[named["id"]]["category"] == "utilities"
+    assert labeller.labelled == relabelled, "a drafted comment is not run through the pipeline again"
+
+
+async def test_a_relabel_never_writes_over_a_decision_made_while_it_ran(client, settings):
+    """The batch read the row before the person decided; the store keeps the person's decision."""
+    from tyndau.store import labels as label_rows
+    from tyndau.store import review as rs
+
+    mid, _, unnamed = await _meeting_with_both(client)
+    engine = client.app[SERVICES].engine
+    async with engine.begin() as conn:
+        await rs.set_reviewed(conn, [unnamed["id"]], "secretary", is_problem=False)
+        await label_rows.set_labels(conn, [label_rows.LabelUpdate(unnamed["id"], dict(unnamed["labels"]), True, "agriculture",
+                                                                  None, True, "ru")])
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert unnamed["category"] != "agriculture"
+    assert items[unnamed["id"]]["is_problem"] is False and items[unnamed["id"]]["category"] == unnamed["category"]
+    from tyndau.store.schema import comments
+
+    async with engine.connect() as conn:
+        waits = (await conn.execute(comments.select().where(comments.c.id == unnamed["id"]))).one().needs_review
+    assert waits is False, "it left triage when the person decided"
+
+
+async def test_undoing_the_confirmation_holds_the_comment_back_again(client):
+    """Classify, drafted, undo: back in triage and in no draft (the draft it made alone is gone),
+    and a second confirmation drafts it again."""
+    mid, _, unnamed = await _meeting_with_both(client)
+    secretary = client.people.auth("secretary")
+
+    async def classify():
+        resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [unnamed["id"]], "category": "public_order"},
+                                 headers=secretary)
+        assert resp.status == 200, await resp.text()
+
+    async def drafted():
+        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+
+    await classify()
+    await _until(drafted)
+    before = len(await _get(client, f"/api/v1/meetings/{mid}/problems"))
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/undo", json={}, headers=secretary)
+    assert resp.status == 200, await resp.text()
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    assert items[unnamed["id"]]["cluster_id"] is None and not await drafted()
+    assert len(await _get(client, f"/api/v1/meetings/{mid}/problems")) == before - 1
+    assert unnamed["id"] in {c["id"] for c in await _get(client, f"/api/v1/meetings/{mid}/review-queue")}
+
+    # The next comment is labelled against clusters rebuilt without it: it is not drafted behind a person's back.
+    resp = await client.post(f"/api/v1/meetings/{mid}/comments", headers=client.people.auth("moderator"),
+                             json={"source": "youtube", "external_id": "h-later", "author": "z", "text": NAMED + "!",
+                                   "created_at": "2026-12-01T10:05:00+05:00"})
+    assert resp.status in (200, 201), await resp.text()
+
+    async def later_labelled():
+        return all(c["labels"] is not None for c in await _get(client, f"/api/v1/meetings/{mid}/comments"))
+
+    await _until(later_labelled)
+    assert not await drafted()
+    await classify()
+    await _until(drafted)

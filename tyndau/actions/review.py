@@ -14,6 +14,7 @@ from tyndau.actions.context import ActionContext
 from tyndau.actions.review_schema import Classify, CommentIds, Edit, MeetingOnly, Merge, Move, Split
 from tyndau.actions.wording import split_wordings
 from tyndau.store import cluster_state
+from tyndau.store import labels as label_rows
 from tyndau.store import review as rs
 from tyndau.store.audit import record as audit
 from tyndau.store.people import Principal
@@ -242,12 +243,13 @@ async def classify(services: ActionContext, who: Principal, cmd: Classify) -> di
     async with services.engine.begin() as conn:
         await _meeting_comments(conn, meeting_id, ids)
         before = await rs.triage(conn, ids)
+        held = await label_rows.held_ids(conn, ids)
         await rs.set_reviewed(conn, ids, who.name, is_problem=True, category=category, set_category=True)
         await _decision(conn, who, meeting_id, "classify", {"comment_ids": ids, "category": category},
-                        {"comments": {str(k): list(v) for k, v in before.items()}})
+                        {"comments": {str(k): list(v) for k, v in before.items()}, "held": held})
         await _corrections(conn, services, who, ids, category=category, is_problem=True)
-    if services.labeller is not None:  # a comment held back as unsure is a problem now: draft it
-        services.labeller.reconsider(ids)
+    if held and services.labeller is not None:  # held back as unsure, a problem now: draft it
+        services.labeller.reconsider(held)
     await services.publish_review(meeting_id, [])
     return {"classified": ids, "category": category}
 
@@ -276,6 +278,8 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
             await rs.restore_triage(conn, int(cid), before)
         for cid in plan.get("unlock", []):
             await rs.unlock(conn, int(cid))
+        for cid in plan.get("held", []):  # drafted only because of the undone decision: held back again
+            touched.update(await _withhold(conn, meeting_id, int(cid)))
         await rs.lock(conn, [int(c) for c in plan.get("lock", [])])
         await cluster_state.forget_decision(conn, row.id)
         for pid in plan.get("delete", []):
@@ -284,8 +288,26 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
         await rs.mark_undone(conn, row.id)
         await audit(conn, who, "review.undo", meeting_id, {"decision": row.id, "action": row.action})
     _clusters_changed(services, meeting_id)
+    if plan.get("held") and services.labeller is not None:
+        services.labeller.rebuild(meeting_id)
     await services.publish_review(meeting_id, sorted(touched))
     return {"undone": row.action, "problems": sorted(touched)}
+
+
+async def _withhold(conn: Any, meeting_id: int, comment_id: int) -> set[int]:
+    """Take a comment back out of the machine draft it joined; returns the problems that changed.
+
+    Left alone when a person has placed it since (a locked membership). A draft it leaves empty and
+    nobody touched is deleted, as the labeller deletes the drafts it empties.
+    """
+    member = (await memberships(conn, [comment_id])).get(comment_id)
+    if member is None or member[1] or member[0] is None:
+        return set()
+    cluster = (await label_rows.cluster_ids(conn, [comment_id])).get(comment_id)
+    await set_memberships(conn, {comment_id: None})
+    await label_rows.move_to_clusters(conn, {comment_id: None})
+    gone = await cluster_state.retire_empty(conn, meeting_id, [cluster] if cluster is not None else [])
+    return {member[0], *gone}
 
 
 ACTIONS = (

@@ -26,6 +26,9 @@ class Labelling(Protocol):
     def clusters_changed(self, meeting_id: int) -> None:
         """People changed a meeting's clusters: re-read them before the next batch."""
 
+    def rebuild(self, meeting_id: int) -> None:
+        """A comment left the machine's clusters in a way it cannot follow: rebuild them from the store."""
+
     def status(self) -> dict[str, Any]:
         """Loading state, percentage, stage and comments waiting."""
 

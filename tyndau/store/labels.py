@@ -68,12 +68,44 @@ async def confirmed_unclustered_ids(conn: AsyncConnection, skip_kinds: Sequence[
             if (r.labels or {}).get("unsure_problem") and (r.labels or {}).get("echo_of") is None]
 
 
+async def held_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[int]:
+    """Of ``ids``, the comments the machine held back from the drafts (``Labels.awaits_person``).
+
+    Labelled an unsure problem, in no cluster, in no problem and no echo: only these need labelling
+    again when a person confirms them; the others already sit where they belong.
+    """
+    if not ids:
+        return []
+    placed = sa.select(problem_comments.c.comment_id)
+    query = (sa.select(comments.c.id, comments.c.labels)
+             .where(comments.c.id.in_(list(ids)), comments.c.cluster_id.is_(None), comments.c.labels.is_not(None),
+                    comments.c.id.not_in(placed))
+             .order_by(comments.c.id))
+    return [int(r.id) for r in await conn.execute(query)
+            if (r.labels or {}).get("unsure_problem") and (r.labels or {}).get("echo_of") is None]
+
+
 async def set_labels(conn: AsyncConnection, updates: Sequence[LabelUpdate]) -> None:
-    """Write a batch's labels (each comment's version goes up)."""
+    """Write a batch's labels (each comment's version goes up).
+
+    A comment a person reviewed keeps their problem verdict, category and triage state, also when
+    the review landed while the batch ran: the batch read the row before it, so the store decides.
+    """
+    machine = comments.c.reviewed_at.is_(None)
     for u in updates:
         await conn.execute(comments.update().where(comments.c.id == u.id).values(
-            labels=u.labels, is_problem=u.is_problem, category=u.category, cluster_id=u.cluster_id,
-            needs_review=u.needs_review, lang=u.lang, version=comments.c.version + 1))
+            labels=u.labels, cluster_id=u.cluster_id, lang=u.lang, version=comments.c.version + 1,
+            is_problem=sa.case((machine, u.is_problem), else_=comments.c.is_problem),
+            category=sa.case((machine, u.category), else_=comments.c.category),
+            needs_review=sa.case((machine, u.needs_review), else_=False)))
+
+
+async def cluster_ids(conn: AsyncConnection, ids: Sequence[int]) -> dict[int, int | None]:
+    """comment id → its machine cluster id (None outside every cluster)."""
+    if not ids:
+        return {}
+    rows = await conn.execute(sa.select(comments.c.id, comments.c.cluster_id).where(comments.c.id.in_(list(ids))))
+    return {int(r.id): (int(r.cluster_id) if r.cluster_id is not None else None) for r in rows}
 
 
 async def move_to_clusters(conn: AsyncConnection, moves: Mapping[int, int | None]) -> None:

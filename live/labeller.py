@@ -67,6 +67,7 @@ class Labeller:
         self._again: set[int] = set()  # labelled comments to label once more (a person confirmed them)
         self._learn: list[tuple[str, str | None, bool | None]] = []
         self._clusterers: dict[int, MeetingClusters | None] = {}
+        self._rebuilds: dict[int, int] = {}  # meeting → how many rebuilds were asked for (see ``rebuild``)
         self._echo_trackers: dict[int, EchoTracker] = {}
         self._builder: DraftBuilder | None = None
         self.pipeline: Any = None
@@ -189,13 +190,15 @@ class Labeller:
                     ids.append(await asyncio.wait_for(self._queue.get(), timeout))
                 except TimeoutError:
                     break
+            done = False
             try:
                 await self.label(ids, only_new=True)
+                done = True
             except Exception:
                 log.exception("labelling %d comments failed; they stay unlabelled", len(ids))
             finally:
                 self._queued.difference_update(ids)
-                # A person confirmed one of them while this batch ran (enqueue skipped it): once more.
+            if done:  # confirmed while this batch ran (enqueue skipped them), or the batch gave way to a rebuild
                 self.enqueue([i for i in ids if i in self._again])
 
     async def _replay_corrections(self) -> None:
@@ -245,6 +248,7 @@ class Labeller:
         self.labelled += len(rows)
 
     async def _fold(self, meeting_id: int, pairs: list[tuple[Any, Any]]) -> None:
+        generation = self._rebuilds.get(meeting_id, 0)
         mc = await self._clusters_for(meeting_id)
         if mc is not None and mc.dirty:
             async with self._engine.begin() as conn:
@@ -282,6 +286,9 @@ class Labeller:
             u["cluster_id"] = changes.clusters.get(u["id"], u["cluster_id"])
         in_batch = {u["id"] for u in updates}
         moved = {cid: cluster for cid, cluster in changes.clusters.items() if cid not in in_batch}  # moved by a re-clustering
+        if self._rebuilds.get(meeting_id, 0) != generation:  # a rebuild was asked for meanwhile: these clusters are stale
+            self._again.update(in_batch)
+            return
         async with self._engine.begin() as conn:
             await label_rows.set_labels(conn, [LabelUpdate(**u) for u in updates])
             await label_rows.move_to_clusters(conn, moved)
@@ -298,7 +305,9 @@ class Labeller:
             if self._forward is not None:
                 self._forward("rebuild", {"meeting_id": meeting_id})
             return
+        self._rebuilds[meeting_id] = self._rebuilds.get(meeting_id, 0) + 1
         self._clusterers.pop(meeting_id, None)
+        self._echo_trackers.pop(meeting_id, None)  # its recent roots may include the comment that left
 
     def clusters_changed(self, meeting_id: int) -> None:
         """A person merged, split or moved in this meeting: re-read their decisions before labelling on."""
@@ -338,6 +347,7 @@ class Labeller:
         """The meeting's clusters; after a restart they are rebuilt from the stored cluster ids."""
         if meeting_id in self._clusterers:
             return self._clusterers[meeting_id]
+        generation = self._rebuilds.get(meeting_id, 0)
         template = self.pipeline.clusterer
         if template is None:
             self._clusterers[meeting_id] = None
@@ -357,7 +367,8 @@ class Labeller:
                                {"lang": lab.lang, "places": place_keys(row.labels or lab), "category": row.category,
                                 "text": lab.text, "subtopics": lab.subtopics})
             log.info("rebuilt %d clusters of meeting %s from the store", len(mc.anchors), meeting_id)
-        self._clusterers[meeting_id] = mc
+        if self._rebuilds.get(meeting_id, 0) == generation:  # else a rebuild was asked for while this one read
+            self._clusterers[meeting_id] = mc
         return mc
 
 

@@ -226,3 +226,25 @@ async def test_undoing_the_confirmation_holds_the_comment_back_again(client):
     assert not await drafted()
     await classify()
     await _until(drafted)
+
+
+async def test_undoing_the_confirmation_leaves_a_draft_someone_worked_on_alone(client):
+    mid, _, unnamed = await _meeting_with_both(client)
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [unnamed["id"]], "category": "public_order"},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+
+    async def draft():
+        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+        cluster = items[unnamed["id"]]["cluster_id"]
+        return next((p for p in await _get(client, f"/api/v1/meetings/{mid}/problems") if cluster is not None and p["cluster_id"] == cluster), None)
+
+    await _until(draft)
+    mine = await draft()
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/edit", headers=client.people.auth("admin"),
+                             json={"problem_id": mine["id"], "version": mine["version"], "fields": {"title_ru": "Кибератака на сайт акимата"}})
+    assert resp.status == 200, await resp.text()
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/undo", json={}, headers=client.people.auth("secretary"))
+    assert resp.status == 200 and (await resp.json())["undone"] == "classify"
+    kept = await draft()
+    assert kept is not None and kept["id"] == mine["id"] and kept["title_ru"] == "Кибератака на сайт акимата"

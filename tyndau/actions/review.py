@@ -297,16 +297,19 @@ async def undo(services: ActionContext, who: Principal, cmd: MeetingOnly) -> dic
 async def _withhold(conn: Any, meeting_id: int, comment_id: int) -> set[int]:
     """Take a comment back out of the machine draft it joined; returns the problems that changed.
 
-    Left alone when a person has placed it since (a locked membership). A draft it leaves empty and
-    nobody touched is deleted, as the labeller deletes the drafts it empties.
+    Left where it is when a person has placed it since (a locked membership) or worked on that draft
+    (a wording, a plan, acceptance): their draft does not lose a comment behind their back. A draft
+    it leaves empty is deleted, as the labeller deletes the drafts it empties.
     """
     member = (await memberships(conn, [comment_id])).get(comment_id)
     if member is None or member[1] or member[0] is None:
         return set()
-    cluster = (await label_rows.cluster_ids(conn, [comment_id])).get(comment_id)
+    cluster = await cluster_state.untouched_draft_cluster(conn, member[0])
+    if cluster is None:
+        return set()
     await set_memberships(conn, {comment_id: None})
     await label_rows.move_to_clusters(conn, {comment_id: None})
-    gone = await cluster_state.retire_empty(conn, meeting_id, [cluster] if cluster is not None else [])
+    gone = await cluster_state.retire_empty(conn, meeting_id, [cluster])
     return {member[0], *gone}
 
 

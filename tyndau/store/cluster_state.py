@@ -111,5 +111,15 @@ async def retire_empty(conn: AsyncConnection, meeting_id: int, cluster_ids: Sequ
     return gone
 
 
+async def untouched_draft_cluster(conn: AsyncConnection, problem_id: int) -> int | None:
+    """The machine cluster of a draft nobody has worked on (no wording, plan or acceptance), else None."""
+    row = (await conn.execute(sa.select(problems).where(problems.c.id == problem_id))).first()
+    if row is None or row.origin != "machine" or row.cluster_id is None or row.merged_into is not None:
+        return None
+    if row.human_fields or row.accepted or row.status != "in_progress" or _edited(row):
+        return None
+    return int(row.cluster_id)
+
+
 def _edited(row: Any) -> bool:
     return bool(row.measures or row.notes or row.deadline or row.funding_need or row.funding_allocated)

@@ -100,14 +100,6 @@ async def set_labels(conn: AsyncConnection, updates: Sequence[LabelUpdate]) -> N
             needs_review=sa.case((machine, u.needs_review), else_=False)))
 
 
-async def cluster_ids(conn: AsyncConnection, ids: Sequence[int]) -> dict[int, int | None]:
-    """comment id → its machine cluster id (None outside every cluster)."""
-    if not ids:
-        return {}
-    rows = await conn.execute(sa.select(comments.c.id, comments.c.cluster_id).where(comments.c.id.in_(list(ids))))
-    return {int(r.id): (int(r.cluster_id) if r.cluster_id is not None else None) for r in rows}
-
-
 async def move_to_clusters(conn: AsyncConnection, moves: Mapping[int, int | None]) -> None:
     """Comments a re-clustering moved: comment id → its new cluster id."""
     for comment_id, cluster_id in moves.items():

@@ -233,6 +233,7 @@ class Labeller:
         event channel and by a sweep, is labelled once).
         """
         await self._apply_learning()
+        generations = dict(self._rebuilds)  # before the rows are read: a rebuild after this makes them stale
         async with self._engine.connect() as conn:
             rows = [r for r in await get_comments(conn, ids) if r.kind not in SKIP_KINDS and not (r.extra or {}).get("own")  # the page's own posts are no problems
                     and not (only_new and r.labels is not None and r.id not in self._again)]
@@ -244,11 +245,10 @@ class Labeller:
         for row, lab in zip(rows, labels):
             by_meeting[row.meeting_id].append((row, lab))
         for meeting_id, pairs in by_meeting.items():
-            await self._fold(meeting_id, pairs)
+            await self._fold(meeting_id, pairs, generations.get(meeting_id, 0))
         self.labelled += len(rows)
 
-    async def _fold(self, meeting_id: int, pairs: list[tuple[Any, Any]]) -> None:
-        generation = self._rebuilds.get(meeting_id, 0)
+    async def _fold(self, meeting_id: int, pairs: list[tuple[Any, Any]], generation: int) -> None:
         mc = await self._clusters_for(meeting_id)
         if mc is not None and mc.dirty:
             async with self._engine.begin() as conn:

@@ -248,3 +248,36 @@ async def test_undoing_the_confirmation_leaves_a_draft_someone_worked_on_alone(c
     assert resp.status == 200 and (await resp.json())["undone"] == "classify"
     kept = await draft()
     assert kept is not None and kept["id"] == mine["id"] and kept["title_ru"] == "Кибератака на сайт акимата"
+
+
+@pytest.fixture(scope="module")
+def doubting_pipeline(tmp_path_factory):
+    """The same, but every verdict is an unsure "no problem"."""
+    from tyndau.nlp.pipeline import Pipeline
+
+    folder = tmp_path_factory.mktemp("nlp-no")
+    (folder / "nlp.toml").write_text(CONFIG.replace("threshold = 0.0", "threshold = 1.01"))
+    return Pipeline.from_config(folder / "nlp.toml", cache_dir=folder / "models")
+
+
+async def test_a_comment_called_no_problem_unsure_is_drafted_once_a_person_gives_it_a_category(aiohttp_client, settings, doubting_pipeline):
+    app = create_app(settings.replace(nlp_enabled=True), pipeline_loader=lambda: doubting_pipeline)
+    client = await aiohttp_client(app)
+    client.people = await make_people(app)
+    await _until(lambda: _ready(app))
+    mid, named, _ = await _meeting_with_both(client)
+    assert named["is_problem"] is False and named["labels"]["unsure_problem"] and named["cluster_id"] is None
+    assert named["id"] in {c["id"] for c in await _get(client, f"/api/v1/meetings/{mid}/review-queue")}
+    resp = await client.post(f"/api/v1/meetings/{mid}/review/classify", json={"comment_ids": [named["id"]], "category": "utilities"},
+                             headers=client.people.auth("secretary"))
+    assert resp.status == 200, await resp.text()
+
+    async def drafted():
+        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[named["id"]])
+
+    await _until(drafted)
+
+
+async def _ready(app):
+    return app[SERVICES].labeller.state == "ready"

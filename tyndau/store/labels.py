@@ -55,31 +55,26 @@ async def unlabelled_ids(conn: AsyncConnection, skip_kinds: Sequence[str]) -> li
 async def confirmed_unclustered_ids(conn: AsyncConnection, skip_kinds: Sequence[str]) -> list[int]:
     """Comments the machine held back from the drafts that a person has since confirmed as problems.
 
-    Held back (``Labels.awaits_person``): labelled an unsure problem and put in no cluster; confirmed:
-    reviewed as a problem, and no person placed it in a problem. The labeller clusters them, also
-    after a restart or when the confirmation was made in another process.
+    Reviewed as a problem, and no person placed it in a problem (see ``held_ids``). The labeller
+    clusters them, also after a restart or when the confirmation was made in another process.
     """
-    placed = sa.select(problem_comments.c.comment_id)
-    query = (sa.select(comments.c.id, comments.c.labels)
-             .where(comments.c.reviewed_at.is_not(None), comments.c.is_problem.is_(True), comments.c.cluster_id.is_(None),
-                    comments.c.labels.is_not(None), comments.c.kind.not_in(skip_kinds), comments.c.id.not_in(placed))
-             .order_by(comments.c.id))
-    return [int(r.id) for r in await conn.execute(query)
-            if (r.labels or {}).get("unsure_problem") and (r.labels or {}).get("echo_of") is None]
+    return await _held(conn, comments.c.reviewed_at.is_not(None), comments.c.is_problem.is_(True), comments.c.kind.not_in(skip_kinds))
 
 
 async def held_ids(conn: AsyncConnection, ids: Sequence[int]) -> list[int]:
-    """Of ``ids``, the comments the machine held back from the drafts (``Labels.awaits_person``).
+    """Of ``ids``, the comments the machine kept out of the drafts as unsure.
 
-    Labelled an unsure problem, in no cluster, in no problem and no echo: only these need labelling
-    again when a person confirms them; the others already sit where they belong.
+    Labelled unsure whether it is a problem (``Labels.awaits_person``, or an unsure "no"), in no
+    cluster, in no problem and no echo: only these need labelling again when a person says they are
+    problems; the others already sit where they belong.
     """
-    if not ids:
-        return []
+    return await _held(conn, comments.c.id.in_(list(ids))) if ids else []
+
+
+async def _held(conn: AsyncConnection, *where: Any) -> list[int]:
     placed = sa.select(problem_comments.c.comment_id)
     query = (sa.select(comments.c.id, comments.c.labels)
-             .where(comments.c.id.in_(list(ids)), comments.c.cluster_id.is_(None), comments.c.labels.is_not(None),
-                    comments.c.id.not_in(placed))
+             .where(comments.c.cluster_id.is_(None), comments.c.labels.is_not(None), comments.c.id.not_in(placed), *where)
              .order_by(comments.c.id))
     return [int(r.id) for r in await conn.execute(query)
             if (r.labels or {}).get("unsure_problem") and (r.labels or {}).get("echo_of") is None]

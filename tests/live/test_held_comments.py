@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from tests.conftest import create_meeting, make_people
+from tyndau.live.labeller import Labeller
 from tyndau.operator_ui.app import create_app
 from tyndau.operator_ui.keys import SERVICES
 
@@ -281,3 +282,45 @@ async def test_a_comment_called_no_problem_unsure_is_drafted_once_a_person_gives
 
 async def _ready(app):
     return app[SERVICES].labeller.state == "ready"
+
+
+class _Batches(Labeller):
+    """The real queue loop around a stand-in batch: records each batch, and can confirm or fail in it."""
+
+    def __init__(self, *, confirm_during: int | None = None, fail: bool = False) -> None:
+        async def publish(*_):
+            return None
+
+        super().__init__(None, lambda progress: None, publish, {}, linger=0.0)  # type: ignore[arg-type]
+        self.reset(standby=False)
+        self.batches: list[list[int]] = []
+        self._confirm_during, self._fail = confirm_during, fail
+
+    async def label(self, ids, *, only_new=False):
+        self.batches.append(list(ids))
+        await asyncio.sleep(0.01)  # a batch takes time (and a loop that retries at once must not starve the test)
+        if self._fail:
+            raise RuntimeError("the store went away")  # before the rows were read
+        self._again.difference_update(ids)  # as the real batch does once it has read the rows
+        if self._confirm_during is not None and len(self.batches) == 1:
+            self.reconsider([self._confirm_during])  # a person confirms it while its batch runs
+
+
+async def _run(labeller: Labeller, ids, seconds=0.3):
+    loop = asyncio.create_task(labeller._label_forever())
+    labeller.enqueue(ids)
+    await asyncio.sleep(seconds)
+    loop.cancel()
+
+
+async def test_a_confirmation_made_while_its_comment_is_being_labelled_is_labelled_once_more(settings):
+    labeller = _Batches(confirm_during=7)
+    await _run(labeller, [7])
+    assert labeller.batches == [[7], [7]]
+
+
+async def test_a_failed_batch_is_not_retried_at_once(settings):
+    labeller = _Batches(fail=True)
+    labeller._again.add(7)  # a confirmed comment whose batch then fails (a store outage)
+    await _run(labeller, [7])
+    assert labeller.batches == [[7]], "the loop retried the failed batch straight away"

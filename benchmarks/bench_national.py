@@ -23,18 +23,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+from scratch_postgres import scratch_database
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from tyndau.reports.national_export import summary_docx, summary_xlsx
@@ -321,13 +319,8 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the database (prints its name)")
     args = parser.parse_args()
-    base = make_url(os.environ["TYNDAU_TEST_POSTGRES_URL"])
-    name = f"tyndau_national_{uuid.uuid4().hex[:8]}"
-    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    url = base.set(drivername="postgresql+asyncpg", database=name)
+    url, drop = await scratch_database("tyndau_national")
+    name = url.database
     engine = create_async_engine(url.render_as_string(hide_password=False), pool_size=2)
     try:
         await upgrade(engine)
@@ -369,9 +362,7 @@ async def main() -> None:
     finally:
         await engine.dispose()
         if not args.keep:
-            admin = await asyncpg.connect(admin_dsn)
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
+            await drop()
 
 
 if __name__ == "__main__":

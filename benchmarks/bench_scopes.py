@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -143,21 +141,10 @@ async def main() -> None:
     kinds = {k: sum(1 for u in units if u.kind == k) for k in ("region", "district", "rural_district")}
     drop = None
     if args.postgres:
-        import asyncpg
-        from sqlalchemy.engine import make_url
+        from scratch_postgres import scratch_database
 
-        base = make_url(os.environ["TYNDAU_TEST_POSTGRES_URL"])
-        name = f"tyndau_bench_{uuid.uuid4().hex[:8]}"
-        admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-        admin = await asyncpg.connect(admin_dsn)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await admin.close()
-        url = base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
-
-        async def drop() -> None:
-            conn = await asyncpg.connect(admin_dsn)
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.close()
+        scratch, drop = await scratch_database()
+        url = scratch.render_as_string(hide_password=False)
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='tyndau-bench-')}/store.sqlite"
     engine = create_async_engine(url)

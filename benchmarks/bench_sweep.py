@@ -15,15 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import statistics
 import time
-import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from scratch_postgres import dsn, scratch_database
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tyndau.live.labeller import SKIP_KINDS
@@ -37,10 +35,10 @@ COLUMNS = ["id", "meeting_id", "source", "dedup_key", "author", "text", "created
            "throttled", "hidden", "labels", "is_problem", "category", "cluster_id", "reviewed_at", "version"]
 
 
-async def load(dsn: str, n: int, reviewed: float, clustered: float) -> float:
+async def load(address: str, n: int, reviewed: float, clustered: float) -> float:
     import asyncpg
 
-    conn = await asyncpg.connect(dsn)
+    conn = await asyncpg.connect(address)
     now = datetime(2026, 12, 1)
     try:
         for m in range(1, 101):
@@ -67,21 +65,11 @@ async def main() -> None:
     parser.add_argument("--clustered", type=float, default=0.6, help="share of comments in a cluster")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    if not os.environ.get("TYNDAU_TEST_POSTGRES_URL"):
-        raise SystemExit("set TYNDAU_TEST_POSTGRES_URL (scripts/test-postgres.sh prints one)")
-    import asyncpg
-
-    base = make_url(os.environ["TYNDAU_TEST_POSTGRES_URL"])
-    name = f"tyndau_bench_{uuid.uuid4().hex[:8]}"
-    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    engine = create_async_engine(base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False))
+    url, drop = await scratch_database()
+    engine = create_async_engine(url.render_as_string(hide_password=False))
     try:
         await upgrade(engine)
-        seconds = await load(base.set(drivername="postgresql", database=name).render_as_string(hide_password=False),
-                             args.comments, args.reviewed, args.clustered)
+        seconds = await load(dsn(url), args.comments, args.reviewed, args.clustered)
         async with engine.connect() as conn:
             size = await conn.scalar(sa.text("SELECT pg_size_pretty(pg_total_relation_size('comments'))"))
             print(f"{args.comments:,} comments ({args.reviewed:.0%} reviewed, {args.clustered:.0%} clustered) loaded in {seconds:.0f} s; "
@@ -97,9 +85,7 @@ async def main() -> None:
                 print(f"{label:28s} {len(found):6d} ids   best {min(times) * 1000:6.0f} ms   median {statistics.median(times) * 1000:6.0f} ms")
     finally:
         await engine.dispose()
-        conn = await asyncpg.connect(admin_dsn)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
+        await drop()
 
 
 if __name__ == "__main__":

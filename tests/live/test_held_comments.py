@@ -87,6 +87,11 @@ async def _meeting_with_both(client):
     return mid, items[NAMED], items[UNNAMED]
 
 
+async def _is_drafted(client, mid, comment_id):
+    items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
+    return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[comment_id])
+
+
 def _drafted(problems, comment):
     return comment["cluster_id"] is not None and any(p["cluster_id"] == comment["cluster_id"] for p in problems)
 
@@ -106,8 +111,7 @@ async def test_an_unsure_comment_naming_nothing_waits_for_a_person_then_is_draft
     assert resp.status == 200, await resp.text()
 
     async def drafted():
-        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
-        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+        return await _is_drafted(client, mid, unnamed["id"])
 
     await _until(drafted)
     items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
@@ -134,8 +138,7 @@ async def test_a_confirmation_the_labeller_missed_is_drafted_by_its_catch_up(cli
     await labeller.sweep_now()
 
     async def drafted():
-        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
-        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+        return await _is_drafted(client, mid, unnamed["id"])
 
     await _until(drafted)
 
@@ -201,8 +204,7 @@ async def test_undoing_the_confirmation_holds_the_comment_back_again(client):
         assert resp.status == 200, await resp.text()
 
     async def drafted():
-        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
-        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[unnamed["id"]])
+        return await _is_drafted(client, mid, unnamed["id"])
 
     await classify()
     await _until(drafted)
@@ -274,8 +276,7 @@ async def test_a_comment_called_no_problem_unsure_is_drafted_once_a_person_gives
     assert resp.status == 200, await resp.text()
 
     async def drafted():
-        items = {c["id"]: c for c in await _get(client, f"/api/v1/meetings/{mid}/comments")}
-        return _drafted(await _get(client, f"/api/v1/meetings/{mid}/problems"), items[named["id"]])
+        return await _is_drafted(client, mid, named["id"])
 
     await _until(drafted)
 

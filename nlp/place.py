@@ -328,7 +328,7 @@ def extract_places(text: str, gazetteer: Gazetteer | None = None) -> list[Place]
     for entry, span in gaz.find(text):
         # Bare names need a capital; streets need a marker ("школа имени Абая" is no street) or, as
         # one-word ones in STREET_PO, "на"/"по" right before them.
-        named = entry.kind != "street" or _PO_BEFORE.search(text[max(0, span[0] - 4):span[0]]) is not None
+        named = entry.kind != "street" or _PO_BEFORE.search(text[max(0, span[0] - 12):span[0]]) is not None
         if named and text[span[0]].isupper() and not _overlaps(span, found):
             found.append(Place(entry.kind, entry.name, entry.key, span))
     if any(p.kind == "settlement" for p in found) and not _TRANSPORT.search(text):

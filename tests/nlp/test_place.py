@@ -77,6 +77,8 @@ def test_a_known_street_of_two_words_after_na_or_po() -> None:
     assert keys("на Толе би когда поставят светофор?") == ["street:толеби"]
     assert keys("Фонари на Наурызбай батыра горят днём") == ["street:науризбайбатир"]
     assert keys("по Толе би ямы") == ["street:толеби"]
+    assert keys("живём на   Толе би, света нет") == ["street:толеби"]  # chat spacing
+    assert keys("сына Толе би") == []
     assert keys("Толе би был великим бием") == []  # no marker, no preposition: a person, not a street
     assert keys("сказал Толе би") == []
 
